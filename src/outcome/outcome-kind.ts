@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/**
+ * Every response or error becomes exactly one of these (design section 4). Whether it is retried or may
+ * fall back is decided where the outcome is built, not by whoever reads it.
+ */
+export const outcomeKindSchema = z.enum([
+  'success',
+  'blocked_prompt',
+  'blocked_output',
+  'no_image',
+  'wrong_output',
+  'rate_limited',
+  'quota_exhausted',
+  'unavailable',
+  'model_retired',
+  'model_not_found',
+  'invalid_request',
+  'region_blocked',
+  'auth_failed',
+  'cancelled',
+  'unknown_error',
+]);
+export type OutcomeKind = z.infer<typeof outcomeKindSchema>;
+export const outcomeKinds: readonly OutcomeKind[] = outcomeKindSchema.options;
