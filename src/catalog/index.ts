@@ -1,0 +1,41 @@
+export {
+  platformSchema,
+  platforms,
+  stageSchema,
+  aspectRatioSchema,
+  imageSizeSchema,
+  isoDateSchema,
+  UNKNOWN,
+  factSchema,
+  pixelSizeSchema,
+  platformLifecycleSchema,
+  capabilitiesSchema,
+  pricingSchema,
+  catalogModelSchema,
+  catalogSchema,
+} from './schema.js';
+export type {
+  Platform,
+  Stage,
+  AspectRatio,
+  ImageSize,
+  Fact,
+  PixelSize,
+  PlatformLifecycle,
+  Capabilities,
+  Pricing,
+  CatalogModel,
+  Catalog,
+} from './schema.js';
+export { builtInCatalog, loadCatalog } from './load-catalog.js';
+export {
+  knownValue,
+  bareModelId,
+  findModel,
+  allModelIds,
+  lifecycleOn,
+  outputPixelSize,
+  suggestModelIds,
+  editDistance,
+} from './queries.js';
+export type { LifecycleStatus } from './queries.js';
