@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { aspectRatioSchema, imageSizeSchema, platformSchema } from '../catalog/schema.js';
+import { DEFAULT_MODEL } from '../client/generate-options.js';
+import { parseInput } from '../client/invalid-input-error.js';
+
+/** Flags shared by `generate`, `edit` and `thumbnail`. */
+export function addGenerationFlags(command: Command): Command {
+  return command
+    .option('-m, --model <name>', 'logical name or model ID', DEFAULT_MODEL)
+    .option('--platform <platform>', 'gemini-api or vertex-ai (default: the route decides)')
+    .option('--aspect <ratio>', `aspect ratio: ${aspectRatioSchema.options.join(', ')}`)
+    .option('--size <size>', `image size: ${imageSizeSchema.options.join(', ')}`)
+    .option('--n <count>', 'number of images (1-8)', '1')
+    .option('--seed <int>', 'seed for repeatable output')
+    .option('--temperature <number>', 'sampling temperature 0-2')
+    .option('--top-p <number>', 'nucleus sampling 0-1')
+    .option('--system <text>', 'system instruction')
+    .option('--format <format>', 'png or jpeg (default: from the -o extension, else png)')
+    .option('-o, --output <path>', 'output file, or a directory (default: the current directory)')
+    .option('--config <path>', 'config file (default: ./imagegate.config.yaml or $IMAGEGATE_CONFIG)')
+    .option('--json', 'print the result as JSON on stdout');
+}
+
+const numberFlag = (name: string) =>
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/, `${name} must be a number`)
+    .transform(Number);
+
+export const generationFlagsSchema = z.object({
+  model: z.string().min(1),
+  platform: platformSchema.optional(),
+  aspect: aspectRatioSchema.optional(),
+  size: imageSizeSchema.optional(),
+  n: numberFlag('--n').pipe(z.number().int().min(1).max(8)),
+  seed: numberFlag('--seed').pipe(z.number().int()).optional(),
+  temperature: numberFlag('--temperature').pipe(z.number().min(0).max(2)).optional(),
+  topP: numberFlag('--top-p').pipe(z.number().min(0).max(1)).optional(),
+  system: z.string().optional(),
+  format: z.enum(['png', 'jpeg']).optional(),
+  output: z.string().min(1).optional(),
+  config: z.string().min(1).optional(),
+  json: z.boolean().optional(),
+});
+export type GenerationFlags = z.infer<typeof generationFlagsSchema>;
+
+/** Validates commander's raw option strings; errors name the flag (`--aspect: …`). */
+export function parseGenerationFlags(raw: Record<string, unknown>): GenerationFlags {
+  return parseInput(generationFlagsSchema, raw, 'flags');
+}
+
+/** The library options the flags stand for. */
+export function libraryOptionsFrom(flags: GenerationFlags) {
+  return {
+    model: flags.model,
+    ...(flags.platform ? { platform: flags.platform } : {}),
+    ...(flags.aspect ? { aspectRatio: flags.aspect } : {}),
+    ...(flags.size ? { imageSize: flags.size } : {}),
+    n: flags.n,
+    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+    ...(flags.temperature !== undefined ? { temperature: flags.temperature } : {}),
+    ...(flags.topP !== undefined ? { topP: flags.topP } : {}),
+    ...(flags.system ? { systemInstruction: flags.system } : {}),
+    outputFormat: flags.format ?? formatFromPath(flags.output) ?? 'png',
+  };
+}
+
+function formatFromPath(path: string | undefined): 'png' | 'jpeg' | undefined {
+  if (!path) return undefined;
+  if (/\.jpe?g$/i.test(path)) return 'jpeg';
+  if (/\.png$/i.test(path)) return 'png';
+  return undefined;
+}

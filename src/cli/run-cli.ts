@@ -1,0 +1,40 @@
+import { Command, CommanderError } from 'commander';
+import type { CliIo } from './cli-io.js';
+import { editCommand } from './commands/edit.js';
+import { emulatorCommand } from './commands/emulator.js';
+import { generateCommand } from './commands/generate.js';
+import { modelsCommand } from './commands/models.js';
+import { thumbnailCommand } from './commands/thumbnail.js';
+import { ExitCode, exitCodesHelp } from './exit-codes.js';
+
+/** Runs the CLI in-process and returns the exit code; `main.ts` is the only caller that exits. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const setExitCode = (code: number) => (exitCode = code);
+  const program = new Command('imagegate')
+    .description(
+      "Keep image pipelines on Google's Gemini image models working through retirements and outages",
+    )
+    .version('0.1.0')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', exitCodesHelp);
+  program.addCommand(generateCommand(io, setExitCode));
+  program.addCommand(editCommand(io, setExitCode));
+  program.addCommand(thumbnailCommand(io, setExitCode));
+  program.addCommand(modelsCommand(io, setExitCode));
+  program.addCommand(emulatorCommand());
+  for (const command of program.commands)
+    command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; a bad flag or a missing argument is bad input.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+    }
+    throw error;
+  }
+  return exitCode;
+}

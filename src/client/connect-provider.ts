@@ -1,0 +1,65 @@
+import type { Catalog } from '../catalog/schema.js';
+import type { Clock } from '../clock/clock.js';
+import type { ImagegateConfig } from '../config/index.js';
+import { startEmulator } from '../emulator/index.js';
+import { GeminiProvider } from '../provider/gemini-provider.js';
+
+export interface ConnectedProvider {
+  provider: GeminiProvider;
+  /** `emulator` when no credentials were found and the built-in emulator answers instead. */
+  target: 'google' | 'emulator';
+  /** One line for the user saying what the provider talks to. */
+  notice: string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the provider from the config's credential *names* and the environment. With no Gemini API key
+ * and no Vertex project, the built-in emulator starts in-process so every entry point still works.
+ */
+export async function connectProvider(options: {
+  config: ImagegateConfig;
+  env: NodeJS.ProcessEnv;
+  catalog?: Catalog;
+  clock?: Clock;
+}): Promise<ConnectedProvider> {
+  const { credentials } = options.config;
+  const apiKey = options.env[credentials['gemini-api'].apiKeyEnv];
+  const vertex = credentials['vertex-ai'];
+  const vertexProject = options.env[vertex.projectEnv];
+  const vertexLocation = options.env[vertex.locationEnv] ?? vertex.location;
+  const vertexApiKey = vertex.apiKeyEnv ? options.env[vertex.apiKeyEnv] : undefined;
+  const baseUrl = options.env.GOOGLE_GEMINI_BASE_URL;
+
+  if (apiKey || vertexProject || vertexApiKey) {
+    const provider = new GeminiProvider({
+      ...(apiKey ? { geminiApi: { apiKey, ...(baseUrl ? { baseUrl } : {}) } } : {}),
+      ...(vertexProject || vertexApiKey
+        ? {
+            vertexAi: {
+              ...(vertexProject ? { project: vertexProject, location: vertexLocation } : {}),
+              ...(vertexApiKey ? { apiKey: vertexApiKey } : {}),
+              ...(options.env.GOOGLE_VERTEX_BASE_URL ? { baseUrl: options.env.GOOGLE_VERTEX_BASE_URL } : {}),
+            },
+          }
+        : {}),
+      ...(options.catalog ? { catalog: options.catalog } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    return { provider, target: 'google', notice: undefined, close: async () => {} };
+  }
+
+  const emulator = await startEmulator({ port: 0 });
+  const provider = new GeminiProvider({
+    geminiApi: { apiKey: 'emulator', baseUrl: emulator.url },
+    vertexAi: { apiKey: 'emulator', baseUrl: emulator.url },
+    filePollIntervalMs: 100,
+    ...(options.catalog ? { catalog: options.catalog } : {}),
+  });
+  return {
+    provider,
+    target: 'emulator',
+    notice: `No ${credentials['gemini-api'].apiKeyEnv} set: using the built-in Gemini emulator at ${emulator.url} (synthetic images).`,
+    close: () => emulator.close(),
+  };
+}

@@ -1,0 +1,276 @@
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import { builtInCatalog } from '../catalog/load-catalog.js';
+import type { Catalog, Platform } from '../catalog/schema.js';
+import { systemClock, type Clock } from '../clock/clock.js';
+import { loadConfig, type ImagegateConfig } from '../config/index.js';
+import { Engine, type Attempt, type ImageResult } from '../engine/index.js';
+import { checkMediaBytes, readMediaFile, type ReadMediaOptions } from '../media/index.js';
+import type { VerifiedImage } from '../outcome/index.js';
+import type { ImageProvider } from '../provider/image-provider.js';
+import {
+  imageRequestSchema,
+  type ConversationContent,
+  type ImageRequest,
+  type MediaInput,
+} from '../provider/image-request.js';
+import { Registry, type Route } from '../registry/index.js';
+import { connectProvider } from './connect-provider.js';
+import {
+  chatOptionsSchema,
+  editImageOptionsSchema,
+  generateImageOptionsSchema,
+  MAX_REFERENCE_IMAGE_BYTES,
+  MAX_VIDEO_BYTES,
+  REFERENCE_IMAGE_TYPES,
+  thumbnailOptionsSchema,
+  VIDEO_TYPES,
+  type ChatOptions,
+  type EditImageOptions,
+  type GenerateImageOptions,
+  type MediaSource,
+  type ThumbnailOptions,
+} from './generate-options.js';
+import { parseInput } from './invalid-input-error.js';
+
+export interface ImagegateOptions {
+  /** A config object, or the path of an imagegate.config.yaml. Default: the usual lookup (see docs). */
+  config?: ImagegateConfig | string;
+  /** Default: `process.env`. Credentials are read from the variables the config names. */
+  env?: NodeJS.ProcessEnv;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Default: the Gemini provider on `@google/genai`, or the built-in emulator when no key is set. */
+  provider?: ImageProvider;
+  /** Default: the built-in catalog. */
+  catalog?: Catalog;
+  /** Receives one-line notices (for example "using the built-in emulator"). Default: ignored. */
+  onNotice?: (line: string) => void;
+}
+
+/** Observers of one call; they see every attempt and warning as it happens. */
+export interface CallHooks {
+  onAttempt?: (attempt: Attempt) => void;
+  onWarning?: (warning: string) => void;
+}
+
+export type GenerationResult = ImageResult & {
+  /** The logical name or model ID the call asked for. */
+  requestedModel: string;
+};
+
+/**
+ * The library's front door: resolves a logical name, runs the request through the engine and returns a
+ * typed result. Failures throw `ImageGenerationError` (with the outcome and every attempt) or
+ * `InvalidInputError` (nothing was sent).
+ */
+export class Imagegate {
+  private constructor(
+    readonly registry: Registry,
+    private readonly engine: Engine,
+    private readonly provider: ImageProvider,
+    private readonly closeProvider: () => Promise<void>,
+    /** `emulator` when the built-in emulator answers instead of Google. */
+    readonly target: 'google' | 'emulator' | 'custom',
+  ) {}
+
+  static async create(options: ImagegateOptions = {}): Promise<Imagegate> {
+    const env = options.env ?? process.env;
+    const clock = options.clock ?? systemClock;
+    const catalog = options.catalog ?? builtInCatalog();
+    const config =
+      typeof options.config === 'object'
+        ? options.config
+        : (await loadConfig({ ...(options.config ? { path: options.config } : {}), env, clock, catalog }))
+            .config;
+    const registry = new Registry({ config, catalog, clock });
+    const connected = options.provider
+      ? { provider: options.provider, target: 'custom' as const, notice: undefined, close: async () => {} }
+      : await connectProvider({ config, env, catalog, clock });
+    if (connected.notice) options.onNotice?.(connected.notice);
+    const engine = new Engine({
+      provider: connected.provider,
+      clock,
+      catalog,
+      limitsFor: (platform, modelId) => registry.limitsFor(platform, modelId),
+    });
+    return new Imagegate(registry, engine, connected.provider, connected.close, connected.target);
+  }
+
+  async generateImage(options: GenerateImageOptions, hooks: CallHooks = {}): Promise<GenerationResult> {
+    const parsed = parseInput(generateImageOptionsSchema, options, 'generateImage options');
+    const referenceImages = await Promise.all(parsed.referenceImages.map((source) => readReference(source)));
+    return this.run(parsed.model, parsed.platform, requestFrom(parsed, { referenceImages }), parsed, hooks);
+  }
+
+  async editImage(options: EditImageOptions, hooks: CallHooks = {}): Promise<GenerationResult> {
+    const parsed = parseInput(editImageOptionsSchema, options, 'editImage options');
+    const referenceImages = await Promise.all(parsed.images.map((source) => readReference(source)));
+    return this.run(parsed.model, parsed.platform, requestFrom(parsed, { referenceImages }), parsed, hooks);
+  }
+
+  async thumbnailFromVideo(
+    video: MediaSource,
+    options: ThumbnailOptions = {},
+    hooks: CallHooks = {},
+  ): Promise<GenerationResult> {
+    const parsed = parseInput(thumbnailOptionsSchema, options, 'thumbnailFromVideo options');
+    const videoInput = await readMedia(video, {
+      allowedTypes: VIDEO_TYPES,
+      maxBytes: MAX_VIDEO_BYTES,
+      role: 'video',
+    });
+    return this.run(parsed.model, parsed.platform, requestFrom(parsed, { video: videoInput }), parsed, hooks);
+  }
+
+  /** A multi-turn editing session. Each turn sends the whole history back, thought signatures included. */
+  chat(options: ChatOptions = {}): ChatSession {
+    const parsed = parseInput(chatOptionsSchema, options, 'chat options');
+    return new ChatSession(this, parsed);
+  }
+
+  /** The route a name resolves to right now, with each candidate's lifecycle. */
+  resolve(name: string, platform?: Platform): Route {
+    return this.registry.resolve(name, platform ? { platform } : undefined);
+  }
+
+  /** Model IDs the current credentials can see on a platform (`models.list`). */
+  listVisibleModelIds(platform: Platform): Promise<string[]> {
+    return this.provider.listModelIds(platform);
+  }
+
+  async close(): Promise<void> {
+    await this.closeProvider();
+  }
+
+  /** @internal shared by the public methods and chat sessions. */
+  async run(
+    model: string,
+    platform: Platform | undefined,
+    request: ImageRequest,
+    options: { outputFormat: 'png' | 'jpeg'; signal?: AbortSignal | undefined },
+    hooks: CallHooks,
+  ): Promise<GenerationResult> {
+    const route = this.registry.resolve(model, platform ? { platform } : undefined);
+    for (const warning of route.warnings) hooks.onWarning?.(warning);
+    const result = await this.engine.run(request, route, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(hooks.onAttempt ? { onAttempt: hooks.onAttempt } : {}),
+      ...(hooks.onWarning ? { onWarning: hooks.onWarning } : {}),
+    });
+    const images = await Promise.all(result.images.map((image) => encodeAs(image, options.outputFormat)));
+    return { ...result, images, requestedModel: model };
+  }
+}
+
+/** One conversation: the history grows by the user turn and the model's reply after every success. */
+export class ChatSession {
+  private readonly turns: ConversationContent[] = [];
+
+  constructor(
+    private readonly imagegate: Imagegate,
+    private readonly options: ReturnType<typeof chatOptionsSchema.parse>,
+  ) {}
+
+  get history(): readonly ConversationContent[] {
+    return this.turns;
+  }
+
+  async send(
+    message: string,
+    turnOptions: { referenceImages?: MediaSource[] } = {},
+    hooks: CallHooks = {},
+  ): Promise<GenerationResult> {
+    const prompt = parseInput(generateImageOptionsSchema.shape.prompt, message, 'chat message');
+    const referenceImages = await Promise.all(
+      (turnOptions.referenceImages ?? []).map((source) => readReference(source)),
+    );
+    const request = requestFrom(this.options, { referenceImages, history: [...this.turns], prompt });
+    const result = await this.imagegate.run(
+      this.options.model,
+      this.options.platform,
+      request,
+      this.options,
+      hooks,
+    );
+    const reply = result.modelContents[0] as ConversationContent | undefined;
+    if (reply) {
+      this.turns.push(userTurn(prompt, referenceImages), { ...reply, role: 'model' });
+    }
+    return result;
+  }
+}
+
+/** Builds the engine's request from parsed options; the schema fills every default. */
+function requestFrom(
+  options: {
+    prompt?: string;
+    aspectRatio?: ImageRequest['aspectRatio'];
+    imageSize?: ImageRequest['imageSize'];
+    n: number;
+    temperature?: number | undefined;
+    topP?: number | undefined;
+    seed?: number | undefined;
+    systemInstruction?: string | undefined;
+  },
+  extra: {
+    referenceImages?: MediaInput[];
+    video?: MediaInput;
+    history?: ConversationContent[];
+    prompt?: string;
+  },
+): ImageRequest {
+  return imageRequestSchema.parse({
+    prompt: extra.prompt ?? options.prompt,
+    history: extra.history ?? [],
+    referenceImages: extra.referenceImages ?? [],
+    ...(extra.video ? { video: extra.video } : {}),
+    ...(options.aspectRatio ? { aspectRatio: options.aspectRatio } : {}),
+    ...(options.imageSize ? { imageSize: options.imageSize } : {}),
+    imageCount: options.n,
+    ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+    ...(options.topP !== undefined ? { topP: options.topP } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.systemInstruction ? { systemInstruction: options.systemInstruction } : {}),
+  });
+}
+
+function userTurn(prompt: string, images: MediaInput[]): ConversationContent {
+  return {
+    role: 'user',
+    parts: [
+      { text: prompt },
+      ...images.map((image) => ({
+        inlineData: { mimeType: image.mimeType, data: Buffer.from(image.bytes).toString('base64') },
+      })),
+    ],
+  };
+}
+
+const referenceOptions: ReadMediaOptions = {
+  allowedTypes: REFERENCE_IMAGE_TYPES,
+  maxBytes: MAX_REFERENCE_IMAGE_BYTES,
+  role: 'reference image',
+};
+
+function readReference(source: MediaSource): Promise<MediaInput> {
+  return readMedia(source, referenceOptions);
+}
+
+async function readMedia(source: MediaSource, options: ReadMediaOptions): Promise<MediaInput> {
+  if (typeof source === 'string') return readMediaFile(source, options);
+  return checkMediaBytes(source.bytes, source.label ?? `${options.role} bytes`, options);
+}
+
+/** The Gemini API always answers PNG; JPEG is encoded here so every platform honours `outputFormat`. */
+async function encodeAs(image: VerifiedImage, format: 'png' | 'jpeg'): Promise<VerifiedImage> {
+  const wantedMimeType = format === 'jpeg' ? 'image/jpeg' : 'image/png';
+  if (image.mimeType === wantedMimeType) return image;
+  const bytes = await sharp(image.bytes)[format]().toBuffer();
+  return {
+    ...image,
+    bytes,
+    mimeType: wantedMimeType,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
+}

@@ -1,0 +1,18 @@
+export {
+  Imagegate,
+  ChatSession,
+  type ImagegateOptions,
+  type CallHooks,
+  type GenerationResult,
+} from './imagegate.js';
+export { generateImage, editImage, thumbnailFromVideo } from './one-shot.js';
+export { InvalidInputError } from './invalid-input-error.js';
+export {
+  DEFAULT_MODEL,
+  MAX_REFERENCE_IMAGE_BYTES,
+  type GenerateImageOptions,
+  type EditImageOptions,
+  type ThumbnailOptions,
+  type ChatOptions,
+  type MediaSource,
+} from './generate-options.js';

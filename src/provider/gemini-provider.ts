@@ -1,0 +1,203 @@
+import { FileState, GoogleGenAI, type Content, type GenerateContentResponse, type Part } from '@google/genai';
+import { builtInCatalog } from '../catalog/load-catalog.js';
+import { findModel, knownValue } from '../catalog/queries.js';
+import type { Catalog, Platform } from '../catalog/schema.js';
+import { systemClock, type Clock } from '../clock/clock.js';
+import type { ImageProvider, ProviderCall } from './image-provider.js';
+import type { MediaInput } from './image-request.js';
+
+/** Gemini API (Developer API) credentials. */
+export interface GeminiApiConnection {
+  apiKey: string;
+  /** Default: the SDK's own (`GOOGLE_GEMINI_BASE_URL`, else Google's endpoint). */
+  baseUrl?: string;
+}
+
+/** Vertex AI credentials: a project and location (Application Default Credentials), or an express-mode key. */
+export interface VertexAiConnection {
+  project?: string;
+  location?: string;
+  apiKey?: string;
+  /** Default: the SDK's own regional endpoint. */
+  baseUrl?: string;
+}
+
+export interface GeminiProviderOptions {
+  geminiApi?: GeminiApiConnection;
+  vertexAi?: VertexAiConnection;
+  /** Per-call HTTP timeout in ms. Default: none (the engine's budget and the caller's signal bound the call). */
+  timeoutMs?: number;
+  /** How often to look at an uploaded video that is still PROCESSING. Default 1000 ms. */
+  filePollIntervalMs?: number;
+  /** Longest wait for an uploaded file to become ACTIVE. Default 120000 ms. */
+  filePollTimeoutMs?: number;
+  /** Default: the built-in catalog (inline payload limits). */
+  catalog?: Catalog;
+  /** Default: the system clock. Only used to pace polling of uploaded files. */
+  clock?: Clock;
+}
+
+/** Thrown when an uploaded file never became usable; the engine classifies it like any other failure. */
+export class FileProcessingError extends Error {
+  override readonly name = 'FileProcessingError';
+}
+
+/** Thrown when a call names a platform the provider has no credentials for. */
+export class PlatformNotConfiguredError extends Error {
+  override readonly name = 'PlatformNotConfiguredError';
+}
+
+const API_VERSION = { 'gemini-api': 'v1beta', 'vertex-ai': 'v1beta1' } as const;
+
+/**
+ * The Gemini provider on the official `@google/genai` SDK. It translates an `ImageRequest` into a
+ * `generateContent` call and hands back the raw response. It never retries (the SDK's own retries stay
+ * off) and never interprets errors: that is the outcome classifier's and the engine's job.
+ */
+export class GeminiProvider implements ImageProvider {
+  private readonly clients = new Map<Platform, GoogleGenAI>();
+  private readonly catalog: Catalog;
+  private readonly clock: Clock;
+
+  constructor(private readonly options: GeminiProviderOptions) {
+    this.catalog = options.catalog ?? builtInCatalog();
+    this.clock = options.clock ?? systemClock;
+  }
+
+  async generate(call: ProviderCall): Promise<GenerateContentResponse> {
+    const client = this.client(call.platform);
+    const contents = await this.buildContents(client, call);
+    const { request } = call;
+    const imageConfig: Record<string, string> = {};
+    if (request.aspectRatio) imageConfig.aspectRatio = request.aspectRatio;
+    if (request.imageSize) imageConfig.imageSize = request.imageSize;
+    // Only Vertex lets the caller choose the encoding; on the Gemini API the SDK refuses the field, and the
+    // library converts the PNG afterwards.
+    if (call.platform === 'vertex-ai' && request.outputMimeType !== 'image/png') {
+      imageConfig.outputMimeType = request.outputMimeType;
+    }
+    return client.models.generateContent({
+      model: call.modelId,
+      contents,
+      config: {
+        responseModalities: ['TEXT', 'IMAGE'],
+        imageConfig,
+        ...(call.candidateCount > 1 ? { candidateCount: call.candidateCount } : {}),
+        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+        ...(request.topP !== undefined ? { topP: request.topP } : {}),
+        ...(request.seed !== undefined ? { seed: request.seed } : {}),
+        ...(request.systemInstruction ? { systemInstruction: request.systemInstruction } : {}),
+        ...(call.signal ? { abortSignal: call.signal } : {}),
+      },
+    });
+  }
+
+  async listModelIds(platform: Platform): Promise<string[]> {
+    const pager = await this.client(platform).models.list({ config: { pageSize: 1000 } });
+    const ids: string[] = [];
+    for await (const model of pager) {
+      if (model.name) ids.push(model.name.replace(/^(?:.*\/)?models\//, ''));
+    }
+    return ids;
+  }
+
+  private client(platform: Platform): GoogleGenAI {
+    const existing = this.clients.get(platform);
+    if (existing) return existing;
+    const created = platform === 'vertex-ai' ? this.vertexClient() : this.geminiApiClient();
+    this.clients.set(platform, created);
+    return created;
+  }
+
+  private geminiApiClient(): GoogleGenAI {
+    const connection = this.options.geminiApi;
+    if (!connection) {
+      throw new PlatformNotConfiguredError('No Gemini API key is configured (set GEMINI_API_KEY).');
+    }
+    return new GoogleGenAI({
+      apiKey: connection.apiKey,
+      httpOptions: this.httpOptions('gemini-api', connection.baseUrl),
+    });
+  }
+
+  private vertexClient(): GoogleGenAI {
+    const connection = this.options.vertexAi;
+    if (!connection) {
+      throw new PlatformNotConfiguredError(
+        'Vertex AI is not configured (set GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION, or a Vertex API key).',
+      );
+    }
+    return new GoogleGenAI({
+      vertexai: true,
+      ...(connection.apiKey ? { apiKey: connection.apiKey } : {}),
+      ...(connection.project ? { project: connection.project } : {}),
+      ...(connection.location ? { location: connection.location } : {}),
+      httpOptions: this.httpOptions('vertex-ai', connection.baseUrl),
+    });
+  }
+
+  private httpOptions(platform: Platform, baseUrl: string | undefined) {
+    return {
+      apiVersion: API_VERSION[platform],
+      ...(baseUrl ? { baseUrl } : {}),
+      ...(this.options.timeoutMs ? { timeout: this.options.timeoutMs } : {}),
+    };
+  }
+
+  /** Earlier turns unchanged (their thought signatures included), then the new user turn. */
+  private async buildContents(client: GoogleGenAI, call: ProviderCall): Promise<Content[]> {
+    const { request } = call;
+    const media = [...request.referenceImages, ...(request.video ? [request.video] : [])];
+    const inlineLimitBytes = this.inlineLimitBytes(call.modelId);
+    const inlineBytes = media.reduce((total, input) => total + base64Length(input.bytes.byteLength), 0);
+    const useFiles =
+      call.platform === 'gemini-api' && (inlineBytes > inlineLimitBytes || request.video !== undefined);
+    const mediaParts: Part[] = [];
+    for (const input of media) {
+      mediaParts.push(useFiles ? await this.uploadedPart(client, input, call.signal) : inlinePart(input));
+    }
+    return [
+      ...(request.history as Content[]),
+      { role: 'user', parts: [{ text: request.prompt }, ...mediaParts] },
+    ];
+  }
+
+  private inlineLimitBytes(modelId: string): number {
+    const model = findModel(this.catalog, modelId);
+    return (model && knownValue(model.capabilities.maxInlineRequestBytes)) ?? 20 * 1024 * 1024;
+  }
+
+  /** Uploads through the Files API and waits (on the injected clock) until the file is ACTIVE. */
+  private async uploadedPart(client: GoogleGenAI, input: MediaInput, signal?: AbortSignal): Promise<Part> {
+    const blob = new Blob([input.bytes], { type: input.mimeType });
+    let file = await client.files.upload({
+      file: blob,
+      config: { mimeType: input.mimeType, ...(input.label ? { displayName: input.label } : {}) },
+    });
+    const pollIntervalMs = this.options.filePollIntervalMs ?? 1000;
+    const deadlineMs = this.clock.nowMs() + (this.options.filePollTimeoutMs ?? 120_000);
+    while (file.state === FileState.PROCESSING) {
+      if (this.clock.nowMs() >= deadlineMs) {
+        throw new FileProcessingError(
+          `Uploaded file ${file.name} was still PROCESSING when the wait ran out.`,
+        );
+      }
+      await this.clock.sleep(pollIntervalMs, signal);
+      file = await client.files.get({ name: file.name!, config: signal ? { abortSignal: signal } : {} });
+    }
+    if (file.state !== FileState.ACTIVE || !file.uri) {
+      throw new FileProcessingError(
+        `Uploaded file ${file.name} ended in state ${file.state}${file.error?.message ? `: ${file.error.message}` : ''}.`,
+      );
+    }
+    return { fileData: { fileUri: file.uri, mimeType: file.mimeType ?? input.mimeType } };
+  }
+}
+
+function inlinePart(input: MediaInput): Part {
+  return { inlineData: { mimeType: input.mimeType, data: Buffer.from(input.bytes).toString('base64') } };
+}
+
+function base64Length(byteLength: number): number {
+  return Math.ceil(byteLength / 3) * 4;
+}
