@@ -1,0 +1,260 @@
+import { z } from 'zod';
+import { platformSchema } from '../catalog/index.js';
+import { outcomeKindSchema } from '../outcome/outcome-kind.js';
+import { defaultRoutes } from './default-routes.js';
+
+/**
+ * The shape of `imagegate.config.yaml`. Every section is optional; what is left out takes the default
+ * documented beside it (and in docs/configuration.md). Semantic checks that need the catalog or the
+ * clock (unknown models, previews as fallbacks, cycles) live in validate-config.ts, not here.
+ */
+
+/** How a candidate that cannot honour a parameter is handled. */
+export const parameterPolicySchema = z
+  .enum(['translate', 'drop-with-warning', 'refuse'])
+  .describe(
+    'translate: use the nearest supported value and warn; drop-with-warning: leave the parameter out (model default) and warn; refuse: fail the candidate.',
+  );
+
+/** Outcomes that may move a request to the next candidate (design section 4, "fallback?" column). */
+export const fallbackOutcomeSchema = outcomeKindSchema.extract([
+  'no_image',
+  'wrong_output',
+  'rate_limited',
+  'quota_exhausted',
+  'unavailable',
+  'model_retired',
+  'region_blocked',
+  'blocked_prompt',
+  'blocked_output',
+]);
+export type FallbackOutcome = z.infer<typeof fallbackOutcomeSchema>;
+
+/** Default for `fallbackOn`: every outcome a different model can plausibly cure; safety blocks only when asked. */
+export const defaultFallbackOn: FallbackOutcome[] = [
+  'no_image',
+  'wrong_output',
+  'rate_limited',
+  'quota_exhausted',
+  'unavailable',
+  'model_retired',
+  'region_blocked',
+];
+
+export const defaultRetryBudget = {
+  maxAttempts: 3,
+  maxTotalWaitMs: 60_000,
+  baseDelayMs: 1_000,
+  maxDelayMs: 30_000,
+} as const;
+
+export const defaultTotalBudgetMs = 180_000;
+
+const millisecondsSchema = z.number().int().nonnegative();
+
+/** Retry settings for one route; any field left out takes the `defaults.retry` value. */
+export const retryOverrideSchema = z.strictObject({
+  maxAttempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .optional()
+    .describe('Attempts per candidate, the first included. Default 3.'),
+  maxTotalWaitMs: millisecondsSchema
+    .optional()
+    .describe('Total time spent waiting between attempts on one candidate. Default 60000.'),
+  baseDelayMs: millisecondsSchema
+    .optional()
+    .describe('First backoff delay when the platform names none. Default 1000.'),
+  maxDelayMs: millisecondsSchema.optional().describe('Longest single backoff delay. Default 30000.'),
+});
+
+export const retryBudgetSchema = z.strictObject({
+  maxAttempts: z.number().int().min(1).max(20).default(defaultRetryBudget.maxAttempts),
+  maxTotalWaitMs: millisecondsSchema.default(defaultRetryBudget.maxTotalWaitMs),
+  baseDelayMs: millisecondsSchema.default(defaultRetryBudget.baseDelayMs),
+  maxDelayMs: millisecondsSchema.default(defaultRetryBudget.maxDelayMs),
+});
+
+const totalBudgetSchema = z
+  .number()
+  .int()
+  .positive()
+  .describe('Wall time for the whole request, fallbacks included. Default 180000.');
+
+const fallbackOnSchema = z
+  .array(fallbackOutcomeSchema)
+  .describe(
+    'Outcomes that move the request to the next candidate. Default: no_image, wrong_output, rate_limited, quota_exhausted, unavailable, model_retired, region_blocked.',
+  );
+
+/** A route entry: a concrete model on a platform, or another logical name expanded in place. */
+export const routeCandidateSchema = z
+  .strictObject({
+    model: z.string().min(1).optional().describe('A model ID or alias from the catalog.'),
+    platform: platformSchema.optional().describe('Where to call the model. Default gemini-api.'),
+    route: z.string().min(1).optional().describe('Another logical name whose candidates are inserted here.'),
+  })
+  .superRefine((candidate, context) => {
+    if (candidate.model === undefined && candidate.route === undefined) {
+      context.addIssue({ code: 'custom', message: 'a candidate needs either "model" or "route"' });
+    }
+    if (candidate.model !== undefined && candidate.route !== undefined) {
+      context.addIssue({ code: 'custom', message: 'a candidate has either "model" or "route", not both' });
+    }
+    if (candidate.route !== undefined && candidate.platform !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['platform'],
+        message:
+          '"platform" belongs to model candidates; a "route" candidate uses the platforms of that route',
+      });
+    }
+  });
+export type RouteCandidateConfig = z.infer<typeof routeCandidateSchema>;
+
+const logicalNameSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_-]*$/,
+    'a logical name starts with a letter and has only letters, digits, "_" and "-"',
+  );
+
+export const routeConfigSchema = z.strictObject({
+  description: z.string().optional(),
+  candidates: z
+    .array(routeCandidateSchema)
+    .min(1, 'a route needs at least one candidate')
+    .describe('Tried in order: the first is the primary, the rest are fallbacks.'),
+  fallbackOn: fallbackOnSchema.optional(),
+  parameterPolicy: parameterPolicySchema.optional(),
+  retry: retryOverrideSchema.optional(),
+  totalBudgetMs: totalBudgetSchema.optional(),
+});
+export type RouteConfig = z.infer<typeof routeConfigSchema>;
+
+export const routeDefaultsSchema = z.strictObject({
+  fallbackOn: fallbackOnSchema.default(defaultFallbackOn),
+  parameterPolicy: parameterPolicySchema.default('translate'),
+  retry: retryBudgetSchema.prefault({}),
+  totalBudgetMs: totalBudgetSchema.default(defaultTotalBudgetMs),
+});
+
+const environmentVariableNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** True for values that are evidently a credential rather than the name of a variable holding one. */
+export function looksLikeSecret(value: string): boolean {
+  if (/^AIza[0-9A-Za-z_-]{20,}$/.test(value) || /^ya29\./.test(value)) return true;
+  const mixedCaseWithDigits = /[a-z]/.test(value) && /[A-Z]/.test(value) && /[0-9]/.test(value);
+  return value.length >= 30 && mixedCaseWithDigits;
+}
+
+/** The NAME of an environment variable. A literal key here is rejected without echoing it back. */
+export const environmentVariableNameSchema = z.string().superRefine((value, context) => {
+  if (looksLikeSecret(value)) {
+    context.addIssue({
+      code: 'custom',
+      message:
+        'this looks like a secret itself; write the NAME of the environment variable that holds it (for example GEMINI_API_KEY), never the key',
+    });
+  } else if (!environmentVariableNamePattern.test(value)) {
+    context.addIssue({
+      code: 'custom',
+      message: `"${value}" is not an environment variable name (letters, digits and "_", not starting with a digit)`,
+    });
+  }
+});
+
+export const geminiApiCredentialsSchema = z.strictObject({
+  apiKeyEnv: environmentVariableNameSchema
+    .default('GEMINI_API_KEY')
+    .describe('Name of the environment variable holding the API key. Default GEMINI_API_KEY.'),
+});
+
+export const vertexAiCredentialsSchema = z.strictObject({
+  project: z.string().min(1).optional().describe('Google Cloud project ID. Default: read from projectEnv.'),
+  projectEnv: environmentVariableNameSchema
+    .default('GOOGLE_CLOUD_PROJECT')
+    .describe('Name of the environment variable holding the project ID. Default GOOGLE_CLOUD_PROJECT.'),
+  location: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Vertex AI location. Default: read from locationEnv, else "global".'),
+  locationEnv: environmentVariableNameSchema
+    .default('GOOGLE_CLOUD_LOCATION')
+    .describe('Name of the environment variable holding the location. Default GOOGLE_CLOUD_LOCATION.'),
+  apiKeyEnv: environmentVariableNameSchema
+    .optional()
+    .describe('Name of the environment variable holding an express-mode API key. Default: none (ADC).'),
+});
+
+export const credentialsSchema = z.strictObject({
+  'gemini-api': geminiApiCredentialsSchema.prefault({}),
+  'vertex-ai': vertexAiCredentialsSchema.prefault({}),
+});
+
+export const modelLimitSchema = z
+  .strictObject({
+    platform: platformSchema,
+    model: z.string().min(1).optional().describe('Model ID or alias. Default: every model on the platform.'),
+    concurrency: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Calls in flight at once. Default: unlimited.'),
+    requestsPerMinute: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Calls started per minute. Default: unlimited.'),
+  })
+  .refine((limit) => limit.concurrency !== undefined || limit.requestsPerMinute !== undefined, {
+    message: 'a limit needs "concurrency", "requestsPerMinute" or both',
+  });
+export type ModelLimitConfig = z.infer<typeof modelLimitSchema>;
+
+export const lifecycleConfigSchema = z.strictObject({
+  warnDays: z
+    .array(z.number().int().positive())
+    .min(1)
+    .default([90, 30, 7])
+    .describe('Days before a shutdown at which warnings start. Default [90, 30, 7].'),
+});
+
+export const configSchema = z
+  .strictObject({
+    version: z.literal(1).default(1).describe('Config format version. Default 1.'),
+    routes: z
+      .record(logicalNameSchema, routeConfigSchema)
+      .default({})
+      .describe(
+        'Logical names mapped to ordered candidates. Built-in: image_fast, image_quality (a route of the same name replaces one).',
+      )
+      .transform(
+        (routes) => ({ ...structuredClone(defaultRoutes), ...routes }) as Record<string, RouteConfig>,
+      ),
+    defaults: routeDefaultsSchema
+      .prefault({})
+      .describe('Policy for routes that set none, and for concrete model IDs.'),
+    limits: z
+      .array(modelLimitSchema)
+      .default([])
+      .describe('Concurrency and requests per minute per (platform, model).'),
+    credentials: credentialsSchema
+      .prefault({})
+      .describe('Where credentials come from: environment variable NAMES, never secrets.'),
+    lifecycle: lifecycleConfigSchema.prefault({}),
+  })
+  .meta({
+    title: 'imagegate configuration',
+    description:
+      'imagegate.config.yaml: logical model names, fallback policy, limits and credential sources.',
+  });
+
+export type ImagegateConfig = z.infer<typeof configSchema>;
+export type ImagegateConfigInput = z.input<typeof configSchema>;
+export type ParameterPolicy = z.infer<typeof parameterPolicySchema>;

@@ -1,0 +1,30 @@
+export {
+  configSchema,
+  parameterPolicySchema,
+  fallbackOutcomeSchema,
+  defaultFallbackOn,
+  defaultRetryBudget,
+  defaultTotalBudgetMs,
+  looksLikeSecret,
+} from './config-schema.js';
+export type {
+  ImagegateConfig,
+  ImagegateConfigInput,
+  ParameterPolicy,
+  FallbackOutcome,
+  RouteConfig,
+  RouteCandidateConfig,
+  ModelLimitConfig,
+} from './config-schema.js';
+export { defaultConfig } from './default-config.js';
+export { ConfigError, formatConfigIssue } from './config-error.js';
+export type { ConfigIssue } from './config-error.js';
+export { loadConfig, defaultConfigFileName, configPathEnvironmentVariable } from './load-config.js';
+export type { LoadConfigOptions } from './load-config.js';
+export { parseConfig, builtInDefaultsSource } from './parse-config.js';
+export type { LoadedConfig, ParseConfigOptions } from './parse-config.js';
+export { configJsonSchema } from './config-json-schema.js';
+export { expandRoute, defaultPlatform } from './route-graph.js';
+export type { ExpandedCandidate, RouteExpansion } from './route-graph.js';
+export { describeLifecycle, isPreviewStage } from './lifecycle-wording.js';
+export { didYouMean, suggestLogicalNames } from './validate-config.js';
