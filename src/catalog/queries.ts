@@ -40,7 +40,10 @@ export interface LifecycleStatus {
   /** The stage at the asked time: `retired` once the shutdown date has passed. */
   stage: Stage | undefined;
   shutdownDate: string | null | undefined;
-  /** Whole days from the asked time until shutdown; negative after it; null when none is announced. */
+  /**
+   * Whole UTC calendar days from the asked day until the shutdown day: 1 the day before, 0 on the day
+   * (already retired), negative after it; null when none is announced, undefined when unknown.
+   */
   daysToShutdown: number | null | undefined;
   successor: string | null | undefined;
   isRetired: boolean;
@@ -68,10 +71,15 @@ export function lifecycleOn(
         ? shutdownDate === null
           ? null
           : undefined
-        : Math.ceil((shutdownMs - atMs) / DAY_MS),
+        : Math.round((shutdownMs - startOfUtcDayMs(atMs)) / DAY_MS),
     successor: knownValue(lifecycle.successor),
     isRetired,
   };
+}
+
+/** Calendar days, not elapsed hours, so a status read at 23:00 and at 01:00 on the same day agree. */
+function startOfUtcDayMs(atMs: number): number {
+  return Math.floor(atMs / DAY_MS) * DAY_MS;
 }
 
 /** The pixel size the model produces for an (image size, aspect ratio) pair, if the catalog knows it. */
