@@ -1,0 +1,33 @@
+import type { ModalityTokenCount } from './token-estimate.js';
+
+/** The JSON the emulator answers generateContent with (reference section 3), proto3-style: no empty fields. */
+
+export interface ResponsePart {
+  text?: string;
+  inlineData?: { mimeType: string; data: string };
+  thoughtSignature?: string;
+}
+
+export interface ResponseCandidate {
+  content: { role: 'model'; parts?: ResponsePart[] };
+  finishReason: string;
+  index: number;
+}
+
+export interface UsageMetadata {
+  promptTokenCount: number;
+  candidatesTokenCount?: number;
+  totalTokenCount: number;
+  promptTokensDetails?: ModalityTokenCount[];
+  candidatesTokensDetails?: ModalityTokenCount[];
+}
+
+export interface GenerateContentResponse {
+  candidates?: ResponseCandidate[];
+  promptFeedback?: { blockReason: string };
+  usageMetadata: UsageMetadata;
+  modelVersion: string;
+  responseId: string;
+  /** Vertex AI answers carry the time the response was created. */
+  createTime?: string;
+}
