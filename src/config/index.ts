@@ -26,5 +26,5 @@ export type { LoadedConfig, ParseConfigOptions } from './parse-config.js';
 export { configJsonSchema } from './config-json-schema.js';
 export { expandRoute, defaultPlatform } from './route-graph.js';
 export type { ExpandedCandidate, RouteExpansion } from './route-graph.js';
-export { describeLifecycle, isPreviewStage } from './lifecycle-wording.js';
+export { describeLifecycle, isPreviewStage, isWithinWarningWindow } from './lifecycle-wording.js';
 export { didYouMean, suggestLogicalNames } from './validate-config.js';

@@ -30,6 +30,14 @@ export function isPreviewStage(status: LifecycleStatus): boolean {
   return status.stage === 'preview' || status.stage === 'experimental';
 }
 
+/** True when a shutdown date is known and no further away than the widest warning window. */
+export function isWithinWarningWindow(
+  daysToShutdown: number | null | undefined,
+  warnDays: readonly number[],
+): boolean {
+  return typeof daysToShutdown === 'number' && daysToShutdown <= Math.max(...warnDays);
+}
+
 function article(word: string): string {
   return /^[aeiou]/.test(word) ? 'an' : 'a';
 }

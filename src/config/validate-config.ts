@@ -2,7 +2,7 @@ import { allModelIds, editDistance, findModel, lifecycleOn, suggestModelIds } fr
 import type { Catalog, Platform } from '../catalog/index.js';
 import type { ImagegateConfig } from './config-schema.js';
 import type { FieldPath } from './field-path.js';
-import { describeLifecycle, isPreviewStage } from './lifecycle-wording.js';
+import { describeLifecycle, isPreviewStage, isWithinWarningWindow } from './lifecycle-wording.js';
 import { expandRoute } from './route-graph.js';
 
 /** A problem the schema cannot see: it needs the catalog, the clock, or the config as a whole. */
@@ -200,13 +200,6 @@ function checkRoute(
     });
   }
   return issues;
-}
-
-function isWithinWarningWindow(
-  daysToShutdown: number | null | undefined,
-  warnDays: readonly number[],
-): boolean {
-  return typeof daysToShutdown === 'number' && daysToShutdown <= Math.max(...warnDays);
 }
 
 function checkLimits(config: ImagegateConfig, catalog: Catalog): SemanticIssue[] {
