@@ -39,3 +39,13 @@ export {
   editDistance,
 } from './queries.js';
 export type { LifecycleStatus } from './queries.js';
+export { catalogConsistencyProblems } from './catalog-consistency.js';
+export type { CatalogProblem } from './catalog-consistency.js';
+export {
+  catalogSummaryColumns,
+  catalogSummaryRows,
+  catalogSummaryMarkdown,
+  NOT_OFFERED,
+  NONE_ANNOUNCED,
+} from './catalog-summary.js';
+export type { CatalogSummaryRow } from './catalog-summary.js';
