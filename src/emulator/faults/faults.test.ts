@@ -1,9 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../clock/index.js';
 import type { CallContext } from './call-context.js';
 import { EmulatorClock } from './emulator-clock.js';
 import type { InjectedFault } from './fault-kinds.js';
 import { Faults } from './faults.js';
+import { loadScenarioFile } from './parse-scenario.js';
 import { scenarioSchema, type ScenarioInput } from './scenario-schema.js';
 
 const proImage = 'gemini-3-pro-image';
@@ -376,5 +378,37 @@ describe('Faults: replacing the scenario', () => {
     clock.setNow(Date.parse('2027-01-01T00:00:00Z'));
     faults.replaceScenario(scenarioSchema.parse({}));
     expect(clock.nowMs()).toBe(Date.parse('2027-01-01T00:00:00Z'));
+  });
+});
+
+describe('Faults: the documented example scenario', () => {
+  it('behaves as its comments say', async () => {
+    const scenario = await loadScenarioFile(
+      fileURLToPath(new URL('../../../docs/examples/scenario.yaml', import.meta.url)),
+    );
+    const clock = new EmulatorClock(new ManualClock(start));
+    const faults = new Faults({ clock, scenario, random: () => 0.99 });
+    expect(clock.nowMs()).toBe(Date.parse('2026-06-26T00:00:00Z'));
+    const pro = Array.from({ length: 3 }, () => outcome(faults.beforeCall(call())));
+    expect(pro).toEqual(['503', '503', 'ok']);
+    const quota = Array.from({ length: 3 }, () =>
+      outcome(faults.beforeCall(call({ modelId: flashImage, prompt: 'Quota drill' }))),
+    );
+    expect(quota).toEqual(['429', '429', 'ok']);
+    const chaos = call({ modelId: flashImage, prompt: 'chaos' });
+    const walk = Array.from({ length: 8 }, () => {
+      const fault = faults.beforeCall(chaos);
+      return fault ? outcome(fault) : (faults.safetyVerdict(chaos) ?? faults.servedImageSize(chaos, '2K'));
+    });
+    expect(walk).toEqual([
+      '500',
+      '504',
+      'connection-reset',
+      'truncated-body',
+      { kind: 'finish', finishReason: 'NO_IMAGE' },
+      { kind: 'block-prompt', blockReason: 'SAFETY' },
+      '1K',
+      '2K',
+    ]);
   });
 });
