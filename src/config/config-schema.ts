@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { platformSchema } from '../catalog/index.js';
+// Imported from its own file, not the outcome index, so loading a config does not load image decoding.
 import { outcomeKindSchema } from '../outcome/outcome-kind.js';
 import { defaultRoutes } from './default-routes.js';
 

@@ -1,6 +1,6 @@
 import type { CatalogModel, LifecycleStatus, Platform } from '../catalog/index.js';
 import type { ParameterPolicy } from '../config/index.js';
-import type { OutcomeKind } from '../outcome/outcome-kind.js';
+import type { OutcomeKind } from '../outcome/index.js';
 
 export type { ParameterPolicy };
 
