@@ -169,7 +169,7 @@ export class GeminiProvider implements ImageProvider {
 
   /** Uploads through the Files API and waits (on the injected clock) until the file is ACTIVE. */
   private async uploadedPart(client: GoogleGenAI, input: MediaInput, signal?: AbortSignal): Promise<Part> {
-    const blob = new Blob([input.bytes], { type: input.mimeType });
+    const blob = new Blob([Buffer.from(input.bytes)], { type: input.mimeType });
     let file = await client.files.upload({
       file: blob,
       config: { mimeType: input.mimeType, ...(input.label ? { displayName: input.label } : {}) },

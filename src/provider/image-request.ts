@@ -9,7 +9,10 @@ export const outputMimeTypeSchema = z.enum(['image/png', 'image/jpeg']);
 export type OutputMimeType = z.infer<typeof outputMimeTypeSchema>;
 
 export const mediaInputSchema = z.object({
-  bytes: z.instanceof(Uint8Array),
+  bytes: z.custom<Uint8Array>(
+    (value) => value instanceof Uint8Array,
+    'expected bytes (a Uint8Array or Buffer)',
+  ),
   /** Sniffed from the bytes, not taken from a file name. */
   mimeType: z.string(),
   /** Where the bytes came from, for messages ("refs/cat.png"). */
