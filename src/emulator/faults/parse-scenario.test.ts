@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -145,5 +145,18 @@ describe('loadScenarioFile', () => {
     await expect(loadScenarioFile(join(directory, 'missing.yaml'))).rejects.toThrow(
       /missing\.yaml: cannot read the scenario file \(ENOENT/,
     );
+  });
+});
+
+describe('docs/emulator-scenarios.md', () => {
+  it('shows only YAML scenarios that parse', async () => {
+    const markdown = await readFile(
+      fileURLToPath(new URL('../../../docs/emulator-scenarios.md', import.meta.url)),
+      'utf8',
+    );
+    const yamlBlocks = [...markdown.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+    expect(yamlBlocks.length).toBeGreaterThanOrEqual(2);
+    for (const block of yamlBlocks)
+      expect(() => parseScenario(block, 'docs/emulator-scenarios.md')).not.toThrow();
   });
 });
