@@ -1,0 +1,12 @@
+export { renderImage } from './render-image.js';
+export { RenderRequestError, type RenderRequest } from './render-request.js';
+export { ReferenceImageDecodeError } from './reference-mosaic.js';
+export {
+  extractVideoFrames,
+  FfmpegNotFoundError,
+  VideoDecodeError,
+  type ExtractVideoFramesOptions,
+} from './video-frames.js';
+export { isFfmpegAvailable, ffmpegPathVariable } from './ffmpeg-location.js';
+export { sniffImageMimeType, type SniffedImageMimeType } from './sniff-image-mime-type.js';
+export { sniffVideoMimeType, type SniffedVideoMimeType } from './sniff-video-mime-type.js';
