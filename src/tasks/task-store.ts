@@ -1,0 +1,123 @@
+import type { TaskError, TaskRecord, TaskRequest, TaskResult, TaskStatus } from './task-record.js';
+import type { Attempt } from '../engine/index.js';
+import type { Usage } from '../outcome/usage.js';
+import type { Platform } from '../catalog/schema.js';
+
+export interface NewTask {
+  id: string;
+  request: TaskRequest;
+  metadata: Record<string, string>;
+  webhookUrl?: string;
+  apiKeyId?: string;
+  estimatedCostUsd?: number;
+  createdAtMs: number;
+}
+
+export interface IdempotencyClaim {
+  /** Scoped per API key by the caller (`<keyId>:<header value>`). */
+  key: string;
+  /** Hash of the canonical request body: the same key with another body is a conflict. */
+  requestHash: string;
+  expiresAtMs: number;
+}
+
+/** The same Idempotency-Key was used with a different body. */
+export class IdempotencyConflictError extends Error {
+  override readonly name = 'IdempotencyConflictError';
+  constructor(readonly existingTaskId: string) {
+    super(`This Idempotency-Key was already used with a different request body (task ${existingTaskId}).`);
+  }
+}
+
+export interface TaskListFilter {
+  status?: TaskStatus;
+  model?: string;
+  apiKeyId?: string;
+  createdAfterMs?: number;
+  createdBeforeMs?: number;
+  /** Opaque cursor from the previous page. */
+  cursor?: string;
+  /** Default 20, at most 100. */
+  limit?: number;
+}
+
+export interface Lease {
+  taskId: string;
+  workerId: string;
+  fencingToken: number;
+}
+
+export type TaskCompletion =
+  | {
+      status: 'success';
+      result: TaskResult;
+      attempts: Attempt[];
+      warnings: string[];
+      usage?: Usage;
+      actualCostUsd?: number;
+      servedBy: { modelId: string; platform: Platform };
+    }
+  | {
+      status: 'failed' | 'cancelled';
+      error: TaskError;
+      attempts: Attempt[];
+      warnings: string[];
+      usage?: Usage;
+      actualCostUsd?: number;
+    };
+
+/** An event in a task's life, in order; SSE replays them from any sequence number. */
+export interface TaskEvent {
+  taskId: string;
+  /** Increases by one per task, from 1. */
+  sequence: number;
+  type: 'queued' | 'processing' | 'progress' | 'attempt' | 'rescheduled' | 'success' | 'failed' | 'cancelled';
+  atMs: number;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Durable task storage. One contract, several adapters (SQLite now; PostgreSQL later), all held to the
+ * same shared test suite. Every method is atomic; methods taking a `Lease` return false, changing
+ * nothing, when the lease is stale (another worker has claimed the task since).
+ */
+export interface TaskStore {
+  /**
+   * Commits a new task (and its `queued` event) before returning. With an idempotency claim, a second
+   * call with the same key and hash returns the first task with `created: false`; another hash throws
+   * `IdempotencyConflictError`. Expired claims are ignored.
+   */
+  create(
+    task: NewTask,
+    idempotency?: IdempotencyClaim,
+    nowMs?: number,
+  ): Promise<{ task: TaskRecord; created: boolean }>;
+  get(id: string): Promise<TaskRecord | undefined>;
+  /** Newest first. */
+  list(filter: TaskListFilter): Promise<{ tasks: TaskRecord[]; nextCursor?: string }>;
+
+  /** Claims the oldest claimable task: queued with `runAfterMs <= nowMs`, or processing with an expired lease. */
+  claim(
+    workerId: string,
+    nowMs: number,
+    leaseMs: number,
+  ): Promise<{ task: TaskRecord; lease: Lease } | undefined>;
+  /** Extends a live lease. */
+  heartbeat(lease: Lease, nowMs: number, leaseMs: number): Promise<boolean>;
+  setProgress(lease: Lease, progress: number, nowMs: number): Promise<boolean>;
+  recordAttempt(lease: Lease, attempt: Attempt, nowMs: number): Promise<boolean>;
+  complete(lease: Lease, completion: TaskCompletion, nowMs: number): Promise<boolean>;
+  /** Back to queued, claimable from `runAfterMs` (a scheduled retry or a task parked behind a breaker). */
+  reschedule(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean>;
+  /** Back to queued, claimable at once (graceful shutdown). */
+  release(lease: Lease, nowMs: number): Promise<boolean>;
+
+  /** Cancels a queued task at once; marks a processing one `cancelRequested`. Final tasks are unchanged. */
+  requestCancel(id: string, nowMs: number): Promise<TaskRecord | undefined>;
+  /** Events of a task after a sequence number (0 = from the start). */
+  eventsAfter(taskId: string, afterSequence: number): Promise<TaskEvent[]>;
+
+  close(): Promise<void>;
+}
+
+export type { TaskError, TaskRecord, TaskRequest, TaskResult, TaskStatus };
