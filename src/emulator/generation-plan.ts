@@ -8,7 +8,7 @@ import {
   type Platform,
 } from '../catalog/schema.js';
 import { EmulatorApiError, fieldViolation, invalidArgument } from './api-errors.js';
-import type { FileStore} from './files/file-store.js';
+import type { FileStore } from './files/file-store.js';
 import { fileIdFromUri } from './files/file-store.js';
 import type { Content, GenerateContentRequest, Part } from './generate-request.js';
 

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../clock/index.js';
+import { BatchStore, batchId } from './batch-store.js';
+
+const input = {
+  modelId: 'm',
+  displayName: 'd',
+  items: [{ request: {} }],
+  outputKind: 'inline' as const,
+  resourceBaseUrl: 'http://h/v1beta',
+};
+
+describe('BatchStore', () => {
+  it('moves PENDING → RUNNING → SUCCEEDED with the emulated clock', () => {
+    const clock = new ManualClock(0);
+    const store = new BatchStore(clock, { batchDurationMs: 40_000 });
+    const batch = store.add(input);
+    expect(store.stateOf(batch)).toBe('BATCH_STATE_PENDING');
+    clock.advance(10_000);
+    expect(store.stateOf(batch)).toBe('BATCH_STATE_RUNNING');
+    clock.advance(29_999);
+    expect(store.stateOf(batch)).toBe('BATCH_STATE_RUNNING');
+    clock.advance(1);
+    expect(store.stateOf(batch)).toBe('BATCH_STATE_SUCCEEDED');
+    expect(store.endTimeMs(batch)).toBe(40_000);
+  });
+
+  it('stays CANCELLED once cancelled, ending at the cancel time', () => {
+    const clock = new ManualClock(0);
+    const store = new BatchStore(clock, { batchDurationMs: 40_000 });
+    const batch = store.add(input);
+    batch.cancelledAtMs = 5_000;
+    clock.advance(100_000);
+    expect(store.stateOf(batch)).toBe('BATCH_STATE_CANCELLED');
+    expect(store.endTimeMs(batch)).toBe(5_000);
+  });
+
+  it('lists newest first and deletes', () => {
+    const clock = new ManualClock(0);
+    const store = new BatchStore(clock);
+    const first = store.add(input);
+    clock.advance(1);
+    const second = store.add(input);
+    expect(store.list().map((batch) => batch.id)).toEqual([second.id, first.id]);
+    expect(store.delete(first.id)).toBe(true);
+    expect(store.get(first.id)).toBeUndefined();
+  });
+
+  it('makes reproducible lowercase IDs', () => {
+    expect(batchId(1)).toMatch(/^[a-z0-9]{16}$/);
+    expect(batchId(1)).toBe(batchId(1));
+  });
+});

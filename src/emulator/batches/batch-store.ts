@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../clock/clock.js';
+import type { GoogleErrorBody } from '../google-error.js';
+import type { GenerateContentResponse } from '../response-shape.js';
+
+/**
+ * Batch jobs in memory. A job's state is read from the emulated clock, not scheduled: PENDING for the
+ * first quarter of `batchDurationMs`, RUNNING until it has passed, then SUCCEEDED; so moving the
+ * emulated clock finishes a batch.
+ */
+
+export type BatchState =
+  'BATCH_STATE_PENDING' | 'BATCH_STATE_RUNNING' | 'BATCH_STATE_SUCCEEDED' | 'BATCH_STATE_CANCELLED';
+
+export interface BatchItem {
+  /** The item's GenerateContentRequest as sent (camelCase keys), validated when the batch runs. */
+  request: unknown;
+  metadata?: unknown;
+}
+
+export type BatchItemResult =
+  | { response: GenerateContentResponse; metadata?: unknown }
+  | { error: GoogleErrorBody['error']; metadata?: unknown };
+
+export interface StoredBatch {
+  id: string;
+  /** The model ID as the caller named it (no `models/` prefix). */
+  modelId: string;
+  displayName: string | undefined;
+  createTimeMs: number;
+  items: BatchItem[];
+  /** Where the results go: inline in the operation, or a generated JSONL file (for a file input). */
+  outputKind: 'inline' | 'file';
+  resourceBaseUrl: string;
+  cancelledAtMs?: number;
+  /** Set once the results are computed, when the batch is first read after it finished. */
+  results?: BatchItemResult[];
+}
+
+export interface BatchStoreOptions {
+  /** Emulated time from creation to SUCCEEDED (default 60 000 ms). */
+  batchDurationMs?: number;
+}
+
+export class BatchStore {
+  private readonly batches = new Map<string, StoredBatch>();
+  private createdCount = 0;
+  readonly batchDurationMs: number;
+
+  constructor(
+    private readonly clock: Clock,
+    options: BatchStoreOptions = {},
+  ) {
+    this.batchDurationMs = options.batchDurationMs ?? 60_000;
+  }
+
+  add(input: Omit<StoredBatch, 'id' | 'createTimeMs'>): StoredBatch {
+    this.createdCount += 1;
+    const batch: StoredBatch = { ...input, id: batchId(this.createdCount), createTimeMs: this.clock.nowMs() };
+    this.batches.set(batch.id, batch);
+    return batch;
+  }
+
+  get(id: string): StoredBatch | undefined {
+    return this.batches.get(id);
+  }
+
+  /** Newest first. */
+  list(): StoredBatch[] {
+    return [...this.batches.values()].sort((a, b) => b.createTimeMs - a.createTimeMs);
+  }
+
+  delete(id: string): boolean {
+    return this.batches.delete(id);
+  }
+
+  endTimeMs(batch: StoredBatch): number {
+    return batch.cancelledAtMs ?? batch.createTimeMs + this.batchDurationMs;
+  }
+
+  stateOf(batch: StoredBatch): BatchState {
+    if (batch.cancelledAtMs !== undefined) return 'BATCH_STATE_CANCELLED';
+    const elapsedMs = this.clock.nowMs() - batch.createTimeMs;
+    if (elapsedMs >= this.batchDurationMs) return 'BATCH_STATE_SUCCEEDED';
+    return elapsedMs < this.batchDurationMs / 4 ? 'BATCH_STATE_PENDING' : 'BATCH_STATE_RUNNING';
+  }
+}
+
+/** Real batch IDs are lowercase letters and digits; these are reproducible from the counter. */
+export function batchId(sequence: number): string {
+  const digest = createHash('sha256').update(`batch-${sequence}`).digest();
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(digest.subarray(0, 16), (byte) => alphabet[byte % alphabet.length]).join('');
+}
