@@ -151,7 +151,14 @@ async function answer(
     if (fault?.kind === 'connection-reset')
       return { response: resetConnection(environment), outcome: 'connection-reset' };
     const latencyMs = state.faults.latencyMs(context);
-    if (latencyMs > 0) await state.clock.sleep(latencyMs, request.signal);
+    if (latencyMs > 0) {
+      const waited = await state.clock.sleep(latencyMs, request.signal).then(
+        () => true,
+        () => false,
+      );
+      // The caller hung up during the emulated latency: nobody reads the answer.
+      if (!waited) throw new EmulatorApiError(499, 'The operation was cancelled.');
+    }
     const response = await route(call, context);
     if (fault?.kind === 'truncated-body')
       return { response: await truncate(response), outcome: 'truncated-body' };

@@ -1,5 +1,6 @@
 import { GoogleGenAI } from '@google/genai';
 import { OAuth2Client } from 'google-auth-library';
+import { builtInCatalog } from '../../src/catalog/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   catalogPixelSize,
@@ -59,5 +60,23 @@ describe('Vertex AI mode', () => {
     expect(stats.models['gemini-3.1-flash-image-preview']?.byMethod.generateContent).toBeGreaterThanOrEqual(
       1,
     );
+  });
+});
+
+describe('Vertex AI models', () => {
+  it('lists and gets publisher models in Vertex’s shape', async () => {
+    const ai = new GoogleGenAI({
+      vertexai: true,
+      apiKey: 'express-key',
+      httpOptions: { baseUrl: harness.emulator.url, apiVersion: 'v1beta1' },
+    });
+    const names: string[] = [];
+    for await (const model of await ai.models.list()) names.push(model.name ?? '');
+    expect(names).toContain('publishers/google/models/gemini-2.5-flash-image');
+    const geminiApiOnly = builtInCatalog().models.filter((entry) => !entry.platforms['vertex-ai']);
+    expect(geminiApiOnly.length).toBeGreaterThan(0);
+    for (const entry of geminiApiOnly) expect(names).not.toContain(`publishers/google/models/${entry.id}`);
+    const model = await ai.models.get({ model: 'gemini-2.5-flash-image' });
+    expect(model.name).toBe('publishers/google/models/gemini-2.5-flash-image');
   });
 });
