@@ -248,3 +248,28 @@ describe('unexpected failures', () => {
     expect((await post(created.app, generate('gemini-2.5-flash-image'), body)).status).toBe(200);
   });
 });
+
+describe('streaming on the wire', () => {
+  it('sends text/event-stream with CRLF CRLF between compact JSON events and nothing after the last', async () => {
+    const { app } = emulator();
+    const body = JSON.stringify({
+      contents: [{ parts: [{ text: 'a quiet harbour at dawn' }] }],
+      generationConfig: { responseModalities: ['TEXT'] },
+    });
+    const answer = await post(
+      app,
+      '/v1beta/models/gemini-2.5-flash-image:streamGenerateContent?alt=sse',
+      body,
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.contentType).toBe('text/event-stream');
+    expect(answer.text.endsWith('\r\n\r\n')).toBe(true);
+    const events = answer.text.slice(0, -4).split('\r\n\r\n');
+    expect(events.length).toBeGreaterThanOrEqual(2);
+    const chunks = events.map((event) => {
+      expect(event.startsWith('data: ')).toBe(true);
+      return JSON.parse(event.slice('data: '.length)) as { candidates: { finishReason?: string }[] };
+    });
+    expect(chunks.at(-1)?.candidates[0]?.finishReason).toBe('STOP');
+  });
+});
