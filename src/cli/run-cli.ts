@@ -24,7 +24,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   program.addCommand(editCommand(io, setExitCode));
   program.addCommand(thumbnailCommand(io, setExitCode));
   program.addCommand(modelsCommand(io, setExitCode));
-  program.addCommand(emulatorCommand());
+  program.addCommand(emulatorCommand(io));
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {
