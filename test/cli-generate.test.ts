@@ -1,0 +1,61 @@
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/run-cli.js';
+import { captureIo } from './support/capture-io.js';
+
+/** With no key the CLI runs the emulator in-process, says so once, and writes a real image. */
+describe('imagegate generate without a key', () => {
+  it('writes a decodable image of the asked size and prints its path', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'imagegate-generate-'));
+    const io = captureIo({ cwd: directory });
+    const exitCode = await runCli(
+      ['generate', 'a lighthouse at dusk', '--aspect', '16:9', '--size', '1K', '-o', 'lighthouse.png'],
+      io,
+    );
+    expect(io.err()).toMatch(/No GEMINI_API_KEY set: using the built-in Gemini emulator/);
+    expect(exitCode).toBe(0);
+    expect(io.out().trim()).toBe(join(directory, 'lighthouse.png'));
+    const metadata = await sharp(join(directory, 'lighthouse.png')).metadata();
+    expect([metadata.format, metadata.width, metadata.height]).toEqual(['png', 1376, 768]);
+  });
+
+  it('prints JSON with --json and writes n images into a directory', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'imagegate-generate-'));
+    const io = captureIo({ cwd: directory });
+    const exitCode = await runCli(
+      ['generate', 'three pears', '--n', '2', '-o', 'out/', '--json', '--format', 'jpeg'],
+      io,
+    );
+    expect(exitCode).toBe(0);
+    const result = JSON.parse(io.out()) as {
+      ok: boolean;
+      images: { path: string; mimeType: string; width: number }[];
+      servedBy: { modelId: string; platform: string };
+      attempts: unknown[];
+    };
+    expect(result.ok).toBe(true);
+    expect(result.images).toHaveLength(2);
+    expect(result.images.every((image) => image.mimeType === 'image/jpeg')).toBe(true);
+    expect((await readdir(join(directory, 'out'))).sort()).toEqual(
+      result.images.map((image) => image.path.split('/').pop()).sort(),
+    );
+    expect(result.servedBy.platform).toBe('gemini-api');
+    expect(result.attempts.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('edits an image and derives the output from it', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'imagegate-edit-'));
+    const input = join(directory, 'input.png');
+    await sharp({ create: { width: 600, height: 400, channels: 3, background: '#1e90ff' } })
+      .png()
+      .toFile(input);
+    const io = captureIo({ cwd: directory });
+    const exitCode = await runCli(['edit', 'input.png', 'add a red balloon', '-o', 'edited.png'], io);
+    expect(exitCode).toBe(0);
+    const metadata = await sharp(join(directory, 'edited.png')).metadata();
+    expect(metadata.format).toBe('png');
+  });
+});
