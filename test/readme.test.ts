@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/run-cli.js';
+import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
+import { captureIo } from './support/capture-io.js';
+
+/**
+ * The README's examples, run as printed so they never rot. Code blocks whose info string carries `test`
+ * are executed: `npx imagegate …` lines through the CLI in-process (no key, so the built-in emulator
+ * answers), TypeScript blocks with tsx in a child process.
+ */
+const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
+const readme = await readFile(join(repositoryRoot, 'README.md'), 'utf8');
+
+interface CodeBlock {
+  info: string;
+  code: string;
+}
+
+function codeBlocks(markdown: string): CodeBlock[] {
+  const pattern = /^```(.*)\n([\s\S]*?)^```$/gm;
+  return [...markdown.matchAll(pattern)].map((match) => ({ info: match[1]!.trim(), code: match[2]! }));
+}
+
+/** Splits a shell line into words, honouring double and single quotes (all the README uses). */
+function shellWords(line: string): string[] {
+  return [...line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((match) => match[1] ?? match[2] ?? match[3]!);
+}
+
+const blocks = codeBlocks(readme);
+const cliLines = blocks
+  .filter((block) => block.info === 'sh test')
+  .flatMap((block) => block.code.split('\n'))
+  .filter((line) => line.startsWith('npx imagegate '));
+const tsxBinary = join(repositoryRoot, 'node_modules', '.bin', 'tsx');
+const runFile = promisify(execFile);
+
+async function runTypeScript(code: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const directory = await mkdtemp(join(tmpdir(), 'imagegate-readme-'));
+  const rewritten = code
+    .replace(/from 'imagegate'/g, `from '${join(repositoryRoot, 'src', 'index.ts')}'`)
+    .replace(/from '@google\/genai'/g, `from '${import.meta.resolve('@google/genai')}'`);
+  const file = join(directory, 'example.mts');
+  await writeFile(file, rewritten);
+  const { stdout } = await runFile(tsxBinary, [file], {
+    cwd: directory,
+    env: { PATH: process.env.PATH, ...env },
+    timeout: 60_000,
+  });
+  return stdout;
+}
+
+describe('README', () => {
+  it('has command examples to run', () => {
+    expect(cliLines.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('runs every command example with exit code 0', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'imagegate-readme-cli-'));
+    for (const line of cliLines) {
+      const io = captureIo({ cwd: directory });
+      const exitCode = await runCli(shellWords(line).slice(2), io);
+      expect({ line, exitCode, stderr: exitCode === 0 ? '' : io.err() }).toEqual({
+        line,
+        exitCode: 0,
+        stderr: '',
+      });
+    }
+  });
+
+  it('runs the library example', async () => {
+    const code = blocks.find((block) => block.info === 'ts test')?.code;
+    expect(code).toBeDefined();
+    const stdout = await runTypeScript(code!, {});
+    expect(stdout).toMatch(/^1376 768 gemini-3\.1-flash-image 0\.\d+ \[\]\n1 4\n$/);
+  });
+
+  describe('with the emulator running', () => {
+    let emulator: RunningEmulator;
+    beforeAll(async () => {
+      emulator = await startEmulator({ port: 0 });
+    });
+    afterAll(() => emulator.close());
+
+    it('runs the plain @google/genai example through GOOGLE_GEMINI_BASE_URL', async () => {
+      const code = blocks.find((block) => block.info === 'ts test-with-emulator')?.code;
+      expect(code).toBeDefined();
+      const stdout = await runTypeScript(code!, { GOOGLE_GEMINI_BASE_URL: emulator.url });
+      expect(stdout).toMatch(/^image\/png \d+\n$/);
+      expect(emulator.stats.snapshot().models['gemini-3.1-flash-image']?.calls).toBe(1);
+    });
+  });
+});
