@@ -1,0 +1,127 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sniffMediaType } from '../media/index.js';
+import type { BlobProvenance } from './blob-provenance.js';
+import { embedJpegProvenance, readJpegProvenance } from './jpeg-provenance.js';
+import { embedPngProvenance, readPngProvenance } from './png-provenance.js';
+
+export interface BlobStoreOptions {
+  /** Root folder; created on first write. No default: the caller decides where images live. */
+  directory: string;
+}
+
+export interface StoredBlob {
+  /** Hex SHA-256 of the stored bytes: the blob's address. */
+  sha256: string;
+  size: number;
+}
+
+const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+const FALLBACK_MIME_TYPE = 'application/octet-stream';
+
+/**
+ * Content-addressed files on local disk: `<directory>/<sha[0..2]>/<sha>`, with the MIME type in a
+ * `<sha>.type` sidecar. A write goes to a temporary file that is fsynced and renamed into place, so a
+ * reader (or a crash) never sees half a blob; the same bytes written twice are stored once.
+ */
+export class BlobStore {
+  private readonly directory: string;
+
+  constructor(options: BlobStoreOptions) {
+    this.directory = options.directory;
+  }
+
+  async put(bytes: Uint8Array, mimeType: string): Promise<StoredBlob> {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const folder = join(this.directory, sha256.slice(0, 2));
+    const path = this.pathOf(sha256);
+    if (!(await exists(path))) {
+      await mkdir(folder, { recursive: true });
+      // The sidecar lands first so a visible blob always has its type.
+      await writeAtomically(folder, `${path}.type`, Buffer.from(mimeType, 'utf8'));
+      await writeAtomically(folder, path, bytes);
+    }
+    return { sha256, size: bytes.byteLength };
+  }
+
+  /**
+   * Embeds provenance (PNG: an iTXt chunk before IEND; JPEG: a COM segment after the APPn segments), then
+   * stores. Pixels are never re-encoded; the sha256 is of the final bytes.
+   */
+  async putImage(
+    bytes: Uint8Array,
+    mimeType: 'image/png' | 'image/jpeg',
+    provenance: BlobProvenance,
+  ): Promise<StoredBlob> {
+    const tagged =
+      mimeType === 'image/png'
+        ? embedPngProvenance(bytes, provenance)
+        : embedJpegProvenance(bytes, provenance);
+    return this.put(tagged, mimeType);
+  }
+
+  async get(sha256: string): Promise<{ bytes: Buffer; mimeType: string } | undefined> {
+    if (!SHA256_PATTERN.test(sha256)) return undefined;
+    const path = this.pathOf(sha256);
+    const bytes = await readFile(path).catch(ignoreMissing);
+    if (!bytes) return undefined;
+    const sidecar = await readFile(`${path}.type`, 'utf8').catch(ignoreMissing);
+    const mimeType = sidecar?.trim() || sniffMediaType(bytes) || FALLBACK_MIME_TYPE;
+    return { bytes, mimeType };
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    return SHA256_PATTERN.test(sha256) && exists(this.pathOf(sha256));
+  }
+
+  /** Provenance embedded by `putImage`, or undefined for other bytes. */
+  readProvenance(bytes: Uint8Array): BlobProvenance | undefined {
+    const type = sniffMediaType(bytes);
+    if (type === 'image/png') return readPngProvenance(bytes);
+    if (type === 'image/jpeg') return readJpegProvenance(bytes);
+    return undefined;
+  }
+
+  private pathOf(sha256: string): string {
+    return join(this.directory, sha256.slice(0, 2), sha256);
+  }
+}
+
+async function writeAtomically(folder: string, path: string, bytes: Uint8Array): Promise<void> {
+  const temporaryPath = join(folder, `.tmp-${randomBytes(8).toString('hex')}`);
+  try {
+    const file = await open(temporaryPath, 'wx');
+    try {
+      await file.writeFile(bytes);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporaryPath, path);
+  } catch (error) {
+    await rm(temporaryPath, { force: true });
+    throw error;
+  }
+  await syncFolder(folder);
+}
+
+/** Makes the rename itself durable; some platforms cannot open a folder for syncing, which is fine. */
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r').catch(() => undefined);
+  if (!handle) return;
+  try {
+    await handle.sync().catch(() => undefined);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await stat(path).catch(ignoreMissing)) !== undefined;
+}
+
+function ignoreMissing(error: unknown): undefined {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+  throw error;
+}
