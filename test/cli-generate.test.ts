@@ -1,6 +1,8 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run-cli.js';
@@ -57,5 +59,53 @@ describe('imagegate generate without a key', () => {
     expect(exitCode).toBe(0);
     const metadata = await sharp(join(directory, 'edited.png')).metadata();
     expect(metadata.format).toBe('png');
+  });
+});
+
+describe('imagegate thumbnail and models without a key', () => {
+  it('makes a 16:9 thumbnail from a video', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'imagegate-thumbnail-'));
+    await promisify(execFile)('ffmpeg', [
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=duration=1:size=64x64:rate=10',
+      '-pix_fmt',
+      'yuv420p',
+      join(directory, 'clip.mp4'),
+    ]);
+    const io = captureIo({ cwd: directory });
+    const exitCode = await runCli(['thumbnail', 'clip.mp4', '-o', 'thumb.png'], io);
+    expect({ exitCode, stderr: io.err() }).toMatchObject({ exitCode: 0 });
+    const metadata = await sharp(join(directory, 'thumb.png')).metadata();
+    expect(metadata.width! / metadata.height!).toBeCloseTo(16 / 9, 1);
+  });
+
+  it('refuses a file that is not a video', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'imagegate-thumbnail-'));
+    await writeFile(join(directory, 'notes.mp4'), 'just text');
+    const io = captureIo({ cwd: directory });
+    expect(await runCli(['thumbnail', 'notes.mp4'], io)).toBe(2);
+    expect(io.err()).toMatch(/notes\.mp4" is not a recognised image or video/);
+  });
+
+  it('lists routes and catalog models as JSON, with visibility from models.list', async () => {
+    const io = captureIo({ cwd: tmpdir() });
+    expect(await runCli(['models', '--json'], io)).toBe(0);
+    const report = JSON.parse(io.out()) as {
+      routes: { name: string; candidates: { model: string; visible: boolean | null; stage: string }[] }[];
+      models: { model: string; platform: string; visible: boolean | null }[];
+    };
+    expect(report.routes.map((route) => route.name)).toEqual(
+      expect.arrayContaining(['image_fast', 'image_quality']),
+    );
+    const fast = report.routes.find((route) => route.name === 'image_fast')!;
+    expect(fast.candidates[0]).toMatchObject({ model: 'gemini-3.1-flash-image', visible: true });
+    const retiredPreview = report.models.find(
+      (row) => row.model === 'gemini-3.1-flash-image-preview' && row.platform === 'gemini-api',
+    );
+    expect(retiredPreview?.visible).toBe(false);
   });
 });

@@ -1,0 +1,91 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtInCatalog, loadCatalog } from '../catalog/index.js';
+import { ManualClock } from '../clock/index.js';
+import { startEmulator, type RunningEmulator } from '../emulator/index.js';
+import { GeminiProvider, PlatformNotConfiguredError } from './gemini-provider.js';
+import { imageRequestSchema } from './image-request.js';
+
+/** The provider through the real SDK against the emulator: what it sends, and that it never retries. */
+describe('GeminiProvider', () => {
+  let emulator: RunningEmulator;
+  const at = Date.UTC(2026, 10, 21);
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0, clock: new ManualClock(at) });
+    emulator.clock.setNow(at, { frozen: true });
+  });
+  afterAll(() => emulator.close());
+
+  const reference = () =>
+    sharp({ create: { width: 64, height: 48, channels: 3, background: '#2266aa' } })
+      .png()
+      .toBuffer();
+
+  it('sends references inline while they fit the inline limit', async () => {
+    emulator.stats.reset();
+    const provider = new GeminiProvider({ geminiApi: { apiKey: 'k', baseUrl: emulator.url } });
+    const response = await provider.generate({
+      platform: 'gemini-api',
+      modelId: 'gemini-3.1-flash-image',
+      candidateCount: 1,
+      request: imageRequestSchema.parse({
+        prompt: 'tint it',
+        referenceImages: [{ bytes: await reference(), mimeType: 'image/png' }],
+        imageSize: '512',
+      }),
+    });
+    expect(response.candidates?.[0]?.content?.role).toBe('model');
+    expect(emulator.stats.snapshot().models['(none)']?.byMethod['files.upload']).toBeUndefined();
+  });
+
+  it('uploads references through the Files API above the inline limit', async () => {
+    emulator.stats.reset();
+    const tinyInlineLimit = structuredClone(builtInCatalog());
+    for (const model of tinyInlineLimit.models) {
+      model.capabilities.maxInlineRequestBytes = { ...model.capabilities.maxInlineRequestBytes, value: 100 };
+    }
+    const provider = new GeminiProvider({
+      geminiApi: { apiKey: 'k', baseUrl: emulator.url },
+      catalog: loadCatalog(tinyInlineLimit),
+    });
+    const response = await provider.generate({
+      platform: 'gemini-api',
+      modelId: 'gemini-3.1-flash-image',
+      candidateCount: 1,
+      request: imageRequestSchema.parse({
+        prompt: 'tint it',
+        referenceImages: [{ bytes: await reference(), mimeType: 'image/png' }],
+        imageSize: '512',
+      }),
+    });
+    expect(response.candidates?.[0]?.finishReason).toBe('STOP');
+    expect(emulator.stats.snapshot().models['(none)']?.byMethod['files.upload']).toBeGreaterThanOrEqual(1);
+  });
+
+  it('lists the model IDs visible to the key, without the models/ prefix', async () => {
+    const provider = new GeminiProvider({ geminiApi: { apiKey: 'k', baseUrl: emulator.url } });
+    const ids = await provider.listModelIds('gemini-api');
+    expect(ids).toContain('gemini-3-pro-image');
+    expect(ids.every((id) => !id.startsWith('models/'))).toBe(true);
+  });
+
+  it('hands errors over unchanged and calls once (no SDK retries)', async () => {
+    emulator.stats.reset();
+    const provider = new GeminiProvider({ geminiApi: { apiKey: 'k', baseUrl: emulator.url } });
+    const error = await provider
+      .generate({
+        platform: 'gemini-api',
+        modelId: 'gemini-9-imaginary-image',
+        candidateCount: 1,
+        request: imageRequestSchema.parse({ prompt: 'x' }),
+      })
+      .catch((caught: unknown) => caught);
+    expect((error as { status?: number }).status).toBe(404);
+  });
+
+  it('refuses a platform it has no credentials for', async () => {
+    const provider = new GeminiProvider({ geminiApi: { apiKey: 'k', baseUrl: emulator.url } });
+    await expect(provider.listModelIds('vertex-ai')).rejects.toBeInstanceOf(PlatformNotConfiguredError);
+  });
+});
