@@ -1,0 +1,29 @@
+/** A request refused by the network policy: a forbidden address (after DNS, on any redirect hop) or scheme. */
+export class SsrfRefusedError extends Error {
+  override readonly name = 'SsrfRefusedError';
+  constructor(
+    message: string,
+    /** The URL of the hop that was refused (the redirect target when a redirect was refused). */
+    readonly url: string,
+    /** The resolved address that was refused, when the refusal was about an address. */
+    readonly address?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Why a fetch that was allowed still failed. */
+export type SafeFetchFailure = 'timeout' | 'too_large' | 'too_many_redirects' | 'invalid_url' | 'network';
+
+/** A fetch that the policy allowed but that did not produce a response within the limits. */
+export class SafeFetchError extends Error {
+  override readonly name = 'SafeFetchError';
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly failure: SafeFetchFailure,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
