@@ -1,0 +1,139 @@
+import { z } from '@hono/zod-openapi';
+import { aspectRatioSchema, imageSizeSchema, type AspectRatio, type ImageSize } from '../catalog/index.js';
+import { DEFAULT_MODEL } from '../client/index.js';
+import { contentSchema, type ConversationContent } from '../provider/image-request.js';
+import { invalidRequest, type ApiError } from './api-error.js';
+
+/** Most reference images any catalog model accepts; the registry refuses or trims per model. */
+export const MAX_REFERENCE_IMAGES = 14;
+/** Metadata is for the caller's own correlation ids, not for payloads. */
+export const MAX_METADATA_KEYS = 16;
+export const MAX_METADATA_VALUE_LENGTH = 512;
+
+const aspectRatioOrAutoSchema = z.union([aspectRatioSchema, z.literal('auto')]);
+
+const metadataSchema = z
+  .record(z.string().min(1).max(64), z.string().max(MAX_METADATA_VALUE_LENGTH))
+  .refine((metadata) => Object.keys(metadata).length <= MAX_METADATA_KEYS, {
+    message: `at most ${MAX_METADATA_KEYS} keys`,
+  })
+  .openapi({ example: { order: 'A-1042' } });
+
+/**
+ * The body of `POST /v1/images/generations`. Unknown fields are refused (a misspelt `aspect_ratio` would
+ * otherwise be silently ignored). `size`, `resolution` and `reference_images` are the names task-style
+ * image APIs use; they mean `aspect_ratio`, `image_size` and `images`.
+ */
+export const generationBodySchema = z
+  .strictObject({
+    model: z
+      .string()
+      .min(1)
+      .optional()
+      .openapi({
+        description: `Logical name or model ID. Default "${DEFAULT_MODEL}".`,
+        example: DEFAULT_MODEL,
+      }),
+    prompt: z.string().min(1, 'a prompt is required').openapi({ example: 'A lighthouse at dawn' }),
+    aspect_ratio: aspectRatioOrAutoSchema
+      .optional()
+      .openapi({ description: 'Default: the model default (1:1, or the input image shape).' }),
+    image_size: imageSizeSchema.optional().openapi({ description: 'Default: the model default (1K).' }),
+    output_format: z.enum(['png', 'jpeg']).optional().openapi({ description: 'Default png.' }),
+    images: z.array(z.string().min(1)).max(MAX_REFERENCE_IMAGES).optional().openapi({
+      description:
+        'Reference images: uploaded file ids (file_…), data: URLs or https URLs, in order. Default none.',
+    }),
+    contents: z.array(contentSchema).optional().openapi({
+      description: "Earlier turns: a finished task's result.next_turn_contents. Default none.",
+    }),
+    temperature: z.number().min(0).max(2).optional(),
+    top_p: z.number().min(0).max(1).optional(),
+    seed: z.number().int().optional(),
+    n: z.number().int().min(1).max(8).optional().openapi({ description: 'Images wanted. Default 1.' }),
+    metadata: metadataSchema.optional().openapi({ description: 'Echoed back on the task. Default {}.' }),
+    webhook_url: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .openapi({ description: 'Receives the finished task. Default: no webhook.' }),
+    size: aspectRatioOrAutoSchema.optional().openapi({ description: 'Alias of aspect_ratio.' }),
+    resolution: imageSizeSchema.optional().openapi({ description: 'Alias of image_size.' }),
+    reference_images: z
+      .array(z.string().min(1))
+      .max(MAX_REFERENCE_IMAGES)
+      .optional()
+      .openapi({ description: 'Alias of images.' }),
+  })
+  .openapi('GenerationRequest');
+export type GenerationBody = z.infer<typeof generationBodySchema>;
+
+/** The request with aliases resolved and defaults filled in. */
+export interface GenerationSubmission {
+  model: string;
+  prompt: string;
+  aspectRatio?: AspectRatio;
+  imageSize?: ImageSize;
+  outputFormat: 'png' | 'jpeg';
+  /** File ids, data URLs or https URLs, in order. */
+  images: string[];
+  history: ConversationContent[];
+  temperature?: number;
+  topP?: number;
+  seed?: number;
+  imageCount: number;
+  metadata: Record<string, string>;
+  webhookUrl?: string;
+}
+
+/** Resolves the aliases; a field given under both names with different values is a 400 naming both. */
+export function canonicalSubmission(
+  body: GenerationBody,
+): { submission: GenerationSubmission } | { error: ApiError } {
+  const aspectRatio = pickOne(body, 'aspect_ratio', 'size');
+  if ('error' in aspectRatio) return aspectRatio;
+  const imageSize = pickOne(body, 'image_size', 'resolution');
+  if ('error' in imageSize) return imageSize;
+  const images = pickOne(body, 'images', 'reference_images');
+  if ('error' in images) return images;
+  const ratio = aspectRatio.value === 'auto' ? undefined : aspectRatio.value;
+  return {
+    submission: {
+      model: body.model ?? DEFAULT_MODEL,
+      prompt: body.prompt,
+      ...(ratio ? { aspectRatio: ratio } : {}),
+      ...(imageSize.value ? { imageSize: imageSize.value } : {}),
+      outputFormat: body.output_format ?? 'png',
+      images: images.value ?? [],
+      history: body.contents ?? [],
+      ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
+      ...(body.top_p !== undefined ? { topP: body.top_p } : {}),
+      ...(body.seed !== undefined ? { seed: body.seed } : {}),
+      imageCount: body.n ?? 1,
+      metadata: body.metadata ?? {},
+      ...(body.webhook_url ? { webhookUrl: body.webhook_url } : {}),
+    },
+  };
+}
+
+function pickOne<Canonical extends keyof GenerationBody, Alias extends keyof GenerationBody>(
+  body: GenerationBody,
+  canonical: Canonical,
+  alias: Alias,
+): { value: GenerationBody[Canonical] | GenerationBody[Alias] } | { error: ApiError } {
+  const canonicalValue = body[canonical];
+  const aliasValue = body[alias];
+  if (
+    canonicalValue !== undefined &&
+    aliasValue !== undefined &&
+    JSON.stringify(canonicalValue) !== JSON.stringify(aliasValue)
+  ) {
+    return {
+      error: invalidRequest(
+        `"${canonical}" (${JSON.stringify(canonicalValue)}) and its alias "${alias}" (${JSON.stringify(aliasValue)}) disagree; send one of them.`,
+        alias,
+        'conflicting_fields',
+      ),
+    };
+  }
+  return { value: canonicalValue ?? aliasValue };
+}
