@@ -1,2 +1,4 @@
 export { sniffMediaType, isImageType, isVideoType, type SniffedMediaType } from './sniff-media-type.js';
+export { sniffImageMimeType, type SniffedImageMimeType } from './sniff-image-mime-type.js';
+export { sniffVideoMimeType, type SniffedVideoMimeType } from './sniff-video-mime-type.js';
 export { readMediaFile, checkMediaBytes, MediaInputError, type ReadMediaOptions } from './read-media-file.js';

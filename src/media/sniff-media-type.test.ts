@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { sniffMediaType } from './sniff-media-type.js';
+import { ftypBox } from './test-support/media-headers.js';
 
 const solid = () => sharp({ create: { width: 4, height: 4, channels: 3, background: '#3366cc' } });
 
@@ -18,11 +19,10 @@ describe('sniffMediaType', () => {
   });
 
   it('tells ISO media brands apart', () => {
-    const box = (brand: string) => Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from(`ftyp${brand}`)]);
-    expect(sniffMediaType(box('heic'))).toBe('image/heic');
-    expect(sniffMediaType(box('mif1'))).toBe('image/heif');
-    expect(sniffMediaType(box('isom'))).toBe('video/mp4');
-    expect(sniffMediaType(box('qt  '))).toBe('video/quicktime');
+    expect(sniffMediaType(ftypBox('heic', ['mif1', 'heic']))).toBe('image/heic');
+    expect(sniffMediaType(ftypBox('mif1', ['mif1']))).toBe('image/heif');
+    expect(sniffMediaType(ftypBox('isom', ['isom', 'mp41']))).toBe('video/mp4');
+    expect(sniffMediaType(ftypBox('qt  ', ['qt  ']))).toBe('video/quicktime');
   });
 
   it('returns undefined for anything else', () => {

@@ -8,5 +8,3 @@ export {
   type ExtractVideoFramesOptions,
 } from './video-frames.js';
 export { isFfmpegAvailable, ffmpegPathVariable } from './ffmpeg-location.js';
-export { sniffImageMimeType, type SniffedImageMimeType } from './sniff-image-mime-type.js';
-export { sniffVideoMimeType, type SniffedVideoMimeType } from './sniff-video-mime-type.js';

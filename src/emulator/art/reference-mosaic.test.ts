@@ -1,7 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { referenceMosaic, ReferenceImageDecodeError } from './reference-mosaic.js';
-import { ftypBox } from './test-support/media-headers.js';
+import { ftypBox } from '../../media/test-support/media-headers.js';
 
 const red = { r: 255, g: 0, b: 0 };
 const blue = { r: 0, g: 0, b: 255 };

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sniffVideoMimeType } from './sniff-video-mime-type.js';
 import { bytesOf, ftypBox } from './test-support/media-headers.js';
-import { ffmpegAvailableForTests, makeTestVideo } from './test-support/test-video.js';
+import { ffmpegAvailableForTests, makeTestVideo } from '../emulator/art/test-support/test-video.js';
 
 const ffmpegAvailable = await ffmpegAvailableForTests();
 
