@@ -5,7 +5,7 @@
  * but never byte-identical. There is no grain: it would make PNGs four times larger.
  */
 import { hslToRgb, shiftHue, type HslColour, type RgbColour } from './colour.js';
-import { randomBetween, randomFromParts, randomInteger, type RandomSource } from './seeded-random.js';
+import { randomBetween, randomFromParts, randomInteger, type RandomSource } from '../seeded-random.js';
 import type { PixelSize } from './working-size.js';
 
 export interface ArtInputs {

@@ -15,7 +15,7 @@ import {
   type ScriptedStep,
   type VerdictName,
 } from './scenario-schema.js';
-import { seededRandom } from './seeded-random.js';
+import { mulberry32 } from '../seeded-random.js';
 
 type CallPredicate = (call: CallContext) => boolean;
 type Compiled<Rule> = Rule & { applies: CallPredicate };
@@ -141,7 +141,7 @@ export class Faults {
   }
 
   private freshRandom(): () => number {
-    return this.injectedRandom ?? seededRandom(this.current.seed);
+    return this.injectedRandom ?? mulberry32(this.current.seed);
   }
 
   /** True with probability `rate`; certain rates draw nothing so they do not shift the random sequence. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { sampleLogNormalMs } from './latency-sampler.js';
-import { seededRandom } from './seeded-random.js';
+import { mulberry32 } from '../seeded-random.js';
 
 describe('sampleLogNormalMs', () => {
   it('matches the asked median and 95th percentile over many draws', () => {
-    const random = seededRandom(3);
+    const random = mulberry32(3);
     const samples = Array.from({ length: 20_000 }, () => sampleLogNormalMs(8_000, 20_000, random)).sort(
       (a, b) => a - b,
     );
@@ -17,7 +17,7 @@ describe('sampleLogNormalMs', () => {
   });
 
   it('returns the median itself when there is no spread', () => {
-    expect(sampleLogNormalMs(1_200, 1_200, seededRandom(1))).toBe(1_200);
+    expect(sampleLogNormalMs(1_200, 1_200, mulberry32(1))).toBe(1_200);
   });
 
   it('returns 0 for a zero median without drawing', () => {

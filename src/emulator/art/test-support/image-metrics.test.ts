@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { meanAbsoluteDifference, structuralSimilarity, type RgbPixels } from './image-metrics.js';
-import { mulberry32 } from '../seeded-random.js';
+import { mulberry32 } from '../../seeded-random.js';
 
 function noise(width: number, height: number, seed: number): RgbPixels {
   const random = mulberry32(seed);
