@@ -5,8 +5,8 @@ import { defaultFallbackOn } from '../config/index.js';
 import { imageRequestSchema, type ImageRequestInput } from '../provider/image-request.js';
 import type { Route, RouteCandidate, RoutePolicy } from '../registry/index.js';
 import { Engine, type EngineOptions } from './engine.js';
-import { FakeImageProvider, type FakeStep } from './fake-image-provider.js';
-import { goldenMatrix, type MatrixFault, type MatrixRole } from './golden-matrix.js';
+import { FakeImageProvider, type FakeStep } from './test-support/fake-image-provider.js';
+import { goldenMatrix, type MatrixFault, type MatrixRole } from './test-support/golden-matrix.js';
 import { ImageGenerationError } from './image-generation-error.js';
 
 const catalog = builtInCatalog();

@@ -1,7 +1,7 @@
 import { ApiError, type GenerateContentResponse } from '@google/genai';
 import sharp from 'sharp';
-import type { Platform } from '../catalog/schema.js';
-import type { ImageProvider, ProviderCall } from '../provider/image-provider.js';
+import type { Platform } from '../../catalog/schema.js';
+import type { ImageProvider, ProviderCall } from '../../provider/image-provider.js';
 
 /**
  * An in-memory `ImageProvider` for engine tests. Each (platform, model) answers from its own script, in

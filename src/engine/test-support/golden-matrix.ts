@@ -1,4 +1,4 @@
-import type { OutcomeKind } from '../outcome/outcome-kind.js';
+import type { OutcomeKind } from '../../outcome/outcome-kind.js';
 
 /**
  * The engine's golden matrix: every outcome × retry/fallback configuration with the attempts, waits and
