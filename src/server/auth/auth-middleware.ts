@@ -1,0 +1,62 @@
+import type { MiddlewareHandler } from 'hono';
+import { apiError } from './api-error.js';
+import type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
+
+/** The context variables the auth middleware sets; routes read `c.get('apiKey')`. */
+export interface AuthEnv {
+  Variables: { apiKey: ApiKeyRecord | undefined };
+}
+
+export interface AuthMiddlewareOptions {
+  keys: ApiKeyStore;
+  /** Whether a request without a key is refused. An invalid key is refused either way. */
+  required: boolean;
+}
+
+const challenge = { 'WWW-Authenticate': 'Bearer realm="imagegate"' };
+
+/**
+ * Reads `Authorization: Bearer <secret>` and sets `apiKey` to the key's record (undefined when none was
+ * sent and none is required). A key that is present but wrong or revoked is always a 401, even when keys
+ * are optional: a client that sends a key expects it to count.
+ */
+export function createAuthMiddleware(options: AuthMiddlewareOptions): MiddlewareHandler<AuthEnv> {
+  return async (c, next) => {
+    const header = c.req.header('authorization');
+    if (header === undefined || header.trim() === '') {
+      if (options.required) {
+        return apiError(
+          c,
+          401,
+          {
+            type: 'authentication_error',
+            code: 'missing_api_key',
+            message:
+              'An API key is required: send "Authorization: Bearer igk_…" (create one with "imagegate keys create").',
+          },
+          challenge,
+        );
+      }
+      c.set('apiKey', undefined);
+      return next();
+    }
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const record = match?.[1] ? options.keys.verify(match[1]) : undefined;
+    if (!record) {
+      return apiError(
+        c,
+        401,
+        {
+          type: 'authentication_error',
+          code: 'invalid_api_key',
+          message: match
+            ? 'The API key is not valid or has been revoked.'
+            : 'The Authorization header must be "Bearer <api key>".',
+        },
+        challenge,
+      );
+    }
+    c.set('apiKey', record);
+    return next();
+  };
+}

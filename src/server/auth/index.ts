@@ -1,0 +1,12 @@
+export { apiError, type ApiErrorDetails } from './api-error.js';
+export {
+  ApiKeyStore,
+  AmbiguousApiKeyError,
+  createApiKeyInputSchema,
+  type ApiKeyRecord,
+  type CreateApiKeyInput,
+} from './api-key-store.js';
+export { hashApiKeySecret, looksLikeApiKeySecret } from './api-key-secret.js';
+export { createAuthMiddleware, type AuthEnv, type AuthMiddlewareOptions } from './auth-middleware.js';
+export { createKeyRateLimitMiddleware, type KeyRateLimitOptions } from './key-rate-limit-middleware.js';
+export { checkMonthlyBudget, monthStartMs, type MonthlyBudgetCheck } from './check-monthly-budget.js';
