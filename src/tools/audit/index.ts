@@ -1,0 +1,12 @@
+export { runAudit } from './run-audit.js';
+export type { AuditFinding, AuditReport, AuditOptions, AuditResult } from './run-audit.js';
+export { classifyModelId, liveGaSuccessor, logicalNameFor } from './classify-model-id.js';
+export type { HitKind, FindingLevel, ModelIdClassification, ClassifyContext } from './classify-model-id.js';
+export { scanTree } from './scan-tree.js';
+export type { ScanTreeOptions, ScannedFile, ScanStatistics, TreeScan } from './scan-tree.js';
+export { modelIdCandidatePattern, geminiShapedIdPattern, findIdCandidates } from './model-id-pattern.js';
+export { fileKindOf, scannedExtensions, vendoredFolderNames } from './file-selection.js';
+export { planFixes, applyReplacements, reverseReplacements, unifiedDiff } from './fix-model-ids.js';
+export type { FilePatch, Replacement, FixOptions } from './fix-model-ids.js';
+export { auditSarif } from './audit-sarif.js';
+export { renderAuditText } from './audit-text.js';
