@@ -1,0 +1,27 @@
+export {
+  finalStatuses,
+  type TaskStatus,
+  type TaskRecord,
+  type TaskRequest,
+  type TaskResult,
+  type TaskError,
+  type TaskImage,
+  type StoredMediaReference,
+} from './task-record.js';
+export {
+  IdempotencyConflictError,
+  type TaskStore,
+  type NewTask,
+  type IdempotencyClaim,
+  type TaskListFilter,
+  type Lease,
+  type TaskCompletion,
+  type TaskEvent,
+} from './task-store.js';
+export { taskRecordSchema, taskRequestSchema } from './task-record-schema.js';
+export { newTaskId, taskIdPattern } from './task-id.js';
+export { InvalidCursorError } from './task-cursor.js';
+export { openSqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database.js';
+export { SqliteTaskStore, type SqliteTaskStoreOptions } from './sqlite-task-store.js';
+export { UnsupportedSchemaVersionError } from './sqlite-schema.js';
+export { TaskEventHub, type TaskEventListener } from './task-event-hub.js';

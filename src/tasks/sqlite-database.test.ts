@@ -1,0 +1,38 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteDatabase } from './sqlite-database.js';
+
+const folders: string[] = [];
+afterEach(async () => {
+  await Promise.all(folders.splice(0).map((folder) => rm(folder, { recursive: true, force: true })));
+});
+
+describe('openSqliteDatabase', () => {
+  it('creates the parent folder and opens the file in WAL mode with a busy timeout and foreign keys', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'imagegate-sqlite-'));
+    folders.push(folder);
+    const path = join(folder, 'nested', 'deeper', 'tasks.db');
+    const database = openSqliteDatabase(path);
+    try {
+      expect((await stat(path)).isFile()).toBe(true);
+      expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(database.pragma('busy_timeout', { simple: true })).toBe(5000);
+      expect(database.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(database.pragma('synchronous', { simple: true })).toBe(2);
+    } finally {
+      database.close();
+    }
+  });
+
+  it('accepts :memory: and the options', () => {
+    const database = openSqliteDatabase(':memory:', { synchronous: 'normal', busyTimeoutMs: 250 });
+    try {
+      expect(database.pragma('busy_timeout', { simple: true })).toBe(250);
+      expect(database.pragma('synchronous', { simple: true })).toBe(1);
+    } finally {
+      database.close();
+    }
+  });
+});

@@ -1,0 +1,65 @@
+import type Database from 'better-sqlite3';
+
+/** Bumped, with a migration step below, whenever the tables change shape. */
+export const sqliteSchemaVersion = 1;
+
+/*
+ * The whole record lives in `record_json` (the source of truth); the other columns copy the fields that
+ * claims, fencing and listings filter or sort on, so those stay index lookups.
+ */
+const createStatements = [
+  `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS tasks (
+     id TEXT PRIMARY KEY,
+     status TEXT NOT NULL,
+     model TEXT NOT NULL,
+     api_key_id TEXT,
+     created_at_ms INTEGER NOT NULL,
+     run_after_ms INTEGER NOT NULL,
+     lease_expires_at_ms INTEGER,
+     fencing_token INTEGER NOT NULL,
+     record_json TEXT NOT NULL
+   )`,
+  `CREATE INDEX IF NOT EXISTS tasks_by_status_age ON tasks (status, created_at_ms, id)`,
+  `CREATE INDEX IF NOT EXISTS tasks_by_age ON tasks (created_at_ms, id)`,
+  `CREATE TABLE IF NOT EXISTS task_events (
+     task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+     sequence INTEGER NOT NULL,
+     type TEXT NOT NULL,
+     at_ms INTEGER NOT NULL,
+     data_json TEXT NOT NULL,
+     PRIMARY KEY (task_id, sequence)
+   )`,
+  `CREATE TABLE IF NOT EXISTS idempotency_keys (
+     key TEXT PRIMARY KEY,
+     request_hash TEXT NOT NULL,
+     task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+     expires_at_ms INTEGER NOT NULL
+   )`,
+  `CREATE INDEX IF NOT EXISTS idempotency_keys_by_expiry ON idempotency_keys (expires_at_ms)`,
+];
+
+/** Thrown when the file was written by a newer imagegate: reading it could lose fields. */
+export class UnsupportedSchemaVersionError extends Error {
+  override readonly name = 'UnsupportedSchemaVersionError';
+}
+
+/** Creates the tables if missing and records the schema version; idempotent, safe from two processes. */
+export function ensureSqliteSchema(database: Database.Database): void {
+  database
+    .transaction(() => {
+      for (const statement of createStatements) database.prepare(statement).run();
+      const row = database.prepare('SELECT MAX(version) AS version FROM schema_version').get() as {
+        version: number | null;
+      };
+      if (row.version === null) {
+        database.prepare('INSERT INTO schema_version (version) VALUES (?)').run(sqliteSchemaVersion);
+      } else if (row.version > sqliteSchemaVersion) {
+        throw new UnsupportedSchemaVersionError(
+          `The task database has schema version ${row.version}; this imagegate reads up to ${sqliteSchemaVersion}. ` +
+            'Upgrade imagegate or point it at another database file.',
+        );
+      }
+    })
+    .immediate();
+}

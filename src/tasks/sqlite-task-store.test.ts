@@ -1,0 +1,168 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteDatabase } from './sqlite-database.js';
+import { SqliteTaskStore } from './sqlite-task-store.js';
+import { sqliteSchemaVersion } from './sqlite-schema.js';
+import { newTaskId } from './task-id.js';
+import { describeTaskStoreContract } from './task-store-contract.js';
+import type { NewTask } from './task-store.js';
+
+describeTaskStoreContract('SQLite in memory', async () => {
+  const store = new SqliteTaskStore(openSqliteDatabase(':memory:'));
+  return { store, cleanup: () => store.close() };
+});
+
+describeTaskStoreContract('SQLite file', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'imagegate-tasks-'));
+  const store = new SqliteTaskStore(openSqliteDatabase(join(folder, 'tasks.db')));
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await rm(folder, { recursive: true, force: true });
+    },
+  };
+});
+
+const startMs = Date.UTC(2026, 2, 1, 12);
+const leaseMs = 30_000;
+
+function newTask(createdAtMs: number): NewTask {
+  return {
+    id: newTaskId(createdAtMs),
+    request: {
+      model: 'image_fast',
+      prompt: 'p',
+      outputFormat: 'png',
+      references: [],
+      history: [],
+      imageCount: 1,
+    },
+    metadata: {},
+    createdAtMs,
+  };
+}
+
+describe('SqliteTaskStore on a file', () => {
+  const folders: string[] = [];
+  afterEach(async () => {
+    await Promise.all(folders.splice(0).map((folder) => rm(folder, { recursive: true, force: true })));
+  });
+
+  async function databasePath(): Promise<string> {
+    const folder = await mkdtemp(join(tmpdir(), 'imagegate-tasks-'));
+    folders.push(folder);
+    return join(folder, 'tasks.db');
+  }
+
+  it('two stores on one file (two processes) never claim a task twice while its lease is live', async () => {
+    const path = await databasePath();
+    const stores = [
+      new SqliteTaskStore(openSqliteDatabase(path)),
+      new SqliteTaskStore(openSqliteDatabase(path)),
+    ];
+    try {
+      const created = new Set<string>();
+      for (let index = 0; index < 40; index += 1) {
+        const store = stores[index % 2]!;
+        created.add((await store.create(newTask(startMs + index))).task.id);
+      }
+      const claimedBy = new Map<string, number>();
+      for (let round = 0; round < 30; round += 1) {
+        const claims = await Promise.all(
+          stores.map((store, index) => store.claim(`worker-${index}`, startMs + 100, leaseMs)),
+        );
+        for (const claim of claims) {
+          if (!claim) continue;
+          expect(claimedBy.has(claim.task.id), `${claim.task.id} claimed twice`).toBe(false);
+          claimedBy.set(claim.task.id, claim.lease.fencingToken);
+        }
+      }
+      expect(new Set(claimedBy.keys())).toEqual(created);
+      expect(await stores[0]!.claim('worker-0', startMs + 100 + leaseMs - 1, leaseMs)).toBeUndefined();
+      const reclaimed = await stores[1]!.claim('worker-1', startMs + 100 + leaseMs, leaseMs);
+      expect(reclaimed?.lease.fencingToken).toBe(2);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+
+  it('a rescheduled (or parked) task survives closing and reopening the file', async () => {
+    const path = await databasePath();
+    const first = new SqliteTaskStore(openSqliteDatabase(path));
+    const { task } = await first.create(newTask(startMs));
+    const claim = await first.claim('worker-a', startMs, leaseMs);
+    expect(
+      await first.reschedule(claim!.lease, startMs + 120_000, 'circuit open for model-a', startMs + 1),
+    ).toBe(true);
+    await first.close();
+
+    const reopened = new SqliteTaskStore(openSqliteDatabase(path));
+    try {
+      expect(await reopened.get(task.id)).toMatchObject({
+        status: 'queued',
+        runAfterMs: startMs + 120_000,
+        fencingToken: 1,
+      });
+      expect(await reopened.claim('worker-b', startMs + 119_999, leaseMs)).toBeUndefined();
+      const again = await reopened.claim('worker-b', startMs + 120_000, leaseMs);
+      expect(again?.lease).toEqual({ taskId: task.id, workerId: 'worker-b', fencingToken: 2 });
+      const types = (await reopened.eventsAfter(task.id, 0)).map((event) => event.type);
+      expect(types).toEqual(['queued', 'processing', 'rescheduled', 'processing']);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('a processing task of a killed process runs again after its lease', async () => {
+    const path = await databasePath();
+    const killed = openSqliteDatabase(path);
+    const { task } = await new SqliteTaskStore(killed).create(newTask(startMs));
+    await new SqliteTaskStore(killed).claim('worker-dead', startMs, leaseMs);
+    killed.close();
+    const survivor = new SqliteTaskStore(openSqliteDatabase(path));
+    try {
+      expect(await survivor.claim('worker-b', startMs + leaseMs - 1, leaseMs)).toBeUndefined();
+      expect((await survivor.claim('worker-b', startMs + leaseMs, leaseMs))?.task.id).toBe(task.id);
+    } finally {
+      await survivor.close();
+    }
+  });
+});
+
+describe('SqliteTaskStore schema', () => {
+  it('records its schema version and refuses a database from a newer version', () => {
+    const database = openSqliteDatabase(':memory:');
+    new SqliteTaskStore(database, { closeDatabase: false });
+    expect(database.prepare('SELECT version FROM schema_version').all()).toEqual([
+      { version: sqliteSchemaVersion },
+    ]);
+    new SqliteTaskStore(database, { closeDatabase: false });
+    expect(database.prepare('SELECT COUNT(*) AS count FROM schema_version').get()).toEqual({ count: 1 });
+    database.prepare('UPDATE schema_version SET version = ?').run(sqliteSchemaVersion + 1);
+    expect(() => new SqliteTaskStore(database)).toThrow(/schema version 2; this imagegate reads up to 1/);
+    database.close();
+  });
+
+  it('fails loudly on a corrupted row instead of returning a bad record', async () => {
+    const database = openSqliteDatabase(':memory:');
+    const store = new SqliteTaskStore(database);
+    const { task } = await store.create(newTask(startMs));
+    database.prepare("UPDATE tasks SET record_json = json_set(record_json, '$.status', 'exploded')").run();
+    await expect(store.get(task.id)).rejects.toThrow(/status/);
+    await store.close();
+    expect(database.open).toBe(false);
+  });
+
+  it('uses the injected clock when create is given no time', async () => {
+    const store = new SqliteTaskStore(openSqliteDatabase(':memory:'), {
+      clock: { nowMs: () => startMs + 5, sleep: async () => {} },
+    });
+    const claim = { key: 'k', requestHash: 'h', expiresAtMs: startMs + 5 };
+    await store.create(newTask(startMs), claim);
+    expect((await store.create(newTask(startMs + 1), { ...claim, requestHash: 'other' })).created).toBe(true);
+    await store.close();
+  });
+});

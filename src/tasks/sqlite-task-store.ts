@@ -1,0 +1,444 @@
+import type Database from 'better-sqlite3';
+import { systemClock, type Clock } from '../clock/index.js';
+import type { Attempt } from '../engine/index.js';
+import { decodeTaskCursor, encodeTaskCursor } from './task-cursor.js';
+import { taskEventDataSchema, taskRecordSchema, taskStatusSchema } from './task-record-schema.js';
+import type { TaskRecord } from './task-record.js';
+import {
+  IdempotencyConflictError,
+  type IdempotencyClaim,
+  type Lease,
+  type NewTask,
+  type TaskCompletion,
+  type TaskEvent,
+  type TaskListFilter,
+  type TaskStore,
+} from './task-store.js';
+import { ensureSqliteSchema } from './sqlite-schema.js';
+
+export interface SqliteTaskStoreOptions {
+  /** Default: the system clock. Used when `create` is called without `nowMs`. */
+  clock?: Clock;
+  /** Whether `close()` also closes the database handle. Default true. */
+  closeDatabase?: boolean;
+}
+
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 100;
+
+type EventType = TaskEvent['type'];
+interface PendingEvent {
+  type: EventType;
+  data: Record<string, unknown>;
+}
+
+interface TaskRow {
+  record_json: string;
+}
+
+/**
+ * The task store on SQLite (better-sqlite3). Every write is one `BEGIN IMMEDIATE` transaction, so two
+ * processes on the same file serialise on the write lock and a claim can never hand one task to two
+ * workers. Methods are async to match the contract; the work itself is synchronous and short.
+ */
+export class SqliteTaskStore implements TaskStore {
+  private readonly clock: Clock;
+  private readonly closeDatabase: boolean;
+  private readonly statements;
+
+  constructor(
+    private readonly database: Database.Database,
+    options: SqliteTaskStoreOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.closeDatabase = options.closeDatabase ?? true;
+    ensureSqliteSchema(database);
+    this.statements = {
+      selectTask: database.prepare<[string], TaskRow>('SELECT record_json FROM tasks WHERE id = ?'),
+      insertTask: database.prepare(
+        `INSERT INTO tasks (id, status, model, api_key_id, created_at_ms, run_after_ms, lease_expires_at_ms, fencing_token, record_json)
+         VALUES (@id, @status, @model, @apiKeyId, @createdAtMs, @runAfterMs, @leaseExpiresAtMs, @fencingToken, @recordJson)`,
+      ),
+      updateTask: database.prepare(
+        `UPDATE tasks SET status = @status, run_after_ms = @runAfterMs, lease_expires_at_ms = @leaseExpiresAtMs,
+           fencing_token = @fencingToken, record_json = @recordJson WHERE id = @id`,
+      ),
+      oldestQueued: database.prepare<[number], { id: string; created_at_ms: number }>(
+        `SELECT id, created_at_ms FROM tasks WHERE status = 'queued' AND run_after_ms <= ?
+         ORDER BY created_at_ms, id LIMIT 1`,
+      ),
+      oldestExpiredLease: database.prepare<[number], { id: string; created_at_ms: number }>(
+        `SELECT id, created_at_ms FROM tasks WHERE status = 'processing' AND lease_expires_at_ms <= ?
+         ORDER BY created_at_ms, id LIMIT 1`,
+      ),
+      lastSequence: database.prepare<[string], { sequence: number | null }>(
+        'SELECT MAX(sequence) AS sequence FROM task_events WHERE task_id = ?',
+      ),
+      insertEvent: database.prepare(
+        'INSERT INTO task_events (task_id, sequence, type, at_ms, data_json) VALUES (?, ?, ?, ?, ?)',
+      ),
+      eventsAfter: database.prepare<
+        [string, number],
+        { task_id: string; sequence: number; type: string; at_ms: number; data_json: string }
+      >('SELECT * FROM task_events WHERE task_id = ? AND sequence > ? ORDER BY sequence'),
+      selectIdempotency: database.prepare<
+        [string],
+        { request_hash: string; task_id: string; expires_at_ms: number }
+      >('SELECT request_hash, task_id, expires_at_ms FROM idempotency_keys WHERE key = ?'),
+      upsertIdempotency: database.prepare(
+        `INSERT INTO idempotency_keys (key, request_hash, task_id, expires_at_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, task_id = excluded.task_id,
+           expires_at_ms = excluded.expires_at_ms`,
+      ),
+      deleteExpiredIdempotency: database.prepare('DELETE FROM idempotency_keys WHERE expires_at_ms <= ?'),
+    };
+  }
+
+  async create(
+    task: NewTask,
+    idempotency?: IdempotencyClaim,
+    nowMs: number = this.clock.nowMs(),
+  ): Promise<{ task: TaskRecord; created: boolean }> {
+    return this.database
+      .transaction(() => {
+        if (idempotency) {
+          this.statements.deleteExpiredIdempotency.run(nowMs);
+          const existing = this.statements.selectIdempotency.get(idempotency.key);
+          if (existing) {
+            if (existing.request_hash !== idempotency.requestHash) {
+              throw new IdempotencyConflictError(existing.task_id);
+            }
+            const record = this.readRecord(existing.task_id);
+            if (record) return { task: record, created: false };
+          }
+        }
+        const record: TaskRecord = {
+          id: task.id,
+          status: 'queued',
+          progress: 0,
+          request: task.request,
+          metadata: task.metadata,
+          ...(task.webhookUrl !== undefined ? { webhookUrl: task.webhookUrl } : {}),
+          ...(task.apiKeyId !== undefined ? { apiKeyId: task.apiKeyId } : {}),
+          ...(task.estimatedCostUsd !== undefined ? { estimatedCostUsd: task.estimatedCostUsd } : {}),
+          createdAtMs: task.createdAtMs,
+          updatedAtMs: task.createdAtMs,
+          runAfterMs: task.createdAtMs,
+          claimCount: 0,
+          fencingToken: 0,
+          cancelRequested: false,
+          attempts: [],
+          warnings: [],
+        };
+        this.statements.insertTask.run({
+          ...this.columnsOf(record),
+          model: record.request.model,
+          apiKeyId: record.apiKeyId ?? null,
+          createdAtMs: record.createdAtMs,
+        });
+        this.appendEvent(record.id, task.createdAtMs, { type: 'queued', data: {} });
+        if (idempotency) {
+          this.statements.upsertIdempotency.run(
+            idempotency.key,
+            idempotency.requestHash,
+            record.id,
+            idempotency.expiresAtMs,
+          );
+        }
+        return { task: record, created: true };
+      })
+      .immediate();
+  }
+
+  async get(id: string): Promise<TaskRecord | undefined> {
+    return this.readRecord(id);
+  }
+
+  async list(filter: TaskListFilter): Promise<{ tasks: TaskRecord[]; nextCursor?: string }> {
+    const limit = pageSize(filter.limit);
+    const conditions: string[] = [];
+    const parameters: Record<string, string | number> = {};
+    if (filter.status !== undefined) {
+      conditions.push('status = @status');
+      parameters.status = taskStatusSchema.parse(filter.status);
+    }
+    if (filter.model !== undefined) {
+      conditions.push('model = @model');
+      parameters.model = filter.model;
+    }
+    if (filter.apiKeyId !== undefined) {
+      conditions.push('api_key_id = @apiKeyId');
+      parameters.apiKeyId = filter.apiKeyId;
+    }
+    if (filter.createdAfterMs !== undefined) {
+      conditions.push('created_at_ms > @createdAfterMs');
+      parameters.createdAfterMs = filter.createdAfterMs;
+    }
+    if (filter.createdBeforeMs !== undefined) {
+      conditions.push('created_at_ms < @createdBeforeMs');
+      parameters.createdBeforeMs = filter.createdBeforeMs;
+    }
+    if (filter.cursor !== undefined) {
+      const cursor = decodeTaskCursor(filter.cursor);
+      conditions.push(
+        '(created_at_ms < @cursorCreatedAtMs OR (created_at_ms = @cursorCreatedAtMs AND id < @cursorId))',
+      );
+      parameters.cursorCreatedAtMs = cursor.createdAtMs;
+      parameters.cursorId = cursor.id;
+    }
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows = this.database
+      .prepare<Record<string, string | number>, TaskRow>(
+        `SELECT record_json FROM tasks ${where} ORDER BY created_at_ms DESC, id DESC LIMIT ${limit + 1}`,
+      )
+      .all(parameters);
+    const tasks = rows.slice(0, limit).map((row) => parseRecord(row.record_json));
+    const last = tasks.at(-1);
+    return rows.length > limit && last
+      ? { tasks, nextCursor: encodeTaskCursor({ createdAtMs: last.createdAtMs, id: last.id }) }
+      : { tasks };
+  }
+
+  async claim(
+    workerId: string,
+    nowMs: number,
+    leaseMs: number,
+  ): Promise<{ task: TaskRecord; lease: Lease } | undefined> {
+    return this.database
+      .transaction(() => {
+        for (;;) {
+          const queued = this.statements.oldestQueued.get(nowMs);
+          const expired = this.statements.oldestExpiredLease.get(nowMs);
+          const next = !queued ? expired : !expired ? queued : isOlder(expired, queued) ? expired : queued;
+          if (!next) return undefined;
+          const record = this.readRecord(next.id);
+          if (!record) return undefined;
+          const reclaimed = record.status === 'processing';
+          if (reclaimed && record.cancelRequested) {
+            // Its worker died after a cancel was asked for: finish the cancel instead of running it again.
+            this.finish(record, nowMs, {
+              status: 'cancelled',
+              error: {
+                type: 'cancelled',
+                code: 'cancelled',
+                message: 'Cancelled while its worker was gone.',
+              },
+            });
+            continue;
+          }
+          const claimed: TaskRecord = {
+            ...record,
+            status: 'processing',
+            claimCount: record.claimCount + 1,
+            fencingToken: record.fencingToken + 1,
+            leaseOwner: workerId,
+            leaseExpiresAtMs: nowMs + leaseMs,
+            startedAtMs: record.startedAtMs ?? nowMs,
+            updatedAtMs: nowMs,
+          };
+          this.writeRecord(claimed, nowMs, {
+            type: 'processing',
+            data: {
+              workerId,
+              claimCount: claimed.claimCount,
+              ...(reclaimed ? { reclaimedAfterLeaseExpiry: true } : {}),
+            },
+          });
+          return {
+            task: claimed,
+            lease: { taskId: claimed.id, workerId, fencingToken: claimed.fencingToken },
+          };
+        }
+      })
+      .immediate();
+  }
+
+  async heartbeat(lease: Lease, nowMs: number, leaseMs: number): Promise<boolean> {
+    return this.updateUnderLease(lease, nowMs, (record) => ({
+      record: { ...record, leaseExpiresAtMs: nowMs + leaseMs },
+    }));
+  }
+
+  async setProgress(lease: Lease, progress: number, nowMs: number): Promise<boolean> {
+    const clamped = Math.min(100, Math.max(0, Math.round(progress)));
+    return this.updateUnderLease(lease, nowMs, (record) => ({
+      record: { ...record, progress: clamped },
+      event: { type: 'progress', data: { progress: clamped } },
+    }));
+  }
+
+  async recordAttempt(lease: Lease, attempt: Attempt, nowMs: number): Promise<boolean> {
+    return this.updateUnderLease(lease, nowMs, (record) => ({
+      record: { ...record, attempts: [...record.attempts, attempt] },
+      event: { type: 'attempt', data: { attempt } },
+    }));
+  }
+
+  async complete(lease: Lease, completion: TaskCompletion, nowMs: number): Promise<boolean> {
+    return this.database
+      .transaction(() => {
+        const record = this.readLeased(lease);
+        if (!record) return false;
+        this.finish(record, nowMs, completion);
+        return true;
+      })
+      .immediate();
+  }
+
+  async reschedule(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
+    return this.updateUnderLease(lease, nowMs, (record) => ({
+      record: unleased({ ...record, status: 'queued', runAfterMs }),
+      event: { type: 'rescheduled', data: { runAfterMs, reason } },
+    }));
+  }
+
+  async release(lease: Lease, nowMs: number): Promise<boolean> {
+    return this.updateUnderLease(lease, nowMs, (record) => ({
+      record: unleased({ ...record, status: 'queued', runAfterMs: nowMs }),
+      event: { type: 'queued', data: { reason: 'released' } },
+    }));
+  }
+
+  async requestCancel(id: string, nowMs: number): Promise<TaskRecord | undefined> {
+    return this.database
+      .transaction(() => {
+        const record = this.readRecord(id);
+        if (!record) return undefined;
+        if (record.status === 'queued') {
+          return this.finish(record, nowMs, {
+            status: 'cancelled',
+            error: { type: 'cancelled', code: 'cancelled', message: 'Cancelled before it started.' },
+          });
+        }
+        if (record.status === 'processing' && !record.cancelRequested) {
+          const marked = { ...record, cancelRequested: true, updatedAtMs: nowMs };
+          this.writeRecord(marked, nowMs);
+          return marked;
+        }
+        return record;
+      })
+      .immediate();
+  }
+
+  async eventsAfter(taskId: string, afterSequence: number): Promise<TaskEvent[]> {
+    return this.statements.eventsAfter.all(taskId, afterSequence).map((row) => ({
+      taskId: row.task_id,
+      sequence: row.sequence,
+      type: row.type as EventType,
+      atMs: row.at_ms,
+      data: taskEventDataSchema.parse(JSON.parse(row.data_json)),
+    }));
+  }
+
+  async close(): Promise<void> {
+    if (this.closeDatabase && this.database.open) this.database.close();
+  }
+
+  private readRecord(id: string): TaskRecord | undefined {
+    const row = this.statements.selectTask.get(id);
+    return row ? parseRecord(row.record_json) : undefined;
+  }
+
+  /** The record if `lease` is still the current one; a stale lease reads as nothing. */
+  private readLeased(lease: Lease): TaskRecord | undefined {
+    const record = this.readRecord(lease.taskId);
+    const current =
+      record?.status === 'processing' &&
+      record.fencingToken === lease.fencingToken &&
+      record.leaseOwner === lease.workerId;
+    return current ? record : undefined;
+  }
+
+  private updateUnderLease(
+    lease: Lease,
+    nowMs: number,
+    change: (record: TaskRecord) => { record: TaskRecord; event?: PendingEvent },
+  ): Promise<boolean> {
+    const applied = this.database
+      .transaction(() => {
+        const record = this.readLeased(lease);
+        if (!record) return false;
+        const { record: changed, event } = change(record);
+        this.writeRecord({ ...changed, updatedAtMs: nowMs }, nowMs, event);
+        return true;
+      })
+      .immediate();
+    return Promise.resolve(applied);
+  }
+
+  private finish(
+    record: TaskRecord,
+    nowMs: number,
+    completion: TaskCompletion | { status: 'cancelled'; error: NonNullable<TaskRecord['error']> },
+  ): TaskRecord {
+    const finished: TaskRecord = unleased({
+      ...record,
+      status: completion.status,
+      progress: completion.status === 'success' ? 100 : record.progress,
+      finishedAtMs: nowMs,
+      updatedAtMs: nowMs,
+      ...('attempts' in completion ? { attempts: completion.attempts, warnings: completion.warnings } : {}),
+      ...('usage' in completion && completion.usage ? { usage: completion.usage } : {}),
+      ...('actualCostUsd' in completion && completion.actualCostUsd !== undefined
+        ? { actualCostUsd: completion.actualCostUsd }
+        : {}),
+      ...(completion.status === 'success'
+        ? { result: completion.result, servedBy: completion.servedBy }
+        : { error: completion.error }),
+    });
+    const data =
+      completion.status === 'success'
+        ? { images: completion.result.images.map((image) => image.sha256), servedBy: completion.servedBy }
+        : { error: completion.error };
+    this.writeRecord(finished, nowMs, { type: completion.status, data });
+    return finished;
+  }
+
+  private writeRecord(record: TaskRecord, nowMs: number, event?: PendingEvent): void {
+    this.statements.updateTask.run(this.columnsOf(record));
+    if (event) this.appendEvent(record.id, nowMs, event);
+  }
+
+  private columnsOf(record: TaskRecord) {
+    return {
+      id: record.id,
+      status: record.status,
+      runAfterMs: record.runAfterMs,
+      leaseExpiresAtMs: record.leaseExpiresAtMs ?? null,
+      fencingToken: record.fencingToken,
+      recordJson: JSON.stringify(record),
+    };
+  }
+
+  private appendEvent(taskId: string, atMs: number, event: PendingEvent): void {
+    const last = this.statements.lastSequence.get(taskId)?.sequence ?? 0;
+    this.statements.insertEvent.run(taskId, last + 1, event.type, atMs, JSON.stringify(event.data));
+  }
+}
+
+function parseRecord(json: string): TaskRecord {
+  return taskRecordSchema.parse(JSON.parse(json));
+}
+
+function unleased(record: TaskRecord): TaskRecord {
+  const { leaseOwner: _owner, leaseExpiresAtMs: _expiry, ...rest } = record;
+  return rest;
+}
+
+function isOlder(
+  left: { id: string; created_at_ms: number },
+  right: { id: string; created_at_ms: number },
+): boolean {
+  return (
+    left.created_at_ms < right.created_at_ms ||
+    (left.created_at_ms === right.created_at_ms && left.id < right.id)
+  );
+}
+
+function pageSize(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new RangeError(`limit: must be an integer from 1 to ${MAX_PAGE_SIZE} (got ${limit}).`);
+  }
+  return limit;
+}
