@@ -6,7 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run-cli.js';
-import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
+import {
+  EmulatorClock,
+  Faults,
+  parseScenario,
+  startEmulator,
+  type RunningEmulator,
+} from '../src/emulator/index.js';
 import { captureIo } from './support/capture-io.js';
 
 /**
@@ -78,6 +84,26 @@ describe('README', () => {
     expect(code).toBeDefined();
     const stdout = await runTypeScript(code!, {});
     expect(stdout).toMatch(/^1376 768 gemini-3\.1-flash-image 0\.\d+ \[\]\n1 4\n$/);
+  });
+
+  it('shows a scenario the emulator accepts and that does what the README says', async () => {
+    const yaml = blocks.find((block) => block.info === 'yaml scenario')?.code;
+    expect(yaml).toBeDefined();
+    const scenario = parseScenario(yaml!, 'README.md');
+    const clock = new EmulatorClock();
+    const faults = new Faults({ clock, scenario });
+    expect(new Date(clock.nowMs()).toISOString().slice(0, 10)).toBe('2026-06-26');
+    const call = {
+      platform: 'gemini-api' as const,
+      modelId: 'gemini-3.1-flash-image',
+      method: 'generateContent' as const,
+    };
+    expect(faults.beforeCall({ ...call, prompt: 'a cat' })).toMatchObject({ kind: 'error', httpStatus: 503 });
+    expect(faults.beforeCall({ ...call, prompt: 'a cat' })).toBeUndefined();
+    expect(faults.safetyVerdict({ ...call, prompt: 'a Weapon' })).toEqual({
+      kind: 'finish',
+      finishReason: 'IMAGE_SAFETY',
+    });
   });
 
   describe('with the emulator running', () => {
