@@ -393,6 +393,28 @@ describe('Engine', () => {
     expect(provider.calls).toHaveLength(3);
   });
 
+  it('hands back a half-open trial that never went out, so the breaker lets a later call through', async () => {
+    const { clock, provider, engine } = setup({
+      circuitBreaker: { failureThreshold: 1, cooldownMs: 30_000 },
+      limitsFor: () => ({ requestsPerMinute: 1 }),
+    });
+    provider.script('gemini-api', 'gemini-3.1-flash-image', [{ status: 503 }, stepFor({ fault: 'ok' })]);
+    const route = routeOf([candidate('gemini-3.1-flash-image', 'gemini-api')], { totalBudgetMs: 10_000 });
+    await failureOf(engine.run(request(), route));
+    expect(provider.calls).toHaveLength(1);
+
+    // Half-open now, but the limiter's next token is 30 s away: more than this run's budget.
+    clock.advance(30_000);
+    const starved = await failureOf(engine.run(request(), route));
+    expect(starved.message).toContain("overrun the run's time budget");
+    expect(provider.calls).toHaveLength(1);
+
+    clock.advance(60_000);
+    const later = await engine.run(request(), route);
+    expect(later.attempts.map((attempt) => attempt.outcome)).toEqual(['success']);
+    expect(provider.calls).toHaveLength(2);
+  });
+
   it('paces calls with the requests-per-minute limit on the clock', async () => {
     const { clock, provider, engine } = setup({ limitsFor: () => ({ requestsPerMinute: 1 }) });
     provider.script('gemini-api', 'gemini-3.1-flash-image', [

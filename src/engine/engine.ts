@@ -267,14 +267,18 @@ export class Engine {
         this.record(state, candidate, outcome, this.clock.nowMs(), 0);
         return { status: 'failed', outcome };
       }
-      await this.waitForRateSlot(key, candidate, policy, state);
-      const { outcome, classification, startedAtMs } = await this.callOnce(
-        candidate,
-        request,
-        candidateCount,
-        expected,
-        state,
-      );
+      let call: Awaited<ReturnType<Engine['callOnce']>>;
+      try {
+        await this.waitForRateSlot(key, candidate, policy, state);
+        call = await this.callOnce(candidate, request, candidateCount, expected, state);
+      } catch (error) {
+        // A half-open breaker lets one trial call through. When the run ends before making it (cancelled,
+        // or the rate limiter's wait would overrun the budget) the trial is handed back, or the breaker
+        // would refuse every later call for good.
+        breaker.abandonCall();
+        throw error;
+      }
+      const { outcome, classification, startedAtMs } = call;
       this.record(
         state,
         candidate,
