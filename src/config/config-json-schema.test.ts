@@ -27,6 +27,7 @@ describe('configJsonSchema', () => {
       'limits',
       'credentials',
       'lifecycle',
+      'server',
     ]);
     expect(schema.properties.defaults?.properties?.parameterPolicy?.enum).toEqual([
       'translate',

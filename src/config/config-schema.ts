@@ -226,6 +226,69 @@ export const lifecycleConfigSchema = z.strictObject({
     .describe('Days before a shutdown at which warnings start. Default [90, 30, 7].'),
 });
 
+const bytesSchema = z.number().int().positive();
+
+/** `imagegate serve`: where it listens, where it keeps tasks and images, and what it lets in. */
+export const serverConfigSchema = z.strictObject({
+  port: z
+    .number()
+    .int()
+    .min(0)
+    .max(65_535)
+    .default(8080)
+    .describe('TCP port (0 picks a free one). Default 8080.'),
+  host: z.string().min(1).default('127.0.0.1').describe('Interface to listen on. Default 127.0.0.1.'),
+  dataDirectory: z
+    .string()
+    .min(1)
+    .default('./.imagegate')
+    .describe(
+      'SQLite task database and image blobs, relative to the working directory. Default ./.imagegate.',
+    ),
+  publicBaseUrl: z
+    .url()
+    .optional()
+    .describe('Origin clients reach the server at, for absolute URLs. Default: http://<host>:<port>.'),
+  requireApiKey: z
+    .boolean()
+    .default(false)
+    .describe('Refuse requests without "Authorization: Bearer <key>". Default false.'),
+  allowPrivateNetworks: z
+    .boolean()
+    .default(false)
+    .describe('Let reference-image URLs and webhooks reach private and loopback addresses. Default false.'),
+  metrics: z.boolean().default(false).describe('Serve Prometheus metrics at /metrics. Default false.'),
+  webhookSecretEnv: environmentVariableNameSchema
+    .default('IMAGEGATE_WEBHOOK_SECRET')
+    .describe('Variable holding the webhook signing secret. Default IMAGEGATE_WEBHOOK_SECRET.'),
+  maxUploadImageBytes: bytesSchema
+    .default(20 * 1024 * 1024)
+    .describe('Largest reference image (upload, data URL or download). Default 20971520 (20 MiB).'),
+  maxUploadVideoBytes: bytesSchema
+    .default(200 * 1024 * 1024)
+    .describe('Largest uploaded video. Default 209715200 (200 MiB).'),
+  rateLimitPerMinute: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Requests per minute for keys without their own limit. Default: unlimited.'),
+  workerConcurrency: z.number().int().min(1).max(256).default(4).describe('Tasks run at once. Default 4.'),
+  leaseMs: z
+    .number()
+    .int()
+    .min(500)
+    .default(30_000)
+    .describe('How long a claimed task stays with its worker without a heartbeat. Default 30000.'),
+  shutdownGraceMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(10_000)
+    .describe('On SIGTERM, time running tasks get to finish before they are released. Default 10000.'),
+});
+export type ServerConfig = z.infer<typeof serverConfigSchema>;
+
 export const configSchema = z
   .strictObject({
     version: z.literal(1).default(1).describe('Config format version. Default 1.'),
@@ -249,6 +312,7 @@ export const configSchema = z
       .prefault({})
       .describe('Where credentials come from: environment variable NAMES, never secrets.'),
     lifecycle: lifecycleConfigSchema.prefault({}),
+    server: serverConfigSchema.prefault({}).describe('The HTTP server (imagegate serve).'),
   })
   .meta({
     title: 'imagegate configuration',

@@ -6,6 +6,7 @@ export {
   defaultRetryBudget,
   defaultTotalBudgetMs,
   looksLikeSecret,
+  serverConfigSchema,
 } from './config-schema.js';
 export type {
   ImagegateConfig,
@@ -15,6 +16,7 @@ export type {
   RouteConfig,
   RouteCandidateConfig,
   ModelLimitConfig,
+  ServerConfig,
 } from './config-schema.js';
 export { defaultConfig } from './default-config.js';
 export { ConfigError, formatConfigIssue } from './config-error.js';

@@ -11,6 +11,7 @@ describe('allowedKeysAt', () => {
       'limits',
       'credentials',
       'lifecycle',
+      'server',
     ]);
     expect(allowedKeysAt(configSchema, ['routes', 'any_name', 'candidates', 0])).toEqual([
       'model',
