@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
+import { z } from 'zod';
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'dead';
+
+/** One webhook message and what happened to it. */
+export interface WebhookDelivery {
+  /** The `webhook-id` header (`msg_…`), stable across retries so receivers can deduplicate. */
+  id: string;
+  taskId: string;
+  url: string;
+  eventType: string;
+  /** The exact JSON body sent. */
+  payload: string;
+  status: WebhookDeliveryStatus;
+  /** Attempts made so far. */
+  attempts: number;
+  createdAtMs: number;
+  /** When the next attempt is due (pending deliveries only). */
+  nextAttemptAtMs?: number;
+  lastAttemptAtMs?: number;
+  /** HTTP status of the last answer, when there was one. */
+  lastStatusCode?: number;
+  /** Why the last attempt failed. */
+  lastError?: string;
+  deliveredAtMs?: number;
+  /** When the delivery gave up and became a dead letter. */
+  deadAtMs?: number;
+}
+
+const rowSchema = z.object({
+  id: z.string(),
+  task_id: z.string(),
+  url: z.string(),
+  event_type: z.string(),
+  payload: z.string(),
+  status: z.enum(['pending', 'delivered', 'dead']),
+  attempts: z.number().int(),
+  created_at_ms: z.number().int(),
+  next_attempt_at_ms: z.number().int().nullable(),
+  last_attempt_at_ms: z.number().int().nullable(),
+  last_status_code: z.number().int().nullable(),
+  last_error: z.string().nullable(),
+  delivered_at_ms: z.number().int().nullable(),
+  dead_at_ms: z.number().int().nullable(),
+});
+type DeliveryRow = z.infer<typeof rowSchema>;
+
+/** The result of one attempt, as recorded. */
+export type AttemptRecord =
+  | { kind: 'delivered'; atMs: number; statusCode: number }
+  | { kind: 'retry'; atMs: number; nextAttemptAtMs: number; statusCode?: number; error: string }
+  | { kind: 'dead'; atMs: number; statusCode?: number; error: string };
+
+/** Webhook deliveries in SQLite: every message is a row before the first attempt, so none is lost. */
+export class WebhookDeliveryStore {
+  constructor(private readonly database: BetterSqlite3.Database) {
+    database.exec(`
+      CREATE TABLE IF NOT EXISTS webhook_deliveries (
+        id TEXT PRIMARY KEY,
+        task_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at_ms INTEGER NOT NULL,
+        next_attempt_at_ms INTEGER,
+        last_attempt_at_ms INTEGER,
+        last_status_code INTEGER,
+        last_error TEXT,
+        delivered_at_ms INTEGER,
+        dead_at_ms INTEGER
+      );
+      CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at_ms);
+      CREATE INDEX IF NOT EXISTS webhook_deliveries_by_task ON webhook_deliveries (task_id);
+    `);
+  }
+
+  insert(input: { taskId: string; url: string; eventType: string; payload: string; nowMs: number }): string {
+    const id = newMessageId(input.nowMs);
+    this.database
+      .prepare(
+        `INSERT INTO webhook_deliveries (id, task_id, url, event_type, payload, status, attempts, created_at_ms,
+           next_attempt_at_ms)
+         VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+      )
+      .run(id, input.taskId, input.url, input.eventType, input.payload, input.nowMs, input.nowMs);
+    return id;
+  }
+
+  /** Pending deliveries due at `nowMs`, earliest first. */
+  due(nowMs: number, limit: number): WebhookDelivery[] {
+    return this.select(
+      `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at_ms <= ?
+       ORDER BY next_attempt_at_ms, id LIMIT ?`,
+      nowMs,
+      limit,
+    );
+  }
+
+  /**
+   * Takes a due delivery for one attempt by pushing its due time to `leaseUntilMs`; false when another
+   * worker took it first. A process that dies mid-attempt leaves the delivery due again after the lease.
+   */
+  claim(delivery: WebhookDelivery, leaseUntilMs: number): boolean {
+    const result = this.database
+      .prepare(
+        `UPDATE webhook_deliveries SET next_attempt_at_ms = ?
+         WHERE id = ? AND status = 'pending' AND next_attempt_at_ms = ?`,
+      )
+      .run(leaseUntilMs, delivery.id, delivery.nextAttemptAtMs ?? null);
+    return result.changes === 1;
+  }
+
+  record(id: string, attempt: AttemptRecord): void {
+    this.database
+      .prepare(
+        `UPDATE webhook_deliveries SET
+           attempts = attempts + 1, last_attempt_at_ms = @atMs, status = @status,
+           next_attempt_at_ms = @nextAttemptAtMs, last_status_code = @statusCode, last_error = @error,
+           delivered_at_ms = @deliveredAtMs, dead_at_ms = @deadAtMs
+         WHERE id = @id`,
+      )
+      .run({
+        id,
+        atMs: attempt.atMs,
+        status: attempt.kind === 'retry' ? 'pending' : attempt.kind,
+        nextAttemptAtMs: attempt.kind === 'retry' ? attempt.nextAttemptAtMs : null,
+        statusCode: attempt.statusCode ?? null,
+        error: attempt.kind === 'delivered' ? null : attempt.error,
+        deliveredAtMs: attempt.kind === 'delivered' ? attempt.atMs : null,
+        deadAtMs: attempt.kind === 'dead' ? attempt.atMs : null,
+      });
+  }
+
+  /** Puts a dead letter back in the queue with a fresh attempt budget; false when it is not a dead letter. */
+  revive(id: string, nowMs: number): boolean {
+    const result = this.database
+      .prepare(
+        `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at_ms = ?, dead_at_ms = NULL
+         WHERE id = ? AND status = 'dead'`,
+      )
+      .run(nowMs, id);
+    return result.changes === 1;
+  }
+
+  get(id: string): WebhookDelivery | undefined {
+    return this.select('SELECT * FROM webhook_deliveries WHERE id = ?', id)[0];
+  }
+
+  /** Dead letters, newest message first; `beforeId` continues after the last one of a previous page. */
+  dead(limit: number, beforeId: string | undefined): WebhookDelivery[] {
+    return beforeId === undefined
+      ? this.select(`SELECT * FROM webhook_deliveries WHERE status = 'dead' ORDER BY id DESC LIMIT ?`, limit)
+      : this.select(
+          `SELECT * FROM webhook_deliveries WHERE status = 'dead' AND id < ? ORDER BY id DESC LIMIT ?`,
+          beforeId,
+          limit,
+        );
+  }
+
+  forTask(taskId: string): WebhookDelivery[] {
+    return this.select('SELECT * FROM webhook_deliveries WHERE task_id = ? ORDER BY id', taskId);
+  }
+
+  private select(sql: string, ...parameters: unknown[]): WebhookDelivery[] {
+    return this.database
+      .prepare(sql)
+      .all(...parameters)
+      .map((row) => deliveryOf(rowSchema.parse(row)));
+  }
+}
+
+/** `msg_` + the creation time in fixed-width base 36 + randomness: ids sort by creation. */
+function newMessageId(nowMs: number): string {
+  return `msg_${Math.max(0, nowMs).toString(36).padStart(10, '0')}${randomBytes(10).toString('hex')}`;
+}
+
+function deliveryOf(row: DeliveryRow): WebhookDelivery {
+  return {
+    id: row.id,
+    taskId: row.task_id,
+    url: row.url,
+    eventType: row.event_type,
+    payload: row.payload,
+    status: row.status,
+    attempts: row.attempts,
+    createdAtMs: row.created_at_ms,
+    ...(row.status === 'pending' && row.next_attempt_at_ms !== null
+      ? { nextAttemptAtMs: row.next_attempt_at_ms }
+      : {}),
+    ...(row.last_attempt_at_ms !== null ? { lastAttemptAtMs: row.last_attempt_at_ms } : {}),
+    ...(row.last_status_code !== null ? { lastStatusCode: row.last_status_code } : {}),
+    ...(row.last_error !== null ? { lastError: row.last_error } : {}),
+    ...(row.delivered_at_ms !== null ? { deliveredAtMs: row.delivered_at_ms } : {}),
+    ...(row.dead_at_ms !== null ? { deadAtMs: row.dead_at_ms } : {}),
+  };
+}

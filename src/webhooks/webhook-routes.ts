@@ -1,0 +1,81 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { apiError } from '../server/auth/index.js';
+import type { WebhookDelivery } from './webhook-delivery-store.js';
+import type { WebhookDispatcher } from './webhook-dispatcher.js';
+
+const deadLettersQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z
+    .string()
+    .regex(/^msg_[0-9a-z]+$/, 'expected the next_cursor of a previous page')
+    .optional(),
+});
+
+/** A delivery as the HTTP API shows it: snake_case, ISO 8601 times, the payload as JSON. */
+export function webhookDeliveryView(delivery: WebhookDelivery) {
+  const time = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+  return {
+    id: delivery.id,
+    object: 'webhook_delivery',
+    task_id: delivery.taskId,
+    url: delivery.url,
+    event_type: delivery.eventType,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    created_at: time(delivery.createdAtMs),
+    next_attempt_at: time(delivery.nextAttemptAtMs),
+    last_attempt_at: time(delivery.lastAttemptAtMs),
+    last_status_code: delivery.lastStatusCode ?? null,
+    last_error: delivery.lastError ?? null,
+    delivered_at: time(delivery.deliveredAtMs),
+    dead_at: time(delivery.deadAtMs),
+    payload: JSON.parse(delivery.payload) as unknown,
+  };
+}
+
+/**
+ * `GET /dead-letters?limit=&cursor=` lists deliveries that gave up, newest first;
+ * `POST /dead-letters/:id/redeliver` queues one again with a fresh retry budget. Mounted at /v1/webhooks.
+ */
+export function createWebhookRoutes(dispatcher: WebhookDispatcher): Hono {
+  const routes = new Hono();
+  routes.get('/dead-letters', (c) => {
+    const parsed = deadLettersQuerySchema.safeParse(c.req.query());
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const param =
+        issue?.code === 'unrecognized_keys' ? (issue.keys[0] ?? null) : (issue?.path.join('.') ?? null);
+      const sent = param ? c.req.query(param) : undefined;
+      return apiError(c, 400, {
+        type: 'invalid_request_error',
+        code: issue?.code === 'unrecognized_keys' ? 'unknown_field' : 'invalid_value',
+        message:
+          issue?.code === 'unrecognized_keys'
+            ? `Unknown query parameter "${param}"; allowed: limit, cursor.`
+            : `Invalid "${param}"${sent === undefined ? '' : ` ${JSON.stringify(sent)}`}: ${issue?.message ?? 'invalid'}.`,
+        param,
+      });
+    }
+    const page = dispatcher.deadLetters(parsed.data);
+    return c.json({
+      object: 'list',
+      data: page.deliveries.map(webhookDeliveryView),
+      next_cursor: page.nextCursor ?? null,
+    });
+  });
+  routes.post('/dead-letters/:id/redeliver', (c) => {
+    const id = c.req.param('id');
+    if (!dispatcher.redeliver(id)) {
+      return apiError(c, 404, {
+        type: 'not_found_error',
+        code: 'dead_letter_not_found',
+        message: `There is no dead letter "${id}" (it may have been delivered or redelivered already).`,
+        param: 'id',
+      });
+    }
+    const delivery = dispatcher.delivery(id);
+    return c.json(delivery ? webhookDeliveryView(delivery) : null, 202);
+  });
+  return routes;
+}
