@@ -2,6 +2,8 @@ import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import type AjvDraft04 from 'ajv-draft-04';
+import type AjvFormats from 'ajv-formats';
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtInCatalog } from '../../src/catalog/index.js';
 import { parseConfig } from '../../src/config/index.js';
@@ -16,8 +18,8 @@ import {
 
 // Both are CommonJS; require keeps their default exports typed under NodeNext resolution.
 const require = createRequire(import.meta.url);
-const Ajv = require('ajv-draft-04') as typeof import('ajv-draft-04').default;
-const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
+const Ajv = require('ajv-draft-04') as typeof AjvDraft04;
+const addFormats = require('ajv-formats') as typeof AjvFormats;
 
 const fixtureTree = new URL('../fixtures/audit-tree/', import.meta.url).pathname;
 const catalog = builtInCatalog();
