@@ -36,6 +36,7 @@ export {
   lifecycleOn,
   outputPixelSize,
   suggestModelIds,
+  nearestNames,
   editDistance,
 } from './queries.js';
 export type { LifecycleStatus } from './queries.js';

@@ -7,6 +7,7 @@ import {
   findModel,
   knownValue,
   lifecycleOn,
+  nearestNames,
   outputPixelSize,
   suggestModelIds,
 } from './queries.js';
@@ -165,6 +166,19 @@ describe('suggestModelIds', () => {
   it('suggests nothing for a name far from every ID, and honours the limit', () => {
     expect(suggestModelIds(catalog, 'stable-diffusion-xl')).toEqual([]);
     expect(suggestModelIds(catalog, 'gemini-3.1-flash-image', 2)).toHaveLength(2);
+  });
+});
+
+describe('nearestNames', () => {
+  it('orders by distance, then alphabetically, and honours the limit', () => {
+    expect(nearestNames(['bcd', 'abx', 'abd', 'zzzzzz'], 'abc')).toEqual(['abd', 'abx', 'bcd']);
+    expect(nearestNames(['bcd', 'abx', 'abd'], 'abc', { limit: 1 })).toEqual(['abd']);
+  });
+
+  it('accepts at least `minimumTolerance` edits, more only for long names', () => {
+    expect(nearestNames(['abcdef'], 'abcxyz')).toEqual(['abcdef']);
+    expect(nearestNames(['abcdef'], 'abcxyz', { minimumTolerance: 2 })).toEqual([]);
+    expect(nearestNames(['abcdefghijkl'], 'abcdefghixyz', { minimumTolerance: 2 })).toEqual(['abcdefghijkl']);
   });
 });
 

@@ -93,13 +93,28 @@ export function outputPixelSize(
 
 /** IDs closest to a mistyped one, nearest first (for "did you mean"). */
 export function suggestModelIds(catalog: Catalog, id: string, limit = 3): string[] {
-  const wanted = bareModelId(id);
-  return allModelIds(catalog)
-    .map((candidate) => ({ candidate, distance: editDistance(wanted, candidate) }))
-    .filter(({ distance }) => distance <= Math.max(3, Math.floor(wanted.length / 3)))
-    .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
-    .slice(0, limit)
-    .map(({ candidate }) => candidate);
+  return nearestNames(allModelIds(catalog), bareModelId(id), { limit });
+}
+
+/**
+ * Names within a small edit distance of a mistyped one, nearest first, ties alphabetical. A name is near
+ * when its distance is at most a third of the typed length, and never less than `minimumTolerance`.
+ *
+ * @param options.limit how many to return (default 3)
+ * @param options.minimumTolerance the distance always accepted, for short names (default 3)
+ */
+export function nearestNames(
+  names: readonly string[],
+  wanted: string,
+  options: { limit?: number; minimumTolerance?: number } = {},
+): string[] {
+  const tolerance = Math.max(options.minimumTolerance ?? 3, Math.floor(wanted.length / 3));
+  return names
+    .map((name) => ({ name, distance: editDistance(wanted, name) }))
+    .filter(({ distance }) => distance <= tolerance)
+    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+    .slice(0, options.limit ?? 3)
+    .map(({ name }) => name);
 }
 
 /** Levenshtein distance; small strings only, so the plain dynamic programme is enough. */

@@ -1,4 +1,4 @@
-import { allModelIds, editDistance, findModel, lifecycleOn, suggestModelIds } from '../catalog/index.js';
+import { allModelIds, findModel, lifecycleOn, nearestNames, suggestModelIds } from '../catalog/index.js';
 import type { Catalog, Platform } from '../catalog/index.js';
 import type { ImagegateConfig } from './config-schema.js';
 import type { FieldPath } from './field-path.js';
@@ -37,12 +37,7 @@ export function didYouMean(suggestions: readonly string[]): string {
 
 /** Logical names within a small edit distance of a mistyped one, nearest first. */
 export function suggestLogicalNames(names: readonly string[], wanted: string, limit = 3): string[] {
-  return names
-    .map((name) => ({ name, distance: editDistance(wanted, name) }))
-    .filter(({ distance }) => distance <= Math.max(2, Math.floor(wanted.length / 3)))
-    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
-    .slice(0, limit)
-    .map(({ name }) => name);
+  return nearestNames(names, wanted, { limit, minimumTolerance: 2 });
 }
 
 function unknownModelMessage(catalog: Catalog, id: string): string {

@@ -2,9 +2,9 @@ import {
   allModelIds,
   bareModelId,
   builtInCatalog,
-  editDistance,
   findModel,
   lifecycleOn,
+  nearestNames,
   type Catalog,
   type CatalogModel,
   type Platform,
@@ -142,13 +142,7 @@ export class Registry {
   }
 
   private suggestionsFor(name: string): string[] {
-    const wanted = bareModelId(name);
-    return [...this.logicalNames(), ...allModelIds(this.catalog)]
-      .map((candidate) => ({ candidate, distance: editDistance(wanted, candidate) }))
-      .filter(({ distance }) => distance <= Math.max(3, Math.floor(wanted.length / 3)))
-      .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
-      .slice(0, 3)
-      .map(({ candidate }) => candidate);
+    return nearestNames([...this.logicalNames(), ...allModelIds(this.catalog)], bareModelId(name));
   }
 
   private retarget(
