@@ -18,8 +18,8 @@ import {
 
 // Both are CommonJS; require keeps their default exports typed under NodeNext resolution.
 const require = createRequire(import.meta.url);
-const Ajv = require('ajv-draft-04') as typeof AjvDraft04;
-const addFormats = require('ajv-formats') as typeof AjvFormats;
+const Ajv = require('ajv-draft-04') as typeof AjvDraft04.default;
+const addFormats = require('ajv-formats') as typeof AjvFormats.default;
 
 const fixtureTree = new URL('../fixtures/audit-tree/', import.meta.url).pathname;
 const catalog = builtInCatalog();
