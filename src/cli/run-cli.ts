@@ -4,6 +4,7 @@ import { editCommand } from './commands/edit.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { generateCommand } from './commands/generate.js';
 import { modelsCommand } from './commands/models.js';
+import { regressCommand } from './commands/regress.js';
 import { thumbnailCommand } from './commands/thumbnail.js';
 import { ExitCode, exitCodesHelp } from './exit-codes.js';
 
@@ -24,6 +25,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   program.addCommand(editCommand(io, setExitCode));
   program.addCommand(thumbnailCommand(io, setExitCode));
   program.addCommand(modelsCommand(io, setExitCode));
+  program.addCommand(regressCommand(io, setExitCode));
   program.addCommand(emulatorCommand(io));
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

@@ -1,0 +1,48 @@
+import { formatDurationMs, formatUsd } from './format-numbers.js';
+import type { PairCategory } from './pair-category.js';
+import type { RegressResult } from './run-regress.js';
+
+const rowLabels: Record<PairCategory, string> = {
+  indistinguishable: 'indistinguishable',
+  different: 'different',
+  blocked_candidate_only: 'blocked only on candidate',
+  blocked_baseline_only: 'blocked only on baseline',
+  blocked_both: 'blocked on both',
+  failed: 'failed',
+};
+
+/** Prompt ids listed beside a count before it is cut to "…". */
+const maxIdsPerRow = 8;
+
+/** One screen for the terminal: counts with the prompts behind them, per-side figures, where the reports are, the verdict. */
+export function formatTerminalSummary(
+  result: RegressResult,
+  reports: { htmlPath: string; jsonPath: string },
+): string {
+  const { summary } = result;
+  const labelWidth = Math.max(...Object.values(rowLabels).map((label) => label.length));
+  const lines = [
+    `imagegate regress: ${result.models.baseline} (baseline) vs ${result.models.candidate} (candidate), ${summary.pairs} prompts${result.resumedPairs > 0 ? ` (${result.resumedPairs} from an earlier run)` : ''}${result.isPartial ? ', PARTIAL' : ''}`,
+  ];
+  for (const category of Object.keys(rowLabels) as PairCategory[]) {
+    const ids =
+      category === 'indistinguishable'
+        ? []
+        : result.pairs.filter((pair) => pair.category === category).map((pair) => pair.promptId);
+    const shown = ids.length > maxIdsPerRow ? [...ids.slice(0, maxIdsPerRow), '…'] : ids;
+    lines.push(
+      `  ${rowLabels[category].padEnd(labelWidth)}  ${String(summary.counts[category]).padStart(4)}${shown.length > 0 ? `   ${shown.join(', ')}` : ''}`,
+    );
+  }
+  const column = (text: string) => text.padStart(12);
+  lines.push(
+    `  ${''.padEnd(labelWidth)}  ${column('baseline')}${column('candidate')}`,
+    `  ${'latency p50'.padEnd(labelWidth)}  ${column(formatDurationMs(summary.baseline.latencyP50Ms))}${column(formatDurationMs(summary.candidate.latencyP50Ms))}`,
+    `  ${'latency p95'.padEnd(labelWidth)}  ${column(formatDurationMs(summary.baseline.latencyP95Ms))}${column(formatDurationMs(summary.candidate.latencyP95Ms))}`,
+    `  ${'cost per image'.padEnd(labelWidth)}  ${column(formatUsd(summary.baseline.costPerImageUsd))}${column(formatUsd(summary.candidate.costPerImageUsd))}`,
+    `Report: ${reports.htmlPath}`,
+    `JSON:   ${reports.jsonPath}`,
+    summary.verdictLine,
+  );
+  return `${lines.join('\n')}\n`;
+}
