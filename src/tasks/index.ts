@@ -25,3 +25,12 @@ export { openSqliteDatabase, type SqliteDatabaseOptions } from './sqlite-databas
 export { SqliteTaskStore, type SqliteTaskStoreOptions } from './sqlite-task-store.js';
 export { UnsupportedSchemaVersionError } from './sqlite-schema.js';
 export { TaskEventHub, type TaskEventListener } from './task-event-hub.js';
+export { TaskWorker, type TaskWorkerOptions } from './task-worker.js';
+export {
+  imagegateTaskRunner,
+  type TaskRunner,
+  type TaskRunOptions,
+  type RunsImageRequests,
+} from './task-runner.js';
+export { imageRequestFromTask } from './image-request-from-task.js';
+export { decideFailure, type FailureDecision } from './task-failure.js';

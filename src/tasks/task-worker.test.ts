@@ -1,0 +1,500 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BlobStore } from '../blobs/index.js';
+import type { GenerationResult } from '../client/index.js';
+import { ManualClock } from '../clock/index.js';
+import { ImageGenerationError, type Attempt } from '../engine/index.js';
+import { outcomeOf } from '../outcome/outcome.js';
+import type { ImageRequest } from '../provider/image-request.js';
+import { UnknownModelError } from '../registry/index.js';
+import { openSqliteDatabase } from './sqlite-database.js';
+import { SqliteTaskStore } from './sqlite-task-store.js';
+import { TaskEventHub } from './task-event-hub.js';
+import { newTaskId } from './task-id.js';
+import type { TaskRecord, TaskRequest } from './task-record.js';
+import type { TaskRunner, TaskRunOptions } from './task-runner.js';
+import type { TaskStore } from './task-store.js';
+import { TaskWorker, type TaskWorkerOptions } from './task-worker.js';
+
+const startMs = Date.UTC(2026, 3, 1, 9);
+const leaseMs = 30_000;
+const servedModel = 'gemini-2.5-flash-image';
+
+let folder: string;
+let blobs: BlobStore;
+let store: SqliteTaskStore;
+// Sleeps wait for advance(): heartbeats and polls fire only when a test moves the clock.
+let clock: ManualClock;
+
+beforeEach(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'imagegate-worker-'));
+  blobs = new BlobStore({ directory: join(folder, 'blobs') });
+  store = new SqliteTaskStore(openSqliteDatabase(':memory:'));
+  clock = new ManualClock(startMs, { autoAdvance: false });
+});
+afterEach(async () => {
+  await store.close();
+  await rm(folder, { recursive: true, force: true });
+});
+
+/** Lets pending promise chains and I/O callbacks run; no time passes on the test clock. */
+async function settle(): Promise<void> {
+  for (let round = 0; round < 30; round += 1) await new Promise((resolve) => setImmediate(resolve));
+}
+
+function taskRequest(overrides: Partial<TaskRequest> = {}): TaskRequest {
+  return {
+    model: 'image_fast',
+    prompt: 'a paper boat on a pond',
+    outputFormat: 'png',
+    references: [],
+    history: [],
+    imageCount: 1,
+    ...overrides,
+  };
+}
+
+async function submit(
+  overrides: Partial<TaskRequest> = {},
+  createdAtMs = clock.nowMs(),
+): Promise<TaskRecord> {
+  const { task } = await store.create({
+    id: newTaskId(createdAtMs),
+    request: taskRequest(overrides),
+    metadata: {},
+    createdAtMs,
+  });
+  return task;
+}
+
+async function pngImage(colour: string) {
+  const bytes = await sharp({ create: { width: 64, height: 64, channels: 3, background: colour } })
+    .png()
+    .toBuffer();
+  return {
+    bytes,
+    mimeType: 'image/png',
+    width: 64,
+    height: 64,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
+}
+
+function attempt(outcome: Attempt['outcome'], startedAtMs: number): Attempt {
+  return {
+    modelId: servedModel,
+    platform: 'gemini-api',
+    outcome,
+    startedAtMs,
+    latencyMs: 10,
+    waitedBeforeMs: 0,
+  };
+}
+
+async function generation(overrides: Partial<GenerationResult> = {}): Promise<GenerationResult> {
+  return {
+    images: [await pngImage('#ff8800'), await pngImage('#0088ff')],
+    text: 'two boats',
+    usage: {
+      promptTokens: 8,
+      outputTextTokens: 2,
+      outputImageTokens: 2580,
+      thoughtsTokens: 0,
+      totalTokens: 2590,
+    },
+    costUsd: 0.078,
+    attempts: [attempt('unavailable', startMs), attempt('success', startMs + 1)],
+    servedBy: { modelId: servedModel, platform: 'gemini-api' },
+    warnings: ['seed is not supported; dropped'],
+    modelContents: [{ role: 'model', parts: [{ text: 'two boats', thoughtSignature: 'sig' }] }],
+    requestedModel: 'image_fast',
+    ...overrides,
+  };
+}
+
+function worker(run: TaskRunner, overrides: Partial<TaskWorkerOptions> = {}): TaskWorker {
+  return new TaskWorker({
+    store,
+    blobs,
+    run,
+    clock,
+    workerId: 'worker-a',
+    leaseMs,
+    onError: () => {},
+    ...overrides,
+  });
+}
+
+/** A runner that waits until the test settles it or the worker aborts it. */
+function blockingRunner() {
+  let resolveRun: (result: GenerationResult) => void = () => {};
+  let seen: TaskRunOptions | undefined;
+  const run: TaskRunner = (_request, _model, options) => {
+    seen = options;
+    return new Promise<GenerationResult>((resolve, reject) => {
+      resolveRun = resolve;
+      options.signal.addEventListener('abort', () => reject(options.signal.reason), { once: true });
+    });
+  };
+  return { run, resolve: (result: GenerationResult) => resolveRun(result), options: () => seen };
+}
+
+describe('TaskWorker', () => {
+  it('runs a task end to end: loads references, records attempts live, stores images with provenance, then completes', async () => {
+    const reference = await pngImage('#123456');
+    const storedReference = await blobs.put(reference.bytes, 'image/png');
+    const task = await submit({
+      references: [{ sha256: storedReference.sha256, mimeType: 'image/png' }],
+      history: [{ role: 'user', parts: [{ text: 'earlier' }] }],
+      outputFormat: 'png',
+      aspectRatio: '1:1',
+    });
+    const events = new TaskEventHub();
+    const notified: string[] = [];
+    events.subscribe(task.id, (id) => notified.push(id));
+    const finished: TaskRecord[] = [];
+    let seenRequest: ImageRequest | undefined;
+    const result = await generation();
+    const run: TaskRunner = async (request, model, options) => {
+      seenRequest = request;
+      expect(model).toBe('image_fast');
+      for (const each of result.attempts) options.onAttempt(each);
+      options.onWarning('route warning');
+      return result;
+    };
+
+    const ranId = await worker(run, { events, onTaskFinished: (record) => finished.push(record) }).runOnce();
+
+    expect(ranId).toBe(task.id);
+    expect(Buffer.from(seenRequest!.referenceImages[0]!.bytes).equals(reference.bytes)).toBe(true);
+    expect(seenRequest).toMatchObject({
+      prompt: 'a paper boat on a pond',
+      aspectRatio: '1:1',
+      outputMimeType: 'image/png',
+    });
+    const done = await store.get(task.id);
+    expect(done).toMatchObject({
+      status: 'success',
+      progress: 100,
+      attempts: result.attempts,
+      warnings: ['route warning', 'seed is not supported; dropped'],
+      actualCostUsd: 0.078,
+      servedBy: { modelId: servedModel, platform: 'gemini-api' },
+      result: { text: 'two boats' },
+    });
+    expect(done?.result?.images).toHaveLength(2);
+    for (const image of done?.result?.images ?? []) {
+      const stored = await blobs.get(image.sha256);
+      expect(stored?.mimeType).toBe('image/png');
+      expect(blobs.readProvenance(stored!.bytes)).toEqual({
+        logicalModel: 'image_fast',
+        servedModel,
+        platform: 'gemini-api',
+        promptSha256: createHash('sha256').update('a paper boat on a pond').digest('hex'),
+        taskId: task.id,
+      });
+      expect(image).toMatchObject({ mimeType: 'image/png', width: 64, height: 64 });
+    }
+    const nextTurn = done?.result?.nextTurnContents as Array<{
+      role: string;
+      parts: Array<Record<string, unknown>>;
+    }>;
+    expect(nextTurn.map((turn) => turn.role)).toEqual(['user', 'user', 'model']);
+    expect(nextTurn[1]?.parts[0]).toEqual({ text: 'a paper boat on a pond' });
+    expect(nextTurn[1]?.parts[1]).toEqual({
+      inlineData: { mimeType: 'image/png', data: reference.bytes.toString('base64') },
+    });
+    expect(nextTurn[2]?.parts[0]).toEqual({ text: 'two boats', thoughtSignature: 'sig' });
+    expect((await store.eventsAfter(task.id, 0)).map((event) => event.type)).toEqual([
+      'queued',
+      'processing',
+      'attempt',
+      'attempt',
+      'progress',
+      'success',
+    ]);
+    expect(notified.length).toBeGreaterThanOrEqual(5);
+    expect(finished.map((record) => [record.id, record.status])).toEqual([[task.id, 'success']]);
+  });
+
+  it('writes every image to the blob store before the task is committed as done', async () => {
+    const task = await submit();
+    const result = await generation();
+    const presentAtCommit: boolean[] = [];
+    const watching: TaskStore = Object.create(store) as TaskStore;
+    watching.complete = async (lease, completion, nowMs) => {
+      if (completion.status === 'success') {
+        for (const image of completion.result.images) presentAtCommit.push(await blobs.has(image.sha256));
+      }
+      return store.complete(lease, completion, nowMs);
+    };
+    await worker(async () => result, { store: watching }).runOnce();
+    expect(presentAtCommit).toEqual([true, true]);
+    expect((await store.get(task.id))?.status).toBe('success');
+  });
+
+  it('returns undefined when nothing is claimable', async () => {
+    expect(await worker(async () => generation()).runOnce()).toBeUndefined();
+  });
+
+  it('passes jpeg output to the runner and stores JPEG images with provenance', async () => {
+    const task = await submit({ outputFormat: 'jpeg' });
+    const jpegBytes = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#0f0' } })
+      .jpeg()
+      .toBuffer();
+    let outputMimeType: string | undefined;
+    const run: TaskRunner = async (request) => {
+      outputMimeType = request.outputMimeType;
+      return generation({
+        images: [{ bytes: jpegBytes, mimeType: 'image/jpeg', width: 32, height: 32, sha256: 'x' }],
+      });
+    };
+    await worker(run).runOnce();
+    expect(outputMimeType).toBe('image/jpeg');
+    const image = (await store.get(task.id))?.result?.images[0];
+    const stored = await blobs.get(image!.sha256);
+    expect(stored?.mimeType).toBe('image/jpeg');
+    expect(blobs.readProvenance(stored!.bytes)?.taskId).toBe(task.id);
+    expect((await sharp(stored!.bytes).metadata()).format).toBe('jpeg');
+  });
+
+  describe('failures', () => {
+    function retryable(retryAfterMs?: number): ImageGenerationError {
+      return new ImageGenerationError(
+        outcomeOf('unavailable', 'backend overloaded', {
+          httpStatus: 503,
+          ...(retryAfterMs ? { retryAfterMs } : {}),
+        }),
+        [attempt('unavailable', startMs)],
+        ['fallback skipped'],
+      );
+    }
+
+    it('reschedules a transient failure with doubling backoff on the clock, then fails after maxTaskRuns', async () => {
+      const task = await submit();
+      const run: TaskRunner = async () => {
+        throw retryable();
+      };
+      const subject = worker(run, { maxTaskRuns: 3 });
+      const runAfters: number[] = [];
+      for (let run = 0; run < 2; run += 1) {
+        expect(await subject.runOnce()).toBe(task.id);
+        const record = await store.get(task.id);
+        expect(record?.status).toBe('queued');
+        runAfters.push(record!.runAfterMs - clock.nowMs());
+        expect(await subject.runOnce()).toBeUndefined();
+        clock.set(record!.runAfterMs);
+      }
+      expect(runAfters).toEqual([30_000, 60_000]);
+      expect(await subject.runOnce()).toBe(task.id);
+      const failed = await store.get(task.id);
+      expect(failed).toMatchObject({
+        status: 'failed',
+        claimCount: 3,
+        error: { type: 'unavailable', code: '503', message: 'backend overloaded' },
+        warnings: ['fallback skipped'],
+      });
+      expect(failed?.attempts).toHaveLength(3);
+      const events = await store.eventsAfter(task.id, 0);
+      expect(
+        events.filter((event) => event.type === 'rescheduled').map((event) => event.data.reason),
+      ).toEqual(['unavailable: backend overloaded', 'unavailable: backend overloaded']);
+    });
+
+    it('waits at least as long as the server asked', async () => {
+      const task = await submit();
+      await worker(async () => {
+        throw retryable(90_000);
+      }).runOnce();
+      expect((await store.get(task.id))?.runAfterMs).toBe(startMs + 90_000);
+    });
+
+    it('fails a permanent engine failure at once with its outcome kind and status', async () => {
+      const task = await submit();
+      await worker(async () => {
+        throw new ImageGenerationError(
+          outcomeOf('model_retired', 'model was shut down', { httpStatus: 404 }),
+          [],
+          [],
+        );
+      }).runOnce();
+      expect(await store.get(task.id)).toMatchObject({
+        status: 'failed',
+        claimCount: 1,
+        error: { type: 'model_retired', code: '404', message: 'model was shut down' },
+      });
+    });
+
+    it('fails bad input at once: a missing reference blob never reaches the runner', async () => {
+      const task = await submit({ references: [{ sha256: 'a'.repeat(64), mimeType: 'image/png' }] });
+      const run = vi.fn<TaskRunner>();
+      await worker(run).runOnce();
+      expect(run).not.toHaveBeenCalled();
+      expect(await store.get(task.id)).toMatchObject({
+        status: 'failed',
+        error: { type: 'invalid_request', code: 'invalid_input' },
+      });
+      expect((await store.get(task.id))?.error?.message).toMatch(
+        /references\[0\]: blob a{64} is not in the blob store/,
+      );
+    });
+
+    it('fails an invalid stored field naming it', async () => {
+      const task = await submit({ aspectRatio: '7:3' });
+      await worker(vi.fn<TaskRunner>()).runOnce();
+      expect(await store.get(task.id)).toMatchObject({ status: 'failed', error: { code: 'invalid_input' } });
+      expect((await store.get(task.id))?.error?.message).toMatch(/aspectRatio/);
+    });
+
+    it('fails an unknown model as model_not_found', async () => {
+      const task = await submit({ model: 'imgae_fast' });
+      await worker(async () => {
+        throw new UnknownModelError('imgae_fast', ['image_fast'], ['image_fast']);
+      }).runOnce();
+      expect(await store.get(task.id)).toMatchObject({
+        status: 'failed',
+        error: { type: 'model_not_found', code: 'unknown_model' },
+      });
+    });
+
+    it('fails an unexpected error as internal_error', async () => {
+      const task = await submit();
+      await worker(async () => {
+        throw new TypeError('cannot read properties of undefined');
+      }).runOnce();
+      expect(await store.get(task.id)).toMatchObject({
+        status: 'failed',
+        error: { type: 'internal_error', message: 'cannot read properties of undefined' },
+      });
+    });
+  });
+
+  describe('leases', () => {
+    it('heartbeats every third of the lease', async () => {
+      const task = await submit();
+      const runner = blockingRunner();
+      const running = worker(runner.run).runOnce();
+      await settle();
+      expect((await store.get(task.id))?.leaseExpiresAtMs).toBe(startMs + leaseMs);
+      clock.advance(10_000);
+      await settle();
+      expect((await store.get(task.id))?.leaseExpiresAtMs).toBe(startMs + 10_000 + leaseMs);
+      runner.resolve(await generation());
+      await running;
+      expect((await store.get(task.id))?.status).toBe('success');
+    });
+
+    it('a worker that lost its lease drops its result; the new owner keeps the task', async () => {
+      const task = await submit();
+      const runner = blockingRunner();
+      const running = worker(runner.run).runOnce();
+      await settle();
+      const other = await store.claim('worker-b', startMs + leaseMs, leaseMs);
+      expect(other?.lease.fencingToken).toBe(2);
+      const eventsBefore = await store.eventsAfter(task.id, 0);
+      runner.resolve(await generation());
+      await running;
+      const record = await store.get(task.id);
+      expect(record).toMatchObject({ status: 'processing', leaseOwner: 'worker-b', fencingToken: 2 });
+      expect(await store.eventsAfter(task.id, 0)).toHaveLength(eventsBefore.length);
+    });
+
+    it('aborts the run when a heartbeat finds the lease taken', async () => {
+      const task = await submit();
+      const runner = blockingRunner();
+      const running = worker(runner.run).runOnce();
+      await settle();
+      await store.claim('worker-b', startMs + leaseMs, leaseMs);
+      clock.advance(10_000);
+      await running;
+      expect(runner.options()?.signal.aborted).toBe(true);
+      expect(await store.get(task.id)).toMatchObject({ status: 'processing', leaseOwner: 'worker-b' });
+    });
+  });
+
+  describe('cancel', () => {
+    it('aborts a running task on the next heartbeat and completes it as cancelled', async () => {
+      const task = await submit();
+      const runner = blockingRunner();
+      const finished: TaskRecord[] = [];
+      const running = worker(runner.run, { onTaskFinished: (record) => finished.push(record) }).runOnce();
+      await settle();
+      await store.requestCancel(task.id, clock.nowMs());
+      expect(runner.options()?.signal.aborted).toBe(false);
+      clock.advance(10_000);
+      await running;
+      expect(runner.options()?.signal.aborted).toBe(true);
+      expect(await store.get(task.id)).toMatchObject({
+        status: 'cancelled',
+        error: { type: 'cancelled', code: 'cancelled' },
+      });
+      expect(finished.map((record) => record.status)).toEqual(['cancelled']);
+    });
+  });
+
+  describe('start and stop', () => {
+    it('drains the queue with several tasks at once', async () => {
+      const tasks = await Promise.all([0, 1, 2, 3, 4].map((index) => submit({}, startMs - 10 + index)));
+      let active = 0;
+      let mostActive = 0;
+      const run: TaskRunner = async () => {
+        active += 1;
+        mostActive = Math.max(mostActive, active);
+        await settle();
+        active -= 1;
+        return generation({ images: [] });
+      };
+      const subject = worker(run, { concurrency: 2 });
+      subject.start();
+      await vi.waitFor(async () => {
+        const statuses = await Promise.all(tasks.map(async (task) => (await store.get(task.id))?.status));
+        expect(statuses).toEqual(['success', 'success', 'success', 'success', 'success']);
+      });
+      const stopping = subject.stop();
+      clock.advance(250);
+      await stopping;
+      expect(mostActive).toBe(2);
+    });
+
+    it('stop waits for in-flight work up to graceMs, then aborts and releases it', async () => {
+      const task = await submit();
+      const runner = blockingRunner();
+      const subject = worker(runner.run);
+      subject.start();
+      await vi.waitFor(async () => expect((await store.get(task.id))?.status).toBe('processing'));
+      const stopping = subject.stop({ graceMs: 5_000 });
+      await settle();
+      expect(runner.options()?.signal.aborted).toBe(false);
+      clock.advance(5_000);
+      await stopping;
+      expect(runner.options()?.signal.aborted).toBe(true);
+      const released = await store.get(task.id);
+      expect(released).toMatchObject({ status: 'queued', runAfterMs: startMs + 5_000, claimCount: 1 });
+      expect(released?.leaseOwner).toBeUndefined();
+      expect(await store.claim('worker-b', startMs + 5_000, leaseMs)).toBeDefined();
+    });
+
+    it('stop lets a task that finishes within the grace period complete', async () => {
+      const task = await submit();
+      const runner = blockingRunner();
+      const subject = worker(runner.run);
+      subject.start();
+      await vi.waitFor(async () => expect((await store.get(task.id))?.status).toBe('processing'));
+      const stopping = subject.stop({ graceMs: 5_000 });
+      runner.resolve(await generation());
+      await stopping;
+      expect((await store.get(task.id))?.status).toBe('success');
+    });
+  });
+
+  it('refuses options that are not positive integers, naming them', () => {
+    expect(() => worker(async () => generation(), { concurrency: 0 })).toThrow(
+      /concurrency: must be a positive integer \(got 0\)/,
+    );
+    expect(() => worker(async () => generation(), { leaseMs: 1.5 })).toThrow(/leaseMs/);
+  });
+});

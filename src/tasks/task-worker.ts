@@ -1,0 +1,378 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { BlobStore } from '../blobs/index.js';
+import type { GenerationResult } from '../client/index.js';
+import { systemClock, type Clock } from '../clock/index.js';
+import { ImageGenerationError, type Attempt } from '../engine/index.js';
+import { decideFailure } from './task-failure.js';
+import type { TaskEventHub } from './task-event-hub.js';
+import { imageRequestFromTask } from './image-request-from-task.js';
+import type { TaskError, TaskImage, TaskRecord } from './task-record.js';
+import type { TaskRunner } from './task-runner.js';
+import type { Lease, TaskCompletion, TaskStore } from './task-store.js';
+import type { ImageRequest } from '../provider/image-request.js';
+
+export interface TaskWorkerOptions {
+  store: TaskStore;
+  blobs: BlobStore;
+  run: TaskRunner;
+  /** Default: the system clock. Leases, heartbeats, polling and retry backoff all read it. */
+  clock?: Clock;
+  /** Written into leases. Default: `worker-<pid>-<random>`. */
+  workerId?: string;
+  /** Tasks run at once. Default 4. */
+  concurrency?: number;
+  /** Lease length; the lease is renewed every third of it. Default 30000 ms. */
+  leaseMs?: number;
+  /** Wait between claims when the queue is empty. Default 250 ms. */
+  pollIntervalMs?: number;
+  /** A task whose run failed transiently is rescheduled until it has been claimed this often. Default 5. */
+  maxTaskRuns?: number;
+  /** First reschedule delay, doubled on each further run. Default 30000 ms. */
+  retryBaseDelayMs?: number;
+  /** Longest reschedule delay. Default 3600000 ms (1 h). */
+  maxRetryDelayMs?: number;
+  /** Notified after every write the worker makes. Default: none. */
+  events?: TaskEventHub;
+  /** Called once a task is final (success, failed or cancelled) by this worker. Default: none. */
+  onTaskFinished?: (task: TaskRecord) => void;
+  /** Store or blob errors the worker survived (the task's lease then expires and it runs again). Default: stderr. */
+  onError?: (error: unknown, taskId?: string) => void;
+}
+
+type AbortCause = 'cancel' | 'shutdown' | 'lease-lost';
+
+interface RunningTask {
+  abort(cause: AbortCause): void;
+  done: Promise<void>;
+}
+
+/**
+ * Claims tasks from the store and runs them. Images are stored (with provenance) before the task is
+ * committed as done; a worker that has lost its lease drops its result quietly, because the task
+ * belongs to whoever claimed it since. See docs/tasks.md for the guarantees.
+ */
+export class TaskWorker {
+  private readonly store: TaskStore;
+  private readonly blobs: BlobStore;
+  private readonly run: TaskRunner;
+  private readonly clock: Clock;
+  readonly workerId: string;
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly maxTaskRuns: number;
+  private readonly retryBaseDelayMs: number;
+  private readonly maxRetryDelayMs: number;
+  private readonly events: TaskEventHub | undefined;
+  private readonly onTaskFinished: ((task: TaskRecord) => void) | undefined;
+  private readonly onError: (error: unknown, taskId?: string) => void;
+  private readonly running = new Map<string, RunningTask>();
+  private claimLoop: Promise<void> | undefined;
+  private stopPolling: AbortController | undefined;
+
+  constructor(options: TaskWorkerOptions) {
+    this.store = options.store;
+    this.blobs = options.blobs;
+    this.run = options.run;
+    this.clock = options.clock ?? systemClock;
+    this.workerId = options.workerId ?? `worker-${process.pid}-${randomBytes(4).toString('hex')}`;
+    this.concurrency = positiveInteger('concurrency', options.concurrency ?? 4);
+    this.leaseMs = positiveInteger('leaseMs', options.leaseMs ?? 30_000);
+    this.pollIntervalMs = positiveInteger('pollIntervalMs', options.pollIntervalMs ?? 250);
+    this.maxTaskRuns = positiveInteger('maxTaskRuns', options.maxTaskRuns ?? 5);
+    this.retryBaseDelayMs = positiveInteger('retryBaseDelayMs', options.retryBaseDelayMs ?? 30_000);
+    this.maxRetryDelayMs = positiveInteger('maxRetryDelayMs', options.maxRetryDelayMs ?? 3_600_000);
+    this.events = options.events;
+    this.onTaskFinished = options.onTaskFinished;
+    this.onError =
+      options.onError ??
+      ((error, taskId) =>
+        console.error(`task worker ${this.workerId}${taskId ? ` (${taskId})` : ''}:`, error));
+  }
+
+  /** Starts claiming in the background, up to `concurrency` tasks at once. */
+  start(): void {
+    if (this.claimLoop) return;
+    const stopPolling = new AbortController();
+    this.stopPolling = stopPolling;
+    this.claimLoop = this.claimUntilStopped(stopPolling.signal);
+  }
+
+  /** Stops claiming; waits up to graceMs for in-flight tasks to finish, then aborts and releases them. */
+  async stop(options: { graceMs?: number } = {}): Promise<void> {
+    const graceMs = options.graceMs ?? 10_000;
+    this.stopPolling?.abort();
+    await this.claimLoop;
+    this.claimLoop = undefined;
+    const inFlight = () => Promise.allSettled([...this.running.values()].map((task) => task.done));
+    if (this.running.size > 0) {
+      const graceOver = new AbortController();
+      await Promise.race([inFlight(), this.clock.sleep(graceMs, graceOver.signal).catch(() => undefined)]);
+      graceOver.abort();
+    }
+    for (const task of this.running.values()) task.abort('shutdown');
+    await inFlight();
+  }
+
+  /** Claims and runs at most one task (tests drive the worker step by step with this). Returns the task id or undefined. */
+  async runOnce(): Promise<string | undefined> {
+    const started = await this.claimAndStart();
+    if (!started) return undefined;
+    await started.done;
+    return started.taskId;
+  }
+
+  private async claimUntilStopped(stopSignal: AbortSignal): Promise<void> {
+    while (!stopSignal.aborted) {
+      if (this.running.size >= this.concurrency) {
+        await Promise.race([...this.running.values()].map((task) => task.done));
+        continue;
+      }
+      const started = await this.claimAndStart().catch((error: unknown) => {
+        this.onError(error);
+        return undefined;
+      });
+      // Claims are synchronous SQLite work: let HTTP and timers in between them.
+      await yieldToEventLoop();
+      if (!started) await this.clock.sleep(this.pollIntervalMs, stopSignal).catch(() => undefined);
+    }
+  }
+
+  private async claimAndStart(): Promise<{ taskId: string; done: Promise<void> } | undefined> {
+    const claimed = await this.store.claim(this.workerId, this.clock.nowMs(), this.leaseMs);
+    if (!claimed) return undefined;
+    const { task, lease } = claimed;
+    this.notify(task.id);
+    const controller = new AbortController();
+    let cause: AbortCause | undefined;
+    const abort = (why: AbortCause) => {
+      if (cause) return;
+      cause = why;
+      controller.abort(new Error(`Task ${task.id} aborted: ${why}.`));
+    };
+    const done = this.process(task, lease, controller.signal, abort, () => cause)
+      .catch((error: unknown) => this.onError(error, task.id))
+      .finally(() => this.running.delete(task.id));
+    this.running.set(task.id, { abort, done });
+    return { taskId: task.id, done };
+  }
+
+  private async process(
+    task: TaskRecord,
+    lease: Lease,
+    signal: AbortSignal,
+    abort: (cause: AbortCause) => void,
+    causeOf: () => AbortCause | undefined,
+  ): Promise<void> {
+    const heartbeatStop = new AbortController();
+    const heartbeat = this.heartbeatUntilStopped(task.id, lease, abort, heartbeatStop.signal);
+    let attemptWrites = Promise.resolve();
+    const liveAttempts: Attempt[] = [];
+    const liveWarnings: string[] = [];
+    try {
+      let result: GenerationResult;
+      let request: ImageRequest;
+      try {
+        request = await imageRequestFromTask(task.request, this.blobs);
+        result = await this.run(request, task.request.model, {
+          signal,
+          onAttempt: (attempt) => {
+            liveAttempts.push(attempt);
+            attemptWrites = attemptWrites
+              .then(() => this.store.recordAttempt(lease, attempt, this.clock.nowMs()))
+              .then(() => this.notify(task.id))
+              .catch((error: unknown) => this.onError(error, task.id));
+          },
+          onWarning: (warning) => liveWarnings.push(warning),
+        });
+      } catch (error) {
+        await attemptWrites;
+        await this.afterFailure(task, lease, error, causeOf(), { liveAttempts, liveWarnings });
+        return;
+      }
+      await attemptWrites;
+      if (causeOf() === 'lease-lost') return;
+      if (causeOf() === 'cancel') {
+        await this.finish(
+          lease,
+          cancelledCompletion(task, result.attempts, [...liveWarnings, ...result.warnings]),
+        );
+        return;
+      }
+      await this.afterSuccess(task, lease, request, result, liveWarnings);
+    } finally {
+      heartbeatStop.abort();
+      await heartbeat;
+    }
+  }
+
+  private async afterSuccess(
+    task: TaskRecord,
+    lease: Lease,
+    request: ImageRequest,
+    result: GenerationResult,
+    liveWarnings: string[],
+  ): Promise<void> {
+    if (await this.store.setProgress(lease, 90, this.clock.nowMs())) this.notify(task.id);
+    const promptSha256 = createHash('sha256').update(task.request.prompt).digest('hex');
+    const images: TaskImage[] = [];
+    for (const image of result.images) {
+      const provenance = {
+        logicalModel: result.requestedModel,
+        servedModel: result.servedBy.modelId,
+        platform: result.servedBy.platform,
+        promptSha256,
+        taskId: task.id,
+      };
+      const stored =
+        image.mimeType === 'image/png' || image.mimeType === 'image/jpeg'
+          ? await this.blobs.putImage(image.bytes, image.mimeType, provenance)
+          : await this.blobs.put(image.bytes, image.mimeType);
+      images.push({
+        sha256: stored.sha256,
+        mimeType: image.mimeType,
+        width: image.width,
+        height: image.height,
+      });
+    }
+    await this.finish(lease, {
+      status: 'success',
+      result: {
+        images,
+        ...(result.text !== undefined ? { text: result.text } : {}),
+        nextTurnContents: nextTurnContents(request, result),
+      },
+      attempts: [...task.attempts, ...result.attempts],
+      warnings: unique([...task.warnings, ...liveWarnings, ...result.warnings]),
+      usage: result.usage,
+      ...(result.costUsd !== undefined ? { actualCostUsd: result.costUsd } : {}),
+      servedBy: result.servedBy,
+    });
+  }
+
+  private async afterFailure(
+    task: TaskRecord,
+    lease: Lease,
+    error: unknown,
+    cause: AbortCause | undefined,
+    live: { liveAttempts: Attempt[]; liveWarnings: string[] },
+  ): Promise<void> {
+    const runAttempts = error instanceof ImageGenerationError ? error.attempts : live.liveAttempts;
+    const warnings = unique([
+      ...task.warnings,
+      ...live.liveWarnings,
+      ...(error instanceof ImageGenerationError ? error.warnings : []),
+    ]);
+    if (cause === 'lease-lost') return;
+    if (cause === 'shutdown') {
+      if (await this.store.release(lease, this.clock.nowMs())) this.notify(task.id);
+      return;
+    }
+    if (cause === 'cancel') {
+      await this.finish(lease, cancelledCompletion(task, runAttempts, warnings));
+      return;
+    }
+    const decision = decideFailure(error);
+    if (decision.action === 'retry' && task.claimCount < this.maxTaskRuns) {
+      // Attempts the runner did not report as they happened would otherwise be lost with this run.
+      for (const unreported of runAttempts.slice(live.liveAttempts.length)) {
+        await this.store.recordAttempt(lease, unreported, this.clock.nowMs());
+      }
+      const nowMs = this.clock.nowMs();
+      const backoffMs = Math.min(this.maxRetryDelayMs, this.retryBaseDelayMs * 2 ** (task.claimCount - 1));
+      const delayMs = Math.max(backoffMs, decision.retryAfterMs ?? 0);
+      const reason = `${decision.error.type}: ${decision.error.message}`;
+      if (await this.store.reschedule(lease, nowMs + delayMs, reason, nowMs)) this.notify(task.id);
+      return;
+    }
+    await this.finish(lease, {
+      status: 'failed',
+      error: decision.error,
+      attempts: [...task.attempts, ...runAttempts],
+      warnings,
+    });
+  }
+
+  /** Commits a final state; a false answer means another worker owns the task now, so nothing follows. */
+  private async finish(lease: Lease, completion: TaskCompletion): Promise<void> {
+    const committed = await this.store.complete(lease, completion, this.clock.nowMs());
+    if (!committed) return;
+    this.notify(lease.taskId);
+    if (!this.onTaskFinished) return;
+    const finished = await this.store.get(lease.taskId);
+    if (finished) this.onTaskFinished(finished);
+  }
+
+  /** Renews the lease every third of it and watches for a cancel; aborts the run when either says stop. */
+  private async heartbeatUntilStopped(
+    taskId: string,
+    lease: Lease,
+    abort: (cause: AbortCause) => void,
+    stopSignal: AbortSignal,
+  ): Promise<void> {
+    const intervalMs = Math.max(1, Math.floor(this.leaseMs / 3));
+    while (!stopSignal.aborted) {
+      const slept = await this.clock.sleep(intervalMs, stopSignal).then(
+        () => true,
+        () => false,
+      );
+      if (!slept || stopSignal.aborted) return;
+      try {
+        if (!(await this.store.heartbeat(lease, this.clock.nowMs(), this.leaseMs))) {
+          abort('lease-lost');
+          return;
+        }
+        if ((await this.store.get(taskId))?.cancelRequested) abort('cancel');
+      } catch (error) {
+        this.onError(error, taskId);
+      }
+      // A clock that advances on every sleep (tests) must not starve the event loop.
+      await yieldToEventLoop();
+    }
+  }
+
+  private notify(taskId: string): void {
+    this.events?.notify(taskId);
+  }
+}
+
+function cancelledCompletion(task: TaskRecord, runAttempts: Attempt[], warnings: string[]): TaskCompletion {
+  const error: TaskError = { type: 'cancelled', code: 'cancelled', message: 'Cancelled by request.' };
+  return {
+    status: 'cancelled',
+    error,
+    attempts: [...task.attempts, ...runAttempts],
+    warnings: unique(warnings),
+  };
+}
+
+/**
+ * The conversation to send with the next turn: the history, this turn (prompt and references, as a chat
+ * session sends them) and the model's reply unchanged, so its thought signatures survive.
+ */
+function nextTurnContents(request: ImageRequest, result: GenerationResult): unknown[] {
+  const reply = result.modelContents[0];
+  if (reply === undefined) return [];
+  const userTurn = {
+    role: 'user',
+    parts: [
+      { text: request.prompt },
+      ...request.referenceImages.map((image) => ({
+        inlineData: { mimeType: image.mimeType, data: Buffer.from(image.bytes).toString('base64') },
+      })),
+    ],
+  };
+  return [...request.history, userTurn, { ...(reply as object), role: 'model' }];
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${name}: must be a positive integer (got ${value}).`);
+  }
+  return value;
+}
