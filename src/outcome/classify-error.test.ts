@@ -28,6 +28,15 @@ const retryInfo = (retryDelay: string) => ({
 });
 
 describe('classifyError', () => {
+  it('reads an upload that never became ACTIVE as unavailable (transient)', () => {
+    const error = Object.assign(new Error('Uploaded file files/x was still PROCESSING'), {
+      name: 'FileProcessingError',
+    });
+    const outcome = classifyError(error, context);
+    expect(outcome.kind).toBe('unavailable');
+    expect(outcome.retryable).toBe(true);
+  });
+
   it('reads a per-minute 429 as rate_limited with the server delay', () => {
     const outcome = classifyError(
       apiError(429, 'RESOURCE_EXHAUSTED', 'You exceeded your current quota', [

@@ -57,6 +57,11 @@ export function classifyError(error: unknown, context: ErrorContext): Outcome {
   const apiStatus = httpStatusOf(error);
   if (apiStatus !== undefined) return classifyApiError(apiStatus, messageOf(error), error, context);
   if (isTimeout(error)) return outcomeOf('unavailable', `the call timed out: ${messageOf(error)}`);
+  // Matched by name so the outcome layer does not depend on the provider: an upload still processing
+  // (or failed in processing) is worth another try later, not a permanent failure.
+  if (error instanceof Error && error.name === 'FileProcessingError') {
+    return outcomeOf('unavailable', `an uploaded file was not usable: ${error.message}`);
+  }
   const networkCode = networkCodeOf(error);
   if (networkCode !== undefined || isFetchFailure(error)) {
     return outcomeOf(

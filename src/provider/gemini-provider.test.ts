@@ -49,8 +49,8 @@ describe('GeminiProvider', () => {
       geminiApi: { apiKey: 'k', baseUrl: emulator.url },
       catalog: loadCatalog(tinyInlineLimit),
     });
-    const response = await provider.generate({
-      platform: 'gemini-api',
+    const call = {
+      platform: 'gemini-api' as const,
       modelId: 'gemini-3.1-flash-image',
       candidateCount: 1,
       request: imageRequestSchema.parse({
@@ -58,9 +58,14 @@ describe('GeminiProvider', () => {
         referenceImages: [{ bytes: await reference(), mimeType: 'image/png' }],
         imageSize: '512',
       }),
-    });
+    };
+    const response = await provider.generate(call);
     expect(response.candidates?.[0]?.finishReason).toBe('STOP');
-    expect(emulator.stats.snapshot().models['(none)']?.byMethod['files.upload']).toBeGreaterThanOrEqual(1);
+    // The resumable protocol is two calls: the start and the bytes.
+    expect(emulator.stats.snapshot().models['(none)']?.byMethod['files.upload']).toBe(2);
+    // A retry of the same request reuses the live upload instead of sending the bytes again.
+    await provider.generate(call);
+    expect(emulator.stats.snapshot().models['(none)']?.byMethod['files.upload']).toBe(2);
   });
 
   it('lists the model IDs visible to the key, without the models/ prefix', async () => {

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { FileState, GoogleGenAI, type Content, type GenerateContentResponse, type Part } from '@google/genai';
 import { builtInCatalog } from '../catalog/load-catalog.js';
-import { findModel, knownValue } from '../catalog/queries.js';
+import { bareModelId, findModel, knownValue } from '../catalog/queries.js';
 import type { Catalog, Platform } from '../catalog/schema.js';
 import { systemClock, type Clock } from '../clock/clock.js';
 import type { ImageProvider, ProviderCall } from './image-provider.js';
@@ -37,10 +38,22 @@ export interface GeminiProviderOptions {
   clock?: Clock;
 }
 
-/** Thrown when an uploaded file never became usable; the engine classifies it like any other failure. */
+/**
+ * Thrown when an uploaded file did not become usable in time or failed processing. Transient: the
+ * outcome classifier treats it as `unavailable`.
+ */
 export class FileProcessingError extends Error {
   override readonly name = 'FileProcessingError';
 }
+
+/** An upload the platform still holds, reused by retries and later calls instead of uploading again. */
+interface UploadedFile {
+  part: Part;
+  expiresAtMs: number;
+}
+
+/** Uploaded files are kept 48 h by the Files API; stop reusing one well before it expires. */
+const UPLOAD_REUSE_MARGIN_MS = 60 * 60 * 1000;
 
 /** Thrown when a call names a platform the provider has no credentials for. */
 export class PlatformNotConfiguredError extends Error {
@@ -56,6 +69,7 @@ const API_VERSION = { 'gemini-api': 'v1beta', 'vertex-ai': 'v1beta1' } as const;
  */
 export class GeminiProvider implements ImageProvider {
   private readonly clients = new Map<Platform, GoogleGenAI>();
+  private readonly uploads = new Map<string, UploadedFile>();
   private readonly catalog: Catalog;
   private readonly clock: Clock;
 
@@ -96,7 +110,7 @@ export class GeminiProvider implements ImageProvider {
     const pager = await this.client(platform).models.list({ config: { pageSize: 1000 } });
     const ids: string[] = [];
     for await (const model of pager) {
-      if (model.name) ids.push(model.name.replace(/^(?:.*\/)?models\//, ''));
+      if (model.name) ids.push(bareModelId(model.name));
     }
     return ids;
   }
@@ -162,13 +176,27 @@ export class GeminiProvider implements ImageProvider {
     ];
   }
 
+  /** An unknown limit sends everything through the Files API, which accepts any size we allow. */
   private inlineLimitBytes(modelId: string): number {
     const model = findModel(this.catalog, modelId);
-    return (model && knownValue(model.capabilities.maxInlineRequestBytes)) ?? 20 * 1024 * 1024;
+    return (model && knownValue(model.capabilities.maxInlineRequestBytes)) ?? 0;
   }
 
-  /** Uploads through the Files API and waits (on the injected clock) until the file is ACTIVE. */
+  /** The Files API part for some media, uploading it only if no live upload of the same bytes exists. */
   private async uploadedPart(client: GoogleGenAI, input: MediaInput, signal?: AbortSignal): Promise<Part> {
+    const key = createHash('sha256').update(input.bytes).digest('hex');
+    const cached = this.uploads.get(key);
+    if (cached && cached.expiresAtMs - UPLOAD_REUSE_MARGIN_MS > this.clock.nowMs()) return cached.part;
+    const uploaded = await this.upload(client, input, signal);
+    this.uploads.set(key, uploaded);
+    return uploaded.part;
+  }
+
+  /**
+   * Uploads through the Files API and waits until the file is ACTIVE. Waiting for processing is part of
+   * preparing the request, not a retry: the poll is paced by the injected clock and bounded.
+   */
+  private async upload(client: GoogleGenAI, input: MediaInput, signal?: AbortSignal): Promise<UploadedFile> {
     const blob = new Blob([Buffer.from(input.bytes)], { type: input.mimeType });
     let file = await client.files.upload({
       file: blob,
@@ -176,21 +204,25 @@ export class GeminiProvider implements ImageProvider {
     });
     const pollIntervalMs = this.options.filePollIntervalMs ?? 1000;
     const deadlineMs = this.clock.nowMs() + (this.options.filePollTimeoutMs ?? 120_000);
+    const name = file.name;
+    if (!name) throw new FileProcessingError('The Files API answered an upload without a file name.');
     while (file.state === FileState.PROCESSING) {
       if (this.clock.nowMs() >= deadlineMs) {
-        throw new FileProcessingError(
-          `Uploaded file ${file.name} was still PROCESSING when the wait ran out.`,
-        );
+        throw new FileProcessingError(`Uploaded file ${name} was still PROCESSING when the wait ran out.`);
       }
       await this.clock.sleep(pollIntervalMs, signal);
-      file = await client.files.get({ name: file.name!, config: signal ? { abortSignal: signal } : {} });
+      file = await client.files.get({ name, config: signal ? { abortSignal: signal } : {} });
     }
     if (file.state !== FileState.ACTIVE || !file.uri) {
-      throw new FileProcessingError(
-        `Uploaded file ${file.name} ended in state ${file.state}${file.error?.message ? `: ${file.error.message}` : ''}.`,
-      );
+      const reason = file.error?.message ? `: ${file.error.message}` : '';
+      throw new FileProcessingError(`Uploaded file ${name} ended in state ${file.state}${reason}.`);
     }
-    return { fileData: { fileUri: file.uri, mimeType: file.mimeType ?? input.mimeType } };
+    const expiresAtMs = file.expirationTime ? Date.parse(file.expirationTime) : Number.NaN;
+    return {
+      part: { fileData: { fileUri: file.uri, mimeType: file.mimeType ?? input.mimeType } },
+      // Without an expiry the upload is used for this call only.
+      expiresAtMs: Number.isNaN(expiresAtMs) ? this.clock.nowMs() : expiresAtMs,
+    };
   }
 }
 
