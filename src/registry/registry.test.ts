@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock/index.js';
-import { configSchema, defaultConfig, parseConfig, type ImagegateConfigInput } from '../config/index.js';
+import {
+  ConfigError,
+  configSchema,
+  defaultConfig,
+  parseConfig,
+  type ImagegateConfigInput,
+} from '../config/index.js';
 import { Registry } from './registry.js';
 import { NoUsableCandidateError, UnknownModelError } from './resolve-errors.js';
 
@@ -254,5 +260,18 @@ routes:
       locationEnv: 'GOOGLE_CLOUD_LOCATION',
       apiKeyEnv: 'VERTEX_EXPRESS_KEY',
     });
+  });
+});
+
+describe('Registry.resolve: a config object that skipped load-time validation', () => {
+  it('reports a route cycle as a ConfigError naming the route', () => {
+    const registry = registryAt(june1, {
+      routes: {
+        loop_a: { candidates: [{ route: 'loop_b' }] },
+        loop_b: { candidates: [{ route: 'loop_a' }] },
+      },
+    });
+    expect(() => registry.resolve('loop_a')).toThrow(ConfigError);
+    expect(() => registry.resolve('loop_a')).toThrow(/routes\.loop_a: route "loop_a" is part of a cycle/);
   });
 });

@@ -11,6 +11,7 @@ import {
 } from '../catalog/index.js';
 import { systemClock, type Clock } from '../clock/index.js';
 import {
+  ConfigError,
   defaultPlatform,
   describeLifecycle,
   expandRoute,
@@ -121,9 +122,10 @@ export class Registry {
   private logicalCandidates(name: string): Array<{ model: string; platform: Platform }> {
     const expansion = expandRoute(this.config.routes, name);
     const [cycle] = expansion.cycles;
-    if (cycle) throw new Error(`Route "${name}" is part of a cycle: ${cycle.names.join(' → ')}`);
+    // Loading a config file reports these with a line; a config object passed in directly meets them here.
+    if (cycle) throw routeError(name, `is part of a cycle: ${cycle.names.join(' → ')}`);
     const [unknown] = expansion.unknownRoutes;
-    if (unknown) throw new Error(`Route "${name}" refers to the unknown logical name "${unknown.name}"`);
+    if (unknown) throw routeError(name, `refers to the unknown logical name "${unknown.name}"`);
     return expansion.candidates.map(({ model, platform }) => ({ model, platform }));
   }
 
@@ -234,4 +236,15 @@ export class Registry {
     }
     return undefined;
   }
+}
+
+function routeError(name: string, problem: string): ConfigError {
+  return new ConfigError([
+    {
+      severity: 'error',
+      file: 'config object',
+      field: `routes.${name}`,
+      message: `route "${name}" ${problem}`,
+    },
+  ]);
 }
