@@ -46,6 +46,11 @@ export interface ImagegateOptions {
   catalog?: Catalog;
   /** Receives one-line notices (for example "using the built-in emulator"). Default: ignored. */
   onNotice?: (line: string) => void;
+  /**
+   * Largest reference image accepted, in bytes. Default 20 MB: far above what the models use (they
+   * downsample) and the Vertex inline limit, small enough to refuse an accidental raw photo dump.
+   */
+  maxReferenceImageBytes?: number;
 }
 
 /** Observers of one call; they see every attempt and warning as it happens. */
@@ -72,6 +77,7 @@ export class Imagegate {
     private readonly closeProvider: () => Promise<void>,
     /** `emulator` when the built-in emulator answers instead of Google. */
     readonly target: 'google' | 'emulator' | 'custom',
+    private readonly referenceOptions: ReadMediaOptions,
   ) {}
 
   static async create(options: ImagegateOptions = {}): Promise<Imagegate> {
@@ -94,18 +100,30 @@ export class Imagegate {
       catalog,
       limitsFor: (platform, modelId) => registry.limitsFor(platform, modelId),
     });
-    return new Imagegate(registry, engine, connected.provider, connected.close, connected.target);
+    const referenceOptions: ReadMediaOptions = {
+      allowedTypes: REFERENCE_IMAGE_TYPES,
+      maxBytes: options.maxReferenceImageBytes ?? MAX_REFERENCE_IMAGE_BYTES,
+      role: 'reference image',
+    };
+    return new Imagegate(
+      registry,
+      engine,
+      connected.provider,
+      connected.close,
+      connected.target,
+      referenceOptions,
+    );
   }
 
   async generateImage(options: GenerateImageOptions, hooks: CallHooks = {}): Promise<GenerationResult> {
     const parsed = parseInput(generateImageOptionsSchema, options, 'generateImage options');
-    const referenceImages = await Promise.all(parsed.referenceImages.map((source) => readReference(source)));
+    const referenceImages = await this.readReferences(parsed.referenceImages);
     return this.run(parsed.model, parsed.platform, requestFrom(parsed, { referenceImages }), parsed, hooks);
   }
 
   async editImage(options: EditImageOptions, hooks: CallHooks = {}): Promise<GenerationResult> {
     const parsed = parseInput(editImageOptionsSchema, options, 'editImage options');
-    const referenceImages = await Promise.all(parsed.images.map((source) => readReference(source)));
+    const referenceImages = await this.readReferences(parsed.images);
     return this.run(parsed.model, parsed.platform, requestFrom(parsed, { referenceImages }), parsed, hooks);
   }
 
@@ -143,6 +161,11 @@ export class Imagegate {
     await this.closeProvider();
   }
 
+  /** @internal reads and checks reference images (paths or bytes) before anything is sent. */
+  readReferences(sources: MediaSource[]): Promise<MediaInput[]> {
+    return Promise.all(sources.map((source) => readMedia(source, this.referenceOptions)));
+  }
+
   /** @internal shared by the public methods and chat sessions. */
   async run(
     model: string,
@@ -166,6 +189,7 @@ export class Imagegate {
 /** One conversation: the history grows by the user turn and the model's reply after every success. */
 export class ChatSession {
   private readonly turns: ConversationContent[] = [];
+  private lastServedBy: string | undefined;
 
   constructor(
     private readonly imagegate: Imagegate,
@@ -205,6 +229,7 @@ export class ChatSession {
 function requestFrom(
   options: {
     prompt?: string;
+    outputFormat: 'png' | 'jpeg';
     aspectRatio?: ImageRequest['aspectRatio'];
     imageSize?: ImageRequest['imageSize'];
     n: number;
@@ -228,6 +253,7 @@ function requestFrom(
     ...(options.aspectRatio ? { aspectRatio: options.aspectRatio } : {}),
     ...(options.imageSize ? { imageSize: options.imageSize } : {}),
     imageCount: options.n,
+    outputMimeType: options.outputFormat === 'jpeg' ? 'image/jpeg' : 'image/png',
     ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
     ...(options.topP !== undefined ? { topP: options.topP } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
@@ -245,16 +271,6 @@ function userTurn(prompt: string, images: MediaInput[]): ConversationContent {
       })),
     ],
   };
-}
-
-const referenceOptions: ReadMediaOptions = {
-  allowedTypes: REFERENCE_IMAGE_TYPES,
-  maxBytes: MAX_REFERENCE_IMAGE_BYTES,
-  role: 'reference image',
-};
-
-function readReference(source: MediaSource): Promise<MediaInput> {
-  return readMedia(source, referenceOptions);
 }
 
 async function readMedia(source: MediaSource, options: ReadMediaOptions): Promise<MediaInput> {
