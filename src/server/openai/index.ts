@@ -1,0 +1,7 @@
+export {
+  createOpenAiRoutes,
+  DEFAULT_MAX_EDIT_BODY_BYTES,
+  type OpenAiRoutesOptions,
+} from './openai-routes.js';
+export { imageShapeFor, type ImageShape, type OpenAiQuality } from './openai-image-shape.js';
+export { openAiErrorFor, type OpenAiErrorAnswer } from './openai-error.js';

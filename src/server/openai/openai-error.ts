@@ -1,0 +1,82 @@
+import { InvalidInputError } from '../../client/index.js';
+import { ImageGenerationError } from '../../engine/index.js';
+import { MediaInputError } from '../../media/index.js';
+import { NoUsableCandidateError, UnknownModelError } from '../../registry/index.js';
+import type { ApiErrorDetails } from '../auth/index.js';
+
+export interface OpenAiErrorAnswer {
+  status: number;
+  error: ApiErrorDetails;
+  headers: Record<string, string>;
+}
+
+/** Statuses and codes per outcome kind; the message is always the outcome's own. */
+const outcomeAnswers: Record<string, { status: number; type: string; code?: string }> = {
+  blocked_prompt: { status: 400, type: 'invalid_request_error', code: 'moderation_blocked' },
+  blocked_output: { status: 400, type: 'invalid_request_error', code: 'moderation_blocked' },
+  invalid_request: { status: 400, type: 'invalid_request_error' },
+  model_not_found: { status: 404, type: 'invalid_request_error' },
+  model_retired: { status: 410, type: 'invalid_request_error' },
+  rate_limited: { status: 429, type: 'rate_limit_exceeded', code: 'rate_limit_exceeded' },
+  quota_exhausted: { status: 429, type: 'rate_limit_exceeded', code: 'quota_exhausted' },
+  unavailable: { status: 503, type: 'api_error', code: 'upstream_unavailable' },
+  // The server's own Gemini credentials or location failed: not something the caller can fix.
+  auth_failed: { status: 502, type: 'api_error', code: 'upstream_auth_failed' },
+  region_blocked: { status: 502, type: 'api_error' },
+  no_image: { status: 502, type: 'api_error' },
+  wrong_output: { status: 502, type: 'api_error' },
+  cancelled: { status: 499, type: 'api_error' },
+};
+
+/**
+ * What a failed generation is answered with, in OpenAI's error shape: bad input is a 400 naming the field,
+ * unknown models 404, retired ones 410, safety blocks 400 `moderation_blocked`, rate limits and quotas 429
+ * (with `Retry-After` when Gemini said how long), upstream trouble 502/503. Anything unexpected is a 500
+ * whose message does not leak internals.
+ */
+export function openAiErrorFor(error: unknown, fieldNames: Record<string, string> = {}): OpenAiErrorAnswer {
+  if (error instanceof InvalidInputError) {
+    const param = error.field ? (fieldNames[error.field] ?? error.field) : null;
+    return answer(400, 'invalid_request_error', 'invalid_value', error.message, param);
+  }
+  if (error instanceof MediaInputError) {
+    return answer(400, 'invalid_request_error', 'invalid_image', error.message, 'image');
+  }
+  if (error instanceof UnknownModelError) {
+    return answer(404, 'invalid_request_error', 'model_not_found', error.message, 'model');
+  }
+  if (error instanceof NoUsableCandidateError) {
+    return answer(410, 'invalid_request_error', 'model_retired', error.message, 'model');
+  }
+  if (error instanceof ImageGenerationError) {
+    const kind = error.outcome.kind;
+    const mapped = outcomeAnswers[kind] ?? { status: 502, type: 'api_error' };
+    const retryAfterMs = error.outcome.retryAfterMs;
+    const headers: Record<string, string> = {};
+    if ((mapped.status === 429 || mapped.status === 503) && retryAfterMs !== undefined) {
+      headers['Retry-After'] = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+    }
+    const param = kind === 'model_not_found' || kind === 'model_retired' ? 'model' : null;
+    return {
+      ...answer(mapped.status, mapped.type, mapped.code ?? kind, error.outcome.message, param),
+      headers,
+    };
+  }
+  return answer(
+    500,
+    'api_error',
+    'internal_error',
+    'The image could not be generated because of an internal error.',
+    null,
+  );
+}
+
+function answer(
+  status: number,
+  type: string,
+  code: string,
+  message: string,
+  param: string | null,
+): OpenAiErrorAnswer {
+  return { status, error: { type, code, message, param }, headers: {} };
+}
