@@ -106,8 +106,8 @@ export function reverseReplacements(replacements: readonly Replacement[]): Repla
  * one to one and grouped into hunks with `contextLines` of context (default 3).
  */
 export function unifiedDiff(patch: Pick<FilePatch, 'path' | 'before' | 'after'>, contextLines = 3): string {
-  const before = patch.before.split('\n');
-  const after = patch.after.split('\n');
+  const before = lines(patch.before);
+  const after = lines(patch.after);
   const changed = before.flatMap((line, index) => (line !== after[index] ? [index] : []));
   if (changed.length === 0) return '';
   const hunks: Array<{ start: number; end: number }> = [];
@@ -118,14 +118,21 @@ export function unifiedDiff(patch: Pick<FilePatch, 'path' | 'before' | 'after'>,
     if (last && start <= last.end) last.end = end;
     else hunks.push({ start, end });
   }
-  const lines = [`--- a/${patch.path}`, `+++ b/${patch.path}`];
+  const output = [`--- a/${patch.path}`, `+++ b/${patch.path}`];
   for (const hunk of hunks) {
     const length = hunk.end - hunk.start;
-    lines.push(`@@ -${hunk.start + 1},${length} +${hunk.start + 1},${length} @@`);
+    output.push(`@@ -${hunk.start + 1},${length} +${hunk.start + 1},${length} @@`);
     for (let index = hunk.start; index < hunk.end; index++) {
-      if (before[index] === after[index]) lines.push(` ${before[index]}`);
-      else lines.push(`-${before[index]}`, `+${after[index]}`);
+      if (before[index] === after[index]) output.push(` ${before[index]}`);
+      else output.push(`-${before[index]}`, `+${after[index]}`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  return `${output.join('\n')}\n`;
+}
+
+/** Lines of a text; the empty string after a final newline is not a line. */
+function lines(text: string): string[] {
+  const split = text.split('\n');
+  if (text.endsWith('\n')) split.pop();
+  return split;
 }

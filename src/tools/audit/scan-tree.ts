@@ -1,6 +1,7 @@
 import { readFile, opendir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { InvalidInputError } from '../../client/invalid-input-error.js';
 import { fileKindOf, vendoredFolderNames } from './file-selection.js';
 import { scanBuffer, type TextMatch } from './scan-text.js';
 import type { FileKind } from './text-regions.js';
@@ -80,10 +81,17 @@ export async function scanTree(options: ScanTreeOptions): Promise<TreeScan> {
     const path = resolve(options.cwd, given);
     const info = await stat(path).catch((error: NodeJS.ErrnoException) => error);
     if (info instanceof Error) {
-      throw new Error(`audit: cannot read the path "${given}": ${info.code ?? info.message}`);
+      throw new InvalidInputError(
+        `audit: cannot read the path "${given}": ${info.code ?? info.message}`,
+        'paths',
+      );
     }
     if (info.isDirectory()) {
-      initial.push({ kind: 'directory', path, layers: rootLayers });
+      initial.push({
+        kind: 'directory',
+        path,
+        layers: [...rootLayers, ...(await ancestorLayers(options.cwd, path))],
+      });
     } else {
       initial.push({ kind: 'file', path, fileKind: fileKindOf(basename(path)) ?? 'code' });
     }
@@ -154,6 +162,23 @@ export async function scanTree(options: ScanTreeOptions): Promise<TreeScan> {
   await runPool(initial, concurrency, handle);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, problems, statistics };
+}
+
+/**
+ * The `.gitignore` files between the working directory and a folder scanned below it, so `audit src`
+ * ignores what `audit` would.
+ */
+async function ancestorLayers(cwd: string, folder: string): Promise<IgnoreLayer[]> {
+  const below = relative(cwd, folder);
+  if (below === '' || below.startsWith('..')) return [];
+  const layers: IgnoreLayer[] = [];
+  let directory = cwd;
+  for (const part of ['', ...below.split(sep).slice(0, -1)]) {
+    directory = join(directory, part);
+    const text = await readFile(join(directory, '.gitignore'), 'utf8').catch(() => undefined);
+    if (text !== undefined) layers.push({ directory, rules: ignore().add(text) });
+  }
+  return layers;
 }
 
 /** Deeper `.gitignore` files override shallower ones, as in git. */

@@ -1,0 +1,37 @@
+export {
+  runAudit,
+  classifyModelId,
+  planFixes,
+  unifiedDiff,
+  auditSarif,
+  renderAuditText,
+  type AuditFinding,
+  type AuditReport,
+  type AuditOptions,
+  type HitKind,
+} from './audit/index.js';
+export {
+  buildGuardReport,
+  renderGuardText,
+  guardSlackPayload,
+  sendGuardNotification,
+  type GuardFinding,
+  type GuardReport,
+  type GuardLevel,
+  type GuardInput,
+} from './guard/index.js';
+export {
+  estimateImageCostUsd,
+  MissingPriceError,
+  costPlanSchema,
+  projectCostPlan,
+  aggregateCosts,
+  checkGlobalBudget,
+  monthToDateSpendUsd,
+  type ImageCostEstimate,
+  type CostPlan,
+  type CostPlanProjection,
+  type CostReport,
+  type CostGrouping,
+  type BudgetDecision,
+} from './cost/index.js';
