@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import type { CliIo } from './cli-io.js';
+import { auditCommand } from './commands/audit.js';
+import { costCommand } from './commands/cost.js';
 import { editCommand } from './commands/edit.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { generateCommand } from './commands/generate.js';
+import { guardCommand } from './commands/guard.js';
 import { modelsCommand } from './commands/models.js';
 import { regressCommand } from './commands/regress.js';
 import { thumbnailCommand } from './commands/thumbnail.js';
@@ -26,6 +29,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   program.addCommand(thumbnailCommand(io, setExitCode));
   program.addCommand(modelsCommand(io, setExitCode));
   program.addCommand(regressCommand(io, setExitCode));
+  program.addCommand(guardCommand(io, setExitCode));
+  program.addCommand(auditCommand(io, setExitCode));
+  program.addCommand(costCommand(io, setExitCode));
   program.addCommand(emulatorCommand(io));
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
