@@ -3,9 +3,10 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 /**
- * When a pair counts as "different". Defaults are set between identical-seed twins (SSIM 0.97-0.99,
- * pHash distance 0-4, mean ΔE 2-5 on the emulator's art) and unrelated pictures (SSIM under 0.88,
- * pHash distance 28 or more, mean ΔE 16 or more).
+ * When a pair counts as "different". Defaults sit between identical-seed model twins (SSIM 0.97-0.99,
+ * pHash distance 0-5, mean ΔE 1.5-5 on the emulator's 1K art) and pictures from another seed or prompt
+ * (SSIM 0.64-0.86, pHash distance 27 or more, mean ΔE 16 or more). Real models vary more: calibrate on
+ * a few known pairs (docs/regress.md).
  */
 export const regressThresholdsSchema = z.strictObject({
   /** Below this mean SSIM the pair is different. Default 0.9. */
