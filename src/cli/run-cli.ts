@@ -6,6 +6,7 @@ import { editCommand } from './commands/edit.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { generateCommand } from './commands/generate.js';
 import { guardCommand } from './commands/guard.js';
+import { keysCommand } from './commands/keys.js';
 import { modelsCommand } from './commands/models.js';
 import { regressCommand } from './commands/regress.js';
 import { thumbnailCommand } from './commands/thumbnail.js';
@@ -32,6 +33,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   program.addCommand(guardCommand(io, setExitCode));
   program.addCommand(auditCommand(io, setExitCode));
   program.addCommand(costCommand(io, setExitCode));
+  program.addCommand(keysCommand(io, setExitCode));
   program.addCommand(emulatorCommand(io));
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
