@@ -5,6 +5,7 @@
  */
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { builtInCatalog } from '../src/catalog/index.js';
 import { renderImage } from '../src/emulator/art/index.js';
 import { normalisePair } from '../src/tools/regress/normalise-pair.js';
 import { scoreImagePair } from '../src/tools/regress/score-pair.js';
@@ -12,11 +13,22 @@ import { scoreImagePair } from '../src/tools/regress/score-pair.js';
 const pairCount = 60;
 const sidePixels = 1024;
 
+/** The first catalog family with two models: a preview and its GA twin draw close but different art. */
+function twinModels(): { family: string; modelIds: [string, string] } {
+  const models = builtInCatalog().models;
+  for (const model of models) {
+    const twin = models.find((other) => other.family === model.family && other.id !== model.id);
+    if (twin) return { family: model.family, modelIds: [model.id, twin.id] };
+  }
+  throw new Error('the catalog has no family with two models');
+}
+
 async function makePairs(): Promise<Array<[Buffer, Buffer]>> {
+  const { family, modelIds } = twinModels();
   const pairs: Array<[Buffer, Buffer]> = [];
   for (let index = 0; index < pairCount; index++) {
     const request = {
-      family: 'gemini-3.1-flash-image',
+      family,
       prompt: `benchmark prompt number ${index}`,
       seed: index,
       width: sidePixels,
@@ -26,8 +38,8 @@ async function makePairs(): Promise<Array<[Buffer, Buffer]>> {
     };
     pairs.push(
       await Promise.all([
-        renderImage({ ...request, modelId: 'gemini-3.1-flash-image-preview' }),
-        renderImage({ ...request, modelId: 'gemini-3.1-flash-image' }),
+        renderImage({ ...request, modelId: modelIds[0] }),
+        renderImage({ ...request, modelId: modelIds[1] }),
       ]),
     );
   }

@@ -47,7 +47,15 @@ const regressFlagsSchema = z.object({
   candidate: z.string().min(1),
   aspect: aspectRatioSchema.optional(),
   size: imageSizeSchema.optional(),
-  seed: integerFlag('--seed').pipe(z.number().int().min(0).max(2 ** 31 - 1)).optional(),
+  seed: integerFlag('--seed')
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1),
+    )
+    .optional(),
   platform: platformSchema.optional(),
   concurrency: integerFlag('--concurrency').pipe(z.number().int().min(1).max(64)),
   out: z.string().min(1).optional(),
@@ -130,7 +138,11 @@ async function runRegressCommand(io: CliIo, flags: RegressFlags): Promise<number
     }
     return result.summary.verdict === 'pass' && !result.isPartial ? ExitCode.ok : regressionsFoundExitCode;
   } catch (error) {
-    if (error instanceof PromptSetError || error instanceof ThresholdsError || error instanceof StateFileError)
+    if (
+      error instanceof PromptSetError ||
+      error instanceof ThresholdsError ||
+      error instanceof StateFileError
+    )
       throw error;
     io.stderr(`${describeError(error)}\n`);
     return exitCodeFor(error);
