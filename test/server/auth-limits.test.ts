@@ -50,9 +50,9 @@ function server(options: {
   return { app, keys, clock };
 }
 
-const post = (secret?: string) => ({
+const post = (secret?: string): RequestInit => ({
   method: 'POST',
-  headers: secret ? { authorization: `Bearer ${secret}` } : {},
+  headers: secret ? { authorization: `Bearer ${secret}` } : new Headers(),
 });
 
 describe('API keys on the server', () => {
