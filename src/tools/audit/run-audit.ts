@@ -56,13 +56,6 @@ export interface AuditResult {
 
 /** Scans a tree and classifies every model-ID literal against the catalog. */
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
-  const scan = await scanTree({
-    paths: options.paths?.length ? options.paths : ['.'],
-    cwd: options.cwd,
-    ...(options.excludeRules ? { excludeRules: options.excludeRules } : {}),
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-  });
-  const configFile = options.configFile ? resolve(options.cwd, options.configFile) : undefined;
   const classifyContext = {
     catalog: options.catalog,
     atMs: options.atMs,
@@ -73,6 +66,14 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     if (!cache.has(id)) cache.set(id, classifyModelId(id, classifyContext));
     return cache.get(id);
   };
+  const scan = await scanTree({
+    paths: options.paths?.length ? options.paths : ['.'],
+    cwd: options.cwd,
+    keepCandidate: (id) => classify(id) !== undefined,
+    ...(options.excludeRules ? { excludeRules: options.excludeRules } : {}),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  });
+  const configFile = options.configFile ? resolve(options.cwd, options.configFile) : undefined;
   const findings: AuditFinding[] = [];
   const filesWithFindings: ScannedFile[] = [];
   for (const file of scan.files) {

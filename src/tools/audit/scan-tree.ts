@@ -1,4 +1,5 @@
-import { readFile, opendir, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { InvalidInputError } from '../../client/invalid-input-error.js';
@@ -15,6 +16,11 @@ export interface ScanTreeOptions {
   excludeRules?: string[];
   /** File system operations in flight at once. Default 64. */
   concurrency?: number;
+  /**
+   * Which candidate IDs to keep (runAudit keeps those the catalog can classify), so files that only
+   * mention `gemini-api` are dropped at once. Default: keep every candidate.
+   */
+  keepCandidate?: (id: string) => boolean;
 }
 
 export interface ScannedFile {
@@ -102,7 +108,10 @@ export async function scanTree(options: ScanTreeOptions): Promise<TreeScan> {
       statistics.filesRead++;
       let bytes: Buffer;
       try {
-        bytes = await readFile(job.path);
+        // Synchronous on purpose: for small files readFileSync is an order of magnitude faster than the
+        // promise version (one syscall each for open, fstat, read and close instead of a thread-pool hop
+        // per step), and audit is a command-line scan with nothing else waiting on the event loop.
+        bytes = readFileSync(job.path);
       } catch (error) {
         problems.push({ path: display(job.path), reason: (error as Error).message });
         return;
@@ -112,19 +121,22 @@ export async function scanTree(options: ScanTreeOptions): Promise<TreeScan> {
       if (scan.status === 'unreadable') problems.push({ path: display(job.path), reason: scan.reason });
       if (scan.status !== 'scanned') return;
       statistics.filesSearched++;
-      if (scan.matches.length === 0) return;
+      const matches = options.keepCandidate
+        ? scan.matches.filter((match) => options.keepCandidate!(match.id))
+        : scan.matches;
+      if (matches.length === 0) return;
       files.push({
         path: display(job.path),
         absolutePath: job.path,
         kind: job.fileKind,
         text: scan.text,
-        matches: scan.matches,
+        matches,
       });
       return;
     }
-    const entries = [];
+    let entries: Dirent[];
     try {
-      for await (const entry of await opendir(job.path)) entries.push(entry);
+      entries = readdirSync(job.path, { withFileTypes: true });
     } catch (error) {
       problems.push({ path: display(job.path), reason: (error as Error).message });
       return;
