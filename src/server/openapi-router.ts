@@ -1,13 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { validationHook } from './api-error.js';
+import type { AuthEnv } from './auth/index.js';
 
-/** Per-request values set by middleware. */
-export interface ServerEnv {
-  Variables: {
-    /** The authenticated key (id and limits, never the secret); undefined when auth is off or absent. */
-    apiKey?: { id: string; name: string; rateLimitPerMinute?: number; monthlyBudgetUsd?: number };
-  };
-}
+/** Per-request values set by middleware: `apiKey` (never the secret), undefined when none was sent. */
+export type ServerEnv = AuthEnv;
 
 /** A router whose validation failures answer our 400 shape; every route file starts from one. */
 export function openApiRouter(): OpenAPIHono<ServerEnv> {

@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { BlobStore } from '../../blobs/index.js';
+import type { Catalog } from '../../catalog/index.js';
+import type { Clock } from '../../clock/index.js';
+import {
+  NoUsableCandidateError,
+  UnknownModelError,
+  type Registry,
+  type Route,
+} from '../../registry/index.js';
+import { newTaskId } from '../../tasks/task-id.js';
+import type { TaskRequest } from '../../tasks/task-record.js';
+import { IdempotencyConflictError, type TaskStore } from '../../tasks/task-store.js';
+import { ApiError, invalidRequest } from '../api-error.js';
+import { errorResponses, taskSchema } from '../api-schemas.js';
+import { openApiRouter } from '../openapi-router.js';
+import { storeReferences } from '../reference-media.js';
+import { canonicalSubmission, generationBodySchema, type GenerationSubmission } from '../request-body.js';
+import { taskHeaders } from '../task-headers.js';
+import { taskView } from '../task-view.js';
+import { isFinal, waitForTask, type TaskChangeSource } from '../wait-for-task.js';
+
+/** How long an Idempotency-Key is remembered. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Longest `?wait` in seconds. */
+export const MAX_WAIT_SECONDS = 60;
+
+export interface GenerationRoutesOptions {
+  store: TaskStore;
+  blobs: BlobStore;
+  registry: Registry;
+  catalog: Catalog;
+  clock: Clock;
+  events: TaskChangeSource;
+  /** Let https references reach private addresses. Default false. */
+  allowPrivateNetworks?: boolean;
+  /** Largest reference image in bytes. Default: the library's limit. */
+  maxImageBytes?: number;
+  /** Cost estimate from catalog prices, or undefined when a price is unknown. Default: no estimate. */
+  estimateCostUsd?: (route: Route, submission: GenerationSubmission) => number | undefined;
+  /** How often `?wait` re-reads the store without an event. Default 1000 ms. */
+  waitPollIntervalMs?: number;
+}
+
+const submitGeneration = createRoute({
+  method: 'post',
+  path: '/v1/images/generations',
+  summary: 'Submit an image generation or edit; answers 202 with a queued task',
+  request: {
+    headers: z.object({
+      'idempotency-key': z
+        .string()
+        .min(1)
+        .max(255)
+        .optional()
+        .openapi({
+          description: 'The same key and body return the same task for 24 h; another body is 409.',
+        }),
+    }),
+    query: z.object({
+      wait: z.coerce
+        .number()
+        .min(0)
+        .max(MAX_WAIT_SECONDS)
+        .optional()
+        .openapi({
+          description: `Hold the request up to this many seconds (0-${MAX_WAIT_SECONDS}) for the finished task.`,
+        }),
+    }),
+    body: { required: true, content: { 'application/json': { schema: generationBodySchema } } },
+  },
+  responses: {
+    200: { description: 'Finished within ?wait', content: { 'application/json': { schema: taskSchema } } },
+    202: {
+      description: 'Queued (or still running after ?wait)',
+      content: { 'application/json': { schema: taskSchema } },
+    },
+    ...errorResponses(400, 401, 409, 413, 429),
+  },
+});
+
+/** `POST /v1/images/generations`: validate, resolve, store references, commit the task, answer 202. */
+export function generationRoutes(options: GenerationRoutesOptions) {
+  const { store, registry, catalog, clock } = options;
+  return openApiRouter().openapi(submitGeneration, async (c) => {
+    const body = c.req.valid('json');
+    const { wait } = c.req.valid('query');
+    const idempotencyKey = c.req.valid('header')['idempotency-key'];
+    const canonical = canonicalSubmission(body);
+    if ('error' in canonical) throw canonical.error;
+    const { submission } = canonical;
+    const route = resolveRoute(registry, submission.model);
+    const media = await storeReferences(submission.images, body.images ? 'images' : 'reference_images', {
+      blobs: options.blobs,
+      allowPrivateNetworks: options.allowPrivateNetworks ?? false,
+      ...(options.maxImageBytes !== undefined ? { maxImageBytes: options.maxImageBytes } : {}),
+    });
+    const request: TaskRequest = {
+      model: submission.model,
+      prompt: submission.prompt,
+      ...(submission.aspectRatio ? { aspectRatio: submission.aspectRatio } : {}),
+      ...(submission.imageSize ? { imageSize: submission.imageSize } : {}),
+      outputFormat: submission.outputFormat,
+      references: media.references,
+      ...(media.video ? { video: media.video } : {}),
+      history: submission.history,
+      ...(submission.temperature !== undefined ? { temperature: submission.temperature } : {}),
+      ...(submission.topP !== undefined ? { topP: submission.topP } : {}),
+      ...(submission.seed !== undefined ? { seed: submission.seed } : {}),
+      imageCount: submission.imageCount,
+    };
+    const apiKeyId = c.get('apiKey')?.id;
+    const nowMs = clock.nowMs();
+    const estimatedCostUsd = options.estimateCostUsd?.(route, submission);
+    const created = await store
+      .create(
+        {
+          id: newTaskId(nowMs),
+          request,
+          metadata: submission.metadata,
+          ...(submission.webhookUrl ? { webhookUrl: submission.webhookUrl } : {}),
+          ...(apiKeyId ? { apiKeyId } : {}),
+          ...(estimatedCostUsd !== undefined ? { estimatedCostUsd } : {}),
+          createdAtMs: nowMs,
+        },
+        idempotencyKey
+          ? {
+              key: `${apiKeyId ?? 'anonymous'}:${idempotencyKey}`,
+              requestHash: requestHash(submission),
+              expiresAtMs: nowMs + IDEMPOTENCY_WINDOW_MS,
+            }
+          : undefined,
+        nowMs,
+      )
+      .catch((error: unknown) => {
+        if (error instanceof IdempotencyConflictError) {
+          throw new ApiError(
+            409,
+            'conflict_error',
+            'idempotency_key_reused',
+            error.message,
+            'Idempotency-Key',
+          );
+        }
+        throw error;
+      });
+    if (!created.created) c.header('Idempotent-Replayed', 'true');
+    const task =
+      wait !== undefined && wait > 0
+        ? ((await waitForTask(created.task.id, wait * 1000, {
+            store,
+            events: options.events,
+            clock,
+            signal: c.req.raw.signal,
+            ...(options.waitPollIntervalMs !== undefined
+              ? { pollIntervalMs: options.waitPollIntervalMs }
+              : {}),
+          })) ?? created.task)
+        : created.task;
+    const primary = route.candidates[0];
+    for (const [name, value] of Object.entries(
+      taskHeaders(
+        task,
+        catalog,
+        primary ? { modelId: primary.modelId, platform: primary.platform } : undefined,
+      ),
+    )) {
+      c.header(name, value);
+    }
+    return isFinal(task) ? c.json(taskView(task), 200) : c.json(taskView(task), 202);
+  });
+}
+
+/** Unknown names are the caller's to fix: a 400 naming `model`, with the nearest known names. */
+function resolveRoute(registry: Registry, model: string): Route {
+  try {
+    return registry.resolve(model);
+  } catch (error) {
+    if (error instanceof UnknownModelError) throw invalidRequest(error.message, 'model', 'model_not_found');
+    if (error instanceof NoUsableCandidateError)
+      throw invalidRequest(error.message, 'model', 'model_unavailable');
+    throw error;
+  }
+}
+
+/** SHA-256 of the canonical submission (aliases resolved, keys sorted), so `size` and `aspect_ratio` agree. */
+export function requestHash(submission: GenerationSubmission): string {
+  return createHash('sha256').update(stableJson(submission)).digest('hex');
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, entry]) => entry !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${stableJson(entry)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

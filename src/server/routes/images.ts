@@ -1,0 +1,49 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { BlobStore } from '../../blobs/index.js';
+import { notFound } from '../api-error.js';
+import { errorResponses } from '../api-schemas.js';
+import { openApiRouter } from '../openapi-router.js';
+
+const getImage = createRoute({
+  method: 'get',
+  path: '/v1/images/{sha256}',
+  summary: 'An image by the SHA-256 of its bytes (immutable: cache it forever)',
+  request: {
+    params: z.object({
+      sha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/, 'a sha256 is 64 lowercase hex digits')
+        .openapi({ param: { name: 'sha256', in: 'path' } }),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'The image bytes',
+      content: { 'image/png': { schema: z.string().openapi({ format: 'binary' }) } },
+    },
+    304: { description: 'Not modified (If-None-Match matched)' },
+    ...errorResponses(400, 404),
+  },
+});
+
+/** `GET /v1/images/{sha256}`: the address is the content, so the answer never changes. */
+export function imageRoutes(options: { blobs: BlobStore }) {
+  return openApiRouter().openapi(getImage, async (c) => {
+    const { sha256 } = c.req.valid('param');
+    const etag = `"${sha256}"`;
+    c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    c.header('ETag', etag);
+    if (
+      c.req
+        .header('If-None-Match')
+        ?.split(',')
+        .some((tag) => tag.trim() === etag)
+    ) {
+      return c.body(null, 304);
+    }
+    const blob = await options.blobs.get(sha256);
+    if (!blob) throw notFound(`No image with sha256 ${sha256}.`, 'image_not_found');
+    c.header('Content-Type', blob.mimeType);
+    return c.body(new Uint8Array(blob.bytes), 200);
+  });
+}

@@ -1,0 +1,151 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { Catalog } from '../../catalog/index.js';
+import type { Clock } from '../../clock/index.js';
+import { InvalidCursorError } from '../../tasks/task-cursor.js';
+import type { TaskRecord } from '../../tasks/task-record.js';
+import type { TaskStore } from '../../tasks/task-store.js';
+import { ApiError, invalidRequest, notFound } from '../api-error.js';
+import { errorResponses, taskIdParamsSchema, taskSchema } from '../api-schemas.js';
+import { openApiRouter, type ServerEnv } from '../openapi-router.js';
+import { taskHeaders } from '../task-headers.js';
+import { taskView } from '../task-view.js';
+import { isFinal } from '../wait-for-task.js';
+
+export interface TaskRoutesOptions {
+  store: TaskStore;
+  catalog: Catalog;
+  clock: Clock;
+  /** Told about cancels, so event streams and waits wake at once. */
+  events: { notify(taskId: string): void };
+}
+
+const listQuerySchema = z.object({
+  status: z.enum(['queued', 'processing', 'success', 'failed', 'cancelled']).optional(),
+  model: z.string().min(1).optional().openapi({ description: 'As submitted (logical name or model ID).' }),
+  created_after: z.coerce.number().int().nonnegative().optional().openapi({ description: 'Unix seconds.' }),
+  created_before: z.coerce.number().int().nonnegative().optional().openapi({ description: 'Unix seconds.' }),
+  cursor: z.string().min(1).optional().openapi({ description: 'next_cursor of the previous page.' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .openapi({ description: 'Default 20, at most 100.' }),
+});
+
+const listTasks = createRoute({
+  method: 'get',
+  path: '/v1/tasks',
+  summary: 'Tasks, newest first, filtered and paginated by cursor',
+  request: { query: listQuerySchema },
+  responses: {
+    200: {
+      description: 'One page',
+      content: {
+        'application/json': {
+          schema: z.object({
+            object: z.literal('list'),
+            data: z.array(taskSchema),
+            has_more: z.boolean(),
+            next_cursor: z.string().nullable(),
+          }),
+        },
+      },
+    },
+    ...errorResponses(400, 401),
+  },
+});
+
+const getTask = createRoute({
+  method: 'get',
+  path: '/v1/tasks/{id}',
+  summary: 'One task: status, progress, result, usage, cost, attempts, warnings, error',
+  request: { params: taskIdParamsSchema },
+  responses: {
+    200: { description: 'The task', content: { 'application/json': { schema: taskSchema } } },
+    ...errorResponses(400, 401, 404),
+  },
+});
+
+const cancelTask = createRoute({
+  method: 'post',
+  path: '/v1/tasks/{id}/cancel',
+  summary: 'Cancel a task: a queued one at once, a running one as soon as its worker notices',
+  request: { params: taskIdParamsSchema },
+  responses: {
+    200: {
+      description: 'The task after the request',
+      content: { 'application/json': { schema: taskSchema } },
+    },
+    ...errorResponses(400, 401, 404, 409),
+  },
+});
+
+/** Reads a task the caller may see: with keys on, a key sees only its own tasks (others are 404). */
+export async function visibleTask(c: Context<ServerEnv>, store: TaskStore, id: string): Promise<TaskRecord> {
+  const task = await store.get(id);
+  const keyId = c.get('apiKey')?.id;
+  if (!task || (keyId !== undefined && task.apiKeyId !== keyId)) {
+    throw notFound(`No task "${id}".`, 'task_not_found');
+  }
+  return task;
+}
+
+/** `GET /v1/tasks`, `GET /v1/tasks/{id}`, `POST /v1/tasks/{id}/cancel`. */
+export function taskRoutes(options: TaskRoutesOptions) {
+  const { store, catalog, clock } = options;
+  const setHeaders = (c: Context<ServerEnv>, task: TaskRecord) => {
+    for (const [name, value] of Object.entries(taskHeaders(task, catalog))) c.header(name, value);
+  };
+  return openApiRouter()
+    .openapi(listTasks, async (c) => {
+      const query = c.req.valid('query');
+      const keyId = c.get('apiKey')?.id;
+      const page = await store
+        .list({
+          ...(query.status ? { status: query.status } : {}),
+          ...(query.model ? { model: query.model } : {}),
+          ...(keyId ? { apiKeyId: keyId } : {}),
+          ...(query.created_after !== undefined ? { createdAfterMs: query.created_after * 1000 } : {}),
+          ...(query.created_before !== undefined ? { createdBeforeMs: query.created_before * 1000 } : {}),
+          ...(query.cursor ? { cursor: query.cursor } : {}),
+          limit: query.limit ?? 20,
+        })
+        .catch((error: unknown) => {
+          if (error instanceof InvalidCursorError) throw invalidRequest(error.message, 'cursor');
+          throw error;
+        });
+      return c.json(
+        {
+          object: 'list' as const,
+          data: page.tasks.map((task) => taskView(task)),
+          has_more: page.nextCursor !== undefined,
+          next_cursor: page.nextCursor ?? null,
+        },
+        200,
+      );
+    })
+    .openapi(getTask, async (c) => {
+      const task = await visibleTask(c, store, c.req.valid('param').id);
+      setHeaders(c, task);
+      return c.json(taskView(task), 200);
+    })
+    .openapi(cancelTask, async (c) => {
+      const { id } = c.req.valid('param');
+      const before = await visibleTask(c, store, id);
+      if (isFinal(before)) {
+        throw new ApiError(
+          409,
+          'conflict_error',
+          'task_already_final',
+          `Task "${id}" is already ${before.status}; only queued or processing tasks can be cancelled.`,
+        );
+      }
+      const task = (await store.requestCancel(id, clock.nowMs())) ?? before;
+      options.events.notify(id);
+      setHeaders(c, task);
+      return c.json(taskView(task), 200);
+    });
+}
