@@ -106,10 +106,14 @@ export interface TaskStore {
   heartbeat(lease: Lease, nowMs: number, leaseMs: number): Promise<boolean>;
   setProgress(lease: Lease, progress: number, nowMs: number): Promise<boolean>;
   recordAttempt(lease: Lease, attempt: Attempt, nowMs: number): Promise<boolean>;
+  /**
+   * Makes the task final and clears its lease. `completion.attempts` and `warnings` are the task's full
+   * lists (earlier runs included) and replace what `recordAttempt` appended along the way.
+   */
   complete(lease: Lease, completion: TaskCompletion, nowMs: number): Promise<boolean>;
   /** Back to queued, claimable from `runAfterMs` (a scheduled retry or a task parked behind a breaker). */
   reschedule(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean>;
-  /** Back to queued, claimable at once (graceful shutdown). */
+  /** Back to queued, claimable at once (graceful shutdown); logged as a `queued` event with reason `released`. */
   release(lease: Lease, nowMs: number): Promise<boolean>;
 
   /** Cancels a queued task at once; marks a processing one `cancelRequested`. Final tasks are unchanged. */
