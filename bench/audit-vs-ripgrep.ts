@@ -16,11 +16,10 @@ const filesPerFolder = 100;
 /** Every this many files gets a planted ID. */
 const plantEvery = 333;
 const extensions = ['ts', 'py', 'json', 'yaml', 'go', 'md'];
-const plantedIds = [
-  'gemini-2.5-flash-image-preview',
-  'gemini-3-pro-image-preview',
-  'nano-banana-pro-preview',
-];
+/** Preview IDs and aliases from the catalog (no model ID is written in code outside the catalog). */
+const plantedIds = builtInCatalog()
+  .models.filter((model) => model.id.endsWith('-preview'))
+  .flatMap((model) => [model.id, ...model.aliases]);
 
 async function generateTree(root: string): Promise<number> {
   let planted = 0;

@@ -1,15 +1,17 @@
 /**
- * What a model ID literal looks like. Candidates are anything starting `gemini-` or `nano-banana-`; the
- * catalog then decides. Boundaries keep `mygemini-3-pro-image`, `gemini-3-pro-image_backup` and file
- * names such as `gemini-3-pro-image.png` from matching, while `models/gemini-3-pro-image` and a sentence
- * ending `gemini-3-pro-image.` still do.
+ * What a model ID literal looks like. Candidates are anything starting `gemini-` or `nano-banana-` whose
+ * dots sit only inside version numbers; the catalog then decides. The boundaries keep an ID glued to
+ * other letters (`my` + ID), followed by `_` (ID + `_backup`) or by a file extension (ID + `.png`) from
+ * matching, while an ID after `models/` or at the end of a sentence still matches.
+ * (Examples stay out of this file on purpose: `imagegate audit` of this repository finds no model ID
+ * outside the catalog, tests and docs.)
  */
 export const modelIdCandidatePattern =
   /(?<![A-Za-z0-9_.-])(?:gemini|nano-banana)-[0-9a-z]+(?:-[0-9a-z]+|\.[0-9]+)*(?![A-Za-z0-9_-])(?!\.[A-Za-z0-9])/g;
 
 /**
- * Shaped like a Gemini model ID: a version number right after `gemini-`. This is what separates
- * `gemini-4-flash-image` (worth a look) from `gemini-api`, `gemini-cli` or `gemini-pro-vision-docs`.
+ * Shaped like a Gemini model ID: a version number right after `gemini-`. This is what separates an
+ * unknown but plausible model (`gemini-` + version + name, worth a look) from `gemini-api` or `gemini-cli`.
  */
 export const geminiShapedIdPattern = /^gemini-[0-9]+(?:\.[0-9]+)*(?:-[0-9a-z]+(?:\.[0-9]+)*)*$/;
 
