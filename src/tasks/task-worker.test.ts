@@ -373,6 +373,60 @@ describe('TaskWorker', () => {
     });
   });
 
+  describe('storing images', () => {
+    it('reschedules when the blob store fails, and fails after maxTaskRuns', async () => {
+      const task = await submit();
+      const failing = Object.create(blobs) as BlobStore;
+      failing.putImage = async () => {
+        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      };
+      const subject = worker(async () => generation(), { blobs: failing, maxTaskRuns: 2 });
+      await subject.runOnce();
+      const parked = await store.get(task.id);
+      expect(parked).toMatchObject({ status: 'queued', runAfterMs: startMs + 30_000 });
+      clock.set(parked!.runAfterMs);
+      await subject.runOnce();
+      expect(await store.get(task.id)).toMatchObject({
+        status: 'failed',
+        error: {
+          type: 'internal_error',
+          code: 'blob_store',
+          message: 'Storing the images failed: ENOSPC: no space left on device',
+        },
+      });
+    });
+
+    it('fails at once when the model sent an image that is not a well-formed PNG', async () => {
+      const task = await submit();
+      const broken = {
+        bytes: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2]),
+        mimeType: 'image/png',
+        width: 1,
+        height: 1,
+        sha256: 'x',
+      };
+      await worker(async () => generation({ images: [broken] })).runOnce();
+      expect(await store.get(task.id)).toMatchObject({ status: 'failed', error: { code: 'blob_store' } });
+    });
+  });
+
+  it('fails a task whose runs keep ending without a result (a poison task) after maxTaskRuns claims', async () => {
+    const task = await submit();
+    for (let claim = 1; claim <= 2; claim += 1) {
+      // Another process claims it and dies each time; its lease runs out.
+      await store.claim(`worker-dead-${claim}`, clock.nowMs(), leaseMs);
+      clock.set(clock.nowMs() + leaseMs);
+    }
+    const run = vi.fn<TaskRunner>();
+    await worker(run, { maxTaskRuns: 2 }).runOnce();
+    expect(run).not.toHaveBeenCalled();
+    expect(await store.get(task.id)).toMatchObject({
+      status: 'failed',
+      claimCount: 3,
+      error: { type: 'internal_error', code: 'too_many_runs' },
+    });
+  });
+
   describe('leases', () => {
     it('heartbeats every third of the lease', async () => {
       const task = await submit();

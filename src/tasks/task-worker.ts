@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { BlobStore } from '../blobs/index.js';
+import { MalformedImageError, type BlobStore } from '../blobs/index.js';
 import type { GenerationResult } from '../client/index.js';
 import { systemClock, type Clock } from '../clock/index.js';
 import { ImageGenerationError, type Attempt } from '../engine/index.js';
@@ -165,6 +165,20 @@ export class TaskWorker {
     abort: (cause: AbortCause) => void,
     causeOf: () => AbortCause | undefined,
   ): Promise<void> {
+    if (task.claimCount > this.maxTaskRuns) {
+      // Its earlier runs ended with no word from their worker (a crash, a lost lease): a poison task.
+      await this.finish(lease, {
+        status: 'failed',
+        error: {
+          type: 'internal_error',
+          code: 'too_many_runs',
+          message: `Gave up after ${task.claimCount - 1} runs that ended without a result (the worker stopped, crashed or lost its lease).`,
+        },
+        attempts: task.attempts,
+        warnings: task.warnings,
+      });
+      return;
+    }
     const heartbeatStop = new AbortController();
     const heartbeat = this.heartbeatUntilStopped(task.id, lease, abort, heartbeatStop.signal);
     let attemptWrites = Promise.resolve();
@@ -200,7 +214,23 @@ export class TaskWorker {
         );
         return;
       }
-      await this.afterSuccess(task, lease, request, result, liveWarnings);
+      try {
+        await this.afterSuccess(task, lease, request, result, liveWarnings);
+      } catch (error) {
+        // The model answered but the images could not be stored: a full or failing disk may recover, so the
+        // task runs again later; an image that is not a well-formed PNG or JPEG will not.
+        const message = error instanceof Error ? error.message : String(error);
+        await this.rescheduleOrFail(
+          task,
+          lease,
+          { type: 'internal_error', code: 'blob_store', message: `Storing the images failed: ${message}` },
+          error instanceof MalformedImageError ? undefined : 0,
+          {
+            attempts: [...task.attempts, ...result.attempts],
+            warnings: unique([...liveWarnings, ...result.warnings]),
+          },
+        );
+      }
     } finally {
       heartbeatStop.abort();
       await heartbeat;
@@ -279,19 +309,36 @@ export class TaskWorker {
       for (const unreported of runAttempts.slice(live.liveAttempts.length)) {
         await this.store.recordAttempt(lease, unreported, this.clock.nowMs());
       }
+    }
+    await this.rescheduleOrFail(
+      task,
+      lease,
+      decision.error,
+      decision.action === 'retry' ? (decision.retryAfterMs ?? 0) : undefined,
+      { attempts: [...task.attempts, ...runAttempts], warnings },
+    );
+  }
+
+  /**
+   * Reschedules with backoff while runs are left (`retryAfterMs` undefined means the failure is
+   * permanent); otherwise commits the failure.
+   */
+  private async rescheduleOrFail(
+    task: TaskRecord,
+    lease: Lease,
+    error: TaskError,
+    retryAfterMs: number | undefined,
+    lists: { attempts: Attempt[]; warnings: string[] },
+  ): Promise<void> {
+    if (retryAfterMs !== undefined && task.claimCount < this.maxTaskRuns) {
       const nowMs = this.clock.nowMs();
       const backoffMs = Math.min(this.maxRetryDelayMs, this.retryBaseDelayMs * 2 ** (task.claimCount - 1));
-      const delayMs = Math.max(backoffMs, decision.retryAfterMs ?? 0);
-      const reason = `${decision.error.type}: ${decision.error.message}`;
+      const delayMs = Math.max(backoffMs, retryAfterMs);
+      const reason = `${error.type}: ${error.message}`;
       if (await this.store.reschedule(lease, nowMs + delayMs, reason, nowMs)) this.notify(task.id);
       return;
     }
-    await this.finish(lease, {
-      status: 'failed',
-      error: decision.error,
-      attempts: [...task.attempts, ...runAttempts],
-      warnings,
-    });
+    await this.finish(lease, { status: 'failed', error, ...lists });
   }
 
   /** Commits a final state; a false answer means another worker owns the task now, so nothing follows. */
