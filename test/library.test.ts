@@ -65,6 +65,28 @@ describe('library API', () => {
     expect(second.images[0]!.sha256).not.toBe(first.images[0]!.sha256);
   });
 
+  it('a chat turn served by a fallback model says so, since the history now mixes models', async () => {
+    const { parseScenario } = await import('../src/emulator/index.js');
+    harness.emulator.faults.replaceScenario(
+      parseScenario(
+        'scripted:\n  - { model: gemini-3-pro-image, responses: [ok, { status: 429, quota: per-day }] }\n',
+      ),
+    );
+    const chat = imagegate.chat({ model: 'image_quality' });
+    const first = await chat.send('a kite');
+    const warnings: string[] = [];
+    const second = await chat.send(
+      'add a second kite',
+      {},
+      { onWarning: (warning) => warnings.push(warning) },
+    );
+    harness.emulator.faults.replaceScenario(parseScenario('{}'));
+    expect(first.servedBy.modelId).toBe('gemini-3-pro-image');
+    expect(second.servedBy.modelId).toBe('gemini-3.1-flash-image');
+    expect(warnings.some((warning) => /the history mixes models/.test(warning))).toBe(true);
+    expect(second.warnings.some((warning) => /the history mixes models/.test(warning))).toBe(true);
+  });
+
   it('thumbnailFromVideo uploads the video through the Files API and returns a 16:9 image', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'imagegate-video-'));
     const video = join(directory, 'clip.mp4');

@@ -206,9 +206,7 @@ export class ChatSession {
     hooks: CallHooks = {},
   ): Promise<GenerationResult> {
     const prompt = parseInput(generateImageOptionsSchema.shape.prompt, message, 'chat message');
-    const referenceImages = await Promise.all(
-      (turnOptions.referenceImages ?? []).map((source) => readReference(source)),
-    );
+    const referenceImages = await this.imagegate.readReferences(turnOptions.referenceImages ?? []);
     const request = requestFrom(this.options, { referenceImages, history: [...this.turns], prompt });
     const result = await this.imagegate.run(
       this.options.model,
@@ -221,6 +219,14 @@ export class ChatSession {
     if (reply) {
       this.turns.push(userTurn(prompt, referenceImages), { ...reply, role: 'model' });
     }
+    const servedBy = `${result.servedBy.modelId} on ${result.servedBy.platform}`;
+    if (this.lastServedBy && this.lastServedBy !== servedBy) {
+      // Thought signatures belong to the model that wrote them; another model gets them back next turn.
+      const warning = `this turn was served by ${servedBy}, earlier turns by ${this.lastServedBy}; the history mixes models`;
+      hooks.onWarning?.(warning);
+      result.warnings.push(warning);
+    }
+    this.lastServedBy = servedBy;
     return result;
   }
 }
