@@ -9,6 +9,7 @@ import { guardCommand } from './commands/guard.js';
 import { keysCommand } from './commands/keys.js';
 import { modelsCommand } from './commands/models.js';
 import { regressCommand } from './commands/regress.js';
+import { serveCommand } from './commands/serve.js';
 import { thumbnailCommand } from './commands/thumbnail.js';
 import { ExitCode, exitCodesHelp } from './exit-codes.js';
 
@@ -35,6 +36,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   program.addCommand(costCommand(io, setExitCode));
   program.addCommand(keysCommand(io, setExitCode));
   program.addCommand(emulatorCommand(io));
+  program.addCommand(serveCommand(io));
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Hono, MiddlewareHandler } from 'hono';
+import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { BlobStore } from '../blobs/index.js';
@@ -10,7 +10,9 @@ import type { Registry, Route } from '../registry/index.js';
 import type { TaskEventHub, TaskStore } from '../tasks/index.js';
 import { ApiError, errorResponse, invalidRequest, notFound, tooLarge } from './api-error.js';
 import { createAuthMiddleware, createKeyRateLimitMiddleware, type ApiKeyStore } from './auth/index.js';
+import { estimateTaskCostUsd } from './estimate-task-cost.js';
 import { docsPage, type OpenApiDocumentLike } from './docs-page.js';
+import type { Metrics } from './metrics/index.js';
 import { openApiRouter, type ServerEnv } from './openapi-router.js';
 import type { GenerationSubmission } from './request-body.js';
 import { fileRoutes } from './routes/files.js';
@@ -35,14 +37,13 @@ export interface ServerAppDependencies {
   keys?: ApiKeyStore;
   /** What answers image calls, shown by /healthz. Default 'custom'. */
   target?: 'google' | 'emulator' | 'custom';
-  /** Prometheus metrics, served at /metrics when `config.server.metrics` is on. Default: none. */
-  metrics?: {
-    middleware: MiddlewareHandler;
-    routeHandler: (c: Parameters<MiddlewareHandler>[0]) => Response | Promise<Response>;
-  };
+  /** Prometheus metrics, served at /metrics (open) when `config.server.metrics` is on. Default: none. */
+  metrics?: Metrics;
   /** OpenAI-compatible routes, mounted at /openai/v1. Default: not mounted. */
   openAi?: Hono;
-  /** Cost estimate shown as `cost.estimated_usd`. Default: none (null). */
+  /** Webhook dead-letter routes, mounted at /v1/webhooks. Default: not mounted. */
+  webhookRoutes?: Hono;
+  /** Cost estimate shown as `cost.estimated_usd`. Default: the primary candidate's catalog list price. */
   estimateCostUsd?: (route: Route, submission: GenerationSubmission) => number | undefined;
   /** How often waits and SSE streams re-read the store without an event. Default 1000 ms. */
   storePollIntervalMs?: number;
@@ -109,8 +110,8 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
     healthRoutes({ store: deps.store, target: deps.target ?? 'custom', version: SERVER_VERSION }),
   );
   if (deps.metrics && settings.metrics) {
-    const { routeHandler } = deps.metrics;
-    app.get('/metrics', (c) => routeHandler(c));
+    const { handler } = deps.metrics;
+    app.get('/metrics', (c) => handler(c));
   }
   app.route(
     '/',
@@ -124,7 +125,7 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
       allowPrivateNetworks: settings.allowPrivateNetworks,
       maxImageBytes: settings.maxUploadImageBytes,
       waitPollIntervalMs: pollIntervalMs,
-      ...(deps.estimateCostUsd ? { estimateCostUsd: deps.estimateCostUsd } : {}),
+      estimateCostUsd: deps.estimateCostUsd ?? estimateTaskCostUsd,
     }),
   );
   app.route(
@@ -150,6 +151,7 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
     modelRoutes({ catalog: deps.catalog, registry: deps.registry, config: deps.config, clock: deps.clock }),
   );
   if (deps.openAi) app.route('/openai/v1', deps.openAi);
+  if (deps.webhookRoutes) app.route('/v1/webhooks', deps.webhookRoutes);
 
   const documentConfig = {
     openapi: '3.1.0',

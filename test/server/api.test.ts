@@ -1,6 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions, not by types */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { builtInCatalog, findModel, knownValue } from '../../src/catalog/index.js';
 import { ManualClock } from '../../src/clock/index.js';
+import { estimateImageCostUsd } from '../../src/tools/cost/index.js';
 import { createTestServer, finishTask, jsonRequest, pngBytes, type TestServer } from './server-harness.js';
 
 const may2026 = Date.UTC(2026, 4, 1, 12);
@@ -178,7 +180,16 @@ describe('tasks', () => {
     expect(task.result.images[0]).toMatchObject({ mime_type: 'image/png', width: 16, height: 16 });
     expect(task.result.images[0].url).toBe(`/v1/images/${task.result.images[0].sha256}`);
     expect(task.result.next_turn_contents).toEqual([{ role: 'model', parts: [{ text: 'here you go' }] }]);
-    expect(task.cost).toEqual({ estimated_usd: null, actual_usd: null });
+    const primary = findModel(builtInCatalog(), 'gemini-3-pro-image')!;
+    const listPrice = estimateImageCostUsd({
+      model: primary,
+      imageSize: knownValue(primary.capabilities.defaultImageSize)!,
+      imageCount: 1,
+    });
+    expect(task.cost).toEqual({
+      estimated_usd: 'costUsd' in listPrice ? listPrice.costUsd : null,
+      actual_usd: null,
+    });
     expect(response.headers.get('sunset')).toBe('Thu, 25 Jun 2026 00:00:00 GMT');
     expect(response.headers.get('deprecation')).toMatch(/^@\d+$/);
     expect(response.headers.get('link')).toContain(
@@ -353,6 +364,7 @@ describe('models', () => {
     expect(dates).toEqual([...dates].sort());
     expect(body.data.some((row: any) => row.model === 'gemini-3-pro-image-preview')).toBe(true);
     expect(body.data.every((row: any) => Array.isArray(row.used_by))).toBe(true);
+    expect(body.guard.findings.map((finding: any) => finding.model)).toContain('gemini-3-pro-image');
   });
 });
 

@@ -49,14 +49,9 @@ const submitGeneration = createRoute({
   summary: 'Submit an image generation or edit; answers 202 with a queued task',
   request: {
     headers: z.object({
-      'idempotency-key': z
-        .string()
-        .min(1)
-        .max(255)
-        .optional()
-        .openapi({
-          description: 'The same key and body return the same task for 24 h; another body is 409.',
-        }),
+      'idempotency-key': z.string().min(1).max(255).optional().openapi({
+        description: 'The same key and body return the same task for 24 h; another body is 409.',
+      }),
     }),
     query: z.object({
       wait: z.coerce

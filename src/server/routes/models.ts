@@ -5,6 +5,7 @@ import { defaultPlatform, expandRoute, type ImagegateConfig } from '../../config
 import { UnknownModelError, NoUsableCandidateError, type Registry } from '../../registry/index.js';
 import { notFound } from '../api-error.js';
 import { deprecationSchema, errorResponses, logicalModelSchema, modelSchema } from '../api-schemas.js';
+import { buildGuardReport } from '../../tools/guard/index.js';
 import { deprecationHeaders } from '../deprecation-headers.js';
 import { deprecationList, logicalNameView, modelView } from '../model-view.js';
 import { openApiRouter } from '../openapi-router.js';
@@ -36,6 +37,25 @@ const listModels = createRoute({
   },
 });
 
+const guardSchema = z
+  .object({
+    at: z.string(),
+    worst: z.enum(['ok', 'warning', 'error']),
+    findings: z.array(
+      z.object({
+        model: z.string(),
+        platform: z.string(),
+        stage: z.string(),
+        shutdown_date: z.string().nullable(),
+        days_left: z.number().nullable(),
+        successor: z.string().nullable(),
+        level: z.enum(['ok', 'warning', 'error']),
+        message: z.string(),
+      }),
+    ),
+  })
+  .openapi({ description: 'The guard report for the configured routes (what imagegate guard prints).' });
+
 const listDeprecations = createRoute({
   method: 'get',
   path: '/v1/models/deprecations',
@@ -45,7 +65,11 @@ const listDeprecations = createRoute({
       description: 'Shutdowns',
       content: {
         'application/json': {
-          schema: z.object({ object: z.literal('list'), data: z.array(deprecationSchema) }),
+          schema: z.object({
+            object: z.literal('list'),
+            data: z.array(deprecationSchema),
+            guard: guardSchema,
+          }),
         },
       },
     },
@@ -106,9 +130,31 @@ export function modelRoutes(options: ModelRoutesOptions) {
         200,
       ),
     )
-    .openapi(listDeprecations, (c) =>
-      c.json({ object: 'list' as const, data: deprecationList(catalog, clock.nowMs(), routeTargets()) }, 200),
-    )
+    .openapi(listDeprecations, (c) => {
+      const nowMs = clock.nowMs();
+      const report = buildGuardReport({ config, catalog, atMs: nowMs });
+      return c.json(
+        {
+          object: 'list' as const,
+          data: deprecationList(catalog, nowMs, routeTargets()),
+          guard: {
+            at: report.at,
+            worst: report.worst,
+            findings: report.findings.map((finding) => ({
+              model: finding.model,
+              platform: finding.platform,
+              stage: finding.stage,
+              shutdown_date: finding.shutdownDate,
+              days_left: finding.daysLeft,
+              successor: finding.successor,
+              level: finding.level,
+              message: finding.message,
+            })),
+          },
+        },
+        200,
+      );
+    })
     .openapi(getModel, (c) => {
       const { name } = c.req.valid('param');
       const model = findModel(catalog, name);

@@ -1,0 +1,216 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { resolve, join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { BlobStore } from '../blobs/index.js';
+import { builtInCatalog, type Catalog } from '../catalog/index.js';
+import { Imagegate } from '../client/index.js';
+import { systemClock, type Clock } from '../clock/index.js';
+import { loadConfig, type ImagegateConfig } from '../config/index.js';
+import {
+  imagegateTaskRunner,
+  openSqliteDatabase,
+  SqliteTaskStore,
+  TaskEventHub,
+  TaskWorker,
+  type TaskRecord,
+} from '../tasks/index.js';
+import { createWebhookRoutes, generateWebhookSecret, WebhookDispatcher } from '../webhooks/index.js';
+import { ApiKeyStore } from './auth/index.js';
+import { createServerApp } from './create-server-app.js';
+import { createMetrics } from './metrics/index.js';
+import { createOpenAiRoutes } from './openai/index.js';
+import { taskView } from './task-view.js';
+
+export interface StartServerOptions {
+  /** A config object, or the path of an imagegate.config.yaml. Default: the usual lookup. */
+  config?: ImagegateConfig | string;
+  /** Override `server.port`. Default: the config's (8080). */
+  port?: number;
+  /** Override `server.host`. Default: the config's (127.0.0.1). */
+  host?: string;
+  /** Override `server.dataDirectory`. Default: the config's (./.imagegate). */
+  dataDirectory?: string;
+  /** Default: `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Default: `process.cwd()`; relative data directories are resolved against it. */
+  cwd?: string;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Default: the built-in catalog. */
+  catalog?: Catalog;
+  /** One-line notices (emulator in use, generated webhook secret). Default: ignored. */
+  onNotice?: (line: string) => void;
+  /** Errors the server survived (500s, worker and webhook loop errors). Default: stderr. */
+  onError?: (error: unknown) => void;
+}
+
+export interface RunningServer {
+  /** `http://host:port`. */
+  url: string;
+  port: number;
+  dataDirectory: string;
+  /** What answers image calls. */
+  target: 'google' | 'emulator' | 'custom';
+  config: ImagegateConfig;
+  /**
+   * Graceful stop: stop accepting connections, give running tasks `server.shutdownGraceMs` to finish
+   * (the rest go back to the queue), stop webhooks, close the database.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `imagegate serve`: SQLite task store and blobs under the data directory, the engine (the
+ * emulator in-process when no key is set), a task worker, webhooks and the HTTP API.
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const catalog = options.catalog ?? builtInCatalog();
+  const cwd = options.cwd ?? process.cwd();
+  const onError = options.onError ?? ((error: unknown) => console.error(error));
+  const loaded =
+    typeof options.config === 'object'
+      ? options.config
+      : (await loadConfig({ ...(options.config ? { path: options.config } : {}), cwd, env, clock, catalog }))
+          .config;
+  const config: ImagegateConfig = {
+    ...loaded,
+    server: {
+      ...loaded.server,
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.host !== undefined ? { host: options.host } : {}),
+      ...(options.dataDirectory !== undefined ? { dataDirectory: options.dataDirectory } : {}),
+    },
+  };
+  const settings = config.server;
+  const dataDirectory = resolve(cwd, settings.dataDirectory);
+  await mkdir(dataDirectory, { recursive: true });
+
+  const database = openSqliteDatabase(join(dataDirectory, 'tasks.sqlite'));
+  const store = new SqliteTaskStore(database, { clock, closeDatabase: false });
+  const blobs = new BlobStore({ directory: join(dataDirectory, 'blobs') });
+  const keys = new ApiKeyStore(database, { clock });
+  const events = new TaskEventHub();
+  const metrics = createMetrics();
+  const imagegate = await Imagegate.create({
+    config,
+    env,
+    clock,
+    catalog,
+    ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+  });
+  const webhooks = new WebhookDispatcher({
+    database,
+    secret: await webhookSecret(
+      env[settings.webhookSecretEnv],
+      dataDirectory,
+      settings.webhookSecretEnv,
+      options.onNotice,
+    ),
+    clock,
+    allowPrivateNetworks: settings.allowPrivateNetworks,
+    onError,
+  });
+  const onTaskFinished = (task: TaskRecord) => {
+    metrics.tasksTotal.inc({ status: task.status, model: task.request.model });
+    if (task.webhookUrl) {
+      webhooks.enqueue({
+        taskId: task.id,
+        url: task.webhookUrl,
+        eventType: `task.${task.status}`,
+        payload: taskView(task),
+      });
+    }
+  };
+  const worker = new TaskWorker({
+    store,
+    blobs,
+    run: imagegateTaskRunner(imagegate),
+    clock,
+    concurrency: settings.workerConcurrency,
+    leaseMs: settings.leaseMs,
+    events,
+    onTaskFinished,
+    onError: (error) => onError(error),
+  });
+
+  const app = createServerApp({
+    store,
+    blobs,
+    registry: imagegate.registry,
+    catalog,
+    config,
+    clock,
+    events,
+    keys,
+    target: imagegate.target,
+    metrics,
+    openAi: createOpenAiRoutes({
+      generate: (request, model, signal) =>
+        imagegate.run(
+          model,
+          undefined,
+          request,
+          { outputFormat: request.outputMimeType === 'image/jpeg' ? 'jpeg' : 'png', signal },
+          {},
+        ),
+      storeImage: async (bytes, mimeType) => {
+        const stored = await blobs.put(bytes, mimeType);
+        return `${publicBaseUrl()}/v1/images/${stored.sha256}`;
+      },
+      clock,
+    }),
+    webhookRoutes: createWebhookRoutes(webhooks),
+    logError: onError,
+  });
+
+  const { server, address } = await new Promise<{ server: ReturnType<typeof serve>; address: AddressInfo }>(
+    (resolveListening, reject) => {
+      const listening = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info) =>
+        resolveListening({ server: listening, address: info }),
+      );
+      listening.once('error', reject);
+    },
+  );
+  const urlHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  const url = `http://${urlHost}:${address.port}`;
+  const publicBaseUrl = () => (settings.publicBaseUrl ?? url).replace(/\/$/, '');
+  worker.start();
+  webhooks.start();
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const stopped = new Promise<void>((done) => server.close(() => done()));
+      await worker.stop({ graceMs: settings.shutdownGraceMs });
+      await webhooks.stop();
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await stopped;
+      await imagegate.close();
+      await store.close();
+      database.close();
+    })());
+  return { url, port: address.port, dataDirectory, target: imagegate.target, config, close };
+}
+
+/**
+ * The webhook signing secret: from the environment, else one generated on first start and kept in the
+ * data directory, so signatures stay verifiable across restarts.
+ */
+async function webhookSecret(
+  fromEnv: string | undefined,
+  dataDirectory: string,
+  variable: string,
+  onNotice: ((line: string) => void) | undefined,
+): Promise<string> {
+  if (fromEnv) return fromEnv;
+  const path = join(dataDirectory, 'webhook-secret');
+  const existing = await readFile(path, 'utf8').catch(() => undefined);
+  if (existing?.trim()) return existing.trim();
+  // 'wx': when two servers start on one directory at once, the first write wins and both read it back.
+  await writeFile(path, `${generateWebhookSecret()}\n`, { mode: 0o600, flag: 'wx' }).catch(() => undefined);
+  onNotice?.(`No ${variable} set: webhooks are signed with the secret kept in ${path}.`);
+  return (await readFile(path, 'utf8')).trim();
+}
