@@ -39,10 +39,24 @@ function shellWords(line: string): string[] {
 }
 
 const blocks = codeBlocks(readme);
+/** A command line, its words without the trailing comment, and the exit code the comment promises. */
 const cliLines = blocks
   .filter((block) => block.info === 'sh test')
   .flatMap((block) => block.code.split('\n'))
-  .filter((line) => line.startsWith('npx imagegate '));
+  .filter((line) => line.startsWith('npx imagegate '))
+  .map((line) => {
+    const [command = '', comment = ''] = line.split(' # ');
+    return {
+      line,
+      words: shellWords(command).slice(2),
+      exitCode: Number(/exit (\d)$/.exec(comment)?.[1] ?? 0),
+    };
+  });
+/** Blocks like ```yaml file=plan.yaml are files the commands read. */
+const exampleFiles = blocks.flatMap((block) => {
+  const name = /\bfile=(\S+)/.exec(block.info)?.[1];
+  return name ? [{ name, content: block.code }] : [];
+});
 const tsxBinary = join(repositoryRoot, 'node_modules', '.bin', 'tsx');
 const runFile = promisify(execFile);
 
@@ -63,19 +77,17 @@ async function runTypeScript(code: string, env: NodeJS.ProcessEnv): Promise<stri
 
 describe('README', () => {
   it('has command examples to run', () => {
-    expect(cliLines.length).toBeGreaterThanOrEqual(4);
+    expect(cliLines.length).toBeGreaterThanOrEqual(8);
   });
 
-  it('runs every command example with exit code 0', async () => {
+  it('runs every command example with the exit code its comment promises (default 0)', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'imagegate-readme-cli-'));
-    for (const line of cliLines) {
+    for (const file of exampleFiles) await writeFile(join(directory, file.name), file.content);
+    for (const { line, words, exitCode: expectedExitCode } of cliLines) {
       const io = captureIo({ cwd: directory });
-      const exitCode = await runCli(shellWords(line).slice(2), io);
-      expect({ line, exitCode, stderr: exitCode === 0 ? '' : io.err() }).toEqual({
-        line,
-        exitCode: 0,
-        stderr: '',
-      });
+      const exitCode = await runCli(words, io);
+      const failure = exitCode === expectedExitCode ? '' : io.err();
+      expect({ line, exitCode, failure }).toEqual({ line, exitCode: expectedExitCode, failure: '' });
     }
   });
 
