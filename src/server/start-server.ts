@@ -22,6 +22,9 @@ import { createMetrics } from './metrics/index.js';
 import { createOpenAiRoutes } from './openai/index.js';
 import { taskView } from './task-view.js';
 
+/** How often an idle worker looks for new tasks. */
+const IDLE_POLL_INTERVAL_MS = 50;
+
 export interface StartServerOptions {
   /** A config object, or the path of an imagegate.config.yaml. Default: the usual lookup. */
   config?: ImagegateConfig | string;
@@ -131,6 +134,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     clock,
     concurrency: settings.workerConcurrency,
     leaseMs: settings.leaseMs,
+    // An idle worker finds a new task only by polling; a short interval keeps submit-to-start low, and
+    // an empty claim is one indexed SQLite read.
+    pollIntervalMs: IDLE_POLL_INTERVAL_MS,
     events,
     onTaskFinished,
     onError: (error) => onError(error),
