@@ -424,6 +424,37 @@ describe('auth', () => {
     }
   });
 
+  it('refuses a submission over the key monthly budget with 429 until the month renews', async () => {
+    const budgeted = await createTestServer({
+      withKeys: true,
+      clock: new ManualClock(Date.UTC(2026, 4, 31, 23, 59, 0)),
+    });
+    try {
+      const primary = findModel(builtInCatalog(), 'gemini-3.1-flash-image')!;
+      const perImage = knownValue(primary.pricing.perImageUsd)!['1K']!;
+      const headers = {
+        Authorization: `Bearer ${budgeted.keys.create({ name: 'tight', monthlyBudgetUsd: perImage * 1.5 }).secret}`,
+      };
+      const first = await budgeted.app.request(
+        '/v1/images/generations',
+        jsonRequest({ prompt: 'x', image_size: '1K' }, headers),
+      );
+      expect(first.status).toBe(202);
+      const second = await budgeted.app.request(
+        '/v1/images/generations',
+        jsonRequest({ prompt: 'y', image_size: '1K' }, headers),
+      );
+      expect(second.status).toBe(429);
+      expect(((await second.json()) as any).error).toMatchObject({
+        type: 'rate_limit_exceeded',
+        code: 'monthly_budget_exceeded',
+      });
+      expect(second.headers.get('retry-after')).toBe('60');
+    } finally {
+      await budgeted.close();
+    }
+  });
+
   it('a key sees only its own tasks', async () => {
     const keyed = await createTestServer({ withKeys: true });
     try {

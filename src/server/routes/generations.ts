@@ -14,6 +14,7 @@ import type { TaskRequest } from '../../tasks/task-record.js';
 import { IdempotencyConflictError, type TaskStore } from '../../tasks/task-store.js';
 import { ApiError, invalidRequest } from '../api-error.js';
 import { errorResponses, taskSchema } from '../api-schemas.js';
+import { enforceMonthlyBudget } from '../monthly-budget.js';
 import { openApiRouter } from '../openapi-router.js';
 import { storeReferences } from '../reference-media.js';
 import { canonicalSubmission, generationBodySchema, type GenerationSubmission } from '../request-body.js';
@@ -86,6 +87,11 @@ export function generationRoutes(options: GenerationRoutesOptions) {
     if ('error' in canonical) throw canonical.error;
     const { submission } = canonical;
     const route = resolveRoute(registry, submission.model);
+    const apiKey = c.get('apiKey');
+    const apiKeyId = apiKey?.id;
+    const estimatedCostUsd = options.estimateCostUsd?.(route, submission);
+    // Before any reference is fetched: a refused request costs nothing.
+    await enforceMonthlyBudget({ store, key: apiKey, estimatedUsd: estimatedCostUsd, nowMs: clock.nowMs() });
     const media = await storeReferences(submission.images, body.images ? 'images' : 'reference_images', {
       blobs: options.blobs,
       allowPrivateNetworks: options.allowPrivateNetworks ?? false,
@@ -105,9 +111,7 @@ export function generationRoutes(options: GenerationRoutesOptions) {
       ...(submission.seed !== undefined ? { seed: submission.seed } : {}),
       imageCount: submission.imageCount,
     };
-    const apiKeyId = c.get('apiKey')?.id;
     const nowMs = clock.nowMs();
-    const estimatedCostUsd = options.estimateCostUsd?.(route, submission);
     const created = await store
       .create(
         {
