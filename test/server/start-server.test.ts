@@ -1,0 +1,88 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions, not by types */
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../../src/config/index.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { startServer, type RunningServer } from '../../src/server/index.js';
+
+interface Delivery {
+  headers: IncomingHttpHeaders;
+  body: any;
+}
+
+let directory: string;
+let emulator: RunningEmulator;
+let server: RunningServer;
+let receiver: Server;
+let receiverUrl: string;
+const deliveries: Delivery[] = [];
+const notices: string[] = [];
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'imagegate-start-'));
+  emulator = await startEmulator();
+  receiver = createServer((request, response) => {
+    let text = '';
+    request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    request.on('end', () => {
+      deliveries.push({ headers: request.headers, body: JSON.parse(text) });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  server = await startServer({
+    config: configSchema.parse({ server: { metrics: true, allowPrivateNetworks: true } }),
+    port: 0,
+    dataDirectory: join(directory, 'data'),
+    env: { GEMINI_API_KEY: 'start', GOOGLE_GEMINI_BASE_URL: emulator.url },
+    onNotice: (line) => notices.push(line),
+  });
+});
+afterAll(async () => {
+  await server.close();
+  await emulator.close();
+  await new Promise((resolve) => receiver.close(resolve));
+  await rm(directory, { recursive: true, force: true });
+});
+
+describe('startServer', () => {
+  it('talks to the configured Gemini endpoint and keeps a generated webhook secret in the data directory', () => {
+    expect(server.target).toBe('google');
+    expect(server.dataDirectory).toBe(join(directory, 'data'));
+    expect(notices.join('\n')).toContain(join(directory, 'data', 'webhook-secret'));
+  });
+
+  it('delivers a signed webhook with the finished task', async () => {
+    const response = await fetch(`${server.url}/v1/images/generations?wait=30`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'A webhook kite', webhook_url: receiverUrl, metadata: { job: 'w1' } }),
+    });
+    const task = (await response.json()) as any;
+    expect(task.status).toBe('success');
+    while (!deliveries.some((delivery) => delivery.body.data.id === task.id)) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const delivery = deliveries.find((entry) => entry.body.data.id === task.id)!;
+    expect(delivery.body.type).toBe('task.success');
+    expect(delivery.body.data.metadata).toEqual({ job: 'w1' });
+    expect(delivery.headers['webhook-signature']).toMatch(/^v1,/);
+  });
+
+  it('mounts the OpenAI-compatible routes and serves metrics', async () => {
+    const response = await fetch(`${server.url}/openai/v1/images/generations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'An OpenAI-style kite' }),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as any).data).toHaveLength(1);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain('imagegate_tasks_total{status="success"');
+  });
+});
