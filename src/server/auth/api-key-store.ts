@@ -116,9 +116,9 @@ export class ApiKeyStore {
     return { record: recordOf(row), secret };
   }
 
-  /** Every key, revoked ones included, oldest first. */
+  /** Every key, revoked ones included, oldest first (creation order breaks ties within one millisecond). */
   list(): ApiKeyRecord[] {
-    return this.rows('SELECT * FROM api_keys ORDER BY created_at_ms, id').map(recordOf);
+    return this.rows('SELECT * FROM api_keys ORDER BY created_at_ms, rowid').map(recordOf);
   }
 
   /**
