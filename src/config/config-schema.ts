@@ -273,6 +273,13 @@ export const serverConfigSchema = z.strictObject({
     .positive()
     .optional()
     .describe('Requests per minute for keys without their own limit. Default: unlimited.'),
+  monthlyBudgetUsd: z
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      'Spend cap for all keys together per UTC month; new tasks are refused once it would be exceeded. Default: none.',
+    ),
   workerConcurrency: z.number().int().min(1).max(256).default(4).describe('Tasks run at once. Default 4.'),
   leaseMs: z
     .number()

@@ -124,6 +124,7 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
       events: deps.events,
       allowPrivateNetworks: settings.allowPrivateNetworks,
       maxImageBytes: settings.maxUploadImageBytes,
+      globalMonthlyBudgetUsd: settings.monthlyBudgetUsd,
       waitPollIntervalMs: pollIntervalMs,
       estimateCostUsd: deps.estimateCostUsd ?? estimateTaskCostUsd,
     }),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock/index.js';
 import { openSqliteDatabase, SqliteTaskStore, newTaskId, type TaskRequest } from '../tasks/index.js';
 import { ApiError } from './api-error.js';
-import { enforceMonthlyBudget, keySpendThisMonthUsd } from './monthly-budget.js';
+import { enforceMonthlyBudget, spendThisMonthUsd } from './monthly-budget.js';
 
 const request: TaskRequest = {
   model: 'image_fast',
@@ -29,7 +29,7 @@ async function storeWith(tasks: Array<{ keyId: string; atMs: number; estimatedCo
   return store;
 }
 
-describe('keySpendThisMonthUsd', () => {
+describe('spendThisMonthUsd', () => {
   it("sums this month's tasks of the key across pages, ignoring other keys and months", async () => {
     const may = Date.UTC(2026, 4, 10);
     const store = await storeWith([
@@ -41,7 +41,9 @@ describe('keySpendThisMonthUsd', () => {
       { keyId: 'key_b', atMs: may, estimatedCostUsd: 5 },
       { keyId: 'key_a', atMs: Date.UTC(2026, 3, 30), estimatedCostUsd: 5 },
     ]);
-    expect(await keySpendThisMonthUsd(store, 'key_a', may + 1000)).toBeCloseTo(1.5);
+    expect(await spendThisMonthUsd(store, 'key_a', may + 1000)).toBeCloseTo(1.5);
+    // Without a key: every task of the month, whoever submitted it.
+    expect(await spendThisMonthUsd(store, undefined, may + 1000)).toBeCloseTo(6.5);
   });
 });
 
@@ -62,5 +64,26 @@ describe('enforceMonthlyBudget', () => {
       (error: unknown) => error,
     );
     expect(unknownPrice).toMatchObject({ status: 429 });
+  });
+});
+
+describe('enforceMonthlyBudget with a server-wide budget', () => {
+  it('counts every key and keyless tasks, and refuses once the month is spent', async () => {
+    const nowMs = Date.UTC(2026, 4, 10);
+    const store = await storeWith([
+      { keyId: 'key_a', atMs: nowMs - 2, estimatedCostUsd: 4 },
+      { keyId: 'key_b', atMs: nowMs - 1, estimatedCostUsd: 5.5 },
+    ]);
+    const budget = { store, key: undefined, nowMs, globalMonthlyBudgetUsd: 10 };
+    await expect(enforceMonthlyBudget({ ...budget, estimatedUsd: 0.4 })).resolves.toBeUndefined();
+    const refused = await enforceMonthlyBudget({ ...budget, estimatedUsd: 0.6 }).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).toMatchObject({ status: 429, code: 'monthly_budget_exceeded' });
+    expect((refused as Error).message).toMatch(/monthly budget of this server is \$10\.00/);
+    const unknownPrice = await enforceMonthlyBudget({ ...budget, estimatedUsd: undefined }).catch(
+      (error: unknown) => error,
+    );
+    expect((unknownPrice as Error).message).toMatch(/cannot be estimated/);
   });
 });

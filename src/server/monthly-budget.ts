@@ -1,17 +1,24 @@
 import type { ApiKeyRecord } from './auth/index.js';
-import { checkMonthlyBudget, monthStartMs } from './auth/index.js';
+import { checkMonthlyBudget } from './auth/index.js';
 import type { TaskStore } from '../tasks/index.js';
-import { monthToDateSpendUsd } from '../tools/cost/index.js';
+import { monthToDateSpendUsd, startOfUtcMonthMs } from '../tools/cost/index.js';
 import { ApiError } from './api-error.js';
 
-/** What a key's tasks created this UTC month cost: actual cost where known, else the estimate. */
-export async function keySpendThisMonthUsd(store: TaskStore, keyId: string, nowMs: number): Promise<number> {
+/**
+ * What tasks created this UTC month cost (one key's, or every task's without a key id): actual cost
+ * where known, else the estimate.
+ */
+export async function spendThisMonthUsd(
+  store: TaskStore,
+  keyId: string | undefined,
+  nowMs: number,
+): Promise<number> {
   let spentUsd = 0;
   let cursor: string | undefined;
   do {
     const page = await store.list({
-      apiKeyId: keyId,
-      createdAfterMs: monthStartMs(nowMs) - 1,
+      ...(keyId ? { apiKeyId: keyId } : {}),
+      createdAfterMs: startOfUtcMonthMs(nowMs) - 1,
       limit: 100,
       ...(cursor ? { cursor } : {}),
     });
@@ -22,20 +29,30 @@ export async function keySpendThisMonthUsd(store: TaskStore, keyId: string, nowM
 }
 
 /**
- * Refuses a submission that would take a key over its monthly budget (or whose cost is unknown while a
- * budget is set) with a 429 whose Retry-After is the start of next month, when the budget renews.
- * Keys without a budget pass without a store read.
+ * Refuses a submission that would take its key, or the whole server, over a monthly budget (or whose
+ * cost is unknown while a budget is set) with a 429 whose Retry-After is the start of next month, when
+ * budgets renew. Without budgets it passes without a store read.
  */
 export async function enforceMonthlyBudget(input: {
   store: TaskStore;
   key: ApiKeyRecord | undefined;
   estimatedUsd: number | undefined;
   nowMs: number;
+  /** The server's cap for all keys together (config `server.monthlyBudgetUsd`). Default: none. */
+  globalMonthlyBudgetUsd?: number | undefined;
 }): Promise<void> {
-  const { key } = input;
-  if (key?.monthlyBudgetUsd === undefined) return;
-  const spentThisMonthUsd = await keySpendThisMonthUsd(input.store, key.id, input.nowMs);
-  const check = checkMonthlyBudget({ key, spentThisMonthUsd, estimatedUsd: input.estimatedUsd });
+  const { key, globalMonthlyBudgetUsd } = input;
+  if (key?.monthlyBudgetUsd === undefined && globalMonthlyBudgetUsd === undefined) return;
+  const spentThisMonthUsd =
+    key?.monthlyBudgetUsd === undefined ? 0 : await spendThisMonthUsd(input.store, key.id, input.nowMs);
+  const globalSpentUsd =
+    globalMonthlyBudgetUsd === undefined ? 0 : await spendThisMonthUsd(input.store, undefined, input.nowMs);
+  const check = checkMonthlyBudget({
+    key,
+    spentThisMonthUsd,
+    estimatedUsd: input.estimatedUsd,
+    ...(globalMonthlyBudgetUsd === undefined ? {} : { globalMonthlyBudgetUsd, globalSpentUsd }),
+  });
   if (check.ok) return;
   const now = new Date(input.nowMs);
   const nextMonthMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);

@@ -26,12 +26,10 @@ export {
   costPlanSchema,
   projectCostPlan,
   aggregateCosts,
-  checkGlobalBudget,
   monthToDateSpendUsd,
   type ImageCostEstimate,
   type CostPlan,
   type CostPlanProjection,
   type CostReport,
   type CostGrouping,
-  type BudgetDecision,
 } from './cost/index.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiKeyRecord } from './api-key-store.js';
-import { checkMonthlyBudget, monthStartMs } from './check-monthly-budget.js';
+import { checkMonthlyBudget } from './check-monthly-budget.js';
 
 const key = (monthlyBudgetUsd?: number): ApiKeyRecord => ({
   id: 'key_abc',
@@ -63,12 +63,5 @@ describe('checkMonthlyBudget', () => {
     ).toEqual({
       ok: true,
     });
-  });
-});
-
-describe('monthStartMs', () => {
-  it('is midnight UTC on the 1st of the same month', () => {
-    expect(monthStartMs(Date.parse('2026-04-30T23:59:59Z'))).toBe(Date.parse('2026-04-01T00:00:00Z'));
-    expect(monthStartMs(Date.parse('2026-01-01T00:00:00Z'))).toBe(Date.parse('2026-01-01T00:00:00Z'));
   });
 });

@@ -57,12 +57,6 @@ export function checkMonthlyBudget(
   return { ok: true };
 }
 
-/** Start of the calendar month (UTC) that `nowMs` falls in: the window monthly budgets count. */
-export function monthStartMs(nowMs: number): number {
-  const now = new Date(nowMs);
-  return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
-}
-
 function formatUsd(amount: number): string {
   return `$${amount.toFixed(amount !== 0 && Math.abs(amount) < 1 ? 4 : 2)}`;
 }

@@ -38,6 +38,8 @@ export interface GenerationRoutesOptions {
   allowPrivateNetworks?: boolean;
   /** Largest reference image in bytes. Default: the library's limit. */
   maxImageBytes?: number;
+  /** Spend cap for all keys together per UTC month. Default: none. */
+  globalMonthlyBudgetUsd?: number | undefined;
   /** Cost estimate from catalog prices, or undefined when a price is unknown. Default: no estimate. */
   estimateCostUsd?: (route: Route, submission: GenerationSubmission) => number | undefined;
   /** How often `?wait` re-reads the store without an event. Default 1000 ms. */
@@ -91,7 +93,13 @@ export function generationRoutes(options: GenerationRoutesOptions) {
     const apiKeyId = apiKey?.id;
     const estimatedCostUsd = options.estimateCostUsd?.(route, submission);
     // Before any reference is fetched: a refused request costs nothing.
-    await enforceMonthlyBudget({ store, key: apiKey, estimatedUsd: estimatedCostUsd, nowMs: clock.nowMs() });
+    await enforceMonthlyBudget({
+      store,
+      key: apiKey,
+      estimatedUsd: estimatedCostUsd,
+      nowMs: clock.nowMs(),
+      globalMonthlyBudgetUsd: options.globalMonthlyBudgetUsd,
+    });
     const media = await storeReferences(submission.images, body.images ? 'images' : 'reference_images', {
       blobs: options.blobs,
       allowPrivateNetworks: options.allowPrivateNetworks ?? false,

@@ -4,5 +4,4 @@ export { costPlanSchema, planUsageSchema, projectCostPlan, renderCostPlanText } 
 export type { CostPlan, CostPlanInput, CostPlanRow, CostPlanProjection, PriceSource } from './cost-plan.js';
 export { aggregateCosts, renderCostReportText, noKeyGroup } from './cost-report.js';
 export type { CostGrouping, CostReport, CostReportGroup } from './cost-report.js';
-export { checkGlobalBudget, monthToDateSpendUsd, startOfUtcMonthMs } from './global-budget.js';
-export type { BudgetDecision } from './global-budget.js';
+export { monthToDateSpendUsd, startOfUtcMonthMs } from './month-to-date-spend.js';
