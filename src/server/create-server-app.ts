@@ -49,6 +49,8 @@ export interface ServerAppDependencies {
   storePollIntervalMs?: number;
   /** Receives errors answered as 500. Default: written to stderr. */
   logError?: (error: unknown) => void;
+  /** Called once a new task is committed, so a local worker starts it at once. Default: nothing. */
+  onTaskSubmitted?: (taskId: string) => void;
 }
 
 export const SERVER_VERSION = '0.1.0';
@@ -125,6 +127,7 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
       allowPrivateNetworks: settings.allowPrivateNetworks,
       maxImageBytes: settings.maxUploadImageBytes,
       globalMonthlyBudgetUsd: settings.monthlyBudgetUsd,
+      onTaskSubmitted: deps.onTaskSubmitted,
       waitPollIntervalMs: pollIntervalMs,
       estimateCostUsd: deps.estimateCostUsd ?? estimateTaskCostUsd,
     }),

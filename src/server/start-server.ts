@@ -22,9 +22,6 @@ import { createMetrics } from './metrics/index.js';
 import { createOpenAiRoutes } from './openai/index.js';
 import { taskView } from './task-view.js';
 
-/** How often an idle worker looks for new tasks. */
-const IDLE_POLL_INTERVAL_MS = 50;
-
 export interface StartServerOptions {
   /** A config object, or the path of an imagegate.config.yaml. Default: the usual lookup. */
   config?: ImagegateConfig | string;
@@ -134,9 +131,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     clock,
     concurrency: settings.workerConcurrency,
     leaseMs: settings.leaseMs,
-    // An idle worker finds a new task only by polling; a short interval keeps submit-to-start low, and
-    // an empty claim is one indexed SQLite read.
-    pollIntervalMs: IDLE_POLL_INTERVAL_MS,
     events,
     onTaskFinished,
     onError: (error) => onError(error),
@@ -153,6 +147,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     keys,
     target: imagegate.target,
     metrics,
+    // Tasks submitted here start at once; the worker's poll finds retries and other processes' tasks.
+    onTaskSubmitted: () => worker.wake(),
     openAi: createOpenAiRoutes({
       generate: (request, model, signal) =>
         imagegate.run(

@@ -514,6 +514,17 @@ describe('TaskWorker', () => {
       expect(mostActive).toBe(2);
     });
 
+    it('wake() ends an idle wait so a new task starts without waiting for the next poll', async () => {
+      const subject = worker(async () => generation({ images: [] }), { pollIntervalMs: 3_600_000 });
+      subject.start();
+      await settle();
+      const task = await submit();
+      subject.wake();
+      await vi.waitFor(async () => expect((await store.get(task.id))?.status).toBe('success'));
+      const stopping = subject.stop();
+      await stopping;
+    });
+
     it('stop waits for in-flight work up to graceMs, then aborts and releases it', async () => {
       const task = await submit();
       const runner = blockingRunner();

@@ -61,6 +61,7 @@ export class TaskWorker {
   private readonly concurrency: number;
   private readonly leaseMs: number;
   private readonly pollIntervalMs: number;
+  private idleWait: AbortController | undefined;
   private readonly maxTaskRuns: number;
   private readonly retryBaseDelayMs: number;
   private readonly maxRetryDelayMs: number;
@@ -115,6 +116,14 @@ export class TaskWorker {
     await inFlight();
   }
 
+  /**
+   * Ends an idle wait at once so a task submitted in this process starts without waiting for the next
+   * poll. Tasks from other processes and scheduled retries are still found by polling.
+   */
+  wake(): void {
+    this.idleWait?.abort();
+  }
+
   /** Claims and runs at most one task (tests drive the worker step by step with this). Returns the task id or undefined. */
   async runOnce(): Promise<string | undefined> {
     const started = await this.claimAndStart();
@@ -135,7 +144,14 @@ export class TaskWorker {
       });
       // Claims are synchronous SQLite work: let HTTP and timers in between them.
       await yieldToEventLoop();
-      if (!started) await this.clock.sleep(this.pollIntervalMs, stopSignal).catch(() => undefined);
+      if (!started) {
+        const idleWait = new AbortController();
+        this.idleWait = idleWait;
+        await this.clock
+          .sleep(this.pollIntervalMs, AbortSignal.any([stopSignal, idleWait.signal]))
+          .catch(() => undefined);
+        this.idleWait = undefined;
+      }
     }
   }
 

@@ -40,6 +40,8 @@ export interface GenerationRoutesOptions {
   maxImageBytes?: number;
   /** Spend cap for all keys together per UTC month. Default: none. */
   globalMonthlyBudgetUsd?: number | undefined;
+  /** Called once a new task is committed (the server wakes its idle worker). Default: nothing. */
+  onTaskSubmitted?: ((taskId: string) => void) | undefined;
   /** Cost estimate from catalog prices, or undefined when a price is unknown. Default: no estimate. */
   estimateCostUsd?: (route: Route, submission: GenerationSubmission) => number | undefined;
   /** How often `?wait` re-reads the store without an event. Default 1000 ms. */
@@ -152,7 +154,8 @@ export function generationRoutes(options: GenerationRoutesOptions) {
         }
         throw error;
       });
-    if (!created.created) c.header('Idempotent-Replayed', 'true');
+    if (created.created) options.onTaskSubmitted?.(created.task.id);
+    else c.header('Idempotent-Replayed', 'true');
     const task =
       wait !== undefined && wait > 0
         ? ((await waitForTask(created.task.id, wait * 1000, {
