@@ -50,3 +50,4 @@ export {
   NONE_ANNOUNCED,
 } from './catalog-summary.js';
 export type { CatalogSummaryRow } from './catalog-summary.js';
+export { defaultRoutes } from './data/default-routes.js';

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { platformSchema } from '../catalog/index.js';
+import { defaultRoutes, platformSchema } from '../catalog/index.js';
 // Imported from its own file, not the outcome index, so loading a config does not load image decoding.
 import { outcomeKindSchema } from '../outcome/outcome-kind.js';
-import { defaultRoutes } from './default-routes.js';
 
 /**
  * The shape of `imagegate.config.yaml`. Every section is optional; what is left out takes the default

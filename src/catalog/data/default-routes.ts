@@ -1,9 +1,10 @@
-import type { Platform } from '../catalog/index.js';
+import type { Platform } from '../schema.js';
 
 /**
- * The routes every installation gets without a config file. This is configuration data, not logic, so
- * it is the one place outside the catalog allowed to name model IDs: the two GA models the defaults
- * point at. A config file replaces a built-in route by defining one with the same name.
+ * The logical routes every installation gets without a config file, kept beside the model facts because
+ * they name models: the docs' recommended default (3.1 Flash Image) and the Pro model, each falling back
+ * to the other. When a model here is retired, this file changes with the catalog. A config file replaces
+ * a built-in route by defining one with the same name.
  */
 export const defaultRoutes: Record<
   string,
