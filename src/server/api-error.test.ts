@@ -1,6 +1,7 @@
+import { Hono } from 'hono';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { apiErrorFromZod, fieldPath, rateLimited } from './api-error.js';
+import { ApiError, apiErrorFromZod, errorResponse, fieldPath, rateLimited } from './api-error.js';
 
 function firstError(schema: z.ZodType, input: unknown) {
   const result = schema.safeParse(input);
@@ -59,6 +60,33 @@ describe('rateLimited', () => {
   it('rounds Retry-After up to whole seconds, at least one', () => {
     expect(rateLimited('slow down', 1001).headers['Retry-After']).toBe('2');
     expect(rateLimited('slow down', 10).headers['Retry-After']).toBe('1');
-    expect(rateLimited('slow down', 1001)).toMatchObject({ status: 429, type: 'rate_limit_exceeded' });
+    expect(rateLimited('slow down', 1001)).toMatchObject({
+      status: 429,
+      type: 'rate_limit_exceeded',
+      code: 'rate_limit_exceeded',
+    });
+    expect(rateLimited('budget spent', 60_000, 'monthly_budget_exceeded')).toMatchObject({
+      status: 429,
+      code: 'monthly_budget_exceeded',
+      headers: { 'Retry-After': '60' },
+    });
+  });
+});
+
+describe('errorResponse', () => {
+  it('answers the error shape with the status and extra headers', async () => {
+    const app = new Hono();
+    app.get('/', (c) =>
+      errorResponse(
+        c,
+        new ApiError(413, 'request_too_large', 'payload_too_large', 'too big', 'image', { 'x-limit': '10' }),
+      ),
+    );
+    const response = await app.request('/');
+    expect(response.status).toBe(413);
+    expect(response.headers.get('x-limit')).toBe('10');
+    expect(await response.json()).toEqual({
+      error: { type: 'request_too_large', code: 'payload_too_large', message: 'too big', param: 'image' },
+    });
   });
 });

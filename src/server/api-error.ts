@@ -55,12 +55,17 @@ export function tooLarge(message: string, param: string | null): ApiError {
   return new ApiError(413, 'request_too_large', 'payload_too_large', message, param);
 }
 
-/** A 429 whose `Retry-After` is whole seconds, rounded up so a client never comes back too early. */
-export function rateLimited(message: string, retryAfterMs: number): ApiError {
-  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new ApiError(429, 'rate_limit_exceeded', 'rate_limit_exceeded', message, null, {
-    'Retry-After': String(retryAfterSeconds),
-  });
+/** A `Retry-After` header in whole seconds (at least 1), rounded up so a client never comes back too early. */
+export function retryAfterHeader(retryAfterMs: number): { 'Retry-After': string } {
+  return { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) };
+}
+
+/**
+ * A 429 `rate_limit_exceeded` with `Retry-After` (see `retryAfterHeader`).
+ * @param code the machine-readable reason (default `rate_limit_exceeded`; `monthly_budget_exceeded`…)
+ */
+export function rateLimited(message: string, retryAfterMs: number, code = 'rate_limit_exceeded'): ApiError {
+  return new ApiError(429, 'rate_limit_exceeded', code, message, null, retryAfterHeader(retryAfterMs));
 }
 
 export function errorResponse(c: Context, error: ApiError): Response {

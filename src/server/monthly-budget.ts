@@ -2,7 +2,7 @@ import type { ApiKeyRecord } from './auth/index.js';
 import { checkMonthlyBudget } from './auth/index.js';
 import type { TaskStore } from '../tasks/index.js';
 import { monthToDateSpendUsd, startOfUtcMonthMs } from '../tools/cost/index.js';
-import { ApiError } from './api-error.js';
+import { rateLimited } from './api-error.js';
 
 /**
  * What tasks created this UTC month cost (one key's, or every task's without a key id): actual cost
@@ -56,8 +56,5 @@ export async function enforceMonthlyBudget(input: {
   if (check.ok) return;
   const now = new Date(input.nowMs);
   const nextMonthMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
-  const retryAfterSeconds = Math.max(1, Math.ceil((nextMonthMs - input.nowMs) / 1000));
-  throw new ApiError(429, 'rate_limit_exceeded', 'monthly_budget_exceeded', check.message, null, {
-    'Retry-After': String(retryAfterSeconds),
-  });
+  throw rateLimited(check.message, nextMonthMs - input.nowMs, 'monthly_budget_exceeded');
 }

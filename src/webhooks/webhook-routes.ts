@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { apiError } from '../server/auth/index.js';
+import { ApiError, errorResponse } from '../server/api-error.js';
 import type { WebhookDelivery } from './webhook-delivery-store.js';
 import type { WebhookDispatcher } from './webhook-dispatcher.js';
 
@@ -47,15 +47,18 @@ export function createWebhookRoutes(dispatcher: WebhookDispatcher): Hono {
       const param =
         issue?.code === 'unrecognized_keys' ? (issue.keys[0] ?? null) : (issue?.path.join('.') ?? null);
       const sent = param ? c.req.query(param) : undefined;
-      return apiError(c, 400, {
-        type: 'invalid_request_error',
-        code: issue?.code === 'unrecognized_keys' ? 'unknown_field' : 'invalid_value',
-        message:
+      return errorResponse(
+        c,
+        new ApiError(
+          400,
+          'invalid_request_error',
+          issue?.code === 'unrecognized_keys' ? 'unknown_field' : 'invalid_value',
           issue?.code === 'unrecognized_keys'
             ? `Unknown query parameter "${param}"; allowed: limit, cursor.`
             : `Invalid "${param}"${sent === undefined ? '' : ` ${JSON.stringify(sent)}`}: ${issue?.message ?? 'invalid'}.`,
-        param,
-      });
+          param,
+        ),
+      );
     }
     const page = dispatcher.deadLetters(parsed.data);
     return c.json({
@@ -67,12 +70,16 @@ export function createWebhookRoutes(dispatcher: WebhookDispatcher): Hono {
   routes.post('/dead-letters/:id/redeliver', (c) => {
     const id = c.req.param('id');
     if (!dispatcher.redeliver(id)) {
-      return apiError(c, 404, {
-        type: 'not_found_error',
-        code: 'dead_letter_not_found',
-        message: `There is no dead letter "${id}" (it may have been delivered or redelivered already).`,
-        param: 'id',
-      });
+      return errorResponse(
+        c,
+        new ApiError(
+          404,
+          'not_found_error',
+          'dead_letter_not_found',
+          `There is no dead letter "${id}" (it may have been delivered or redelivered already).`,
+          'id',
+        ),
+      );
     }
     const delivery = dispatcher.delivery(id);
     return c.json(delivery ? webhookDeliveryView(delivery) : null, 202);

@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/index.js';
+import { ApiError, errorResponse } from '../../src/server/api-error.js';
 import {
-  apiError,
   ApiKeyStore,
   checkMonthlyBudget,
   createAuthMiddleware,
@@ -39,11 +39,7 @@ function server(options: {
       missingPrice: 'the output price of the routed model',
     });
     if (!budget.ok) {
-      return apiError(c, 429, {
-        type: 'rate_limit_exceeded',
-        code: 'budget_exceeded',
-        message: budget.message,
-      });
+      return errorResponse(c, new ApiError(429, 'rate_limit_exceeded', 'budget_exceeded', budget.message));
     }
     return c.json({ id: 'task_img_1', key: key?.name ?? null }, 202);
   });

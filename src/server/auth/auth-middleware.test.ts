@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { apiError } from './api-error.js';
 import { ApiKeyStore } from './api-key-store.js';
 import { createAuthMiddleware, type AuthEnv } from './auth-middleware.js';
 
@@ -61,26 +60,4 @@ describe('createAuthMiddleware', () => {
       }
     },
   );
-});
-
-describe('apiError', () => {
-  it('answers the error shape with the status and extra headers', async () => {
-    const app = new Hono();
-    app.get('/', (c) =>
-      apiError(
-        c,
-        413,
-        { type: 'request_too_large', code: 'payload_too_large', message: 'too big', param: 'image' },
-        {
-          'x-limit': '10',
-        },
-      ),
-    );
-    const response = await app.request('/');
-    expect(response.status).toBe(413);
-    expect(response.headers.get('x-limit')).toBe('10');
-    expect(await response.json()).toEqual({
-      error: { type: 'request_too_large', code: 'payload_too_large', message: 'too big', param: 'image' },
-    });
-  });
 });

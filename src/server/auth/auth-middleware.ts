@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { apiError } from './api-error.js';
+import { ApiError, errorResponse } from '../api-error.js';
 import type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
 
 /** The context variables the auth middleware sets; routes read `c.get('apiKey')`. */
@@ -25,16 +25,16 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
     const header = c.req.header('authorization');
     if (header === undefined || header.trim() === '') {
       if (options.required) {
-        return apiError(
+        return errorResponse(
           c,
-          401,
-          {
-            type: 'authentication_error',
-            code: 'missing_api_key',
-            message:
-              'An API key is required: send "Authorization: Bearer igk_…" (create one with "imagegate keys create").',
-          },
-          challenge,
+          new ApiError(
+            401,
+            'authentication_error',
+            'missing_api_key',
+            'An API key is required: send "Authorization: Bearer igk_…" (create one with "imagegate keys create").',
+            null,
+            challenge,
+          ),
         );
       }
       c.set('apiKey', undefined);
@@ -43,17 +43,18 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const record = match?.[1] ? options.keys.verify(match[1]) : undefined;
     if (!record) {
-      return apiError(
+      return errorResponse(
         c,
-        401,
-        {
-          type: 'authentication_error',
-          code: 'invalid_api_key',
-          message: match
+        new ApiError(
+          401,
+          'authentication_error',
+          'invalid_api_key',
+          match
             ? 'The API key is not valid or has been revoked.'
             : 'The Authorization header must be "Bearer <api key>".',
-        },
-        challenge,
+          null,
+          challenge,
+        ),
       );
     }
     c.set('apiKey', record);

@@ -1,4 +1,3 @@
-export { apiError, type ApiErrorDetails } from './api-error.js';
 export {
   ApiKeyStore,
   AmbiguousApiKeyError,

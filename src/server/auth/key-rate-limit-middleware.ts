@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../../clock/clock.js';
 import { TokenBucket } from '../../engine/index.js';
-import { apiError } from './api-error.js';
+import { errorResponse, rateLimited, retryAfterHeader } from '../api-error.js';
 import type { AuthEnv } from './auth-middleware.js';
 
 export interface KeyRateLimitOptions {
@@ -36,17 +36,14 @@ export function createKeyRateLimitMiddleware(options: KeyRateLimitOptions): Midd
     }
     const taken = entry.bucket.tryTake(nowMs);
     if (!taken.taken) {
-      const retryAfterSeconds = Math.max(1, Math.ceil(taken.waitMs / 1000));
+      const retryAfterSeconds = retryAfterHeader(taken.waitMs)['Retry-After'];
       const who = key ? `API key "${key.name}" (${key.prefix}…)` : 'requests without an API key';
-      return apiError(
+      return errorResponse(
         c,
-        429,
-        {
-          type: 'rate_limit_exceeded',
-          code: 'rate_limit_exceeded',
-          message: `Rate limit of ${perMinute} requests per minute reached for ${who}; retry after ${retryAfterSeconds} s.`,
-        },
-        { 'Retry-After': String(retryAfterSeconds) },
+        rateLimited(
+          `Rate limit of ${perMinute} requests per minute reached for ${who}; retry after ${retryAfterSeconds} s.`,
+          taken.waitMs,
+        ),
       );
     }
     return next();

@@ -4,4 +4,4 @@ export {
   type OpenAiRoutesOptions,
 } from './openai-routes.js';
 export { imageShapeFor, type ImageShape, type OpenAiQuality } from './openai-image-shape.js';
-export { openAiErrorFor, type OpenAiErrorAnswer } from './openai-error.js';
+export { openAiErrorFor } from './openai-error.js';

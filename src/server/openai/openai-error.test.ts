@@ -14,31 +14,32 @@ describe('openAiErrorFor', () => {
     const answer = openAiErrorFor(new InvalidInputError('Invalid imageCount: too big', 'imageCount'), {
       imageCount: 'n',
     });
-    expect(answer).toEqual({
-      status: 400,
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({
       error: {
         type: 'invalid_request_error',
         code: 'invalid_value',
         message: 'Invalid imageCount: too big',
         param: 'n',
       },
-      headers: {},
     });
-    expect(openAiErrorFor(new MediaInputError('not an image', 'image[0]')).error.param).toBe('image');
+    expect(answer.headers).toEqual({});
+    expect(openAiErrorFor(new MediaInputError('not an image', 'image[0]')).param).toBe('image');
   });
 
   it('answers unknown and retired models on the model field', () => {
     expect(openAiErrorFor(new UnknownModelError('imgae_fast', ['image_fast'], ['image_fast']))).toMatchObject(
       {
         status: 404,
-        error: { code: 'model_not_found', param: 'model' },
+        code: 'model_not_found',
+        param: 'model',
       },
     );
     expect(openAiErrorFor(new NoUsableCandidateError('old', ['retired']))).toMatchObject({
       status: 410,
-      error: { code: 'model_retired' },
+      code: 'model_retired',
     });
-    expect(openAiErrorFor(failed('model_retired'))).toMatchObject({ status: 410, error: { param: 'model' } });
+    expect(openAiErrorFor(failed('model_retired'))).toMatchObject({ status: 410, param: 'model' });
   });
 
   it.each([
@@ -52,14 +53,15 @@ describe('openAiErrorFor', () => {
   ] as const)('maps the %s outcome to %i %s', (kind, status, code) => {
     const answer = openAiErrorFor(failed(kind));
     expect(answer.status).toBe(status);
-    expect(answer.error.code).toBe(code);
-    expect(answer.error.message).toBe(`${kind} happened`);
+    expect(answer.code).toBe(code);
+    expect(answer.message).toBe(`${kind} happened`);
   });
 
   it('passes the upstream delay on as Retry-After seconds, rounded up', () => {
     expect(openAiErrorFor(failed('rate_limited', 12_300))).toMatchObject({
       status: 429,
-      error: { type: 'rate_limit_exceeded', code: 'rate_limit_exceeded' },
+      type: 'rate_limit_exceeded',
+      code: 'rate_limit_exceeded',
       headers: { 'Retry-After': '13' },
     });
     expect(openAiErrorFor(failed('unavailable')).headers).toEqual({});
@@ -68,6 +70,6 @@ describe('openAiErrorFor', () => {
   it('does not leak the message of an unexpected error', () => {
     const answer = openAiErrorFor(new Error('SQLITE_CORRUPT at /var/lib/imagegate.db'));
     expect(answer.status).toBe(500);
-    expect(answer.error.message).not.toContain('SQLITE');
+    expect(answer.message).not.toContain('SQLITE');
   });
 });

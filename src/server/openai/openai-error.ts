@@ -1,17 +1,12 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { InvalidInputError } from '../../client/index.js';
 import { ImageGenerationError } from '../../engine/index.js';
 import { MediaInputError } from '../../media/index.js';
 import { NoUsableCandidateError, UnknownModelError } from '../../registry/index.js';
-import type { ApiErrorDetails } from '../auth/index.js';
-
-export interface OpenAiErrorAnswer {
-  status: number;
-  error: ApiErrorDetails;
-  headers: Record<string, string>;
-}
+import { ApiError, retryAfterHeader, type ApiErrorType } from '../api-error.js';
 
 /** Statuses and codes per outcome kind; the message is always the outcome's own. */
-const outcomeAnswers: Record<string, { status: number; type: string; code?: string }> = {
+const outcomeAnswers: Record<string, { status: ContentfulStatusCode; type: ApiErrorType; code?: string }> = {
   blocked_prompt: { status: 400, type: 'invalid_request_error', code: 'moderation_blocked' },
   blocked_output: { status: 400, type: 'invalid_request_error', code: 'moderation_blocked' },
   invalid_request: { status: 400, type: 'invalid_request_error' },
@@ -25,7 +20,8 @@ const outcomeAnswers: Record<string, { status: number; type: string; code?: stri
   region_blocked: { status: 502, type: 'api_error' },
   no_image: { status: 502, type: 'api_error' },
   wrong_output: { status: 502, type: 'api_error' },
-  cancelled: { status: 499, type: 'api_error' },
+  // 499 (client closed request) is nginx's, not in Hono's list of statuses.
+  cancelled: { status: 499 as ContentfulStatusCode, type: 'api_error' },
 };
 
 /**
@@ -34,49 +30,43 @@ const outcomeAnswers: Record<string, { status: number; type: string; code?: stri
  * (with `Retry-After` when Gemini said how long), upstream trouble 502/503. Anything unexpected is a 500
  * whose message does not leak internals.
  */
-export function openAiErrorFor(error: unknown, fieldNames: Record<string, string> = {}): OpenAiErrorAnswer {
+export function openAiErrorFor(error: unknown, fieldNames: Record<string, string> = {}): ApiError {
   if (error instanceof InvalidInputError) {
     const param = error.field ? (fieldNames[error.field] ?? error.field) : null;
-    return answer(400, 'invalid_request_error', 'invalid_value', error.message, param);
+    return new ApiError(400, 'invalid_request_error', 'invalid_value', error.message, param);
   }
   if (error instanceof MediaInputError) {
-    return answer(400, 'invalid_request_error', 'invalid_image', error.message, 'image');
+    return new ApiError(400, 'invalid_request_error', 'invalid_image', error.message, 'image');
   }
   if (error instanceof UnknownModelError) {
-    return answer(404, 'invalid_request_error', 'model_not_found', error.message, 'model');
+    return new ApiError(404, 'invalid_request_error', 'model_not_found', error.message, 'model');
   }
   if (error instanceof NoUsableCandidateError) {
-    return answer(410, 'invalid_request_error', 'model_retired', error.message, 'model');
+    return new ApiError(410, 'invalid_request_error', 'model_retired', error.message, 'model');
   }
   if (error instanceof ImageGenerationError) {
     const kind = error.outcome.kind;
-    const mapped = outcomeAnswers[kind] ?? { status: 502, type: 'api_error' };
+    const mapped = outcomeAnswers[kind] ?? { status: 502 as const, type: 'api_error' as const };
     const retryAfterMs = error.outcome.retryAfterMs;
-    const headers: Record<string, string> = {};
-    if ((mapped.status === 429 || mapped.status === 503) && retryAfterMs !== undefined) {
-      headers['Retry-After'] = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
-    }
+    const headers =
+      (mapped.status === 429 || mapped.status === 503) && retryAfterMs !== undefined
+        ? retryAfterHeader(retryAfterMs)
+        : {};
     const param = kind === 'model_not_found' || kind === 'model_retired' ? 'model' : null;
-    return {
-      ...answer(mapped.status, mapped.type, mapped.code ?? kind, error.outcome.message, param),
+    return new ApiError(
+      mapped.status,
+      mapped.type,
+      mapped.code ?? kind,
+      error.outcome.message,
+      param,
       headers,
-    };
+    );
   }
-  return answer(
+  return new ApiError(
     500,
     'api_error',
     'internal_error',
     'The image could not be generated because of an internal error.',
     null,
   );
-}
-
-function answer(
-  status: number,
-  type: string,
-  code: string,
-  message: string,
-  param: string | null,
-): OpenAiErrorAnswer {
-  return { status, error: { type, code, message, param }, headers: {} };
 }

@@ -6,7 +6,7 @@ import { DEFAULT_MODEL, type GenerationResult } from '../../client/index.js';
 import { systemClock, type Clock } from '../../clock/clock.js';
 import { checkMediaBytes, MediaInputError } from '../../media/index.js';
 import { imageRequestSchema, type ImageRequest, type MediaInput } from '../../provider/image-request.js';
-import { apiError } from '../auth/index.js';
+import { ApiError, errorResponse } from '../api-error.js';
 import { openAiErrorFor } from './openai-error.js';
 import { imageShapeFor } from './openai-image-shape.js';
 import {
@@ -57,11 +57,15 @@ export function createOpenAiRoutes(options: OpenAiRoutesOptions): Hono {
   const clock = options.clock ?? systemClock;
   const defaultModel = options.defaultModel ?? DEFAULT_MODEL;
   const tooLarge = (limitBytes: number) => (c: Context) =>
-    apiError(c, 413, {
-      type: 'invalid_request_error',
-      code: 'request_too_large',
-      message: `The request body is larger than ${limitBytes} bytes.`,
-    });
+    errorResponse(
+      c,
+      new ApiError(
+        413,
+        'invalid_request_error',
+        'request_too_large',
+        `The request body is larger than ${limitBytes} bytes.`,
+      ),
+    );
 
   const respond = async (
     c: Context,
@@ -84,8 +88,7 @@ export function createOpenAiRoutes(options: OpenAiRoutesOptions): Hono {
     try {
       result = await options.generate(parsed.data, model, c.req.raw.signal);
     } catch (error) {
-      const answer = openAiErrorFor(error, openAiFieldNames);
-      return apiError(c, answer.status, answer.error, answer.headers);
+      return errorResponse(c, openAiErrorFor(error, openAiFieldNames));
     }
     const data = await Promise.all(
       result.images.map(async (image) =>
@@ -241,5 +244,8 @@ function splitEditForm(
 }
 
 function fieldError(c: Context, problem: FieldProblem): Response {
-  return apiError(c, 400, { type: 'invalid_request_error', ...problem });
+  return errorResponse(
+    c,
+    new ApiError(400, 'invalid_request_error', problem.code, problem.message, problem.param),
+  );
 }
