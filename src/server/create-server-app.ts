@@ -8,6 +8,7 @@ import type { Clock } from '../clock/index.js';
 import type { ImagegateConfig, ServerConfig } from '../config/index.js';
 import type { Registry, Route } from '../registry/index.js';
 import type { TaskEventHub, TaskStore } from '../tasks/index.js';
+import type { ImageCostEstimate } from '../tools/cost/index.js';
 import { ApiError, errorResponse, invalidRequest, notFound, tooLarge } from './api-error.js';
 import { createAuthMiddleware, createKeyRateLimitMiddleware, type ApiKeyStore } from './auth/index.js';
 import { estimateTaskCostUsd } from './estimate-task-cost.js';
@@ -43,8 +44,11 @@ export interface ServerAppDependencies {
   openAi?: Hono;
   /** Webhook dead-letter routes, mounted at /v1/webhooks. Default: not mounted. */
   webhookRoutes?: Hono;
-  /** Cost estimate shown as `cost.estimated_usd`. Default: the primary candidate's catalog list price. */
-  estimateCostUsd?: (route: Route, submission: GenerationSubmission) => number | undefined;
+  /**
+   * Cost estimate shown as `cost.estimated_usd`, or the missing price a budget refusal names.
+   * Default: the primary candidate's catalog list price.
+   */
+  estimateCost?: (route: Route, submission: GenerationSubmission) => ImageCostEstimate;
   /** How often waits and SSE streams re-read the store without an event. Default 1000 ms. */
   storePollIntervalMs?: number;
   /** Receives errors answered as 500. Default: written to stderr. */
@@ -129,7 +133,7 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
       globalMonthlyBudgetUsd: settings.monthlyBudgetUsd,
       onTaskSubmitted: deps.onTaskSubmitted,
       waitPollIntervalMs: pollIntervalMs,
-      estimateCostUsd: deps.estimateCostUsd ?? estimateTaskCostUsd,
+      estimateCost: deps.estimateCost ?? estimateTaskCostUsd,
     }),
   );
   app.route(

@@ -23,9 +23,8 @@ describe('estimateTaskCostUsd', () => {
   it('prices the primary candidate per image at the requested size', () => {
     const route = registry.resolve('image_quality');
     const prices = knownValue(route.candidates[0]!.model.pricing.perImageUsd)!;
-    expect(estimateTaskCostUsd(route, submission({ prompt: 'x', image_size: '2K', n: 3 }))).toBeCloseTo(
-      prices['2K']! * 3,
-    );
+    const estimate = estimateTaskCostUsd(route, submission({ prompt: 'x', image_size: '2K', n: 3 }));
+    expect('costUsd' in estimate && estimate.costUsd).toBeCloseTo(prices['2K']! * 3);
   });
 
   it("uses the model's default size when none is asked for", () => {
@@ -33,15 +32,52 @@ describe('estimateTaskCostUsd', () => {
     const model = route.candidates[0]!.model;
     const defaultSize = knownValue(model.capabilities.defaultImageSize)!;
     const perImage = knownValue(model.pricing.perImageUsd)![defaultSize];
-    expect(estimateTaskCostUsd(route, submission({ prompt: 'x' }))).toBe(perImage);
+    expect(estimateTaskCostUsd(route, submission({ prompt: 'x' }))).toEqual({ costUsd: perImage });
   });
 
-  it('is undefined when the catalog has no price for the size', () => {
+  it('names the missing catalog field when a price or the default size is unknown', () => {
     const route = registry.resolve('image_quality');
-    const prices = knownValue(route.candidates[0]!.model.pricing.perImageUsd)!;
-    const unpriced = (['512', '1K', '2K', '4K'] as const).find((size) => prices[size] === undefined);
-    if (unpriced)
-      expect(estimateTaskCostUsd(route, submission({ prompt: 'x', image_size: unpriced }))).toBeUndefined();
-    expect(estimateTaskCostUsd({ ...route, candidates: [] }, submission({ prompt: 'x' }))).toBeUndefined();
+    const primary = route.candidates[0]!;
+    const prices = knownValue(primary.model.pricing.perImageUsd)!;
+    const { ['2K']: _dropped, ...withoutTwoK } = prices;
+    const unpricedRoute = {
+      ...route,
+      candidates: [
+        {
+          ...primary,
+          model: {
+            ...primary.model,
+            pricing: {
+              ...primary.model.pricing,
+              perImageUsd: { ...primary.model.pricing.perImageUsd, value: withoutTwoK },
+            },
+          },
+        },
+      ],
+    };
+    expect(estimateTaskCostUsd(unpricedRoute, submission({ prompt: 'x', image_size: '2K' }))).toEqual({
+      missingPrice: expect.stringContaining(`pricing.perImageUsd.2K of ${primary.model.id}`),
+    });
+    const noDefaultSize = {
+      ...route,
+      candidates: [
+        {
+          ...primary,
+          model: {
+            ...primary.model,
+            capabilities: {
+              ...primary.model.capabilities,
+              defaultImageSize: { ...primary.model.capabilities.defaultImageSize, value: 'unknown' as const },
+            },
+          },
+        },
+      ],
+    };
+    expect(estimateTaskCostUsd(noDefaultSize, submission({ prompt: 'x' }))).toEqual({
+      missingPrice: expect.stringContaining(`capabilities.defaultImageSize of ${primary.model.id}`),
+    });
+    expect(estimateTaskCostUsd({ ...route, candidates: [] }, submission({ prompt: 'x' }))).toEqual({
+      missingPrice: expect.stringContaining('image_quality'),
+    });
   });
 });

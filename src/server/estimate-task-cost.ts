@@ -1,22 +1,21 @@
 import { knownValue } from '../catalog/index.js';
 import type { Route } from '../registry/index.js';
-import { estimateImageCostUsd } from '../tools/cost/index.js';
+import { estimateImageCostUsd, type ImageCostEstimate } from '../tools/cost/index.js';
 import type { GenerationSubmission } from './request-body.js';
 
 /**
  * List price of the request on the route's primary candidate, at the requested size (or the model's
- * default); undefined when the catalog lacks a price. A fallback may cost more or less: `actual_usd`
- * is what was spent.
+ * default), or the catalog field that is missing (budgets refuse unknown costs and say which price is
+ * missing). A fallback may cost more or less: `actual_usd` is what was spent.
  */
-export function estimateTaskCostUsd(route: Route, submission: GenerationSubmission): number | undefined {
+export function estimateTaskCostUsd(route: Route, submission: GenerationSubmission): ImageCostEstimate {
   const primary = route.candidates[0];
-  if (!primary) return undefined;
+  if (!primary) return { missingPrice: `a price for "${route.name}", which has no candidate model` };
   const imageSize = submission.imageSize ?? knownValue(primary.model.capabilities.defaultImageSize);
-  if (!imageSize) return undefined;
-  const estimate = estimateImageCostUsd({
-    model: primary.model,
-    imageSize,
-    imageCount: submission.imageCount,
-  });
-  return 'costUsd' in estimate ? estimate.costUsd : undefined;
+  if (!imageSize) {
+    return {
+      missingPrice: `capabilities.defaultImageSize of ${primary.model.id} (send image_size to price the request)`,
+    };
+  }
+  return estimateImageCostUsd({ model: primary.model, imageSize, imageCount: submission.imageCount });
 }

@@ -60,10 +60,17 @@ describe('enforceMonthlyBudget', () => {
     );
     expect(refused).toBeInstanceOf(ApiError);
     expect(refused).toMatchObject({ status: 429, code: 'monthly_budget_exceeded' });
-    const unknownPrice = await enforceMonthlyBudget({ store, key, estimatedUsd: undefined, nowMs }).catch(
-      (error: unknown) => error,
+    const unknownPrice = await enforceMonthlyBudget({
+      store,
+      key,
+      estimatedUsd: undefined,
+      missingPrice: 'pricing.perImageUsd.4K of some-model',
+      nowMs,
+    }).catch((error: unknown) => error);
+    expect(unknownPrice).toMatchObject({ status: 429, code: 'monthly_budget_exceeded' });
+    expect((unknownPrice as Error).message).toContain(
+      'the catalog does not know pricing.perImageUsd.4K of some-model',
     );
-    expect(unknownPrice).toMatchObject({ status: 429 });
   });
 });
 

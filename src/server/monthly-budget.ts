@@ -40,6 +40,8 @@ export async function enforceMonthlyBudget(input: {
   nowMs: number;
   /** The server's cap for all keys together (config `server.monthlyBudgetUsd`). Default: none. */
   globalMonthlyBudgetUsd?: number | undefined;
+  /** The catalog field missing when `estimatedUsd` is undefined, named in the refusal. Default: not named. */
+  missingPrice?: string;
 }): Promise<void> {
   const { key, globalMonthlyBudgetUsd } = input;
   if (key?.monthlyBudgetUsd === undefined && globalMonthlyBudgetUsd === undefined) return;
@@ -51,6 +53,7 @@ export async function enforceMonthlyBudget(input: {
     key,
     spentThisMonthUsd,
     estimatedUsd: input.estimatedUsd,
+    ...(input.missingPrice !== undefined ? { missingPrice: input.missingPrice } : {}),
     ...(globalMonthlyBudgetUsd === undefined ? {} : { globalMonthlyBudgetUsd, globalSpentUsd }),
   });
   if (check.ok) return;

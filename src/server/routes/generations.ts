@@ -11,6 +11,7 @@ import {
 } from '../../registry/index.js';
 import { newTaskId } from '../../tasks/task-id.js';
 import type { TaskRequest } from '../../tasks/task-record.js';
+import type { ImageCostEstimate } from '../../tools/cost/index.js';
 import { IdempotencyConflictError, type TaskStore } from '../../tasks/task-store.js';
 import { ApiError, invalidRequest } from '../api-error.js';
 import { errorResponses, taskSchema } from '../api-schemas.js';
@@ -42,8 +43,11 @@ export interface GenerationRoutesOptions {
   globalMonthlyBudgetUsd?: number | undefined;
   /** Called once a new task is committed (the server wakes its idle worker). Default: nothing. */
   onTaskSubmitted?: ((taskId: string) => void) | undefined;
-  /** Cost estimate from catalog prices, or undefined when a price is unknown. Default: no estimate. */
-  estimateCostUsd?: (route: Route, submission: GenerationSubmission) => number | undefined;
+  /**
+   * Cost estimate from catalog prices, or the price that is missing (named when a budget refuses the
+   * task). Default: no estimate.
+   */
+  estimateCost?: (route: Route, submission: GenerationSubmission) => ImageCostEstimate;
   /** How often `?wait` re-reads the store without an event. Default 1000 ms. */
   waitPollIntervalMs?: number;
 }
@@ -93,12 +97,14 @@ export function generationRoutes(options: GenerationRoutesOptions) {
     const route = resolveRoute(registry, submission.model);
     const apiKey = c.get('apiKey');
     const apiKeyId = apiKey?.id;
-    const estimatedCostUsd = options.estimateCostUsd?.(route, submission);
+    const estimate = options.estimateCost?.(route, submission);
+    const estimatedCostUsd = estimate && 'costUsd' in estimate ? estimate.costUsd : undefined;
     // Before any reference is fetched: a refused request costs nothing.
     await enforceMonthlyBudget({
       store,
       key: apiKey,
       estimatedUsd: estimatedCostUsd,
+      ...(estimate && 'missingPrice' in estimate ? { missingPrice: estimate.missingPrice } : {}),
       nowMs: clock.nowMs(),
       globalMonthlyBudgetUsd: options.globalMonthlyBudgetUsd,
     });
