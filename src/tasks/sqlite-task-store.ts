@@ -150,6 +150,16 @@ export class SqliteTaskStore implements TaskStore {
       .immediate();
   }
 
+  async findIdempotent(
+    claim: Pick<IdempotencyClaim, 'key' | 'requestHash'>,
+    nowMs: number = this.clock.nowMs(),
+  ): Promise<TaskRecord | undefined> {
+    const existing = this.statements.selectIdempotency.get(claim.key);
+    if (!existing || existing.expires_at_ms <= nowMs) return undefined;
+    if (existing.request_hash !== claim.requestHash) throw new IdempotencyConflictError(existing.task_id);
+    return this.readRecord(existing.task_id);
+  }
+
   async get(id: string): Promise<TaskRecord | undefined> {
     return this.readRecord(id);
   }

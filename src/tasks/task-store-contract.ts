@@ -146,6 +146,17 @@ export function describeTaskStoreContract(
         expect((await store.list({})).tasks).toHaveLength(1);
       });
 
+      it('finds the task of a live claim without creating one, and refuses another body', async () => {
+        expect(await store.findIdempotent(claim, startMs)).toBeUndefined();
+        const first = await store.create(newTask(startMs), claim, startMs);
+        expect(await store.findIdempotent(claim, startMs + 1)).toEqual(first.task);
+        const other = store.findIdempotent({ ...claim, requestHash: 'hash-b' }, startMs + 1);
+        await expect(other).rejects.toBeInstanceOf(IdempotencyConflictError);
+        await expect(other).rejects.toMatchObject({ existingTaskId: first.task.id });
+        expect(await store.findIdempotent(claim, claim.expiresAtMs)).toBeUndefined();
+        expect((await store.list({})).tasks).toHaveLength(1);
+      });
+
       it('ignores an expired claim and creates a new task', async () => {
         const first = await store.create(newTask(startMs), claim, startMs);
         const later = await store.create(

@@ -92,6 +92,15 @@ export interface TaskStore {
     idempotency?: IdempotencyClaim,
     nowMs?: number,
   ): Promise<{ task: TaskRecord; created: boolean }>;
+  /**
+   * The task a live idempotency claim with this key already created, read without creating anything, so
+   * a retried submit is answered before its budget is checked or its references fetched again. Undefined
+   * when the key is unused or expired; another hash throws `IdempotencyConflictError`.
+   */
+  findIdempotent(
+    claim: Pick<IdempotencyClaim, 'key' | 'requestHash'>,
+    nowMs?: number,
+  ): Promise<TaskRecord | undefined>;
   get(id: string): Promise<TaskRecord | undefined>;
   /** Newest first. */
   list(filter: TaskListFilter): Promise<{ tasks: TaskRecord[]; nextCursor?: string }>;

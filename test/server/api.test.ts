@@ -455,6 +455,36 @@ describe('auth', () => {
     }
   });
 
+  it('answers a retried submit with its task even once the first one spent the budget', async () => {
+    const budgeted = await createTestServer({
+      withKeys: true,
+      clock: new ManualClock(Date.UTC(2026, 4, 10, 12, 0, 0)),
+    });
+    try {
+      const primary = findModel(builtInCatalog(), 'gemini-3.1-flash-image')!;
+      const perImage = knownValue(primary.pricing.perImageUsd)!['1K']!;
+      const headers = {
+        Authorization: `Bearer ${budgeted.keys.create({ name: 'tight', monthlyBudgetUsd: perImage * 1.5 }).secret}`,
+        'Idempotency-Key': 'order-7',
+      };
+      const body = { prompt: 'once', image_size: '1K' };
+      const first = await budgeted.app.request('/v1/images/generations', jsonRequest(body, headers));
+      expect(first.status).toBe(202);
+      const retried = await budgeted.app.request('/v1/images/generations', jsonRequest(body, headers));
+      expect(retried.status).toBe(202);
+      expect(retried.headers.get('idempotent-replayed')).toBe('true');
+      expect(((await retried.json()) as any).id).toBe(((await first.json()) as any).id);
+      const conflicting = await budgeted.app.request(
+        '/v1/images/generations',
+        jsonRequest({ prompt: 'twice', image_size: '1K' }, headers),
+      );
+      expect(conflicting.status).toBe(409);
+      expect((await budgeted.store.list({})).tasks).toHaveLength(1);
+    } finally {
+      await budgeted.close();
+    }
+  });
+
   it('a key sees only its own tasks', async () => {
     const keyed = await createTestServer({ withKeys: true });
     try {

@@ -10,7 +10,7 @@ import {
   type Route,
 } from '../../registry/index.js';
 import { newTaskId } from '../../tasks/task-id.js';
-import type { TaskRequest } from '../../tasks/task-record.js';
+import type { TaskRecord, TaskRequest } from '../../tasks/task-record.js';
 import type { ImageCostEstimate } from '../../tools/cost/index.js';
 import { IdempotencyConflictError, type TaskStore } from '../../tasks/task-store.js';
 import { ApiError, invalidRequest } from '../api-error.js';
@@ -97,69 +97,63 @@ export function generationRoutes(options: GenerationRoutesOptions) {
     const route = resolveRoute(registry, submission.model);
     const apiKey = c.get('apiKey');
     const apiKeyId = apiKey?.id;
-    const estimate = options.estimateCost?.(route, submission);
-    const estimatedCostUsd = estimate && 'costUsd' in estimate ? estimate.costUsd : undefined;
-    // Before any reference is fetched: a refused request costs nothing.
-    await enforceMonthlyBudget({
-      store,
-      key: apiKey,
-      estimatedUsd: estimatedCostUsd,
-      ...(estimate && 'missingPrice' in estimate ? { missingPrice: estimate.missingPrice } : {}),
-      nowMs: clock.nowMs(),
-      globalMonthlyBudgetUsd: options.globalMonthlyBudgetUsd,
-    });
-    const media = await storeReferences(submission.images, body.images ? 'images' : 'reference_images', {
-      blobs: options.blobs,
-      allowPrivateNetworks: options.allowPrivateNetworks ?? false,
-      ...(options.maxImageBytes !== undefined ? { maxImageBytes: options.maxImageBytes } : {}),
-    });
-    const request: TaskRequest = {
-      model: submission.model,
-      prompt: submission.prompt,
-      ...(submission.aspectRatio ? { aspectRatio: submission.aspectRatio } : {}),
-      ...(submission.imageSize ? { imageSize: submission.imageSize } : {}),
-      outputFormat: submission.outputFormat,
-      references: media.references,
-      ...(media.video ? { video: media.video } : {}),
-      history: submission.history,
-      ...(submission.temperature !== undefined ? { temperature: submission.temperature } : {}),
-      ...(submission.topP !== undefined ? { topP: submission.topP } : {}),
-      ...(submission.seed !== undefined ? { seed: submission.seed } : {}),
-      imageCount: submission.imageCount,
-    };
-    const nowMs = clock.nowMs();
-    const created = await store
-      .create(
-        {
-          id: newTaskId(nowMs),
-          request,
-          metadata: submission.metadata,
-          ...(submission.webhookUrl ? { webhookUrl: submission.webhookUrl } : {}),
-          ...(apiKeyId ? { apiKeyId } : {}),
-          ...(estimatedCostUsd !== undefined ? { estimatedCostUsd } : {}),
-          createdAtMs: nowMs,
-        },
-        idempotencyKey
-          ? {
-              key: `${apiKeyId ?? 'anonymous'}:${idempotencyKey}`,
-              requestHash: requestHash(submission),
-              expiresAtMs: nowMs + IDEMPOTENCY_WINDOW_MS,
-            }
-          : undefined,
-        nowMs,
-      )
-      .catch((error: unknown) => {
-        if (error instanceof IdempotencyConflictError) {
-          throw new ApiError(
-            409,
-            'conflict_error',
-            'idempotency_key_reused',
-            error.message,
-            'Idempotency-Key',
-          );
-        }
-        throw error;
+    const claim = idempotencyKey
+      ? { key: `${apiKeyId ?? 'anonymous'}:${idempotencyKey}`, requestHash: requestHash(submission) }
+      : undefined;
+    /** Checks the budget, stores the references and commits the task (a concurrent twin may win). */
+    const commitTask = async (): Promise<{ task: TaskRecord; created: boolean }> => {
+      const estimate = options.estimateCost?.(route, submission);
+      const estimatedCostUsd = estimate && 'costUsd' in estimate ? estimate.costUsd : undefined;
+      // Before any reference is fetched: a refused request costs nothing.
+      await enforceMonthlyBudget({
+        store,
+        key: apiKey,
+        estimatedUsd: estimatedCostUsd,
+        ...(estimate && 'missingPrice' in estimate ? { missingPrice: estimate.missingPrice } : {}),
+        nowMs: clock.nowMs(),
+        globalMonthlyBudgetUsd: options.globalMonthlyBudgetUsd,
       });
+      const media = await storeReferences(submission.images, body.images ? 'images' : 'reference_images', {
+        blobs: options.blobs,
+        allowPrivateNetworks: options.allowPrivateNetworks ?? false,
+        ...(options.maxImageBytes !== undefined ? { maxImageBytes: options.maxImageBytes } : {}),
+      });
+      const request: TaskRequest = {
+        model: submission.model,
+        prompt: submission.prompt,
+        ...(submission.aspectRatio ? { aspectRatio: submission.aspectRatio } : {}),
+        ...(submission.imageSize ? { imageSize: submission.imageSize } : {}),
+        outputFormat: submission.outputFormat,
+        references: media.references,
+        ...(media.video ? { video: media.video } : {}),
+        history: submission.history,
+        ...(submission.temperature !== undefined ? { temperature: submission.temperature } : {}),
+        ...(submission.topP !== undefined ? { topP: submission.topP } : {}),
+        ...(submission.seed !== undefined ? { seed: submission.seed } : {}),
+        imageCount: submission.imageCount,
+      };
+      const nowMs = clock.nowMs();
+      return store
+        .create(
+          {
+            id: newTaskId(nowMs),
+            request,
+            metadata: submission.metadata,
+            ...(submission.webhookUrl ? { webhookUrl: submission.webhookUrl } : {}),
+            ...(apiKeyId ? { apiKeyId } : {}),
+            ...(estimatedCostUsd !== undefined ? { estimatedCostUsd } : {}),
+            createdAtMs: nowMs,
+          },
+          claim ? { ...claim, expiresAtMs: nowMs + IDEMPOTENCY_WINDOW_MS } : undefined,
+          nowMs,
+        )
+        .catch(rethrowIdempotencyConflict);
+    };
+    // A retried submit gets its task back as it is: no second budget check, no second download.
+    const replayed = claim
+      ? await store.findIdempotent(claim, clock.nowMs()).catch(rethrowIdempotencyConflict)
+      : undefined;
+    const created = replayed ? { task: replayed, created: false } : await commitTask();
     if (created.created) options.onTaskSubmitted?.(created.task.id);
     else c.header('Idempotent-Replayed', 'true');
     const task =
@@ -186,6 +180,14 @@ export function generationRoutes(options: GenerationRoutesOptions) {
     }
     return isFinal(task) ? c.json(taskView(task), 200) : c.json(taskView(task), 202);
   });
+}
+
+/** The same Idempotency-Key with another body: 409 naming the header. */
+function rethrowIdempotencyConflict(error: unknown): never {
+  if (error instanceof IdempotencyConflictError) {
+    throw new ApiError(409, 'conflict_error', 'idempotency_key_reused', error.message, 'Idempotency-Key');
+  }
+  throw error;
 }
 
 /** Unknown names are the caller's to fix: a 400 naming `model`, with the nearest known names. */
