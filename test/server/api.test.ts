@@ -283,6 +283,7 @@ describe('images and files', () => {
     expect(response.headers.get('content-type')).toBe('image/png');
     expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(response.headers.get('etag')).toBe(`"${stored.sha256}"`);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(Buffer.from(await response.arrayBuffer()).equals(await pngBytes())).toBe(true);
     const cached = await server.app.request(`/v1/images/${stored.sha256}`, {
       headers: { 'If-None-Match': `"${stored.sha256}"` },
@@ -290,6 +291,7 @@ describe('images and files', () => {
     expect(cached.status).toBe(304);
     expect((await server.app.request(`/v1/images/${'a'.repeat(64)}`)).status).toBe(404);
     expect((await server.app.request('/v1/images/xyz')).status).toBe(400);
+    expect((await server.app.request('/v1/images/..%2F..%2Fimagegate.db')).status).toBe(400);
   });
 
   it('uploads multipart and raw files, sniffing the type from the bytes', async () => {

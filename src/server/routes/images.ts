@@ -44,6 +44,8 @@ export function imageRoutes(options: { blobs: BlobStore }) {
     const blob = await options.blobs.get(sha256);
     if (!blob) throw notFound(`No image with sha256 ${sha256}.`, 'image_not_found');
     c.header('Content-Type', blob.mimeType);
+    // The type came from sniffing the bytes at upload; browsers must not second-guess it into HTML.
+    c.header('X-Content-Type-Options', 'nosniff');
     return c.body(new Uint8Array(blob.bytes), 200);
   });
 }
