@@ -54,9 +54,7 @@ function scriptedStep(fault: MatrixFault): unknown {
     case 'wrong-size':
       return { servedImageSize: '512' };
     case 'http':
-      // The emulator answers 400 only as INVALID_ARGUMENT; a FAILED_PRECONDITION location refusal is covered
-      // by the in-memory matrix.
-      return fault.reason === 'location' ? undefined : fault.status;
+      return fault.reason === 'location' ? { status: 400, precondition: true } : fault.status;
     case 'rate-limit':
       return { status: 429, quota: fault.quota ?? 'per-minute', retryDelay: fault.retryDelay ?? 'none' };
     case 'finish':
@@ -104,8 +102,8 @@ const emulatable = goldenMatrix.filter((row) =>
 );
 
 describe('engine golden matrix through the provider and the emulator', () => {
-  it('covers all but the rows the emulator cannot script', () => {
-    expect(goldenMatrix.length - emulatable.length).toBe(1);
+  it('covers every row of the matrix', () => {
+    expect(emulatable.length).toBe(goldenMatrix.length);
   });
 
   it.each(emulatable.map((row) => [row.name, row] as const))('%s', async (_name, row) => {

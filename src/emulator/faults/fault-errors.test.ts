@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorFault, quotaExceededFault } from './fault-errors.js';
+import { errorFault, quotaExceededFault, unsupportedLocationMessage } from './fault-errors.js';
 
 const now = Date.parse('2026-06-26T10:00:45Z');
 const call = { modelId: 'models/gemini-3-pro-image', method: 'generateContent' as const, nowMs: now };
@@ -120,5 +120,14 @@ describe('errorFault', () => {
     expect(fault.body.error.message).toBe(
       'models/gemini-3-pro-image is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.',
     );
+  });
+
+  it("answers a 400 marked precondition as FAILED_PRECONDITION about the caller's location", () => {
+    const fault = errorFault({ status: 400, precondition: true }, call);
+    expect(fault).toMatchObject({
+      kind: 'error',
+      httpStatus: 400,
+      body: { error: { code: 400, status: 'FAILED_PRECONDITION', message: unsupportedLocationMessage } },
+    });
   });
 });

@@ -10,6 +10,9 @@ export const quotaExceededMessage =
   'You exceeded your current quota, please check your plan and billing details. For more information on ' +
   'this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.';
 
+/** What the Gemini API says to a caller in a region it does not serve (400 FAILED_PRECONDITION). */
+export const unsupportedLocationMessage = 'User location is not supported for the API use.';
+
 /** What Google says for each status when a scenario gives no message of its own. */
 export const defaultErrorMessages: Record<ErrorHttpStatus, string> = {
   400: 'Request contains an invalid argument.',
@@ -121,6 +124,16 @@ export function errorFault(
       Object.assign(fault.headers, retryAfterHeader(spec.retryAfter));
     }
     return fault;
+  }
+  if (spec.precondition) {
+    return {
+      kind: 'error',
+      httpStatus: spec.status,
+      body: googleErrorBody(spec.status, spec.message ?? unsupportedLocationMessage, {
+        status: 'FAILED_PRECONDITION',
+      }),
+      headers: retryAfterHeader(spec.retryAfter),
+    };
   }
   return {
     kind: 'error',

@@ -73,12 +73,30 @@ const errorShape = {
   retryDelay: z.union([durationSchema, z.literal('none')]).optional(),
   /** Adds a `Retry-After` header with this delay (default: none, as real Gemini puts it in the body). */
   retryAfter: durationSchema.optional(),
+  /**
+   * For 400: answer FAILED_PRECONDITION instead of INVALID_ARGUMENT, as Gemini does for a caller in an
+   * unsupported region ("User location is not supported for the API use.").
+   */
+  precondition: z.literal(true).optional(),
 };
 
 function refineQuotaFields(
-  error: { status?: number; quota?: unknown; quotaValue?: unknown; retryDelay?: unknown },
+  error: {
+    status?: number;
+    quota?: unknown;
+    quotaValue?: unknown;
+    retryDelay?: unknown;
+    precondition?: unknown;
+  },
   context: z.core.$RefinementCtx,
 ): void {
+  if (error.precondition !== undefined && error.status !== 400) {
+    context.addIssue({
+      code: 'custom',
+      path: ['precondition'],
+      message: `precondition is only allowed with status 400, not with ${error.status ?? 'no status'}`,
+    });
+  }
   for (const field of ['quota', 'quotaValue', 'retryDelay'] as const) {
     if (error[field] !== undefined && error.status !== 429) {
       context.addIssue({
@@ -258,7 +276,10 @@ export type ErrorRule = Scenario['errors'][number];
 export type OutageRule = Scenario['outages'][number];
 export type ScriptedRule = Scenario['scripted'][number];
 /** The fields that say how a call is refused, shared by error rules, outages and scripted steps. */
-export type ErrorSpec = Pick<ErrorRule, 'message' | 'quota' | 'quotaValue' | 'retryDelay' | 'retryAfter'> & {
+export type ErrorSpec = Pick<
+  ErrorRule,
+  'message' | 'quota' | 'quotaValue' | 'retryDelay' | 'retryAfter' | 'precondition'
+> & {
   status: ErrorHttpStatus;
 };
 
