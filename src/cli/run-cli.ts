@@ -1,3 +1,4 @@
+import { IMAGEGATE_VERSION } from '../version.js';
 import { Command, CommanderError } from 'commander';
 import type { CliIo } from './cli-io.js';
 import { auditCommand } from './commands/audit.js';
@@ -21,7 +22,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description(
       "Keep image pipelines on Google's Gemini image models working through retirements and outages",
     )
-    .version('0.1.0')
+    .version(IMAGEGATE_VERSION)
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')

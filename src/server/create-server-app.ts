@@ -1,3 +1,4 @@
+import { IMAGEGATE_VERSION } from '../version.js';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -57,7 +58,7 @@ export interface ServerAppDependencies {
   onTaskSubmitted?: (taskId: string) => void;
 }
 
-export const SERVER_VERSION = '0.1.0';
+export const SERVER_VERSION = IMAGEGATE_VERSION;
 /** Room for a JSON body carrying reference images as data URLs. */
 const MAX_GENERATION_BODY_BYTES = 64 * 1024 * 1024;
 

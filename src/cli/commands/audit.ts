@@ -1,3 +1,4 @@
+import { IMAGEGATE_VERSION } from '../../version.js';
 import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
@@ -77,7 +78,8 @@ export function auditCommand(
         });
         if (!flags.fix) {
           if (format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-          else if (format === 'sarif') io.stdout(`${JSON.stringify(auditSarif(report, '0.1.0'), null, 2)}\n`);
+          else if (format === 'sarif')
+            io.stdout(`${JSON.stringify(auditSarif(report, IMAGEGATE_VERSION), null, 2)}\n`);
           else io.stdout(renderAuditText(report));
           return report.exitCode;
         }
