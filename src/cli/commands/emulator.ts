@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { untilStopSignal } from '../until-stop-signal.js';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { loadScenarioFile, startEmulator, type RunningEmulator } from '../../emulator/index.js';
@@ -37,19 +38,6 @@ export function listeningLine(url: string): string {
 export async function runEmulator(flags: EmulatorFlags): Promise<RunningEmulator> {
   const scenario = flags.scenario ? await loadScenarioFile(flags.scenario) : undefined;
   return startEmulator({ port: flags.port, host: flags.host, ...(scenario ? { scenario } : {}) });
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-function untilStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { untilStopSignal } from '../until-stop-signal.js';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { startServer, type RunningServer } from '../../server/index.js';
@@ -42,19 +43,6 @@ export function curlExample(url: string, requireApiKey: boolean): string {
   const body = JSON.stringify({ model: 'image_fast', prompt: 'A lighthouse at dawn, watercolour' });
   const auth = requireApiKey ? ` -H "Authorization: Bearer $IMAGEGATE_API_KEY"` : '';
   return `curl -s -X POST '${url}/v1/images/generations?wait=30' -H 'Content-Type: application/json'${auth} -d '${body}'`;
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-function untilStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 /**
