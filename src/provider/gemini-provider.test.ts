@@ -1,3 +1,4 @@
+import { OAuth2Client } from 'google-auth-library';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtInCatalog, loadCatalog } from '../catalog/index.js';
@@ -92,5 +93,38 @@ describe('GeminiProvider', () => {
   it('refuses a platform it has no credentials for', async () => {
     const provider = new GeminiProvider({ geminiApi: { apiKey: 'k', baseUrl: emulator.url } });
     await expect(provider.listModelIds('vertex-ai')).rejects.toBeInstanceOf(PlatformNotConfiguredError);
+  });
+
+  it('calls Vertex AI by project and location with OAuth, under Vertex’s own shutdown dates', async () => {
+    // 2026-07-01: the 3.1 Flash preview is shut down on the Gemini API (06-25) but not yet on Vertex (07-17).
+    const july = Date.UTC(2026, 6, 1);
+    const vertexEmulator = await startEmulator({ port: 0, clock: new ManualClock(july) });
+    vertexEmulator.clock.setNow(july, { frozen: true });
+    try {
+      const authClient = new OAuth2Client();
+      authClient.setCredentials({ access_token: 'emulator-token', expiry_date: Date.now() + 3_600_000 });
+      const provider = new GeminiProvider({
+        geminiApi: { apiKey: 'k', baseUrl: vertexEmulator.url },
+        vertexAi: {
+          project: 'my-project',
+          location: 'us-central1',
+          baseUrl: vertexEmulator.url,
+          googleAuthOptions: { authClient },
+        },
+      });
+      const call = {
+        modelId: 'gemini-3.1-flash-image-preview',
+        candidateCount: 1,
+        request: imageRequestSchema.parse({ prompt: 'a kingfisher', aspectRatio: '1:1', imageSize: '512' }),
+      };
+      const viaVertex = await provider.generate({ ...call, platform: 'vertex-ai' });
+      expect(viaVertex.candidates?.[0]?.finishReason).toBe('STOP');
+      const viaGeminiApi = await provider
+        .generate({ ...call, platform: 'gemini-api' })
+        .catch((caught: unknown) => caught);
+      expect((viaGeminiApi as { status?: number }).status).toBe(404);
+    } finally {
+      await vertexEmulator.close();
+    }
   });
 });

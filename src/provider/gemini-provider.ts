@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FileState, GoogleGenAI, type Content, type GenerateContentResponse, type Part } from '@google/genai';
+import type { GoogleAuthOptions } from 'google-auth-library';
 import { builtInCatalog } from '../catalog/load-catalog.js';
 import { bareModelId, findModel, knownValue } from '../catalog/queries.js';
 import type { Catalog, Platform } from '../catalog/schema.js';
@@ -19,6 +20,8 @@ export interface VertexAiConnection {
   project?: string;
   location?: string;
   apiKey?: string;
+  /** How to obtain OAuth tokens for project/location calls. Default: Application Default Credentials. */
+  googleAuthOptions?: GoogleAuthOptions;
   /** Default: the SDK's own regional endpoint. */
   baseUrl?: string;
 }
@@ -146,6 +149,7 @@ export class GeminiProvider implements ImageProvider {
       ...(connection.apiKey ? { apiKey: connection.apiKey } : {}),
       ...(connection.project ? { project: connection.project } : {}),
       ...(connection.location ? { location: connection.location } : {}),
+      ...(connection.googleAuthOptions ? { googleAuthOptions: connection.googleAuthOptions } : {}),
       httpOptions: this.httpOptions('vertex-ai', connection.baseUrl),
     });
   }
