@@ -5,3 +5,4 @@ export { generationBodySchema, type GenerationBody, type GenerationSubmission } 
 export { taskView, type TaskView } from './task-view.js';
 export { deprecationHeaders } from './deprecation-headers.js';
 export type { ServerEnv } from './openapi-router.js';
+export { createServerLogger, logLevels, type LogLevel } from './server-logger.js';

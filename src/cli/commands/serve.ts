@@ -1,7 +1,7 @@
 import { untilStopSignal } from '../until-stop-signal.js';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { startServer, type RunningServer } from '../../server/index.js';
+import { createServerLogger, logLevels, startServer, type RunningServer } from '../../server/index.js';
 import { processIo, type CliIo } from '../cli-io.js';
 import { describeError } from '../describe-error.js';
 import { ExitCode } from '../exit-codes.js';
@@ -16,6 +16,7 @@ export const serveFlagsSchema = z.strictObject({
   host: z.string().min(1, 'host must not be empty').optional(),
   config: z.string().min(1, 'config must name a file').optional(),
   dataDir: z.string().min(1, 'data-dir must not be empty').optional(),
+  logLevel: z.enum(logLevels).optional(),
 });
 export type ServeFlags = z.infer<typeof serveFlagsSchema>;
 
@@ -61,10 +62,12 @@ export function serveCommand(
     .option('--host <host>', 'interface to listen on (default: server.host, 127.0.0.1)')
     .option('--config <file>', 'imagegate.config.yaml to use (default: the usual lookup)')
     .option('--data-dir <dir>', 'task database and images (default: server.dataDirectory, ./.imagegate)')
+    .option('--log-level <level>', `structured log level on stderr: ${logLevels.join(', ')} (default: info)`)
     .action(async (raw: Record<string, unknown>) => {
       let server: RunningServer;
       try {
         const flags = parseServeFlags(raw);
+        const logger = createServerLogger({ level: flags.logLevel ?? 'info', write: io.stderr });
         server = await startServer({
           ...(flags.config ? { config: flags.config } : {}),
           ...(flags.port !== undefined ? { port: flags.port } : {}),
@@ -73,7 +76,7 @@ export function serveCommand(
           env: io.env,
           cwd: io.cwd,
           onNotice: (line) => io.stderr(`${line}\n`),
-          onError: (error) => io.stderr(`${describeError(error)}\n`),
+          onError: (error) => logger.error({ err: error }, 'unexpected error'),
         });
       } catch (error) {
         io.stderr(`${describeError(error)}\n`);
