@@ -31,7 +31,8 @@ describe('crash recovery', () => {
   it('finishes every task exactly once after a SIGKILL mid-flight and a restart', async () => {
     directory = await mkdtemp(join(tmpdir(), 'imagegate-crash-'));
     emulator = await startEmulator({
-      scenario: parseScenario('latency: { default: { medianMs: 200, p95Ms: 400 } }\n', 'latency.yaml'),
+      // Slow enough that 200 tasks at 16 at a time take several seconds: the kill lands mid-flight.
+      scenario: parseScenario('latency: { default: { medianMs: 500, p95Ms: 800 } }\n', 'latency.yaml'),
     });
     const configPath = join(directory, 'imagegate.config.yaml');
     await writeFile(configPath, 'server:\n  leaseMs: 2000\n  workerConcurrency: 16\n  shutdownGraceMs: 0\n');
@@ -40,16 +41,18 @@ describe('crash recovery', () => {
 
     const first = await startServerProcess({ args, env, cwd: directory });
     servers.push(first);
-    const ids: string[] = [];
-    for (let index = 0; index < TASK_COUNT; index += 1) {
-      const response = await fetch(`${first.url}/v1/images/generations`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'image_fast', prompt: `crash test ${index}`, image_size: '512' }),
-      });
-      expect(response.status).toBe(202);
-      ids.push(((await response.json()) as { id: string }).id);
-    }
+    // Submitted together, so every task is committed well before the worker could have finished them.
+    const ids = await Promise.all(
+      Array.from({ length: TASK_COUNT }, async (_, index) => {
+        const response = await fetch(`${first.url}/v1/images/generations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'image_fast', prompt: `crash test ${index}`, image_size: '512' }),
+        });
+        expect(response.status).toBe(202);
+        return ((await response.json()) as { id: string }).id;
+      }),
+    );
     while (totalCalls(emulator) < TASK_COUNT / 3) await new Promise((resolve) => setTimeout(resolve, 20));
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
