@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run-cli.js';
+import { makeTestVideo } from '../src/emulator/art/test-support/test-video.js';
 import { captureIo } from './support/capture-io.js';
 
 /** With no key the CLI runs the emulator in-process, says so once, and writes a real image. */
@@ -65,19 +64,9 @@ describe('imagegate generate without a key', () => {
 describe('imagegate thumbnail and models without a key', () => {
   it('makes a 16:9 thumbnail from a video', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'imagegate-thumbnail-'));
-    await promisify(execFile)('ffmpeg', [
-      '-loglevel',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=duration=1:size=64x64:rate=10',
-      '-pix_fmt',
-      'yuv420p',
-      join(directory, 'clip.mp4'),
-    ]);
+    await makeTestVideo(directory, 'mp4');
     const io = captureIo({ cwd: directory });
-    const exitCode = await runCli(['thumbnail', 'clip.mp4', '-o', 'thumb.png'], io);
+    const exitCode = await runCli(['thumbnail', 'test.mp4', '-o', 'thumb.png'], io);
     expect({ exitCode, stderr: io.err() }).toMatchObject({ exitCode: 0 });
     const metadata = await sharp(join(directory, 'thumb.png')).metadata();
     expect(metadata.width! / metadata.height!).toBeCloseTo(16 / 9, 1);

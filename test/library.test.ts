@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Imagegate, ImageGenerationError, InvalidInputError } from '../src/index.js';
 import { defaultConfig } from '../src/config/index.js';
 import { GeminiProvider } from '../src/provider/gemini-provider.js';
+import { makeTestVideo } from '../src/emulator/art/test-support/test-video.js';
 import { startTestEmulator, type TestEmulator } from './emulator/sdk-harness.js';
 
 /**
@@ -89,18 +88,8 @@ describe('library API', () => {
 
   it('thumbnailFromVideo uploads the video through the Files API and returns a 16:9 image', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'imagegate-video-'));
-    const video = join(directory, 'clip.mp4');
-    await promisify(execFile)('ffmpeg', [
-      '-loglevel',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=duration=1:size=64x64:rate=10',
-      '-pix_fmt',
-      'yuv420p',
-      video,
-    ]);
+    const video = join(directory, 'test.mp4');
+    await makeTestVideo(directory, 'mp4');
     const result = await imagegate.thumbnailFromVideo(video, { imageSize: '1K' });
     expect([result.images[0]!.width, result.images[0]!.height]).toEqual([1376, 768]);
     expect(result.servedBy.modelId).toBe('gemini-3.1-flash-image');
