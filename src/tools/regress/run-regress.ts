@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { builtInCatalog } from '../../catalog/load-catalog.js';
-import type { AspectRatio, Catalog, ImageSize, Platform } from '../../catalog/schema.js';
+import type { AspectRatio, ImageSize, Platform } from '../../catalog/schema.js';
 import { systemClock, type Clock } from '../../clock/clock.js';
 import { connectProvider } from '../../client/connect-provider.js';
-import { Imagegate } from '../../client/imagegate.js';
-import { loadConfig, type ImagegateConfig } from '../../config/index.js';
-import type { ImageProvider } from '../../provider/image-provider.js';
+import { Imagegate, type ImagegateOptions } from '../../client/imagegate.js';
+import { loadConfig } from '../../config/index.js';
 import { judgePair } from './pair-category.js';
 import { pairKey, seedForPrompt } from './pair-key.js';
 import type { PairParams, PairRecord } from './pair-record.js';
@@ -20,7 +19,11 @@ import { defaultThresholds, type RegressThresholds } from './thresholds.js';
 /** Pairs in flight at once when the caller names no number. */
 export const defaultRegressConcurrency = 2;
 
-export interface RegressRunOptions {
+/** Config, credentials, clock, provider, catalog and notices work as for an `Imagegate` client. */
+export interface RegressRunOptions extends Pick<
+  ImagegateOptions,
+  'config' | 'env' | 'clock' | 'provider' | 'catalog' | 'onNotice'
+> {
   prompts: RegressPrompt[];
   /** Model ID or logical name the comparison starts from. */
   baseline: string;
@@ -40,18 +43,6 @@ export interface RegressRunOptions {
   outDir: string;
   /** Default: `defaultThresholds`. */
   thresholds?: RegressThresholds;
-  /** Config object or path. Default: the usual lookup. */
-  config?: ImagegateConfig | string;
-  /** Default `process.env`. */
-  env?: NodeJS.ProcessEnv;
-  /** Default: the system clock. */
-  clock?: Clock;
-  /** Default: Gemini via the config's credentials, or the built-in emulator when none are set. */
-  provider?: ImageProvider;
-  /** Default: the built-in catalog. */
-  catalog?: Catalog;
-  /** One-line notices (e.g. "using the built-in emulator"). Default: ignored. */
-  onNotice?: (line: string) => void;
   /** Called once before any call, with the number of pairs already finished by an earlier run. */
   onStart?: (progress: { total: number; resumed: number }) => void;
   /** Called as each pair finishes (not for resumed pairs). Default: nothing. */
