@@ -50,6 +50,16 @@ describe('parseGoogleErrorBody', () => {
     expect(parseGoogleErrorBody('{"error":{"details":"not a list"}}')).toBeUndefined();
   });
 
+  it('drops a detail without @type and keeps the rest', () => {
+    const body = JSON.parse(quotaBody('GenerateRequestsPerDayPerProjectPerModel', '15s')) as {
+      error: { details: unknown[] };
+    };
+    body.error.details.unshift({ note: 'no type' }, 'not even an object');
+    const parsed = parseGoogleErrorBody(JSON.stringify(body));
+    expect(parsed?.error.details).toHaveLength(3);
+    expect(retryDelayMsOf(parsed!)).toBe(15_000);
+  });
+
   it('accepts the wrapper the SDK builds around non-JSON error bodies', () => {
     const body = parseGoogleErrorBody(
       '{"error":{"message":"slow down","code":429,"status":"Too Many Requests"}}',

@@ -7,13 +7,27 @@ import { parseRetryDelayMs } from './retry-delay.js';
  */
 const errorDetailSchema = z.looseObject({ '@type': z.string() });
 
+/**
+ * Keeps the details that carry a type and drops the rest: one odd entry must not cost the status,
+ * RetryInfo and QuotaFailure the other entries carry.
+ */
+const errorDetailsSchema = z
+  .array(z.unknown())
+  .default([])
+  .transform((details) =>
+    details.flatMap((detail) => {
+      const parsed = errorDetailSchema.safeParse(detail);
+      return parsed.success ? [parsed.data] : [];
+    }),
+  );
+
 export const googleErrorBodySchema = z.object({
   error: z.looseObject({
     code: z.number().int().optional(),
     message: z.string().default(''),
     /** Canonical code name; for non-JSON error bodies the SDK puts the HTTP status text here. */
     status: z.string().optional(),
-    details: z.array(errorDetailSchema).default([]),
+    details: errorDetailsSchema,
   }),
 });
 export type GoogleErrorBody = z.infer<typeof googleErrorBodySchema>;
