@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { temporaryDatabasePaths } from './test-support/temporary-database-paths.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import { SqliteTaskStore } from './sqlite-task-store.js';
 import { sqliteSchemaVersion } from './sqlite-schema.js';
@@ -46,16 +47,7 @@ function newTask(createdAtMs: number): NewTask {
 }
 
 describe('SqliteTaskStore on a file', () => {
-  const folders: string[] = [];
-  afterEach(async () => {
-    await Promise.all(folders.splice(0).map((folder) => rm(folder, { recursive: true, force: true })));
-  });
-
-  async function databasePath(): Promise<string> {
-    const folder = await mkdtemp(join(tmpdir(), 'imagegate-tasks-'));
-    folders.push(folder);
-    return join(folder, 'tasks.db');
-  }
+  const databasePath = temporaryDatabasePaths('imagegate-tasks-');
 
   it('two stores on one file (two processes) never claim a task twice while its lease is live', async () => {
     const path = await databasePath();

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { temporaryDatabasePaths } from '../../src/tasks/test-support/temporary-database-paths.js';
 import { newTaskId, openSqliteDatabase, SqliteTaskStore, type TaskStore } from '../../src/tasks/index.js';
 
 const startMs = Date.UTC(2026, 3, 1);
@@ -74,16 +73,7 @@ async function seed(store: TaskStore, count: number): Promise<string[]> {
 }
 
 describe('task store across OS processes', () => {
-  const folders: string[] = [];
-  afterEach(async () => {
-    await Promise.all(folders.splice(0).map((folder) => rm(folder, { recursive: true, force: true })));
-  });
-
-  async function databasePath(): Promise<string> {
-    const folder = await mkdtemp(join(tmpdir(), 'imagegate-cross-process-'));
-    folders.push(folder);
-    return join(folder, 'tasks.db');
-  }
+  const databasePath = temporaryDatabasePaths('imagegate-cross-process-');
 
   it('three processes draining one file never claim a task twice', async () => {
     const path = await databasePath();

@@ -1,3 +1,4 @@
+import { defaultFallbackOn } from '../../config/index.js';
 import type { OutcomeKind } from '../../outcome/outcome-kind.js';
 
 /**
@@ -47,15 +48,8 @@ const perDay: MatrixFault = { fault: 'rate-limit', quota: 'per-day' };
 const imageSafety: MatrixFault = { fault: 'finish', finishReason: 'IMAGE_SAFETY' };
 const noImage: MatrixFault = { fault: 'finish', finishReason: 'NO_IMAGE' };
 const wrongSize: MatrixFault = { fault: 'wrong-size' };
-const defaultFallbackKinds: OutcomeKind[] = [
-  'no_image',
-  'wrong_output',
-  'rate_limited',
-  'quota_exhausted',
-  'unavailable',
-  'model_retired',
-  'region_blocked',
-];
+/** The config's default `fallbackOn`, so the matrix tracks the shipped default. */
+const defaultFallbackKinds: readonly OutcomeKind[] = defaultFallbackOn;
 
 export const goldenMatrix: MatrixRow[] = [
   {
