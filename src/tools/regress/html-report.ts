@@ -1,20 +1,11 @@
 import { formatDurationMs, formatUsd } from './format-numbers.js';
-import type { PairCategory } from './pair-category.js';
+import { pairCategoryLabels, type PairCategory } from './pair-category.js';
 import type { SideRecord } from './pair-record.js';
 import type { RegressResult } from './run-regress.js';
 import type { JudgedPair } from './summary.js';
 
 /** Thumbnails by image path (relative to the out directory), as `data:` URLs. */
 export type ThumbnailsByPath = ReadonlyMap<string, string>;
-
-const categoryLabels: Record<PairCategory, string> = {
-  indistinguishable: 'indistinguishable',
-  different: 'different',
-  blocked_candidate_only: 'blocked only on candidate',
-  blocked_baseline_only: 'blocked only on baseline',
-  blocked_both: 'blocked on both',
-  failed: 'failed',
-};
 
 /** Which filter button shows a category (besides "all"). */
 const filterOfCategory: Record<PairCategory, 'different' | 'blocked' | 'failed' | 'same'> = {
@@ -44,8 +35,10 @@ export function renderHtmlReport(
         `<button type="button" data-filter="${filter}"${filter === 'all' ? ' aria-pressed="true"' : ' aria-pressed="false"'}>${filter} <span class="count">${count(filter)}</span></button>`,
     )
     .join('');
-  const summaryRows = (Object.keys(categoryLabels) as PairCategory[])
-    .map((category) => `<tr><th>${categoryLabels[category]}</th><td>${summary.counts[category]}</td></tr>`)
+  const summaryRows = (Object.keys(pairCategoryLabels) as PairCategory[])
+    .map(
+      (category) => `<tr><th>${pairCategoryLabels[category]}</th><td>${summary.counts[category]}</td></tr>`,
+    )
     .join('');
   return `<!doctype html>
 <html lang="en">
@@ -107,7 +100,7 @@ function pairRow(pair: JudgedPair, thumbnails: ThumbnailsByPath): string {
 <td class="prompt"><strong>${escapeHtml(pair.promptId)}</strong><p>${escapeHtml(pair.prompt)}</p><small>${escapeHtml(params)}</small></td>
 <td>${sideCell(pair.baseline, thumbnails)}</td>
 <td>${sideCell(pair.candidate, thumbnails)}</td>
-<td class="category"><span class="badge ${pair.category}">${categoryLabels[pair.category]}</span>${pair.reasons.length > 0 ? `<ul>${pair.reasons.map((reason) => `<li>${escapeHtml(reason)}</li>`).join('')}</ul>` : ''}</td>
+<td class="category"><span class="badge ${pair.category}">${pairCategoryLabels[pair.category]}</span>${pair.reasons.length > 0 ? `<ul>${pair.reasons.map((reason) => `<li>${escapeHtml(reason)}</li>`).join('')}</ul>` : ''}</td>
 <td class="num">${number(scores?.ssim, 3)}</td>
 <td class="num">${scores ? scores.perceptualHashDistance : '–'}</td>
 <td class="num">${number(scores?.meanDeltaE, 2)}</td>

@@ -19,6 +19,16 @@ export const pairCategories: readonly PairCategory[] = [
   'failed',
 ];
 
+/** How a category reads in the terminal summary and the HTML report, in summary order. */
+export const pairCategoryLabels: Record<PairCategory, string> = {
+  indistinguishable: 'indistinguishable',
+  different: 'different',
+  blocked_candidate_only: 'blocked only on candidate',
+  blocked_baseline_only: 'blocked only on baseline',
+  blocked_both: 'blocked on both',
+  failed: 'failed',
+};
+
 export interface PairJudgement {
   category: PairCategory;
   /** Why, in words: every threshold crossed, or each side's outcome. */

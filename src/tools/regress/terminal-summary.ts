@@ -1,15 +1,6 @@
 import { formatDurationMs, formatUsd } from './format-numbers.js';
-import type { PairCategory } from './pair-category.js';
+import { pairCategoryLabels, type PairCategory } from './pair-category.js';
 import type { RegressResult } from './run-regress.js';
-
-const rowLabels: Record<PairCategory, string> = {
-  indistinguishable: 'indistinguishable',
-  different: 'different',
-  blocked_candidate_only: 'blocked only on candidate',
-  blocked_baseline_only: 'blocked only on baseline',
-  blocked_both: 'blocked on both',
-  failed: 'failed',
-};
 
 /** Prompt ids listed beside a count before it is cut to "…". */
 const maxIdsPerRow = 8;
@@ -20,18 +11,18 @@ export function formatTerminalSummary(
   reports: { htmlPath: string; jsonPath: string },
 ): string {
   const { summary } = result;
-  const labelWidth = Math.max(...Object.values(rowLabels).map((label) => label.length));
+  const labelWidth = Math.max(...Object.values(pairCategoryLabels).map((label) => label.length));
   const lines = [
     `imagegate regress: ${result.models.baseline} (baseline) vs ${result.models.candidate} (candidate), ${summary.pairs} prompts${result.resumedPairs > 0 ? ` (${result.resumedPairs} from an earlier run)` : ''}${result.isPartial ? ', PARTIAL' : ''}`,
   ];
-  for (const category of Object.keys(rowLabels) as PairCategory[]) {
+  for (const category of Object.keys(pairCategoryLabels) as PairCategory[]) {
     const ids =
       category === 'indistinguishable'
         ? []
         : result.pairs.filter((pair) => pair.category === category).map((pair) => pair.promptId);
     const shown = ids.length > maxIdsPerRow ? [...ids.slice(0, maxIdsPerRow), '…'] : ids;
     lines.push(
-      `  ${rowLabels[category].padEnd(labelWidth)}  ${String(summary.counts[category]).padStart(4)}${shown.length > 0 ? `   ${shown.join(', ')}` : ''}`,
+      `  ${pairCategoryLabels[category].padEnd(labelWidth)}  ${String(summary.counts[category]).padStart(4)}${shown.length > 0 ? `   ${shown.join(', ')}` : ''}`,
     );
   }
   const column = (text: string) => text.padStart(12);
