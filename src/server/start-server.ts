@@ -1,6 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { resolve, join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { BlobStore } from '../blobs/index.js';
 import { builtInCatalog, type Catalog } from '../catalog/index.js';
@@ -9,7 +8,7 @@ import { systemClock, type Clock } from '../clock/index.js';
 import { loadConfig, type ImagegateConfig } from '../config/index.js';
 import {
   imagegateTaskRunner,
-  openSqliteDatabase,
+  openDataDirectory,
   SqliteTaskStore,
   TaskEventHub,
   TaskWorker,
@@ -85,12 +84,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     },
   };
   const settings = config.server;
-  const dataDirectory = resolve(cwd, settings.dataDirectory);
-  await mkdir(dataDirectory, { recursive: true });
-
-  const database = openSqliteDatabase(join(dataDirectory, 'tasks.sqlite'));
+  const data = openDataDirectory(settings.dataDirectory, { cwd });
+  const { directory: dataDirectory, handle: database } = data;
   const store = new SqliteTaskStore(database, { clock, closeDatabase: false });
-  const blobs = new BlobStore({ directory: join(dataDirectory, 'blobs') });
+  const blobs = new BlobStore({ directory: data.blobs });
   const keys = new ApiKeyStore(database, { clock });
   const events = new TaskEventHub();
   const metrics = createMetrics();
@@ -105,7 +102,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     database,
     secret: await webhookSecret(
       env[settings.webhookSecretEnv],
-      dataDirectory,
+      data.webhookSecret,
       settings.webhookSecretEnv,
       options.onNotice,
     ),
@@ -203,12 +200,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
  */
 async function webhookSecret(
   fromEnv: string | undefined,
-  dataDirectory: string,
+  path: string,
   variable: string,
   onNotice: ((line: string) => void) | undefined,
 ): Promise<string> {
   if (fromEnv) return fromEnv;
-  const path = join(dataDirectory, 'webhook-secret');
   const existing = await readFile(path, 'utf8').catch(() => undefined);
   if (existing?.trim()) return existing.trim();
   // 'wx': when two servers start on one directory at once, the first write wins and both read it back.

@@ -22,6 +22,15 @@ export { taskRecordSchema, taskRequestSchema } from './task-record-schema.js';
 export { newTaskId, taskIdPattern } from './task-id.js';
 export { InvalidCursorError } from './task-cursor.js';
 export { openSqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database.js';
+export {
+  dataDirectoryLayout,
+  dataDirectoryPaths,
+  openDataDirectory,
+  MissingDataDirectoryError,
+  type DataDirectoryPaths,
+  type OpenDataDirectory,
+  type OpenDataDirectoryOptions,
+} from './data-directory.js';
 export { SqliteTaskStore, type SqliteTaskStoreOptions } from './sqlite-task-store.js';
 export { UnsupportedSchemaVersionError } from './sqlite-schema.js';
 export { TaskEventHub, type TaskEventListener } from './task-event-hub.js';

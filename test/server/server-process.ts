@@ -42,3 +42,30 @@ export function startServerProcess(options: {
     );
   });
 }
+
+export interface CliProcessResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one `imagegate …` command as a child process from the sources, as a user's shell would. */
+export function runCliProcess(
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; cwd: string },
+): Promise<CliProcessResult> {
+  const child = spawn(
+    process.execPath,
+    ['--import', tsxLoader, `${repositoryRoot}src/cli/main.ts`, ...args],
+    {
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
-import { openSqliteDatabase, SqliteTaskStore } from '../../src/tasks/index.js';
+import { dataDirectoryLayout, openSqliteDatabase, SqliteTaskStore } from '../../src/tasks/index.js';
 import { captureIo } from '../support/capture-io.js';
 
 const fixtureTree = new URL('../fixtures/audit-tree/', import.meta.url).pathname;
@@ -152,7 +152,7 @@ describe('imagegate cost', () => {
 
   it('reports spend from the task store by key, estimate against actual', async () => {
     await mkdir(join(folder, 'data'));
-    const store = new SqliteTaskStore(openSqliteDatabase(join(folder, 'data', 'imagegate.db')));
+    const store = new SqliteTaskStore(openSqliteDatabase(join(folder, 'data', dataDirectoryLayout.database)));
     const request = {
       model: 'image_fast',
       prompt: 'p',

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -8,7 +7,13 @@ import { builtInCatalog, isoDateSchema } from '../../catalog/index.js';
 import { InvalidInputError, parseInput } from '../../client/invalid-input-error.js';
 import { loadConfig } from '../../config/index.js';
 import { Registry } from '../../registry/index.js';
-import { openSqliteDatabase, SqliteTaskStore, type TaskRecord, type TaskStore } from '../../tasks/index.js';
+import {
+  MissingDataDirectoryError,
+  openDataDirectory,
+  SqliteTaskStore,
+  type TaskRecord,
+  type TaskStore,
+} from '../../tasks/index.js';
 import {
   aggregateCosts,
   costPlanSchema,
@@ -17,11 +22,9 @@ import {
   renderCostReportText,
 } from '../../tools/cost/index.js';
 import type { CliIo } from '../cli-io.js';
+import { dataDirectoryFlagHelp, dataDirectoryFromFlags } from '../data-directory-flag.js';
 import { exitCodesHelp } from '../exit-codes.js';
 import { guardedAction } from '../guarded-action.js';
-
-/** The task database inside the data directory (shared with `imagegate serve` and `imagegate keys`). */
-export const taskDatabaseFileName = 'imagegate.db';
 
 const planFlagsSchema = z.object({ config: z.string().min(1).optional(), json: z.boolean().optional() });
 
@@ -29,7 +32,8 @@ const reportFlagsSchema = z.object({
   from: isoDateSchema.optional(),
   to: isoDateSchema.optional(),
   by: z.enum(['day', 'key', 'model', 'logical']).default('day'),
-  dataDir: z.string().min(1).default('./.imagegate'),
+  dataDir: z.string().min(1).optional(),
+  config: z.string().min(1).optional(),
   json: z.boolean().optional(),
 });
 
@@ -72,7 +76,8 @@ export function costCommand(io: CliIo, setExitCode: (code: number) => void): Com
     .option('--from <date>', 'first day included (YYYY-MM-DD, UTC)')
     .option('--to <date>', 'last day included (YYYY-MM-DD, UTC)')
     .option('--by <grouping>', 'day, key, model or logical', 'day')
-    .option('--data-dir <path>', 'where the server keeps its task database', './.imagegate')
+    .option('--data-dir <path>', dataDirectoryFlagHelp)
+    .option('--config <path>', 'imagegate.config.yaml naming the data directory')
     .option('--json', 'print JSON')
     .addHelpText('after', exitCodesHelp)
     .action(
@@ -80,14 +85,7 @@ export function costCommand(io: CliIo, setExitCode: (code: number) => void): Com
         const flags = parseInput(reportFlagsSchema, raw, 'flags');
         const fromMs = flags.from ? Date.parse(`${flags.from}T00:00:00Z`) : undefined;
         const toMs = flags.to ? Date.parse(`${flags.to}T00:00:00Z`) + 86_400_000 : undefined;
-        const databasePath = join(resolve(io.cwd, flags.dataDir), taskDatabaseFileName);
-        if (!existsSync(databasePath)) {
-          throw new InvalidInputError(
-            `no task database at ${databasePath}: pass the server's --data-dir (default ./.imagegate)`,
-            'dataDir',
-          );
-        }
-        const store = new SqliteTaskStore(openSqliteDatabase(databasePath));
+        const store = new SqliteTaskStore(await openExistingDataDirectory(io, flags));
         try {
           const tasks = await allTasks(store, fromMs, toMs);
           const report = aggregateCosts(tasks, {
@@ -103,6 +101,19 @@ export function costCommand(io: CliIo, setExitCode: (code: number) => void): Com
       }),
     );
   return cost;
+}
+
+/** The server's database; a wrong `--data-dir` is a bad flag, not an empty report. */
+async function openExistingDataDirectory(
+  io: CliIo,
+  flags: { dataDir?: string | undefined; config?: string | undefined },
+) {
+  try {
+    return openDataDirectory(await dataDirectoryFromFlags(io, flags), { cwd: io.cwd, create: false }).handle;
+  } catch (error) {
+    if (!(error instanceof MissingDataDirectoryError)) throw error;
+    throw new InvalidInputError(`${error.message}: pass the server's --data-dir`, 'dataDir');
+  }
 }
 
 function parsePlanYaml(text: string, file: string): unknown {

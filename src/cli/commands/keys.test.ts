@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiKeyStore } from '../../server/auth/index.js';
+import { dataDirectoryLayout } from '../../tasks/index.js';
 import type { CliIo } from '../cli-io.js';
 import { keysCommand } from './keys.js';
 
@@ -57,7 +58,7 @@ describe('imagegate keys', () => {
     expect(created.out).toContain('Created API key "nightly jobs"');
     expect(created.out).toContain('30 requests/minute, $25.00/month');
     expect(created.out).toContain('cannot be shown again');
-    const database = new Database(join(directory, '.imagegate', 'imagegate.db'));
+    const database = new Database(join(directory, '.imagegate', dataDirectoryLayout.database));
     const record = new ApiKeyStore(database).verify(secret);
     database.close();
     expect(record).toMatchObject({ name: 'nightly jobs', rateLimitPerMinute: 30, monthlyBudgetUsd: 25 });

@@ -1,17 +1,15 @@
-import { isAbsolute, join } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { InvalidInputError } from '../../client/invalid-input-error.js';
 import { AmbiguousApiKeyError, ApiKeyStore, type ApiKeyRecord } from '../../server/auth/index.js';
-import { openSqliteDatabase } from '../../tasks/sqlite-database.js';
+import { openDataDirectory } from '../../tasks/index.js';
 import type { CliIo } from '../cli-io.js';
+import { dataDirectoryFlagHelp, dataDirectoryFromFlags } from '../data-directory-flag.js';
 import { ExitCode } from '../exit-codes.js';
 import { guardedAction } from '../guarded-action.js';
 
-/** Where `imagegate serve` keeps its database unless told otherwise. */
-export const DEFAULT_DATA_DIR = '.imagegate';
-
-const dataDirFlag = z.string().min(1, 'a directory is required').default(DEFAULT_DATA_DIR);
+const dataDirFlag = z.string().min(1, 'a directory is required').optional();
+const configFlag = z.string().min(1, 'a config file is required').optional();
 const createFlagsSchema = z.object({
   name: z.string({ error: 'a name is required (--name)' }).trim().min(1, 'a name is required (--name)'),
   rateLimit: z.coerce
@@ -26,14 +24,16 @@ const createFlagsSchema = z.object({
     .optional(),
   json: z.boolean().optional(),
   dataDir: dataDirFlag,
+  config: configFlag,
 });
-const listFlagsSchema = z.object({ json: z.boolean().optional(), dataDir: dataDirFlag });
-const revokeFlagsSchema = z.object({ json: z.boolean().optional(), dataDir: dataDirFlag });
+const listFlagsSchema = z.object({ json: z.boolean().optional(), dataDir: dataDirFlag, config: configFlag });
+const revokeFlagsSchema = listFlagsSchema;
 
 /** `imagegate keys create|list|revoke`: API keys of the server, in the server's database. */
 export function keysCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   const keys = new Command('keys').description('Create, list and revoke API keys for "imagegate serve"');
-  const dataDirOption = ['--data-dir <dir>', `server data directory (default ${DEFAULT_DATA_DIR})`] as const;
+  const dataDirOption = ['--data-dir <dir>', dataDirectoryFlagHelp] as const;
+  const configOption = ['--config <file>', 'imagegate.config.yaml naming the data directory'] as const;
 
   keys
     .command('create')
@@ -43,10 +43,11 @@ export function keysCommand(io: CliIo, setExitCode: (code: number) => void): Com
     .option('--monthly-budget <usd>', 'spending cap per calendar month in US dollars (default: none)')
     .option('--json', 'print JSON')
     .option(...dataDirOption)
+    .option(...configOption)
     .action(
       guardedAction(io, setExitCode, async (raw: Record<string, unknown>) => {
         const flags = parseFlags(createFlagsSchema, raw);
-        return withStore(io, flags.dataDir, (store) => {
+        return withStore(io, flags, (store) => {
           const { record, secret } = store.create({
             name: flags.name,
             ...(flags.rateLimit !== undefined ? { rateLimitPerMinute: flags.rateLimit } : {}),
@@ -71,10 +72,11 @@ export function keysCommand(io: CliIo, setExitCode: (code: number) => void): Com
     .description('List keys (never their secrets), revoked ones included')
     .option('--json', 'print JSON')
     .option(...dataDirOption)
+    .option(...configOption)
     .action(
       guardedAction(io, setExitCode, async (raw: Record<string, unknown>) => {
         const flags = parseFlags(listFlagsSchema, raw);
-        return withStore(io, flags.dataDir, (store) => {
+        return withStore(io, flags, (store) => {
           const records = store.list();
           if (flags.json) io.stdout(`${JSON.stringify(records.map(keyView), null, 2)}\n`);
           else io.stdout(renderList(records));
@@ -91,10 +93,11 @@ export function keysCommand(io: CliIo, setExitCode: (code: number) => void): Com
     .argument('<id-or-prefix>', 'the key id or the prefix shown by "keys list"')
     .option('--json', 'print JSON')
     .option(...dataDirOption)
+    .option(...configOption)
     .action(
       guardedAction(io, setExitCode, async (idOrPrefix: string, raw: Record<string, unknown>) => {
         const flags = parseFlags(revokeFlagsSchema, raw);
-        return withStore(io, flags.dataDir, (store) => {
+        return withStore(io, flags, (store) => {
           let record: ApiKeyRecord | undefined;
           try {
             record = store.revoke(idOrPrefix);
@@ -136,13 +139,17 @@ function parseFlags<Schema extends z.ZodType>(
   throw new InvalidInputError(`Invalid ${flag}${value}: ${issue?.message ?? 'invalid'}.`, flag);
 }
 
-function withStore(io: CliIo, dataDir: string, use: (store: ApiKeyStore) => number): number {
-  const directory = isAbsolute(dataDir) ? dataDir : join(io.cwd, dataDir);
-  const database = openSqliteDatabase(join(directory, 'imagegate.db'));
+/** Runs `use` on the key store of the data directory `imagegate serve` reads. */
+async function withStore(
+  io: CliIo,
+  flags: { dataDir?: string | undefined; config?: string | undefined },
+  use: (store: ApiKeyStore) => number,
+): Promise<number> {
+  const { handle } = openDataDirectory(await dataDirectoryFromFlags(io, flags), { cwd: io.cwd });
   try {
-    return use(new ApiKeyStore(database));
+    return use(new ApiKeyStore(handle));
   } finally {
-    database.close();
+    handle.close();
   }
 }
 

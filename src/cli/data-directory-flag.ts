@@ -1,0 +1,23 @@
+import { loadConfig } from '../config/index.js';
+import type { CliIo } from './cli-io.js';
+
+/** The `--data-dir` help text every command that reads the server's data shares. */
+export const dataDirectoryFlagHelp =
+  "the server's data directory (default: server.dataDirectory in the config, ./.imagegate)";
+
+/**
+ * The data directory a command works on: `--data-dir` when given, else the config's
+ * `server.dataDirectory`, the same lookup `imagegate serve` makes, so keys made here reach that server.
+ */
+export async function dataDirectoryFromFlags(
+  io: CliIo,
+  flags: { dataDir?: string | undefined; config?: string | undefined },
+): Promise<string> {
+  if (flags.dataDir !== undefined) return flags.dataDir;
+  const loaded = await loadConfig({
+    ...(flags.config ? { path: flags.config } : {}),
+    cwd: io.cwd,
+    env: io.env,
+  });
+  return loaded.config.server.dataDirectory;
+}
