@@ -56,6 +56,8 @@ export interface ServerAppDependencies {
   logError?: (error: unknown) => void;
   /** Called once a new task is committed, so a local worker starts it at once. Default: nothing. */
   onTaskSubmitted?: (taskId: string) => void;
+  /** Called once a cancel of a running task is committed, so a local worker aborts its call at once. */
+  onTaskCancelRequested?: (taskId: string) => void;
 }
 
 export const SERVER_VERSION = IMAGEGATE_VERSION;
@@ -139,7 +141,13 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
   );
   app.route(
     '/',
-    taskRoutes({ store: deps.store, catalog: deps.catalog, clock: deps.clock, events: deps.events }),
+    taskRoutes({
+      store: deps.store,
+      catalog: deps.catalog,
+      clock: deps.clock,
+      events: deps.events,
+      ...(deps.onTaskCancelRequested ? { onCancelRequested: deps.onTaskCancelRequested } : {}),
+    }),
   );
   app.route(
     '/',

@@ -146,6 +146,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     metrics,
     // Tasks submitted here start at once; the worker's poll finds retries and other processes' tasks.
     onTaskSubmitted: () => worker.wake(),
+    onTaskCancelRequested: (taskId) => worker.cancel(taskId),
     openAi: createOpenAiRoutes({
       generate: (request, model, signal) =>
         imagegate.run(

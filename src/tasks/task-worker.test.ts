@@ -488,6 +488,27 @@ describe('TaskWorker', () => {
       });
       expect(finished.map((record) => record.status)).toEqual(['cancelled']);
     });
+
+    it('aborts at once when told of the cancel, without waiting for a heartbeat', async () => {
+      const task = await submit();
+      const runner = blockingRunner();
+      const taskWorker = worker(runner.run);
+      const running = taskWorker.runOnce();
+      await settle();
+      await store.requestCancel(task.id, clock.nowMs());
+      taskWorker.cancel(task.id);
+      await running;
+      expect(runner.options()?.signal.aborted).toBe(true);
+      const ended = await store.get(task.id);
+      expect(ended?.status).toBe('cancelled');
+      expect(ended?.result).toBeUndefined();
+    });
+
+    it('ignores a cancel for a task it is not running', async () => {
+      const task = await submit();
+      worker(blockingRunner().run).cancel(task.id);
+      expect((await store.get(task.id))?.status).toBe('queued');
+    });
   });
 
   describe('start and stop', () => {

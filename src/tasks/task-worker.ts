@@ -124,6 +124,14 @@ export class TaskWorker {
     this.idleWait?.abort();
   }
 
+  /**
+   * Aborts a task this worker is running because its cancel was committed, so the in-flight upstream call
+   * stops now instead of at the next heartbeat. Tasks running elsewhere see the cancel at their heartbeat.
+   */
+  cancel(taskId: string): void {
+    this.running.get(taskId)?.abort('cancel');
+  }
+
   /** Claims and runs at most one task (tests drive the worker step by step with this). Returns the task id or undefined. */
   async runOnce(): Promise<string | undefined> {
     const started = await this.claimAndStart();

@@ -18,6 +18,8 @@ export interface TaskRoutesOptions {
   clock: Clock;
   /** Told about cancels, so event streams and waits wake at once. */
   events: { notify(taskId: string): void };
+  /** Told when a running task is marked for cancel, so its worker aborts the upstream call. */
+  onCancelRequested?: (taskId: string) => void;
 }
 
 const listQuerySchema = z.object({
@@ -144,6 +146,7 @@ export function taskRoutes(options: TaskRoutesOptions) {
         );
       }
       const task = (await store.requestCancel(id, clock.nowMs())) ?? before;
+      if (task.cancelRequested) options.onCancelRequested?.(id);
       options.events.notify(id);
       setHeaders(c, task);
       return c.json(taskView(task), 200);
