@@ -1,6 +1,12 @@
 import type { BlobStore } from '../blobs/index.js';
 import { InvalidInputError } from '../client/index.js';
-import { imageRequestSchema, type ImageRequest, type MediaInput } from '../provider/image-request.js';
+import {
+  contentSchema,
+  imageRequestSchema,
+  type ImageRequest,
+  type MediaInput,
+} from '../provider/image-request.js';
+import { loadStoredMedia } from './stored-contents.js';
 import type { StoredMediaReference, TaskRequest } from './task-record.js';
 
 /**
@@ -13,9 +19,13 @@ export async function imageRequestFromTask(request: TaskRequest, blobs: BlobStor
     request.references.map((reference, index) => loadMedia(blobs, reference, `references[${index}]`)),
   );
   const video = request.video ? await loadMedia(blobs, request.video, 'video') : undefined;
+  const storedHistory = contentSchema.array().safeParse(request.history);
+  const history = storedHistory.success
+    ? await loadStoredMedia(storedHistory.data, blobs, 'contents')
+    : request.history;
   const parsed = imageRequestSchema.safeParse({
     prompt: request.prompt,
-    history: request.history,
+    history,
     referenceImages,
     ...(video ? { video } : {}),
     ...(request.aspectRatio !== undefined ? { aspectRatio: request.aspectRatio } : {}),

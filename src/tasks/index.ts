@@ -42,4 +42,11 @@ export {
   type RunsImageRequests,
 } from './task-runner.js';
 export { imageRequestFromTask } from './image-request-from-task.js';
+export {
+  storedMediaPathPrefix,
+  storedMediaUri,
+  storedMediaSha256,
+  storeInlineMedia,
+  loadStoredMedia,
+} from './stored-contents.js';
 export { decideFailure, type FailureDecision } from './task-failure.js';

@@ -205,8 +205,10 @@ describe('TaskWorker', () => {
     }>;
     expect(nextTurn.map((turn) => turn.role)).toEqual(['user', 'user', 'model']);
     expect(nextTurn[1]?.parts[0]).toEqual({ text: 'a paper boat on a pond' });
+    // The reference goes back as a pointer to the stored blob, never as bytes.
+    const referenceSha256 = createHash('sha256').update(reference.bytes).digest('hex');
     expect(nextTurn[1]?.parts[1]).toEqual({
-      inlineData: { mimeType: 'image/png', data: reference.bytes.toString('base64') },
+      fileData: { mimeType: 'image/png', fileUri: `/v1/images/${referenceSha256}` },
     });
     expect(nextTurn[2]?.parts[0]).toEqual({ text: 'two boats', thoughtSignature: 'sig' });
     expect((await store.eventsAfter(task.id, 0)).map((event) => event.type)).toEqual([

@@ -7,10 +7,11 @@ import { ImageGenerationError, type Attempt } from '../engine/index.js';
 import { decideFailure } from './task-failure.js';
 import type { TaskEventHub } from './task-event-hub.js';
 import { imageRequestFromTask } from './image-request-from-task.js';
-import type { TaskError, TaskImage, TaskRecord } from './task-record.js';
+import { storedMediaUri, storeInlineMedia } from './stored-contents.js';
+import type { TaskError, TaskImage, TaskRecord, TaskRequest } from './task-record.js';
 import type { TaskRunner } from './task-runner.js';
 import type { Lease, TaskCompletion, TaskStore } from './task-store.js';
-import type { ImageRequest } from '../provider/image-request.js';
+import type { ConversationContent, ImageRequest } from '../provider/image-request.js';
 
 export interface TaskWorkerOptions {
   store: TaskStore;
@@ -295,7 +296,7 @@ export class TaskWorker {
       result: {
         images,
         ...(result.text !== undefined ? { text: result.text } : {}),
-        nextTurnContents: nextTurnContents(request, result),
+        nextTurnContents: await nextTurnContents(task.request, result, this.blobs),
       },
       attempts: [...task.attempts, ...result.attempts],
       warnings: unique([...task.warnings, ...liveWarnings, ...result.warnings]),
@@ -420,21 +421,27 @@ function cancelledCompletion(task: TaskRecord, runAttempts: Attempt[], warnings:
 
 /**
  * The conversation to send with the next turn: the history, this turn (prompt and references, as a chat
- * session sends them) and the model's reply unchanged, so its thought signatures survive.
+ * session sends them) and the model's reply unchanged but for its image bytes, which move to the blob
+ * store (a reference takes their place), so its thought signatures survive and the record stays small.
  */
-function nextTurnContents(request: ImageRequest, result: GenerationResult): unknown[] {
+async function nextTurnContents(
+  request: TaskRequest,
+  result: GenerationResult,
+  blobs: BlobStore,
+): Promise<unknown[]> {
   const reply = result.modelContents[0];
   if (reply === undefined) return [];
-  const userTurn = {
+  const userTurn: ConversationContent = {
     role: 'user',
     parts: [
       { text: request.prompt },
-      ...request.referenceImages.map((image) => ({
-        inlineData: { mimeType: image.mimeType, data: Buffer.from(image.bytes).toString('base64') },
+      ...request.references.map((reference) => ({
+        fileData: { mimeType: reference.mimeType, fileUri: storedMediaUri(reference.sha256) },
       })),
     ],
   };
-  return [...request.history, userTurn, { ...(reply as object), role: 'model' }];
+  const modelTurn = { ...(reply as ConversationContent), role: 'model' as const };
+  return [...request.history, userTurn, ...(await storeInlineMedia([modelTurn], blobs))];
 }
 
 function unique(values: string[]): string[] {

@@ -9,6 +9,8 @@ import {
   type Registry,
   type Route,
 } from '../../registry/index.js';
+import type { ConversationContent } from '../../provider/image-request.js';
+import { storedMediaSha256, storeInlineMedia } from '../../tasks/index.js';
 import { newTaskId } from '../../tasks/task-id.js';
 import type { TaskRecord, TaskRequest } from '../../tasks/task-record.js';
 import type { ImageCostEstimate } from '../../tools/cost/index.js';
@@ -126,7 +128,7 @@ export function generationRoutes(options: GenerationRoutesOptions) {
         outputFormat: submission.outputFormat,
         references: media.references,
         ...(media.video ? { video: media.video } : {}),
-        history: submission.history,
+        history: await storedHistory(submission.history, options.blobs),
         ...(submission.temperature !== undefined ? { temperature: submission.temperature } : {}),
         ...(submission.topP !== undefined ? { topP: submission.topP } : {}),
         ...(submission.seed !== undefined ? { seed: submission.seed } : {}),
@@ -180,6 +182,28 @@ export function generationRoutes(options: GenerationRoutesOptions) {
     }
     return isFinal(task) ? c.json(taskView(task), 200) : c.json(taskView(task), 202);
   });
+}
+
+/**
+ * Earlier turns as the task keeps them: image bytes moved to the blob store, references to stored images
+ * checked now, so a wrong one is a 400 at submit rather than a failed task later.
+ */
+async function storedHistory(
+  history: readonly ConversationContent[],
+  blobs: BlobStore,
+): Promise<ConversationContent[]> {
+  for (const [contentIndex, content] of history.entries()) {
+    for (const [partIndex, part] of content.parts.entries()) {
+      const sha256 = storedMediaSha256(part);
+      if (sha256 && !(await blobs.has(sha256))) {
+        throw invalidRequest(
+          `No stored image ${sha256.slice(0, 12)}… on this server: send the image inline (inlineData) or submit the turn that made it here.`,
+          `contents[${contentIndex}].parts[${partIndex}].fileData.fileUri`,
+        );
+      }
+    }
+  }
+  return storeInlineMedia(history, blobs);
 }
 
 /** The same Idempotency-Key with another body: 409 naming the header. */
