@@ -15,6 +15,7 @@ import { createAuthMiddleware, createKeyRateLimitMiddleware, type ApiKeyStore } 
 import { estimateTaskCostUsd } from './estimate-task-cost.js';
 import { docsPage, type OpenApiDocumentLike } from './docs-page.js';
 import type { Metrics } from './metrics/index.js';
+import { registerOpenAiOperations } from './openai/index.js';
 import { openApiRouter, type ServerEnv } from './openapi-router.js';
 import type { GenerationSubmission } from './request-body.js';
 import { fileRoutes } from './routes/files.js';
@@ -61,6 +62,8 @@ export interface ServerAppDependencies {
 }
 
 export const SERVER_VERSION = IMAGEGATE_VERSION;
+/** Where the OpenAI-compatible routes are mounted (the `openai` client's base URL ends with it). */
+const openAiPathPrefix = '/openai/v1';
 /** Room for a JSON body carrying reference images as data URLs. */
 const MAX_GENERATION_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -167,7 +170,10 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
     '/',
     modelRoutes({ catalog: deps.catalog, registry: deps.registry, config: deps.config, clock: deps.clock }),
   );
-  if (deps.openAi) app.route('/openai/v1', deps.openAi);
+  if (deps.openAi) {
+    app.route(openAiPathPrefix, deps.openAi);
+    registerOpenAiOperations(app, openAiPathPrefix);
+  }
   if (deps.webhookRoutes) app.route('/v1/webhooks', deps.webhookRoutes);
 
   const documentConfig = {

@@ -74,6 +74,18 @@ describe('startServer', () => {
     expect(delivery.headers['webhook-signature']).toMatch(/^v1,/);
   });
 
+  it('lists the OpenAI-compatible operations in /openapi.json with their bodies and error statuses', async () => {
+    const document = (await (await fetch(`${server.url}/openapi.json`)).json()) as any;
+    const generations = document.paths['/openai/v1/images/generations']?.post;
+    const edits = document.paths['/openai/v1/images/edits']?.post;
+    expect(Object.keys(generations.requestBody.content)).toEqual(['application/json']);
+    expect(generations.requestBody.content['application/json'].schema.properties).toHaveProperty('prompt');
+    expect(Object.keys(edits.requestBody.content)).toEqual(['multipart/form-data']);
+    expect(Object.keys(generations.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '401', '404', '410', '413', '429', '502', '503']),
+    );
+  });
+
   it('mounts the OpenAI-compatible routes and serves metrics', async () => {
     const response = await fetch(`${server.url}/openai/v1/images/generations`, {
       method: 'POST',

@@ -5,3 +5,4 @@ export {
 } from './openai-routes.js';
 export { imageShapeFor, type ImageShape, type OpenAiQuality } from './openai-image-shape.js';
 export { openAiErrorFor } from './openai-error.js';
+export { registerOpenAiOperations } from './openai-openapi.js';

@@ -24,6 +24,11 @@ const outcomeAnswers: Record<string, { status: ContentfulStatusCode; type: ApiEr
   cancelled: { status: 499 as ContentfulStatusCode, type: 'api_error' },
 };
 
+/** Every status a failed generation can be answered with (the client's own hang-up aside). */
+export const openAiOutcomeStatuses: readonly number[] = [
+  ...new Set(Object.values(outcomeAnswers).map((answer) => answer.status as number)),
+].filter((status) => status !== 499);
+
 /**
  * What a failed generation is answered with, in OpenAI's error shape: bad input is a 400 naming the field,
  * unknown models 404, retired ones 410, safety blocks 400 `moderation_blocked`, rate limits and quotas 429
