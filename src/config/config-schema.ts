@@ -16,7 +16,7 @@ export const parameterPolicySchema = z
     'translate: use the nearest supported value and warn; drop-with-warning: leave the parameter out (model default) and warn; refuse: fail the candidate.',
   );
 
-/** Outcomes that may move a request to the next candidate (design section 4, "fallback?" column). */
+/** Outcomes that may move a request to the next candidate (docs/error-handling.md, the "fallback?" column). */
 export const fallbackOutcomeSchema = outcomeKindSchema.extract([
   'no_image',
   'wrong_output',

@@ -66,7 +66,7 @@ export interface RunOptions {
 }
 
 /*
- * The decision table, applied after every attempt on a candidate (design section 4):
+ * The decision table, applied after every attempt on a candidate (docs/error-handling.md):
  *
  *   outcome           | same candidate again?                        | next candidate?
  *   ------------------+----------------------------------------------+--------------------------------------

@@ -48,7 +48,7 @@ const networkErrorCodes = new Set([
 const regionWords = /\b(location|region|country|territor)/i;
 
 /**
- * Turns anything a provider call threw into an outcome (design section 4). The SDK throws `ApiError`
+ * Turns anything a provider call threw into an outcome (the table in docs/error-handling.md). The SDK throws `ApiError`
  * with `status` and the JSON error body as `message`; network failures arrive as fetch errors with a
  * `cause`; a body cut off mid-way surfaces as the `SyntaxError` of `response.json()`.
  */

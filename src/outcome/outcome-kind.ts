@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Every response or error becomes exactly one of these (design section 4). Whether it is retried or may
+ * Every response or error becomes exactly one of these (the table in docs/error-handling.md). Whether it is retried or may
  * fall back is decided where the outcome is built, not by whoever reads it.
  */
 export const outcomeKindSchema = z.enum([

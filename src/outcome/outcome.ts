@@ -26,7 +26,7 @@ interface OutcomeRule {
 }
 
 /**
- * The design's outcome table (section 4) as data. `blocked_*` are fallback-eligible "by policy": the
+ * The outcome table of docs/error-handling.md as data. `blocked_*` are fallback-eligible "by policy": the
  * engine only falls back on them when the route's `fallbackOn` lists them, as for every other kind.
  */
 export const outcomeRules: Readonly<Record<OutcomeKind, OutcomeRule>> = {

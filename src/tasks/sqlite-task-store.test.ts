@@ -7,7 +7,7 @@ import { openSqliteDatabase } from './sqlite-database.js';
 import { SqliteTaskStore } from './sqlite-task-store.js';
 import { sqliteSchemaVersion } from './sqlite-schema.js';
 import { newTaskId } from './task-id.js';
-import { describeTaskStoreContract } from './task-store-contract.js';
+import { describeTaskStoreContract } from './test-support/task-store-contract.js';
 import type { NewTask } from './task-store.js';
 
 describeTaskStoreContract('SQLite in memory', async () => {

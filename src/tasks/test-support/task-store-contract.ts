@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Attempt } from '../engine/index.js';
-import { newTaskId } from './task-id.js';
-import type { TaskRecord, TaskRequest } from './task-record.js';
+import type { Attempt } from '../../engine/index.js';
+import { newTaskId } from '../task-id.js';
+import type { TaskRecord, TaskRequest } from '../task-record.js';
 import {
   IdempotencyConflictError,
   type Lease,
   type NewTask,
   type TaskCompletion,
   type TaskStore,
-} from './task-store.js';
+} from '../task-store.js';
 
 const startMs = Date.UTC(2026, 2, 1, 12);
 const leaseMs = 30_000;
