@@ -4,6 +4,10 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['dist/', 'coverage/', '.imagegate/', 'node_modules/', 'test/fixtures/'] },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -18,11 +18,11 @@ export {
 } from './client/index.js';
 export { ImageGenerationError, type Attempt, type ImageResult, type Usage } from './engine/index.js';
 export type { Outcome, VerifiedImage } from './outcome/index.js';
-export { outcomeKinds, type OutcomeKind } from './outcome/outcome-kind.js';
+export { outcomeKinds, type OutcomeKind } from './outcome/index.js';
 export { loadConfig, ConfigError, type ImagegateConfig } from './config/index.js';
 export { Registry, UnknownModelError, type Route, type RouteCandidate } from './registry/index.js';
 export { MediaInputError } from './media/index.js';
-export { GeminiProvider, type GeminiProviderOptions } from './provider/gemini-provider.js';
-export type { ImageProvider, ProviderCall } from './provider/image-provider.js';
-export type { ImageRequest } from './provider/image-request.js';
+export { GeminiProvider, type GeminiProviderOptions } from './provider/index.js';
+export type { ImageProvider, ProviderCall } from './provider/index.js';
+export type { ImageRequest } from './request/index.js';
 export { systemClock, ManualClock, type Clock } from './clock/index.js';

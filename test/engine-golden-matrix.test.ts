@@ -11,7 +11,7 @@ import {
 import { Engine, ImageGenerationError, type ImageResult } from '../src/engine/index.js';
 import { goldenMatrix, type MatrixFault, type MatrixRole } from '../src/engine/test-support/golden-matrix.js';
 import { GeminiProvider } from '../src/provider/gemini-provider.js';
-import { imageRequestSchema } from '../src/provider/image-request.js';
+import { imageRequestSchema } from '../src/request/image-request.js';
 import type { Route, RouteCandidate, RoutePolicy } from '../src/registry/index.js';
 
 /*

@@ -1,5 +1,5 @@
 import { ConfigError } from '../config/index.js';
-import { InvalidInputError } from '../client/invalid-input-error.js';
+import { InvalidInputError } from '../client/index.js';
 import { ImageGenerationError } from '../engine/index.js';
 import { MediaInputError } from '../media/index.js';
 import { UnknownModelError } from '../registry/index.js';

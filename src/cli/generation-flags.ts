@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { aspectRatioSchema, imageSizeSchema, platformSchema } from '../catalog/schema.js';
-import { DEFAULT_MODEL } from '../client/generate-options.js';
-import { parseInput } from '../client/invalid-input-error.js';
+import { aspectRatioSchema, imageSizeSchema, platformSchema } from '../catalog/index.js';
+import { DEFAULT_MODEL } from '../client/index.js';
+import { parseInput } from '../client/index.js';
 
 /** Flags shared by `generate`, `edit` and `thumbnail`. */
 export function addGenerationFlags(command: Command): Command {

@@ -1,5 +1,5 @@
-import { Imagegate, type CallHooks, type GenerationResult } from '../client/imagegate.js';
-import { systemClock } from '../clock/clock.js';
+import { Imagegate, type CallHooks, type GenerationResult } from '../client/index.js';
+import { systemClock } from '../clock/index.js';
 import { ImageGenerationError, type Attempt } from '../engine/index.js';
 import type { CliIo } from './cli-io.js';
 import { describeError } from './describe-error.js';

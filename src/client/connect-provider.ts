@@ -1,8 +1,7 @@
-import type { Catalog } from '../catalog/schema.js';
-import type { Clock } from '../clock/clock.js';
+import type { Catalog } from '../catalog/index.js';
+import type { Clock } from '../clock/index.js';
 import type { ImagegateConfig } from '../config/index.js';
-import { startEmulator } from '../emulator/index.js';
-import { GeminiProvider } from '../provider/gemini-provider.js';
+import { GeminiProvider } from '../provider/index.js';
 
 export interface ConnectedProvider {
   provider: GeminiProvider;
@@ -49,6 +48,8 @@ export async function connectProvider(options: {
     return { provider, target: 'google', notice: undefined, close: async () => {} };
   }
 
+  // Loaded only here: a library user with a key never loads the emulator (its image synthesis included).
+  const { startEmulator } = await import('../emulator/index.js');
   const emulator = await startEmulator({ port: 0 });
   const provider = new GeminiProvider({
     geminiApi: { apiKey: 'emulator', baseUrl: emulator.url },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { aspectRatioSchema, imageSizeSchema, platformSchema } from '../catalog/schema.js';
-import { mediaInputSchema } from '../provider/image-request.js';
+import { aspectRatioSchema, imageSizeSchema, platformSchema } from '../catalog/index.js';
+import { mediaInputSchema } from '../request/index.js';
 
 /** The logical name used when a call names no model. */
 export const DEFAULT_MODEL = 'image_fast';

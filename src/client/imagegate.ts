@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { builtInCatalog } from '../catalog/load-catalog.js';
-import type { Catalog, Platform } from '../catalog/schema.js';
-import { systemClock, type Clock } from '../clock/clock.js';
+import { builtInCatalog } from '../catalog/index.js';
+import type { Catalog, Platform } from '../catalog/index.js';
+import { systemClock, type Clock } from '../clock/index.js';
 import { loadConfig, type ImagegateConfig } from '../config/index.js';
 import { Engine, type Attempt, type ImageResult } from '../engine/index.js';
 import { checkMediaBytes, readMediaFile, type ReadMediaOptions } from '../media/index.js';
 import type { VerifiedImage } from '../outcome/index.js';
-import type { ImageProvider } from '../provider/image-provider.js';
+import type { ImageProvider } from '../provider/index.js';
 import {
   imageRequestSchema,
   type ConversationContent,
   type ImageRequest,
   type MediaInput,
-} from '../provider/image-request.js';
+} from '../request/index.js';
 import { Registry, type Route } from '../registry/index.js';
 import { connectProvider } from './connect-provider.js';
 import {

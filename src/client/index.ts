@@ -16,3 +16,7 @@ export {
   type ChatOptions,
   type MediaSource,
 } from './generate-options.js';
+export { REFERENCE_IMAGE_TYPES } from './generate-options.js';
+export { VIDEO_TYPES } from './generate-options.js';
+export { parseInput } from './invalid-input-error.js';
+export { connectProvider } from './connect-provider.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defaultRoutes, platformSchema } from '../catalog/index.js';
 // Imported from its own file, not the outcome index, so loading a config does not load image decoding.
-import { outcomeKindSchema } from '../outcome/outcome-kind.js';
+import { outcomeKindSchema } from '../outcome/index.js';
 
 /**
  * The shape of `imagegate.config.yaml`. Every section is optional; what is left out takes the default

@@ -1,4 +1,4 @@
-import type { Platform } from '../catalog/schema.js';
+import type { Platform } from '../catalog/index.js';
 
 /**
  * Turns a request path into the API operation it names. The emulator accepts any prefix before the

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import type { Clock } from '../clock/clock.js';
-import { builtInCatalog } from '../catalog/load-catalog.js';
-import { knownValue } from '../catalog/queries.js';
-import type { Catalog } from '../catalog/schema.js';
+import type { Clock } from '../clock/index.js';
+import { builtInCatalog } from '../catalog/index.js';
+import { knownValue } from '../catalog/index.js';
+import type { Catalog } from '../catalog/index.js';
 import { internalError } from './api-errors.js';
 import { BatchStore } from './batches/batch-store.js';
 import { handleApiRequest } from './dispatch.js';

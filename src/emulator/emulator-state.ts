@@ -1,4 +1,4 @@
-import type { Catalog } from '../catalog/schema.js';
+import type { Catalog } from '../catalog/index.js';
 import type { ParsedApiPath } from './api-path.js';
 import type { BatchStore } from './batches/batch-store.js';
 import type { EmulatorClock, EmulatorStats, Faults } from './faults/index.js';

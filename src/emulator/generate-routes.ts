@@ -1,4 +1,4 @@
-import type { CatalogModel, Platform } from '../catalog/schema.js';
+import type { CatalogModel, Platform } from '../catalog/index.js';
 import { invalidArgument } from './api-errors.js';
 import type { ApiCall, EmulatorState } from './emulator-state.js';
 import type { CallContext } from './faults/index.js';

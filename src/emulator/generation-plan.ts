@@ -1,4 +1,4 @@
-import { knownValue } from '../catalog/queries.js';
+import { knownValue } from '../catalog/index.js';
 import {
   aspectRatioSchema,
   imageSizeSchema,
@@ -6,7 +6,7 @@ import {
   type CatalogModel,
   type ImageSize,
   type Platform,
-} from '../catalog/schema.js';
+} from '../catalog/index.js';
 import { EmulatorApiError, fieldViolation, invalidArgument } from './api-errors.js';
 import type { FileStore } from './files/file-store.js';
 import { fileIdFromUri } from './files/file-store.js';

@@ -1,12 +1,12 @@
 import sharp from 'sharp';
-import { knownValue, outputPixelSize } from '../catalog/queries.js';
+import { knownValue, outputPixelSize } from '../catalog/index.js';
 import {
   aspectRatioSchema,
   type AspectRatio,
   type ImageSize,
   type PixelSize,
   type Platform,
-} from '../catalog/schema.js';
+} from '../catalog/index.js';
 import { extractVideoFrames, renderImage, VideoDecodeError } from './art/index.js';
 import { invalidArgument } from './api-errors.js';
 import type { SafetyVerdict } from './faults/index.js';

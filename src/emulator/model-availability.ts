@@ -1,5 +1,5 @@
-import { findModel, lifecycleOn } from '../catalog/queries.js';
-import type { Catalog, CatalogModel, Platform } from '../catalog/schema.js';
+import { findModel, lifecycleOn } from '../catalog/index.js';
+import type { Catalog, CatalogModel, Platform } from '../catalog/index.js';
 import { modelNotFound, vertexModelNotFound } from './api-errors.js';
 import type { ParsedApiPath } from './api-path.js';
 

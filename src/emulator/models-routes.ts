@@ -1,5 +1,5 @@
-import { knownValue } from '../catalog/queries.js';
-import type { CatalogModel } from '../catalog/schema.js';
+import { knownValue } from '../catalog/index.js';
+import type { CatalogModel } from '../catalog/index.js';
 import type { ApiCall } from './emulator-state.js';
 import { jsonResponse } from './json-response.js';
 import { servedModel, servedModelIds } from './model-availability.js';

@@ -1,5 +1,5 @@
-import { knownValue } from '../catalog/queries.js';
-import type { CatalogModel, ImageSize } from '../catalog/schema.js';
+import { knownValue } from '../catalog/index.js';
+import type { CatalogModel, ImageSize } from '../catalog/index.js';
 import type { Content } from './generate-request.js';
 
 /**

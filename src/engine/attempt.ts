@@ -1,7 +1,7 @@
-import type { Platform } from '../catalog/schema.js';
-import type { OutcomeKind } from '../outcome/outcome-kind.js';
-import type { Usage } from '../outcome/usage.js';
-import type { VerifiedImage } from '../outcome/verify-image.js';
+import type { Platform } from '../catalog/index.js';
+import type { OutcomeKind } from '../outcome/index.js';
+import type { Usage } from '../outcome/index.js';
+import type { VerifiedImage } from '../outcome/index.js';
 
 /** One call to one model (or one call the circuit breaker refused), as it happened. */
 export interface Attempt {

@@ -1,6 +1,6 @@
-import { knownValue } from '../catalog/queries.js';
-import type { CatalogModel, Fact } from '../catalog/schema.js';
-import type { Usage } from '../outcome/usage.js';
+import { knownValue } from '../catalog/index.js';
+import type { CatalogModel, Fact } from '../catalog/index.js';
+import type { Usage } from '../outcome/index.js';
 
 export type CostEstimate = { costUsd: number } | { missingPrice: string };
 

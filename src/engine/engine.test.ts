@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { builtInCatalog, findModel, lifecycleOn, type Platform } from '../catalog/index.js';
 import { ManualClock } from '../clock/index.js';
 import { defaultFallbackOn } from '../config/index.js';
-import { imageRequestSchema, type ImageRequestInput } from '../provider/image-request.js';
+import { imageRequestSchema, type ImageRequestInput } from '../request/image-request.js';
 import type { Route, RouteCandidate, RoutePolicy } from '../registry/index.js';
 import { Engine, type EngineOptions } from './engine.js';
 import { FakeImageProvider, type FakeStep } from './test-support/fake-image-provider.js';

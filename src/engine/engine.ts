@@ -1,20 +1,20 @@
-import { builtInCatalog } from '../catalog/load-catalog.js';
+import { builtInCatalog } from '../catalog/index.js';
 import {
   knownValue,
   lifecycleOn,
   outputPixelSize,
   suggestModelIds,
   type LifecycleStatus,
-} from '../catalog/queries.js';
-import type { Catalog, CatalogModel, Platform } from '../catalog/schema.js';
-import { systemClock, type Clock } from '../clock/clock.js';
-import { classifyError } from '../outcome/classify-error.js';
-import { classifyResponse, type ResponseClassification } from '../outcome/classify-response.js';
-import { outcomeOf, type Outcome } from '../outcome/outcome.js';
-import { addUsage, zeroUsage, type Usage } from '../outcome/usage.js';
-import type { ExpectedImage, VerifiedImage } from '../outcome/verify-image.js';
-import type { ImageProvider } from '../provider/image-provider.js';
-import type { ImageRequest } from '../provider/image-request.js';
+} from '../catalog/index.js';
+import type { Catalog, CatalogModel, Platform } from '../catalog/index.js';
+import { systemClock, type Clock } from '../clock/index.js';
+import { classifyError } from '../outcome/index.js';
+import { classifyResponse, type ResponseClassification } from '../outcome/index.js';
+import { outcomeOf, type Outcome } from '../outcome/index.js';
+import { addUsage, zeroUsage, type Usage } from '../outcome/index.js';
+import type { ExpectedImage, VerifiedImage } from '../outcome/index.js';
+import type { ImageProvider } from '../provider/index.js';
+import type { ImageRequest } from '../request/index.js';
 import type { Attempt, ImageResult } from './attempt.js';
 import { retryWaitMs } from './backoff.js';
 import {

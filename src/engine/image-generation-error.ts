@@ -1,4 +1,4 @@
-import type { Outcome } from '../outcome/outcome.js';
+import type { Outcome } from '../outcome/index.js';
 import type { Attempt } from './attempt.js';
 
 /** A run that ended without images: the deciding outcome, every attempt made, and the warnings raised. */

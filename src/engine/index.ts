@@ -7,7 +7,7 @@ export {
 } from './engine.js';
 export { ImageGenerationError } from './image-generation-error.js';
 export type { Attempt, ImageResult } from './attempt.js';
-export type { Usage } from '../outcome/usage.js';
+export type { Usage } from '../outcome/index.js';
 export { costOfUsage, type CostEstimate } from './cost.js';
 export { fullJitterDelayMs, retryWaitMs, type BackoffPolicy } from './backoff.js';
 export {

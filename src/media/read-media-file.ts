@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import type { MediaInput } from '../provider/image-request.js';
+import type { MediaInput } from '../request/index.js';
 import { sniffMediaType, type SniffedMediaType } from './sniff-media-type.js';
 
 /** A problem with an input file the user named: always the user's to fix, never retried. */

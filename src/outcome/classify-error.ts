@@ -1,4 +1,4 @@
-import type { Platform } from '../catalog/schema.js';
+import type { Platform } from '../catalog/index.js';
 import {
   errorReasonsOf,
   parseGoogleErrorBody,

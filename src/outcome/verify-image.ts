@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import type { PixelSize } from '../catalog/schema.js';
+import type { PixelSize } from '../catalog/index.js';
 
 /** What a generated image must look like to count as the one that was asked for. */
 export interface ExpectedImage {

@@ -5,7 +5,7 @@ import { builtInCatalog, loadCatalog } from '../catalog/index.js';
 import { ManualClock } from '../clock/index.js';
 import { startEmulator, type RunningEmulator } from '../emulator/index.js';
 import { GeminiProvider, PlatformNotConfiguredError } from './gemini-provider.js';
-import { imageRequestSchema } from './image-request.js';
+import { imageRequestSchema } from '../request/image-request.js';
 
 /** The provider through the real SDK against the emulator: what it sends, and that it never retries. */
 describe('GeminiProvider', () => {

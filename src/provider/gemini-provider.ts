@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { FileState, GoogleGenAI, type Content, type GenerateContentResponse, type Part } from '@google/genai';
 import type { GoogleAuthOptions } from 'google-auth-library';
-import { builtInCatalog } from '../catalog/load-catalog.js';
-import { bareModelId, findModel, knownValue } from '../catalog/queries.js';
-import type { Catalog, Platform } from '../catalog/schema.js';
-import { systemClock, type Clock } from '../clock/clock.js';
+import { builtInCatalog } from '../catalog/index.js';
+import { bareModelId, findModel, knownValue } from '../catalog/index.js';
+import type { Catalog, Platform } from '../catalog/index.js';
+import { systemClock, type Clock } from '../clock/index.js';
 import type { ImageProvider, ProviderCall } from './image-provider.js';
-import type { MediaInput } from './image-request.js';
+import type { MediaInput } from '../request/index.js';
 
 /** Gemini API (Developer API) credentials. */
 export interface GeminiApiConnection {

@@ -1,6 +1,6 @@
 import type { GenerateContentResponse } from '@google/genai';
-import type { Platform } from '../catalog/schema.js';
-import type { ImageRequest } from './image-request.js';
+import type { Platform } from '../catalog/index.js';
+import type { ImageRequest } from '../request/index.js';
 
 /** One call to one model on one platform. The request is already adapted to the model's capabilities. */
 export interface ProviderCall {

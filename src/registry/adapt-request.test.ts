@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { builtInCatalog, findModel, type CatalogModel } from '../catalog/index.js';
-import { imageRequestSchema, type ImageRequestInput } from '../provider/image-request.js';
+import { imageRequestSchema, type ImageRequestInput } from '../request/image-request.js';
 import { adaptRequest, nearestAspectRatio, nearestImageSize } from './adapt-request.js';
 
 function model(id: string): CatalogModel {

@@ -7,7 +7,7 @@ import {
   type ImageSize,
 } from '../catalog/index.js';
 import type { ParameterPolicy } from '../config/index.js';
-import type { ImageRequest } from '../provider/image-request.js';
+import type { ImageRequest } from '../request/index.js';
 
 export type AdaptedRequest =
   { ok: true; request: ImageRequest; warnings: string[] } | { ok: false; reason: string };

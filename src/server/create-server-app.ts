@@ -10,7 +10,7 @@ import type { ImagegateConfig, ServerConfig } from '../config/index.js';
 import type { Registry, Route } from '../registry/index.js';
 import type { TaskEventHub, TaskStore } from '../tasks/index.js';
 import type { ImageCostEstimate } from '../tools/cost/index.js';
-import { ApiError, errorResponse, invalidRequest, notFound, tooLarge } from './api-error.js';
+import { ApiError, errorResponse, invalidRequest, notFound, tooLarge } from '../http/index.js';
 import { createAuthMiddleware, createKeyRateLimitMiddleware, type ApiKeyStore } from './auth/index.js';
 import { estimateTaskCostUsd } from './estimate-task-cost.js';
 import { docsPage, type OpenApiDocumentLike } from './docs-page.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock/index.js';
 import { openSqliteDatabase, SqliteTaskStore, newTaskId, type TaskRequest } from '../tasks/index.js';
-import { ApiError } from './api-error.js';
+import { ApiError } from '../http/api-error.js';
 import { enforceMonthlyBudget, spendThisMonthUsd } from './monthly-budget.js';
 
 const request: TaskRequest = {

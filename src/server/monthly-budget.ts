@@ -2,7 +2,7 @@ import type { ApiKeyRecord } from './auth/index.js';
 import { checkMonthlyBudget } from './auth/index.js';
 import type { TaskStore } from '../tasks/index.js';
 import { monthToDateSpendUsd, startOfUtcMonthMs } from '../tools/cost/index.js';
-import { rateLimited } from './api-error.js';
+import { rateLimited } from '../http/index.js';
 
 /**
  * What tasks created this UTC month cost (one key's, or every task's without a key id): actual cost

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { validationHook } from './api-error.js';
+import { validationHook } from '../http/index.js';
 import type { AuthEnv } from './auth/index.js';
 
 /** Per-request values set by middleware: `apiKey` (never the secret), undefined when none was sent. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BlobStore } from '../blobs/index.js';
-import { ApiError } from './api-error.js';
+import { ApiError } from '../http/api-error.js';
 import { fileIdOf, storeReferences } from './reference-media.js';
 
 let directory: string;

@@ -1,9 +1,9 @@
 import type { BlobStore } from '../blobs/index.js';
-import { MAX_REFERENCE_IMAGE_BYTES, REFERENCE_IMAGE_TYPES, VIDEO_TYPES } from '../client/generate-options.js';
+import { MAX_REFERENCE_IMAGE_BYTES, REFERENCE_IMAGE_TYPES, VIDEO_TYPES } from '../client/index.js';
 import { checkMediaBytes, isVideoType, MediaInputError } from '../media/index.js';
 import { safeFetch, SafeFetchError, SsrfRefusedError } from '../net/index.js';
-import type { StoredMediaReference } from '../tasks/task-record.js';
-import { ApiError, invalidRequest, tooLarge } from './api-error.js';
+import type { StoredMediaReference } from '../tasks/index.js';
+import { ApiError, invalidRequest, tooLarge } from '../http/index.js';
 
 /** `file_<sha256>`: an uploaded file is addressed by its content, so its id needs no table. */
 export const FILE_ID_PREFIX = 'file_';

@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { aspectRatioSchema, imageSizeSchema, type AspectRatio, type ImageSize } from '../catalog/index.js';
 import { DEFAULT_MODEL } from '../client/index.js';
-import { contentSchema, type ConversationContent } from '../provider/image-request.js';
-import { invalidRequest, type ApiError } from './api-error.js';
+import { contentSchema, type ConversationContent } from '../request/index.js';
+import { invalidRequest, type ApiError } from '../http/index.js';
 
 /** Most reference images any catalog model accepts; the registry refuses or trims per model. */
 export const MAX_REFERENCE_IMAGES = 14;

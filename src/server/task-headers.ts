@@ -1,5 +1,5 @@
 import { findModel, type Catalog, type Platform } from '../catalog/index.js';
-import type { TaskRecord } from '../tasks/task-record.js';
+import type { TaskRecord } from '../tasks/index.js';
 import { deprecationHeaders } from './deprecation-headers.js';
 
 /**

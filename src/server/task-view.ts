@@ -1,6 +1,6 @@
 import type { Attempt } from '../engine/index.js';
-import type { Usage } from '../outcome/usage.js';
-import type { TaskRecord } from '../tasks/task-record.js';
+import type { Usage } from '../outcome/index.js';
+import type { TaskRecord } from '../tasks/index.js';
 
 export interface TaskImageView {
   url: string;

@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Clock } from '../clock/index.js';
-import { finalStatuses, type TaskRecord } from '../tasks/task-record.js';
-import type { TaskStore } from '../tasks/task-store.js';
+import { finalStatuses, type TaskRecord } from '../tasks/index.js';
+import type { TaskStore } from '../tasks/index.js';
 
 /** What the server needs of the event hub: a wake-up when a task changes. */
 export interface TaskChangeSource {

@@ -1,11 +1,6 @@
 import type { BlobStore } from '../blobs/index.js';
 import { InvalidInputError } from '../client/index.js';
-import {
-  contentSchema,
-  imageRequestSchema,
-  type ImageRequest,
-  type MediaInput,
-} from '../provider/image-request.js';
+import { contentSchema, imageRequestSchema, type ImageRequest, type MediaInput } from '../request/index.js';
 import { loadStoredMedia } from './stored-contents.js';
 import type { StoredMediaReference, TaskRequest } from './task-record.js';
 

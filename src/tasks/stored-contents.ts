@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../client/index.js';
-import type { ConversationContent } from '../provider/image-request.js';
+import type { ConversationContent } from '../request/index.js';
 
 /*
  * A task's conversation (the history it was given, the `next_turn_contents` it returns) refers to media in

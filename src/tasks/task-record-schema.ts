@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { platformSchema } from '../catalog/schema.js';
+import { platformSchema } from '../catalog/index.js';
 import { outcomeKindSchema } from '../outcome/index.js';
 import type { TaskEvent } from './task-store.js';
 import type { TaskRecord } from './task-record.js';

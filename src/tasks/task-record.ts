@@ -1,6 +1,6 @@
-import type { Platform } from '../catalog/schema.js';
+import type { Platform } from '../catalog/index.js';
 import type { Attempt } from '../engine/index.js';
-import type { Usage } from '../outcome/usage.js';
+import type { Usage } from '../outcome/index.js';
 
 /*
  * Task state machine. Every transition is one store write; a worker's write only lands while it holds

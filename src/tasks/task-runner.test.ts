@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerationResult } from '../client/index.js';
-import { imageRequestSchema } from '../provider/image-request.js';
+import { imageRequestSchema } from '../request/image-request.js';
 import { imagegateTaskRunner, type RunsImageRequests } from './task-runner.js';
 
 describe('imagegateTaskRunner', () => {

@@ -1,6 +1,6 @@
 import type { GenerationResult } from '../client/index.js';
 import type { Attempt } from '../engine/index.js';
-import type { ImageRequest } from '../provider/image-request.js';
+import type { ImageRequest } from '../request/index.js';
 
 export interface TaskRunOptions {
   /** Aborts when the task is cancelled or the worker shuts down. */

@@ -1,7 +1,7 @@
 import type { TaskError, TaskRecord, TaskRequest, TaskResult, TaskStatus } from './task-record.js';
 import type { Attempt } from '../engine/index.js';
-import type { Usage } from '../outcome/usage.js';
-import type { Platform } from '../catalog/schema.js';
+import type { Usage } from '../outcome/index.js';
+import type { Platform } from '../catalog/index.js';
 
 export interface NewTask {
   id: string;

@@ -9,7 +9,7 @@ import type { GenerationResult } from '../client/index.js';
 import { ManualClock } from '../clock/index.js';
 import { ImageGenerationError, type Attempt } from '../engine/index.js';
 import { outcomeOf } from '../outcome/outcome.js';
-import type { ImageRequest } from '../provider/image-request.js';
+import type { ImageRequest } from '../request/image-request.js';
 import { UnknownModelError } from '../registry/index.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import { SqliteTaskStore } from './sqlite-task-store.js';

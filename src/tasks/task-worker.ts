@@ -11,7 +11,7 @@ import { storedMediaUri, storeInlineMedia } from './stored-contents.js';
 import type { TaskError, TaskImage, TaskRecord, TaskRequest } from './task-record.js';
 import type { TaskRunner } from './task-runner.js';
 import type { Lease, TaskCompletion, TaskStore } from './task-store.js';
-import type { ConversationContent, ImageRequest } from '../provider/image-request.js';
+import type { ConversationContent, ImageRequest } from '../request/index.js';
 
 export interface TaskWorkerOptions {
   store: TaskStore;

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { systemClock, type Clock } from '../clock/clock.js';
+import { systemClock, type Clock } from '../clock/index.js';
 import { safeFetch, SafeFetchError, SsrfRefusedError } from '../net/index.js';
 import { signWebhook, webhookSecretKey } from './sign-webhook.js';
 import { WebhookDeliveryStore, type AttemptRecord, type WebhookDelivery } from './webhook-delivery-store.js';

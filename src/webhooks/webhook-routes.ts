@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ApiError, errorResponse } from '../server/api-error.js';
+import { ApiError, errorResponse } from '../http/index.js';
 import type { WebhookDelivery } from './webhook-delivery-store.js';
 import type { WebhookDispatcher } from './webhook-dispatcher.js';
 

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/index.js';
-import { ApiError, errorResponse } from '../../src/server/api-error.js';
+import { ApiError, errorResponse } from '../../src/http/api-error.js';
 import {
   ApiKeyStore,
   checkMonthlyBudget,

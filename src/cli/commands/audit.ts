@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { builtInCatalog, isoDateSchema } from '../../catalog/index.js';
-import { parseInput } from '../../client/invalid-input-error.js';
+import { parseInput } from '../../client/index.js';
 import { systemClock } from '../../clock/index.js';
 import { builtInDefaultsSource, loadConfig } from '../../config/index.js';
 import { auditSarif, planFixes, renderAuditText, runAudit, unifiedDiff } from '../../tools/audit/index.js';

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { builtInCatalog, isoDateSchema, platforms, type Platform } from '../../catalog/index.js';
-import { Imagegate } from '../../client/imagegate.js';
-import { parseInput } from '../../client/invalid-input-error.js';
+import { Imagegate } from '../../client/index.js';
+import { parseInput } from '../../client/index.js';
 import { systemClock } from '../../clock/index.js';
 import { loadConfig, type ImagegateConfig } from '../../config/index.js';
 import { runAudit } from '../../tools/audit/index.js';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { z } from 'zod';
-import { InvalidInputError } from '../../client/invalid-input-error.js';
+import { InvalidInputError } from '../../client/index.js';
 import { AmbiguousApiKeyError, ApiKeyStore, type ApiKeyRecord } from '../../server/auth/index.js';
 import { openDataDirectory } from '../../tasks/index.js';
 import type { CliIo } from '../cli-io.js';

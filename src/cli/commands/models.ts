@@ -1,11 +1,11 @@
 import { Command } from 'commander';
 import { z } from 'zod';
-import { builtInCatalog } from '../../catalog/load-catalog.js';
-import { lifecycleOn, type LifecycleStatus } from '../../catalog/queries.js';
-import { platforms, type Platform } from '../../catalog/schema.js';
-import { Imagegate } from '../../client/imagegate.js';
-import { parseInput } from '../../client/invalid-input-error.js';
-import { systemClock } from '../../clock/clock.js';
+import { builtInCatalog } from '../../catalog/index.js';
+import { lifecycleOn, type LifecycleStatus } from '../../catalog/index.js';
+import { platforms, type Platform } from '../../catalog/index.js';
+import { Imagegate } from '../../client/index.js';
+import { parseInput } from '../../client/index.js';
+import { systemClock } from '../../clock/index.js';
 import type { CliIo } from '../cli-io.js';
 import { describeError } from '../describe-error.js';
 import { exitCodeFor, exitCodesHelp } from '../exit-codes.js';

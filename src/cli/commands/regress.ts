@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { aspectRatioSchema, imageSizeSchema, platformSchema } from '../../catalog/schema.js';
-import { InvalidInputError, parseInput } from '../../client/invalid-input-error.js';
-import { systemClock } from '../../clock/clock.js';
+import { aspectRatioSchema, imageSizeSchema, platformSchema } from '../../catalog/index.js';
+import { InvalidInputError, parseInput } from '../../client/index.js';
+import { systemClock } from '../../clock/index.js';
 import {
   defaultRegressConcurrency,
   formatTerminalSummary,

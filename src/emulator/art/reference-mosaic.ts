@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { composeScene } from './art-scene.js';
 import { paintScene } from './paint-scene.js';
-import { sniffImageMimeType } from '../../media/sniff-image-mime-type.js';
+import { sniffImageMimeType } from '../../media/index.js';
 import { tileLayout, type TileRectangle } from './tile-layout.js';
 import { workingSize, type PixelSize } from './working-size.js';
 

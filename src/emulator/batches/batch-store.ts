@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../../clock/clock.js';
+import type { Clock } from '../../clock/index.js';
 import type { GoogleErrorBody } from '../google-error.js';
 import type { GenerateContentResponse } from '../response-shape.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Platform } from '../../catalog/schema.js';
+import type { Platform } from '../../catalog/index.js';
 
 export const emulatedMethodSchema = z.enum([
   'generateContent',

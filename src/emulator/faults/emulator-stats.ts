@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../../clock/index.js';
-import { bareModelId } from '../../catalog/queries.js';
+import { bareModelId } from '../../catalog/index.js';
 import type { EmulatedMethod } from './call-context.js';
 
 export interface ModelStats {

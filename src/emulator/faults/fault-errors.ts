@@ -1,4 +1,4 @@
-import { bareModelId } from '../../catalog/queries.js';
+import { bareModelId } from '../../catalog/index.js';
 import { detailTypes, googleErrorBody, type ErrorDetail, type ErrorHttpStatus } from '../google-error.js';
 import type { EmulatedMethod } from './call-context.js';
 import { formatRetryDelay, parseDurationMs, retryAfterSeconds } from './duration.js';

@@ -1,5 +1,5 @@
-import type { ImageSize } from '../../catalog/schema.js';
-import { bareModelId } from '../../catalog/queries.js';
+import type { ImageSize } from '../../catalog/index.js';
+import { bareModelId } from '../../catalog/index.js';
 import type { CallContext } from './call-context.js';
 import { parseDurationMs } from './duration.js';
 import type { EmulatorClock } from './emulator-clock.js';

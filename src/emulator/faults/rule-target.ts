@@ -1,5 +1,5 @@
-import { bareModelId } from '../../catalog/queries.js';
-import type { Platform } from '../../catalog/schema.js';
+import { bareModelId } from '../../catalog/index.js';
+import type { Platform } from '../../catalog/index.js';
 import { generationMethods, type CallContext, type EmulatedMethod } from './call-context.js';
 import { compilePattern } from './regex-pattern.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { imageSizeSchema, platformSchema } from '../../catalog/schema.js';
+import { imageSizeSchema, platformSchema } from '../../catalog/index.js';
 import { canonicalStatusByHttpStatus, type ErrorHttpStatus } from '../google-error.js';
 import { emulatedMethodSchema } from './call-context.js';
 import { durationPattern } from './duration.js';

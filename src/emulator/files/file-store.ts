@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../../clock/clock.js';
+import type { Clock } from '../../clock/index.js';
 import { EmulatorApiError } from '../api-errors.js';
 
 /** Files are kept 48 hours, as on the real Files API. */

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
-import { systemClock, type Clock } from '../../clock/clock.js';
+import { systemClock, type Clock } from '../../clock/index.js';
 import {
   API_KEY_DISPLAY_PREFIX_LENGTH,
   generateApiKeySecret,

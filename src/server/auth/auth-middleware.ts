@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { ApiError, errorResponse } from '../api-error.js';
+import { ApiError, errorResponse } from '../../http/index.js';
 import type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
 
 /** The context variables the auth middleware sets; routes read `c.get('apiKey')`. */

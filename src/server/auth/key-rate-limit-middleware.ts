@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
-import type { Clock } from '../../clock/clock.js';
+import type { Clock } from '../../clock/index.js';
 import { TokenBucket } from '../../engine/index.js';
-import { errorResponse, rateLimited, retryAfterHeader } from '../api-error.js';
+import { errorResponse, rateLimited, retryAfterHeader } from '../../http/index.js';
 import type { AuthEnv } from './auth-middleware.js';
 
 export interface KeyRateLimitOptions {

@@ -3,7 +3,7 @@ import { InvalidInputError } from '../../client/index.js';
 import { ImageGenerationError } from '../../engine/index.js';
 import { MediaInputError } from '../../media/index.js';
 import { NoUsableCandidateError, UnknownModelError } from '../../registry/index.js';
-import { ApiError, retryAfterHeader, type ApiErrorType } from '../api-error.js';
+import { ApiError, retryAfterHeader, type ApiErrorType } from '../../http/index.js';
 
 /** Statuses and codes per outcome kind; the message is always the outcome's own. */
 const outcomeAnswers: Record<string, { status: ContentfulStatusCode; type: ApiErrorType; code?: string }> = {

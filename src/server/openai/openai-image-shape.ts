@@ -1,4 +1,4 @@
-import { aspectRatioSchema, type AspectRatio, type ImageSize } from '../../catalog/schema.js';
+import { aspectRatioSchema, type AspectRatio, type ImageSize } from '../../catalog/index.js';
 
 export type OpenAiQuality = 'low' | 'medium' | 'high' | 'auto' | 'standard' | 'hd';
 

@@ -4,7 +4,7 @@ import type { GenerationResult } from '../../client/index.js';
 import { ManualClock } from '../../clock/index.js';
 import { ImageGenerationError } from '../../engine/index.js';
 import { outcomeOf } from '../../outcome/index.js';
-import type { ImageRequest } from '../../provider/image-request.js';
+import type { ImageRequest } from '../../request/image-request.js';
 import { createOpenAiRoutes, type OpenAiRoutesOptions } from './openai-routes.js';
 
 const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#3366cc' } })

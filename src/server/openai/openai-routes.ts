@@ -1,12 +1,12 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
-import { MAX_REFERENCE_IMAGE_BYTES, REFERENCE_IMAGE_TYPES } from '../../client/generate-options.js';
+import { MAX_REFERENCE_IMAGE_BYTES, REFERENCE_IMAGE_TYPES } from '../../client/index.js';
 import { DEFAULT_MODEL, type GenerationResult } from '../../client/index.js';
-import { systemClock, type Clock } from '../../clock/clock.js';
+import { systemClock, type Clock } from '../../clock/index.js';
 import { checkMediaBytes, MediaInputError } from '../../media/index.js';
-import { imageRequestSchema, type ImageRequest, type MediaInput } from '../../provider/image-request.js';
-import { ApiError, errorResponse } from '../api-error.js';
+import { imageRequestSchema, type ImageRequest, type MediaInput } from '../../request/index.js';
+import { ApiError, errorResponse } from '../../http/index.js';
 import { openAiErrorFor } from './openai-error.js';
 import { imageShapeFor } from './openai-image-shape.js';
 import {

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { BlobStore } from '../../blobs/index.js';
 import type { Clock } from '../../clock/index.js';
 import { isVideoType, sniffMediaType } from '../../media/index.js';
-import { invalidRequest, tooLarge } from '../api-error.js';
+import { invalidRequest, tooLarge } from '../../http/index.js';
 import { errorResponses } from '../api-schemas.js';
 import { openApiRouter, type ServerEnv } from '../openapi-router.js';
 import { fileIdOf, UPLOAD_TYPES } from '../reference-media.js';

@@ -9,13 +9,13 @@ import {
   type Registry,
   type Route,
 } from '../../registry/index.js';
-import type { ConversationContent } from '../../provider/image-request.js';
+import type { ConversationContent } from '../../request/index.js';
 import { storedMediaSha256, storeInlineMedia } from '../../tasks/index.js';
-import { newTaskId } from '../../tasks/task-id.js';
-import type { TaskRecord, TaskRequest } from '../../tasks/task-record.js';
+import { newTaskId } from '../../tasks/index.js';
+import type { TaskRecord, TaskRequest } from '../../tasks/index.js';
 import type { ImageCostEstimate } from '../../tools/cost/index.js';
-import { IdempotencyConflictError, type TaskStore } from '../../tasks/task-store.js';
-import { ApiError, invalidRequest } from '../api-error.js';
+import { IdempotencyConflictError, type TaskStore } from '../../tasks/index.js';
+import { ApiError, invalidRequest } from '../../http/index.js';
 import { errorResponses, taskSchema } from '../api-schemas.js';
 import { enforceMonthlyBudget } from '../monthly-budget.js';
 import { openApiRouter } from '../openapi-router.js';

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { TaskStore } from '../../tasks/task-store.js';
+import type { TaskStore } from '../../tasks/index.js';
 import { openApiRouter } from '../openapi-router.js';
 
 export interface HealthRoutesOptions {

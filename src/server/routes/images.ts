@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { BlobStore } from '../../blobs/index.js';
-import { notFound } from '../api-error.js';
+import { notFound } from '../../http/index.js';
 import { errorResponses } from '../api-schemas.js';
 import { openApiRouter } from '../openapi-router.js';
 

@@ -3,7 +3,7 @@ import { findModel, type Catalog } from '../../catalog/index.js';
 import type { Clock } from '../../clock/index.js';
 import { defaultPlatform, expandRoute, type ImagegateConfig } from '../../config/index.js';
 import { UnknownModelError, NoUsableCandidateError, type Registry } from '../../registry/index.js';
-import { notFound } from '../api-error.js';
+import { notFound } from '../../http/index.js';
 import { deprecationSchema, errorResponses, logicalModelSchema, modelSchema } from '../api-schemas.js';
 import { buildGuardReport } from '../../tools/guard/index.js';
 import { deprecationHeaders } from '../deprecation-headers.js';

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import type { Clock } from '../../clock/index.js';
-import type { TaskStore } from '../../tasks/task-store.js';
+import type { TaskStore } from '../../tasks/index.js';
 import { errorResponses, taskIdParamsSchema } from '../api-schemas.js';
 import { openApiRouter } from '../openapi-router.js';
 import { taskView } from '../task-view.js';

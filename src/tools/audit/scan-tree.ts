@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { InvalidInputError } from '../../client/invalid-input-error.js';
+import { InvalidInputError } from '../../client/index.js';
 import { fileKindOf, vendoredFolderNames } from './file-selection.js';
 import { scanBuffer, type TextMatch } from './scan-text.js';
 import type { FileKind } from './text-regions.js';

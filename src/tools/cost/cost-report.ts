@@ -1,4 +1,4 @@
-import type { TaskRecord } from '../../tasks/task-record.js';
+import type { TaskRecord } from '../../tasks/index.js';
 
 export type CostGrouping = 'day' | 'key' | 'model' | 'logical';
 

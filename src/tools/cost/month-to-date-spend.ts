@@ -1,4 +1,4 @@
-import type { TaskRecord } from '../../tasks/task-record.js';
+import type { TaskRecord } from '../../tasks/index.js';
 
 /** First instant of the UTC calendar month holding `atMs`. */
 export function startOfUtcMonthMs(atMs: number): number {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { aspectRatioSchema, imageSizeSchema, platformSchema } from '../../catalog/schema.js';
+import { aspectRatioSchema, imageSizeSchema, platformSchema } from '../../catalog/index.js';
 
 /** What one side of a pair ended with; every other engine outcome counts as `error`. */
 export const sideOutcomeSchema = z.enum([

@@ -2,12 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import {
-  aspectRatioSchema,
-  imageSizeSchema,
-  type AspectRatio,
-  type ImageSize,
-} from '../../catalog/schema.js';
+import { aspectRatioSchema, imageSizeSchema, type AspectRatio, type ImageSize } from '../../catalog/index.js';
 
 /** One prompt of a regression set, with the parameters that override the run's for it. */
 export interface RegressPrompt {

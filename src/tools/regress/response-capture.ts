@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { GenerateContentResponse } from '@google/genai';
-import type { ImageProvider } from '../../provider/image-provider.js';
+import type { ImageProvider } from '../../provider/index.js';
 
 /** The image part of the last response a side received, whether or not the engine accepted it. */
 export interface CapturedImage {

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { builtInCatalog } from '../../catalog/load-catalog.js';
-import type { AspectRatio, ImageSize, Platform } from '../../catalog/schema.js';
-import { systemClock, type Clock } from '../../clock/clock.js';
-import { connectProvider } from '../../client/connect-provider.js';
-import { Imagegate, type ImagegateOptions } from '../../client/imagegate.js';
+import { builtInCatalog } from '../../catalog/index.js';
+import type { AspectRatio, ImageSize, Platform } from '../../catalog/index.js';
+import { systemClock, type Clock } from '../../clock/index.js';
+import { connectProvider } from '../../client/index.js';
+import { Imagegate, type ImagegateOptions } from '../../client/index.js';
 import { loadConfig } from '../../config/index.js';
 import { judgePair } from './pair-category.js';
 import { pairKey, seedForPrompt } from './pair-key.js';

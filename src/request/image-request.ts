@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { aspectRatioSchema, imageSizeSchema } from '../catalog/schema.js';
+import { aspectRatioSchema, imageSizeSchema } from '../catalog/index.js';
 
 /**
  * What the caller asks for, independent of model and platform. Validated once at the boundary (CLI,

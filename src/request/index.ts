@@ -1,0 +1,11 @@
+export {
+  imageRequestSchema,
+  contentSchema,
+  mediaInputSchema,
+  outputMimeTypeSchema,
+  type ImageRequest,
+  type ImageRequestInput,
+  type ConversationContent,
+  type MediaInput,
+  type OutputMimeType,
+} from './image-request.js';
