@@ -1,5 +1,4 @@
 import { Imagegate, type CallHooks, type GenerationResult } from '../client/imagegate.js';
-import { systemClock } from '../clock/clock.js';
 import { ImageGenerationError, type Attempt } from '../engine/index.js';
 import type { CliIo } from './cli-io.js';
 import { describeError } from './describe-error.js';
@@ -21,6 +20,7 @@ export async function runGeneration(
     client = await Imagegate.create({
       ...(flags.config ? { config: flags.config } : {}),
       env: io.env,
+      clock: io.clock,
       onNotice: (line) => io.stderr(`${line}\n`),
     });
     io.stderr(`Generating with ${flags.model}…\n`);
@@ -32,7 +32,7 @@ export async function runGeneration(
     const written = await writeImages(result.images, {
       output: flags.output,
       cwd: io.cwd,
-      nowMs: systemClock.nowMs(),
+      nowMs: io.clock.nowMs(),
     });
     if (flags.json) {
       io.stdout(`${JSON.stringify(resultJson(result, written), null, 2)}\n`);

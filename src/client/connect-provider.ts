@@ -49,12 +49,15 @@ export async function connectProvider(options: {
     return { provider, target: 'google', notice: undefined, close: async () => {} };
   }
 
-  const emulator = await startEmulator({ port: 0 });
+  // The in-process emulator and its provider share the caller's clock: the emulator's calendar decides
+  // which models answer, and the provider compares upload expiry dates it sets against its own "now".
+  const emulator = await startEmulator({ port: 0, ...(options.clock ? { clock: options.clock } : {}) });
   const provider = new GeminiProvider({
     geminiApi: { apiKey: 'emulator', baseUrl: emulator.url },
     vertexAi: { apiKey: 'emulator', baseUrl: emulator.url },
     filePollIntervalMs: 100,
     ...(options.catalog ? { catalog: options.catalog } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return {
     provider,

@@ -5,7 +5,6 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { builtInCatalog, isoDateSchema } from '../../catalog/index.js';
 import { parseInput } from '../../client/invalid-input-error.js';
-import { systemClock } from '../../clock/index.js';
 import { builtInDefaultsSource, loadConfig } from '../../config/index.js';
 import { auditSarif, planFixes, renderAuditText, runAudit, unifiedDiff } from '../../tools/audit/index.js';
 import type { CliIo } from '../cli-io.js';
@@ -60,12 +59,13 @@ export function auditCommand(
         const flags = parseInput(flagsSchema, raw, 'flags');
         const format = flags.json ? 'json' : flags.format;
         const catalog = builtInCatalog();
-        const atMs = flags.at ? Date.parse(`${flags.at}T00:00:00Z`) : systemClock.nowMs();
+        const atMs = flags.at ? Date.parse(`${flags.at}T00:00:00Z`) : io.clock.nowMs();
         const loaded = await loadConfig({
           ...(flags.config ? { path: flags.config } : {}),
           cwd: io.cwd,
           env: io.env,
           catalog,
+          clock: io.clock,
         });
         const { report, files } = await runAudit({
           paths,

@@ -5,7 +5,6 @@ import { lifecycleOn, type LifecycleStatus } from '../../catalog/queries.js';
 import { platforms, type Platform } from '../../catalog/schema.js';
 import { Imagegate } from '../../client/imagegate.js';
 import { parseInput } from '../../client/invalid-input-error.js';
-import { systemClock } from '../../clock/clock.js';
 import type { CliIo } from '../cli-io.js';
 import { describeError } from '../describe-error.js';
 import { exitCodeFor, exitCodesHelp } from '../exit-codes.js';
@@ -39,11 +38,12 @@ export function modelsCommand(io: CliIo, setExitCode: (code: number) => void): C
         const client = await Imagegate.create({
           ...(flags.config ? { config: flags.config } : {}),
           env: io.env,
+          clock: io.clock,
           onNotice: (line) => io.stderr(`${line}\n`),
         });
         try {
           const visibleByPlatform = await listVisible(client, io);
-          const nowMs = systemClock.nowMs();
+          const nowMs = io.clock.nowMs();
           const rowFor = (
             model: string,
             platform: Platform,

@@ -3,7 +3,6 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { aspectRatioSchema, imageSizeSchema, platformSchema } from '../../catalog/schema.js';
 import { InvalidInputError, parseInput } from '../../client/invalid-input-error.js';
-import { systemClock } from '../../clock/clock.js';
 import {
   defaultRegressConcurrency,
   formatTerminalSummary,
@@ -123,13 +122,14 @@ async function runRegressCommand(io: CliIo, flags: RegressFlags): Promise<number
       thresholds,
       ...(flags.config ? { config: resolve(io.cwd, flags.config) } : {}),
       env: io.env,
+      clock: io.clock,
       onNotice: (line) => io.stderr(`${line}\n`),
       onStart: (start) => progress.start(start),
       onPairFinished: (finished) => progress.pairFinished(finished),
       signal: abort.signal,
     });
     progress.finish();
-    const generatedAt = new Date(systemClock.nowMs()).toISOString();
+    const generatedAt = new Date(io.clock.nowMs()).toISOString();
     const reports = await writeReports(result, outDir, generatedAt);
     if (flags.json) io.stdout(`${JSON.stringify(reportJson(result, generatedAt), null, 2)}\n`);
     else io.stdout(formatTerminalSummary(result, reports));
