@@ -7,4 +7,11 @@ export {
   VideoDecodeError,
   type ExtractVideoFramesOptions,
 } from './video-frames.js';
-export { isFfmpegAvailable, ffmpegPathVariable } from './ffmpeg-location.js';
+export {
+  ffmpegMissingMessage,
+  ffmpegPathVariable,
+  isFfmpegAvailable,
+  locateFfmpeg,
+  type FfmpegLocation,
+  type LoadFfmpegPackage,
+} from './ffmpeg-location.js';

@@ -39,6 +39,15 @@ describe('extractVideoFrames argument checks', () => {
     await expect(attempt).rejects.toThrow(FfmpegNotFoundError);
     await expect(attempt).rejects.toThrow(ffmpegPathVariable);
   });
+
+  it('says what was tried when neither PATH nor the npm package has ffmpeg', async () => {
+    const attempt = extractVideoFrames(new Uint8Array([1, 2, 3]), {
+      environment: { PATH: '' },
+      loadFfmpegPackage: () => Promise.reject(new Error('not installed')),
+    });
+    await expect(attempt).rejects.toThrow(FfmpegNotFoundError);
+    await expect(attempt).rejects.toThrow(/not on PATH and the optional npm package @ffmpeg-installer/);
+  });
 });
 
 describe.skipIf(!ffmpegAvailable)('extractVideoFrames with ffmpeg', () => {
