@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/schema.js';
 import type { Clock } from '../clock/clock.js';
 import type { ImagegateConfig } from '../config/index.js';
-import { startEmulator } from '../emulator/index.js';
+import { FfmpegNotFoundError, ffmpegMissingMessage, locateFfmpeg, startEmulator } from '../emulator/index.js';
 import { GeminiProvider } from '../provider/gemini-provider.js';
 
 export interface ConnectedProvider {
@@ -10,6 +10,11 @@ export interface ConnectedProvider {
   target: 'google' | 'emulator';
   /** One line for the user saying what the provider talks to. */
   notice: string | undefined;
+  /**
+   * Throws before any call when videos cannot be read: the built-in emulator needs ffmpeg for their
+   * frames (Google does not, so this passes when talking to Google).
+   */
+  checkVideoSupport(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,12 +51,22 @@ export async function connectProvider(options: {
       ...(options.catalog ? { catalog: options.catalog } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
     });
-    return { provider, target: 'google', notice: undefined, close: async () => {} };
+    return {
+      provider,
+      target: 'google',
+      notice: undefined,
+      checkVideoSupport: async () => {},
+      close: async () => {},
+    };
   }
 
   // The in-process emulator and its provider share the caller's clock: the emulator's calendar decides
   // which models answer, and the provider compares upload expiry dates it sets against its own "now".
-  const emulator = await startEmulator({ port: 0, ...(options.clock ? { clock: options.clock } : {}) });
+  const emulator = await startEmulator({
+    port: 0,
+    environment: options.env,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const provider = new GeminiProvider({
     geminiApi: { apiKey: 'emulator', baseUrl: emulator.url },
     vertexAi: { apiKey: 'emulator', baseUrl: emulator.url },
@@ -63,6 +78,12 @@ export async function connectProvider(options: {
     provider,
     target: 'emulator',
     notice: `No ${credentials['gemini-api'].apiKeyEnv} set: using the built-in Gemini emulator at ${emulator.url} (synthetic images).`,
+    checkVideoSupport: async () => {
+      if (await locateFfmpeg(options.env)) return;
+      throw new FfmpegNotFoundError(
+        `${ffmpegMissingMessage()}. The built-in emulator needs it to read the video (with ${credentials['gemini-api'].apiKeyEnv} set, Google reads it instead).`,
+      );
+    },
     close: () => emulator.close(),
   };
 }

@@ -29,3 +29,4 @@ export {
   type ScenarioInput,
   type StatsSnapshot,
 } from './faults/index.js';
+export { FfmpegNotFoundError, ffmpegMissingMessage, locateFfmpeg } from './art/index.js';

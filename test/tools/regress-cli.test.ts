@@ -105,7 +105,7 @@ describe('imagegate regress (CLI)', () => {
     ],
     [
       ['--prompts', 'prompts.txt', '--concurrency', 'two'],
-      /concurrency: --concurrency must be a whole number/,
+      /--concurrency "two": --concurrency must be a whole number/,
     ],
     [['--prompts', 'prompts.txt', '--candidate', 'gemini-3-pro-imag'], /gemini-3-pro-imag/],
   ])('refuses bad input %j with exit code 2', async (flags, message) => {

@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { builtInCatalog, isoDateSchema, platforms, type Platform } from '../../catalog/index.js';
 import { Imagegate } from '../../client/imagegate.js';
-import { parseInput } from '../../client/invalid-input-error.js';
 import { loadConfig, type ImagegateConfig } from '../../config/index.js';
 import { runAudit } from '../../tools/audit/index.js';
 import {
@@ -12,6 +11,7 @@ import {
   sendGuardNotification,
 } from '../../tools/guard/index.js';
 import type { CliIo } from '../cli-io.js';
+import { parseFlags } from '../parse-flags.js';
 import { describeError } from '../describe-error.js';
 
 const guardExitCodesHelp = `
@@ -61,7 +61,7 @@ export function guardCommand(io: CliIo, setExitCode: (code: number) => void): Co
 }
 
 async function runGuard(io: CliIo, raw: Record<string, unknown>): Promise<number> {
-  const flags = parseInput(flagsSchema, raw, 'flags');
+  const flags = parseFlags(flagsSchema, raw);
   const catalog = builtInCatalog();
   const atMs = flags.at ? Date.parse(`${flags.at}T00:00:00Z`) : io.clock.nowMs();
   // The config is checked as of today: a model that retires on --at must not stop the report about it.

@@ -4,10 +4,10 @@ import { builtInCatalog } from '../../catalog/load-catalog.js';
 import { lifecycleOn, type LifecycleStatus } from '../../catalog/queries.js';
 import { platforms, type Platform } from '../../catalog/schema.js';
 import { Imagegate } from '../../client/imagegate.js';
-import { parseInput } from '../../client/invalid-input-error.js';
 import type { CliIo } from '../cli-io.js';
 import { describeError } from '../describe-error.js';
 import { exitCodeFor, exitCodesHelp } from '../exit-codes.js';
+import { parseFlags } from '../parse-flags.js';
 import { guardedAction } from '../guarded-action.js';
 
 const flagsSchema = z.object({
@@ -34,7 +34,7 @@ export function modelsCommand(io: CliIo, setExitCode: (code: number) => void): C
     .addHelpText('after', exitCodesHelp)
     .action(
       guardedAction(io, setExitCode, async (raw: Record<string, unknown>) => {
-        const flags = parseInput(flagsSchema, raw, 'flags');
+        const flags = parseFlags(flagsSchema, raw);
         const client = await Imagegate.create({
           ...(flags.config ? { config: flags.config } : {}),
           env: io.env,

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { aspectRatioSchema, imageSizeSchema, platformSchema } from '../../catalog/schema.js';
-import { InvalidInputError, parseInput } from '../../client/invalid-input-error.js';
+import { InvalidInputError } from '../../client/invalid-input-error.js';
 import {
   defaultRegressConcurrency,
   formatTerminalSummary,
@@ -19,6 +19,7 @@ import {
 import type { CliIo } from '../cli-io.js';
 import { describeError } from '../describe-error.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
+import { parseFlags } from '../parse-flags.js';
 import { guardedAction } from '../guarded-action.js';
 
 /** Exit code when the run finished but the candidate needs a look (different, blocked or failed pairs). */
@@ -83,7 +84,7 @@ export function regressCommand(io: CliIo, setExitCode: (code: number) => void): 
   return command.action(
     guardedAction(io, setExitCode, async (raw: Record<string, unknown>) => {
       try {
-        return await runRegressCommand(io, parseInput(regressFlagsSchema, raw, 'flags'));
+        return await runRegressCommand(io, parseFlags(regressFlagsSchema, raw));
       } catch (error) {
         if (
           error instanceof PromptSetError ||
