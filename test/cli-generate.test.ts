@@ -99,6 +99,15 @@ describe('imagegate thumbnail and models without a key', () => {
     expect(retiredPreview?.visible).toBe(false);
   });
 
+  it('says when GOOGLE_GEMINI_BASE_URL is ignored because no key is set', async () => {
+    const io = captureIo({ cwd: tmpdir(), env: { GOOGLE_GEMINI_BASE_URL: 'http://127.0.0.1:9' } });
+    expect(await runCli(['models', '--json'], io)).toBe(0);
+    expect(io.err()).toContain('using the built-in Gemini emulator');
+    expect(io.err()).toContain(
+      'GOOGLE_GEMINI_BASE_URL (http://127.0.0.1:9) is used only with a key: set GEMINI_API_KEY to any value',
+    );
+  });
+
   it('judges lifecycle and visibility on the injected clock, not on today', async () => {
     // 2026-06-01: the 3.1 Flash preview still answers on the Gemini API; its shutdown is 24 days away.
     const io = captureIo({ cwd: tmpdir(), clock: new ManualClock(Date.UTC(2026, 5, 1)) });

@@ -77,7 +77,12 @@ export async function connectProvider(options: {
   return {
     provider,
     target: 'emulator',
-    notice: `No ${credentials['gemini-api'].apiKeyEnv} set: using the built-in Gemini emulator at ${emulator.url} (synthetic images).`,
+    notice:
+      `No ${credentials['gemini-api'].apiKeyEnv} set: using the built-in Gemini emulator at ${emulator.url} (synthetic images).` +
+      // The base URL alone does not switch targets: no key means no remote API was chosen at all.
+      (baseUrl
+        ? ` GOOGLE_GEMINI_BASE_URL (${baseUrl}) is used only with a key: set ${credentials['gemini-api'].apiKeyEnv} to any value to talk to it.`
+        : ''),
     checkVideoSupport: async () => {
       if (await locateFfmpeg(options.env)) return;
       throw new FfmpegNotFoundError(
