@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run-cli.js';
+import { ManualClock } from '../src/clock/index.js';
 import { makeTestVideo } from '../src/emulator/art/test-support/test-video.js';
 import { captureIo } from './support/capture-io.js';
 
@@ -96,5 +97,27 @@ describe('imagegate thumbnail and models without a key', () => {
       (row) => row.model === 'gemini-3.1-flash-image-preview' && row.platform === 'gemini-api',
     );
     expect(retiredPreview?.visible).toBe(false);
+  });
+
+  it('says when GOOGLE_GEMINI_BASE_URL is ignored because no key is set', async () => {
+    const io = captureIo({ cwd: tmpdir(), env: { GOOGLE_GEMINI_BASE_URL: 'http://127.0.0.1:9' } });
+    expect(await runCli(['models', '--json'], io)).toBe(0);
+    expect(io.err()).toContain('using the built-in Gemini emulator');
+    expect(io.err()).toContain(
+      'GOOGLE_GEMINI_BASE_URL (http://127.0.0.1:9) is used only with a key: set GEMINI_API_KEY to any value',
+    );
+  });
+
+  it('judges lifecycle and visibility on the injected clock, not on today', async () => {
+    // 2026-06-01: the 3.1 Flash preview still answers on the Gemini API; its shutdown is 24 days away.
+    const io = captureIo({ cwd: tmpdir(), clock: new ManualClock(Date.UTC(2026, 5, 1)) });
+    expect(await runCli(['models', '--json'], io)).toBe(0);
+    const report = JSON.parse(io.out()) as {
+      models: { model: string; platform: string; visible: boolean | null; daysLeft: number | null }[];
+    };
+    const preview = report.models.find(
+      (row) => row.model === 'gemini-3.1-flash-image-preview' && row.platform === 'gemini-api',
+    );
+    expect(preview).toMatchObject({ visible: true, daysLeft: 24 });
   });
 });

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import ignore from 'ignore';
+import { getFileInfo } from 'prettier';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run-cli.js';
 import {
@@ -13,7 +15,8 @@ import {
   startEmulator,
   type RunningEmulator,
 } from '../src/emulator/index.js';
-import { captureIo } from './support/capture-io.js';
+import { ManualClock } from '../src/clock/index.js';
+import { captureIo, cliTestNowMs } from './support/capture-io.js';
 
 /**
  * The README's examples, run as printed so they never rot. Code blocks whose info string carries `test`
@@ -40,18 +43,32 @@ function shellWords(line: string): string[] {
 
 const blocks = codeBlocks(readme);
 /** A command line, its words without the trailing comment, and the exit code the comment promises. */
-const cliLines = blocks
-  .filter((block) => block.info === 'sh test')
-  .flatMap((block) => block.code.split('\n'))
-  .filter((line) => line.startsWith('npx imagegate '))
-  .map((line) => {
-    const [command = '', comment = ''] = line.split(' # ');
-    return {
-      line,
-      words: shellWords(command).slice(2),
-      exitCode: Number(/exit (\d)$/.exec(comment)?.[1] ?? 0),
-    };
-  });
+function commandLines(info: string) {
+  return blocks
+    .filter((block) => block.info === info)
+    .flatMap((block) => block.code.split('\n'))
+    .filter((line) => line.startsWith('npx imagegate '))
+    .map((line) => {
+      const [command = '', comment = ''] = line.split(' # ');
+      return {
+        line,
+        words: shellWords(command).slice(2),
+        exitCode: Number(/exit (\d)$/.exec(comment)?.[1] ?? 0),
+      };
+    });
+}
+const cliLines = commandLines('sh test');
+
+/** Every file under `directory`, as paths relative to it with `/` separators. */
+async function filesUnder(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(directory, join(entry.parentPath, entry.name)).split('\\').join('/'));
+}
+
+/** The folder the README's examples write into; the checkout's ignore files must cover it. */
+const examplesOutput = 'out/';
 /** Blocks like ```yaml file=plan.yaml are files the commands read. */
 const exampleFiles = blocks.flatMap((block) => {
   const name = /\bfile=(\S+)/.exec(block.info)?.[1];
@@ -89,6 +106,31 @@ describe('README', () => {
       const failure = exitCode === expectedExitCode ? '' : io.err();
       expect({ line, exitCode, failure }).toEqual({ line, exitCode: expectedExitCode, failure: '' });
     }
+    // Run in a checkout, the examples write only into the ignored folder: `npm test` stays green.
+    const written = (await filesUnder(directory)).filter(
+      (path) => !exampleFiles.some((file) => file.name === path),
+    );
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.filter((path) => !path.startsWith(examplesOutput))).toEqual([]);
+  });
+
+  it('points every -o and --out in its commands into the ignored folder', () => {
+    const outputs = readme
+      .split('\n')
+      .filter((line) => line.includes('npx imagegate '))
+      .flatMap((line) => [...line.matchAll(/(?:^|\s)(?:-o|--out)\s+(\S+)/g)].map((match) => match[1]!));
+    expect(outputs.length).toBeGreaterThanOrEqual(6);
+    expect(outputs.filter((path) => !path.startsWith(examplesOutput))).toEqual([]);
+  });
+
+  it('keeps that folder out of git and out of prettier --check', async () => {
+    const inside = `${examplesOutput}regress/report.html`;
+    const gitignore = ignore().add(await readFile(join(repositoryRoot, '.gitignore'), 'utf8'));
+    expect(gitignore.ignores(inside)).toBe(true);
+    const info = await getFileInfo(join(repositoryRoot, inside), {
+      ignorePath: join(repositoryRoot, '.prettierignore'),
+    });
+    expect(info.ignored).toBe(true);
   });
 
   it('runs the library example', async () => {
@@ -121,7 +163,7 @@ describe('README', () => {
   describe('with the emulator running', () => {
     let emulator: RunningEmulator;
     beforeAll(async () => {
-      emulator = await startEmulator({ port: 0 });
+      emulator = await startEmulator({ port: 0, clock: new ManualClock(cliTestNowMs) });
     });
     afterAll(() => emulator.close());
 
@@ -130,6 +172,31 @@ describe('README', () => {
       expect(code).toBeDefined();
       const stdout = await runTypeScript(code!, { GOOGLE_GEMINI_BASE_URL: emulator.url });
       expect(stdout).toMatch(/^image\/png \d+\n$/);
+      expect(emulator.stats.snapshot().models['gemini-3.1-flash-image']?.calls).toBe(1);
+    });
+
+    /** What the README exports before these examples: the emulator's URL and any key. */
+    const emulatorEnv = () => ({ GOOGLE_GEMINI_BASE_URL: emulator.url, GEMINI_API_KEY: 'any-key' });
+
+    it('runs the CLI against it with GOOGLE_GEMINI_BASE_URL and any key, not in-process', async () => {
+      const lines = commandLines('sh test-with-emulator');
+      expect(lines.length).toBeGreaterThanOrEqual(1);
+      const directory = await mkdtemp(join(tmpdir(), 'imagegate-readme-emulator-'));
+      for (const { line, words } of lines) {
+        emulator.stats.reset();
+        const io = captureIo({ cwd: directory, env: emulatorEnv() });
+        expect({ line, exitCode: await runCli(words, io) }).toEqual({ line, exitCode: 0 });
+        expect(io.err()).not.toContain('built-in Gemini emulator');
+        expect(emulator.stats.snapshot().models['gemini-3.1-flash-image']?.calls).toBe(1);
+      }
+    });
+
+    it('runs the library against it the same way', async () => {
+      const code = blocks.find((block) => block.info === 'ts test-with-emulator-library')?.code;
+      expect(code).toBeDefined();
+      emulator.stats.reset();
+      const stdout = await runTypeScript(code!, emulatorEnv());
+      expect(stdout).toBe('gemini-3.1-flash-image 1\n');
       expect(emulator.stats.snapshot().models['gemini-3.1-flash-image']?.calls).toBe(1);
     });
   });

@@ -1,4 +1,6 @@
-/** Where a command reads its environment and writes its output; tests pass their own. */
+import { systemClock, type Clock } from '../clock/index.js';
+
+/** Where a command reads its environment and the time, and writes its output; tests pass their own. */
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -6,6 +8,11 @@ export interface CliIo {
   cwd: string;
   /** Whether stderr is a terminal (progress lines are kept short and plain when it is not). */
   isInteractive: boolean;
+  /**
+   * "Now" for every command: lifecycle (days left, retired models), default `--at` dates, file names made
+   * from the time, and the in-process emulator's calendar. Tests pin it so no result depends on today.
+   */
+  clock: Clock;
 }
 
 export function processIo(): CliIo {
@@ -15,5 +22,6 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     isInteractive: Boolean(process.stderr.isTTY),
+    clock: systemClock,
   };
 }

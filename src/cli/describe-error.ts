@@ -1,8 +1,12 @@
 import { ImageGenerationError } from '../engine/index.js';
-import { isBadInput } from './exit-codes.js';
+import { isBadInput, isPortInUse } from './exit-codes.js';
 
 /** One message for the user: what went wrong and what to do next. */
 export function describeError(error: unknown): string {
+  if (isPortInUse(error)) {
+    const port = error.port === undefined ? 'the port' : `port ${error.port}`;
+    return `error: ${port} is in use: stop what listens there, or pass another --port (0 picks a free one)`;
+  }
   const message = error instanceof Error ? error.message : String(error);
   if (isBadInput(error)) return `error: ${message}`;
   if (error instanceof ImageGenerationError) {

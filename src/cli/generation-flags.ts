@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { aspectRatioSchema, imageSizeSchema, platformSchema } from '../catalog/index.js';
 import { DEFAULT_MODEL } from '../client/index.js';
-import { parseInput } from '../client/index.js';
+import { outputFormatFor, outputFormats } from './output-path.js';
+import { parseFlags } from './parse-flags.js';
 
 /** Flags shared by `generate`, `edit` and `thumbnail`. */
 export function addGenerationFlags(command: Command): Command {
@@ -16,7 +17,7 @@ export function addGenerationFlags(command: Command): Command {
     .option('--temperature <number>', 'sampling temperature 0-2')
     .option('--top-p <number>', 'nucleus sampling 0-1')
     .option('--system <text>', 'system instruction')
-    .option('--format <format>', 'png or jpeg (default: from the -o extension, else png)')
+    .option('--format <format>', 'png or jpeg (default: the -o extension decides, else png; both must agree)')
     .option('-o, --output <path>', 'output file, or a directory (default: the current directory)')
     .option('--config <path>', 'config file (default: ./imagegate.config.yaml or $IMAGEGATE_CONFIG)')
     .option('--json', 'print the result as JSON on stdout');
@@ -38,16 +39,20 @@ export const generationFlagsSchema = z.object({
   temperature: numberFlag('--temperature').pipe(z.number().min(0).max(2)).optional(),
   topP: numberFlag('--top-p').pipe(z.number().min(0).max(1)).optional(),
   system: z.string().optional(),
-  format: z.enum(['png', 'jpeg']).optional(),
+  format: z.enum(outputFormats).optional(),
   output: z.string().min(1).optional(),
   config: z.string().min(1).optional(),
   json: z.boolean().optional(),
 });
 export type GenerationFlags = z.infer<typeof generationFlagsSchema>;
 
-/** Validates commander's raw option strings; errors name the flag (`--aspect: …`). */
+/**
+ * Validates commander's raw option strings; errors name the flag (`--aspect "7:3": …`). A `-o` extension
+ * that disagrees with `--format` is refused here, before anything is sent.
+ */
 export function parseGenerationFlags(raw: Record<string, unknown>): GenerationFlags {
-  return parseInput(generationFlagsSchema, raw, 'flags');
+  const flags = parseFlags(generationFlagsSchema, raw);
+  return { ...flags, format: outputFormatFor(flags.output, flags.format) };
 }
 
 /** The library options the flags stand for. */
@@ -62,13 +67,6 @@ export function libraryOptionsFrom(flags: GenerationFlags) {
     ...(flags.temperature !== undefined ? { temperature: flags.temperature } : {}),
     ...(flags.topP !== undefined ? { topP: flags.topP } : {}),
     ...(flags.system ? { systemInstruction: flags.system } : {}),
-    outputFormat: flags.format ?? formatFromPath(flags.output) ?? 'png',
+    outputFormat: flags.format ?? 'png',
   };
-}
-
-function formatFromPath(path: string | undefined): 'png' | 'jpeg' | undefined {
-  if (!path) return undefined;
-  if (/\.jpe?g$/i.test(path)) return 'jpeg';
-  if (/\.png$/i.test(path)) return 'png';
-  return undefined;
 }

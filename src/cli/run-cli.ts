@@ -13,6 +13,7 @@ import { regressCommand } from './commands/regress.js';
 import { serveCommand } from './commands/serve.js';
 import { thumbnailCommand } from './commands/thumbnail.js';
 import { ExitCode, exitCodesHelp } from './exit-codes.js';
+import { untilStopSignal } from './until-stop-signal.js';
 
 /** Runs the CLI in-process and returns the exit code; `main.ts` is the only caller that exits. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -36,8 +37,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   program.addCommand(auditCommand(io, setExitCode));
   program.addCommand(costCommand(io, setExitCode));
   program.addCommand(keysCommand(io, setExitCode));
-  program.addCommand(emulatorCommand(io));
-  program.addCommand(serveCommand(io));
+  program.addCommand(emulatorCommand(io, untilStopSignal, setExitCode));
+  program.addCommand(serveCommand(io, untilStopSignal, setExitCode));
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {

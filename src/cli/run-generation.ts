@@ -1,10 +1,11 @@
 import { Imagegate, type CallHooks, type GenerationResult } from '../client/index.js';
-import { systemClock } from '../clock/index.js';
-import { ImageGenerationError, type Attempt } from '../engine/index.js';
+import type { Attempt } from '../engine/index.js';
 import type { CliIo } from './cli-io.js';
 import { describeError } from './describe-error.js';
+import { errorJson } from './error-json.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import type { GenerationFlags } from './generation-flags.js';
+import { checkOutputPath } from './output-path.js';
 import { writeImages } from './write-images.js';
 
 /**
@@ -18,9 +19,12 @@ export async function runGeneration(
 ): Promise<number> {
   let client: Imagegate | undefined;
   try {
+    // Before any call: a typo in -o must not cost a paid generation.
+    await checkOutputPath(flags.output, io.cwd);
     client = await Imagegate.create({
       ...(flags.config ? { config: flags.config } : {}),
       env: io.env,
+      clock: io.clock,
       onNotice: (line) => io.stderr(`${line}\n`),
     });
     io.stderr(`Generating with ${flags.model}…\n`);
@@ -32,7 +36,7 @@ export async function runGeneration(
     const written = await writeImages(result.images, {
       output: flags.output,
       cwd: io.cwd,
-      nowMs: systemClock.nowMs(),
+      nowMs: io.clock.nowMs(),
     });
     if (flags.json) {
       io.stdout(`${JSON.stringify(resultJson(result, written), null, 2)}\n`);
@@ -42,9 +46,7 @@ export async function runGeneration(
     }
     return ExitCode.ok;
   } catch (error) {
-    if (flags.json && error instanceof ImageGenerationError) {
-      io.stdout(`${JSON.stringify(errorJson(error), null, 2)}\n`);
-    }
+    if (flags.json) io.stdout(`${JSON.stringify(errorJson(error), null, 2)}\n`);
     io.stderr(`${describeError(error)}\n`);
     return exitCodeFor(error);
   } finally {
@@ -74,17 +76,6 @@ function resultJson(result: GenerationResult, written: Awaited<ReturnType<typeof
     costUsd: result.costUsd ?? null,
     warnings: result.warnings,
     attempts: result.attempts,
-  };
-}
-
-function errorJson(error: ImageGenerationError) {
-  return {
-    ok: false,
-    outcome: error.outcome.kind,
-    message: error.message,
-    isRetryable: error.isRetryable,
-    warnings: error.warnings,
-    attempts: error.attempts,
   };
 }
 

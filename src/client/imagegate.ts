@@ -78,6 +78,7 @@ export class Imagegate {
     /** `emulator` when the built-in emulator answers instead of Google. */
     readonly target: 'google' | 'emulator' | 'custom',
     private readonly referenceOptions: ReadMediaOptions,
+    private readonly checkVideoSupport: () => Promise<void>,
   ) {}
 
   static async create(options: ImagegateOptions = {}): Promise<Imagegate> {
@@ -91,7 +92,13 @@ export class Imagegate {
             .config;
     const registry = new Registry({ config, catalog, clock });
     const connected = options.provider
-      ? { provider: options.provider, target: 'custom' as const, notice: undefined, close: async () => {} }
+      ? {
+          provider: options.provider,
+          target: 'custom' as const,
+          notice: undefined,
+          checkVideoSupport: async () => {},
+          close: async () => {},
+        }
       : await connectProvider({ config, env, catalog, clock });
     if (connected.notice) options.onNotice?.(connected.notice);
     const engine = new Engine({
@@ -112,6 +119,7 @@ export class Imagegate {
       connected.close,
       connected.target,
       referenceOptions,
+      connected.checkVideoSupport,
     );
   }
 
@@ -138,6 +146,7 @@ export class Imagegate {
       maxBytes: MAX_VIDEO_BYTES,
       role: 'video',
     });
+    await this.checkVideoSupport();
     return this.run(parsed.model, parsed.platform, requestFrom(parsed, { video: videoInput }), parsed, hooks);
   }
 

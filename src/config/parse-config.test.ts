@@ -113,6 +113,13 @@ routes:
     expect(error.message).toContain('YAML syntax');
   });
 
+  it('reports one syntax error once, not the knock-on errors the YAML parser adds after it', () => {
+    const error = errorOf('routes:\n  image_fast: 1\n   extra: 2\n');
+    expect(error.message).toContain('YAML syntax');
+    expect(error.message.match(/YAML syntax/g)).toHaveLength(1);
+    expect(errorOf('key: [1, 2\nother: }\n').message.match(/YAML syntax/g)).toHaveLength(1);
+  });
+
   it('rejects a file that is not a mapping', () => {
     expect(errorOf('- just\n- a list\n').message).toContain('must hold a mapping');
   });

@@ -35,15 +35,18 @@ export const builtInDefaultsSource = 'built-in defaults';
 export function parseConfig(text: string, options: ParseConfigOptions): LoadedConfig {
   const { fileName } = options;
   const source = parseYamlSource(text);
-  if (source.syntaxErrors.length > 0) {
-    throw new ConfigError(
-      source.syntaxErrors.map((error) => ({
+  const firstSyntaxError = source.syntaxErrors[0];
+  if (firstSyntaxError) {
+    // Only the first: the YAML parser's later errors are knock-on effects of it (one missing `]` reads
+    // as two or three problems on the same line), and fixing it makes them go away.
+    throw new ConfigError([
+      {
         severity: 'error',
         file: fileName,
-        line: error.line,
-        message: `YAML syntax: ${error.message}`,
-      })),
-    );
+        line: firstSyntaxError.line,
+        message: `YAML syntax: ${firstSyntaxError.message}`,
+      },
+    ]);
   }
   const data = source.data ?? {};
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {

@@ -31,6 +31,8 @@ export interface EmulatorOptions {
   invalidApiKeys?: readonly string[];
   /** Randomness for error rates and latency in [0, 1) (default: seeded from the scenario). */
   random?: () => number;
+  /** Where ffmpeg is looked up for video frames: IMAGEGATE_FFMPEG, PATH (default: `process.env`). */
+  environment?: NodeJS.ProcessEnv;
 }
 
 export interface Emulator {
@@ -79,6 +81,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     maxRequestBytes: options.maxRequestBytes ?? defaultMaxRequestBytes(catalog),
     invalidApiKeys: new Set(options.invalidApiKeys ?? []),
     publicBaseUrl: options.publicBaseUrl,
+    environment: options.environment ?? process.env,
     nextResponseNumber: () => ++responseNumber,
   };
 

@@ -20,6 +20,8 @@ export interface EmulatorState {
   invalidApiKeys: ReadonlySet<string>;
   /** Overrides the origin (`http://host:port`) used in upload URLs and file URIs. */
   publicBaseUrl: string | undefined;
+  /** Where ffmpeg is looked up for video frames. */
+  environment: NodeJS.ProcessEnv;
   /** Counts generation responses, to derive reproducible response IDs. */
   nextResponseNumber(): number;
 }

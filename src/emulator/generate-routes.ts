@@ -32,6 +32,7 @@ export async function runGeneration(
     responseId: responseIdFor(state.nextResponseNumber()),
     platform: input.platform,
     nowMs: state.clock.nowMs(),
+    environment: state.environment,
     contents: request.contents,
     systemInstruction: request.systemInstruction,
     ...(safetyVerdict ? { safetyVerdict } : {}),

@@ -25,6 +25,8 @@ export interface GenerationContext {
   responseId: string;
   platform: Platform;
   nowMs: number;
+  /** Where ffmpeg is looked up, for video inputs. */
+  environment: NodeJS.ProcessEnv;
   contents: readonly Content[];
   systemInstruction: Content | undefined;
   /** A scripted safety outcome for this call, if any. */
@@ -75,7 +77,10 @@ export function pixelSizeFor(
 }
 
 /** Reference images as raster bytes: videos contribute their first frame. */
-async function referenceImages(media: readonly MediaInput[]): Promise<Uint8Array[]> {
+async function referenceImages(
+  media: readonly MediaInput[],
+  environment: NodeJS.ProcessEnv,
+): Promise<Uint8Array[]> {
   const images: Uint8Array[] = [];
   for (const item of media) {
     if (item.kind === 'image') {
@@ -89,7 +94,7 @@ async function referenceImages(media: readonly MediaInput[]): Promise<Uint8Array
       continue;
     }
     try {
-      images.push(...(await extractVideoFrames(item.bytes, { frameCount: 1 })));
+      images.push(...(await extractVideoFrames(item.bytes, { frameCount: 1, environment })));
     } catch (error) {
       if (error instanceof VideoDecodeError) {
         throw invalidArgument(`The video input (${item.mimeType}) could not be processed: ${error.message}`);
@@ -166,7 +171,7 @@ export async function generateContentResponse(
       ...base,
     };
   }
-  const references = await referenceImages(plan.referenceMedia);
+  const references = await referenceImages(plan.referenceMedia, context.environment);
   const imageSize = context.servedImageSize ?? plan.imageSize;
   const ratio = await chosenAspectRatio(plan, references);
   const pixels = pixelSizeFor(plan, imageSize, ratio);

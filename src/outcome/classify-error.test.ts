@@ -153,6 +153,15 @@ describe('classifyError', () => {
     expect(outcome).toMatchObject({ kind: 'region_blocked', fallbackEligible: true, retryable: false });
   });
 
+  it('reads missing Application Default Credentials as auth_failed, with the command that fixes it', () => {
+    const adcError = new Error(
+      'Could not load the default credentials. Browse to https://cloud.google.com/docs/authentication/getting-started for more information.',
+    );
+    const outcome = classifyError(adcError, { ...context, platform: 'vertex-ai' });
+    expect(outcome).toMatchObject({ kind: 'auth_failed', retryable: false, fallbackEligible: false });
+    expect(outcome.message).toContain('gcloud auth application-default login');
+  });
+
   it('keeps other FAILED_PRECONDITION errors permanent', () => {
     const outcome = classifyError(apiError(400, 'FAILED_PRECONDITION', 'Billing is not enabled.'), context);
     expect(outcome).toMatchObject({ kind: 'unknown_error', retryable: false, fallbackEligible: false });

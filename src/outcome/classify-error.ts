@@ -47,6 +47,9 @@ const networkErrorCodes = new Set([
 
 const regionWords = /\b(location|region|country|territor)/i;
 
+/** What google-auth-library throws when Vertex AI is configured but no Application Default Credentials exist. */
+const missingAdcMessage = /Could not load the default credentials/i;
+
 /**
  * Turns anything a provider call threw into an outcome (the table in docs/error-handling.md). The SDK throws `ApiError`
  * with `status` and the JSON error body as `message`; network failures arrive as fetch errors with a
@@ -71,6 +74,13 @@ export function classifyError(error: unknown, context: ErrorContext): Outcome {
   }
   if (error instanceof SyntaxError) {
     return outcomeOf('unavailable', `the response body was cut off or is not JSON: ${error.message}`);
+  }
+  // Raised before anything is sent: a credentials problem on this machine, which no retry fixes.
+  if (missingAdcMessage.test(messageOf(error))) {
+    return outcomeOf(
+      'auth_failed',
+      `no Application Default Credentials for ${context.platform}: run \`gcloud auth application-default login\`, or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file (${messageOf(error)})`,
+    );
   }
   return outcomeOf('unknown_error', `unexpected error from ${context.platform}: ${messageOf(error)}`);
 }

@@ -25,7 +25,10 @@ describe('GeminiProvider', () => {
 
   it('sends references inline while they fit the inline limit', async () => {
     emulator.stats.reset();
-    const provider = new GeminiProvider({ geminiApi: { apiKey: 'k', baseUrl: emulator.url } });
+    const provider = new GeminiProvider({
+      geminiApi: { apiKey: 'k', baseUrl: emulator.url },
+      clock: emulator.clock,
+    });
     const response = await provider.generate({
       platform: 'gemini-api',
       modelId: 'gemini-3.1-flash-image',
@@ -46,9 +49,12 @@ describe('GeminiProvider', () => {
     for (const model of tinyInlineLimit.models) {
       model.capabilities.maxInlineRequestBytes = { ...model.capabilities.maxInlineRequestBytes, value: 100 };
     }
+    // The provider reads upload expiry (set by the emulator's pinned clock) against its own clock, so
+    // both must be the same clock or the cached upload looks expired on any later real date.
     const provider = new GeminiProvider({
       geminiApi: { apiKey: 'k', baseUrl: emulator.url },
       catalog: loadCatalog(tinyInlineLimit),
+      clock: emulator.clock,
     });
     const call = {
       platform: 'gemini-api' as const,
@@ -70,7 +76,10 @@ describe('GeminiProvider', () => {
   });
 
   it('lists the model IDs visible to the key, without the models/ prefix', async () => {
-    const provider = new GeminiProvider({ geminiApi: { apiKey: 'k', baseUrl: emulator.url } });
+    const provider = new GeminiProvider({
+      geminiApi: { apiKey: 'k', baseUrl: emulator.url },
+      clock: emulator.clock,
+    });
     const ids = await provider.listModelIds('gemini-api');
     expect(ids).toContain('gemini-3-pro-image');
     expect(ids.every((id) => !id.startsWith('models/'))).toBe(true);
@@ -78,7 +87,10 @@ describe('GeminiProvider', () => {
 
   it('hands errors over unchanged and calls once (no SDK retries)', async () => {
     emulator.stats.reset();
-    const provider = new GeminiProvider({ geminiApi: { apiKey: 'k', baseUrl: emulator.url } });
+    const provider = new GeminiProvider({
+      geminiApi: { apiKey: 'k', baseUrl: emulator.url },
+      clock: emulator.clock,
+    });
     const error = await provider
       .generate({
         platform: 'gemini-api',
@@ -91,7 +103,10 @@ describe('GeminiProvider', () => {
   });
 
   it('refuses a platform it has no credentials for', async () => {
-    const provider = new GeminiProvider({ geminiApi: { apiKey: 'k', baseUrl: emulator.url } });
+    const provider = new GeminiProvider({
+      geminiApi: { apiKey: 'k', baseUrl: emulator.url },
+      clock: emulator.clock,
+    });
     await expect(provider.listModelIds('vertex-ai')).rejects.toBeInstanceOf(PlatformNotConfiguredError);
   });
 

@@ -173,7 +173,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       );
       listening.once('error', reject);
     },
-  );
+  ).catch(async (error: unknown) => {
+    // Nothing listens (a busy port): release what was opened, the in-process emulator above all, so
+    // the process can exit instead of hanging on its open socket.
+    await imagegate.close();
+    await store.close();
+    database.close();
+    throw error;
+  });
   const urlHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   const url = `http://${urlHost}:${address.port}`;
   const publicBaseUrl = () => (settings.publicBaseUrl ?? url).replace(/\/$/, '');

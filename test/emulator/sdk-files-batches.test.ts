@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import {
   startTestEmulator,
   type TestEmulator,
 } from './sdk-harness.js';
+import { makeTestVideo } from '../../src/emulator/art/test-support/test-video.js';
 
 let harness: TestEmulator;
 let workDirectory: string;
@@ -20,20 +20,10 @@ let videoPath: string;
 beforeAll(async () => {
   harness = await startTestEmulator({ videoProcessingMs: 5_000, batchDurationMs: 60_000 });
   workDirectory = mkdtempSync(join(tmpdir(), 'imagegate-emulator-'));
-  videoPath = join(workDirectory, 'clip.mp4');
-  // One second of a test pattern: a real, decodable video for the Files API and frame extraction.
-  execFileSync('/usr/bin/ffmpeg', [
-    '-loglevel',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=size=320x180:rate=5:duration=1',
-    '-pix_fmt',
-    'yuv420p',
-    '-y',
-    videoPath,
-  ]);
+  // One second of a test pattern: a real, decodable video for the Files API and frame extraction, made
+  // by the same ffmpeg the emulator finds (PATH, else the npm package's).
+  await makeTestVideo(workDirectory, 'mp4', 'testsrc=size=320x180:rate=5:duration=1');
+  videoPath = join(workDirectory, 'test.mp4');
 });
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/cli-io.js';
+import { ManualClock } from '../../src/clock/index.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 
@@ -15,12 +16,14 @@ function recordingIo(cwd: string, env: NodeJS.ProcessEnv): CliIo & { out: () => 
     env,
     cwd,
     isInteractive: false,
+    clock,
     out: () => stdout,
     err: () => stderr,
   };
 }
 
-// Two GA models of different families: every pair differs, and neither is retired on today's clock.
+// Two GA models of different families: every pair differs, and neither is retired on the pinned day.
+const clock = new ManualClock(Date.UTC(2026, 10, 21));
 const baseline = 'gemini-3.1-flash-image';
 const candidate = 'gemini-3-pro-image';
 
@@ -29,7 +32,7 @@ describe('imagegate regress (CLI)', () => {
   let cwd: string;
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
-    emulator = await startEmulator();
+    emulator = await startEmulator({ clock });
     cwd = await mkdtemp(join(tmpdir(), 'imagegate-regress-cli-'));
     env = { GEMINI_API_KEY: 'k', GOOGLE_GEMINI_BASE_URL: emulator.url };
     await writeFile(
@@ -102,7 +105,7 @@ describe('imagegate regress (CLI)', () => {
     ],
     [
       ['--prompts', 'prompts.txt', '--concurrency', 'two'],
-      /concurrency: --concurrency must be a whole number/,
+      /--concurrency "two": --concurrency must be a whole number/,
     ],
     [['--prompts', 'prompts.txt', '--candidate', 'gemini-3-pro-imag'], /gemini-3-pro-imag/],
   ])('refuses bad input %j with exit code 2', async (flags, message) => {

@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { findOnPath } from '../../src/media/find-on-path.js';
 import { ManualClock } from '../../src/clock/index.js';
 import { parseScenario, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import type { ImageProvider } from '../../src/provider/image-provider.js';
@@ -84,14 +85,28 @@ export async function startRegressHarness(scenarioYaml = ''): Promise<RegressHar
   return { emulator, clock, provider, calledPrompts, outDir, close: () => emulator.close() };
 }
 
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const chromiumMissingMessage = `no Chromium at ${chromiumPath}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`;
+/** Names Chromium goes by on PATH (Debian, Ubuntu, Google's builds). */
+const chromiumNames = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
+
+export const chromiumMissingMessage = `no Chromium (CHROMIUM_PATH, or ${chromiumNames.join('/')} on PATH)`;
+
+/** CHROMIUM_PATH when set, else the first Chromium on PATH. */
+async function findChromium(): Promise<string | undefined> {
+  const configured = process.env.CHROMIUM_PATH?.trim();
+  if (configured) return existsSync(configured) ? configured : undefined;
+  for (const name of chromiumNames) {
+    const found = await findOnPath(name, process.env);
+    if (found) return found;
+  }
+  return undefined;
+}
 
 /** Headless Chromium through playwright-core, or undefined when the browser is not installed. */
 export async function launchChromium(): Promise<Browser | undefined> {
-  if (!existsSync(chromiumPath)) return undefined;
+  const executablePath = await findChromium();
+  if (!executablePath) return undefined;
   return chromium.launch({
-    executablePath: chromiumPath,
+    executablePath,
     args: [
       '--headless',
       '--no-sandbox',

@@ -4,11 +4,10 @@ import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { builtInCatalog, isoDateSchema } from '../../catalog/index.js';
-import { parseInput } from '../../client/index.js';
-import { systemClock } from '../../clock/index.js';
 import { builtInDefaultsSource, loadConfig } from '../../config/index.js';
 import { auditSarif, planFixes, renderAuditText, runAudit, unifiedDiff } from '../../tools/audit/index.js';
 import type { CliIo } from '../cli-io.js';
+import { parseFlags } from '../parse-flags.js';
 import { guardedAction } from '../guarded-action.js';
 
 const auditExitCodesHelp = `
@@ -57,15 +56,16 @@ export function auditCommand(
     .addHelpText('after', auditExitCodesHelp)
     .action(
       guardedAction(io, setExitCode, async (paths: string[], raw: Record<string, unknown>) => {
-        const flags = parseInput(flagsSchema, raw, 'flags');
+        const flags = parseFlags(flagsSchema, raw);
         const format = flags.json ? 'json' : flags.format;
         const catalog = builtInCatalog();
-        const atMs = flags.at ? Date.parse(`${flags.at}T00:00:00Z`) : systemClock.nowMs();
+        const atMs = flags.at ? Date.parse(`${flags.at}T00:00:00Z`) : io.clock.nowMs();
         const loaded = await loadConfig({
           ...(flags.config ? { path: flags.config } : {}),
           cwd: io.cwd,
           env: io.env,
           catalog,
+          clock: io.clock,
         });
         const { report, files } = await runAudit({
           paths,

@@ -62,8 +62,13 @@ export function costCommand(io: CliIo, setExitCode: (code: number) => void): Com
           cwd: io.cwd,
           env: io.env,
           catalog,
+          clock: io.clock,
         });
-        const projection = projectCostPlan(plan, new Registry({ config: loaded.config, catalog }), catalog);
+        const projection = projectCostPlan(
+          plan,
+          new Registry({ config: loaded.config, catalog, clock: io.clock }),
+          catalog,
+        );
         io.stdout(flags.json ? `${JSON.stringify(projection, null, 2)}\n` : renderCostPlanText(projection));
         return 0;
       }),

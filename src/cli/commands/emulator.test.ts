@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../clock/index.js';
 import type { CliIo } from '../cli-io.js';
 import { emulatorCommand, listeningLine, parseEmulatorFlags } from './emulator.js';
 
@@ -16,6 +17,7 @@ function capturingIo(): CliIo & { out: string[]; err: string[] } {
     env: {},
     cwd: '.',
     isInteractive: false,
+    clock: new ManualClock(Date.UTC(2026, 10, 21)),
   };
 }
 

@@ -45,10 +45,12 @@ export async function runEmulator(flags: EmulatorFlags): Promise<RunningEmulator
  * API until SIGINT or SIGTERM.
  * @param io where output goes (default: the process's stdout and stderr)
  * @param waitForStop resolves when the emulator should shut down (default: SIGINT or SIGTERM)
+ * @param setExitCode receives the exit code when the emulator cannot start (a bad flag, a busy port)
  */
 export function emulatorCommand(
   io: CliIo = processIo(),
   waitForStop: () => Promise<unknown> = untilStopSignal,
+  setExitCode: (code: number) => void = (code) => (process.exitCode = code),
 ): Command {
   return new Command('emulator')
     .description(
@@ -66,7 +68,7 @@ export function emulatorCommand(
         emulator = await runEmulator(parseEmulatorFlags(raw));
       } catch (error) {
         io.stderr(`${describeError(error)}\n`);
-        process.exitCode = ExitCode.badInput;
+        setExitCode(ExitCode.badInput);
         return;
       }
       io.stdout(`${listeningLine(emulator.url)}\n`);

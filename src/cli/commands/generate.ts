@@ -4,6 +4,7 @@ import { exitCodesHelp } from '../exit-codes.js';
 import { addGenerationFlags, libraryOptionsFrom, parseGenerationFlags } from '../generation-flags.js';
 import { runGeneration } from '../run-generation.js';
 import { guardedAction } from '../guarded-action.js';
+import { parseText } from '../parse-flags.js';
 
 export function generateCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   const command = new Command('generate')
@@ -15,11 +16,12 @@ export function generateCommand(io: CliIo, setExitCode: (code: number) => void):
     guardedAction(io, setExitCode, async (prompt: string, raw: Record<string, unknown>) => {
       const { ref, ...rest } = raw;
       const flags = parseGenerationFlags(rest);
+      const text = parseText(prompt, 'the <prompt> argument', 'what to draw');
       const referenceImages = (ref as string[] | undefined) ?? [];
       return runGeneration(io, flags, (client, hooks) =>
         client.generateImage(
           {
-            prompt,
+            prompt: text,
             referenceImages: referenceImages.map((path) => resolvePath(io, path)),
             ...libraryOptionsFrom(flags),
           },

@@ -2,8 +2,6 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { builtInCatalog, isoDateSchema, platforms, type Platform } from '../../catalog/index.js';
 import { Imagegate } from '../../client/index.js';
-import { parseInput } from '../../client/index.js';
-import { systemClock } from '../../clock/index.js';
 import { loadConfig, type ImagegateConfig } from '../../config/index.js';
 import { runAudit } from '../../tools/audit/index.js';
 import {
@@ -13,6 +11,7 @@ import {
   sendGuardNotification,
 } from '../../tools/guard/index.js';
 import type { CliIo } from '../cli-io.js';
+import { parseFlags } from '../parse-flags.js';
 import { describeError } from '../describe-error.js';
 
 const guardExitCodesHelp = `
@@ -62,15 +61,16 @@ export function guardCommand(io: CliIo, setExitCode: (code: number) => void): Co
 }
 
 async function runGuard(io: CliIo, raw: Record<string, unknown>): Promise<number> {
-  const flags = parseInput(flagsSchema, raw, 'flags');
+  const flags = parseFlags(flagsSchema, raw);
   const catalog = builtInCatalog();
-  const atMs = flags.at ? Date.parse(`${flags.at}T00:00:00Z`) : systemClock.nowMs();
+  const atMs = flags.at ? Date.parse(`${flags.at}T00:00:00Z`) : io.clock.nowMs();
   // The config is checked as of today: a model that retires on --at must not stop the report about it.
   const loaded = await loadConfig({
     ...(flags.config ? { path: flags.config } : {}),
     cwd: io.cwd,
     env: io.env,
     catalog,
+    clock: io.clock,
   });
   const auditedIds = flags.audit ? await auditedModelIds(io, flags.audit, loaded, catalog, atMs) : undefined;
   const visibleModelIds = flags.visibility ? await listVisible(io, loaded.config) : undefined;
@@ -87,7 +87,7 @@ async function runGuard(io: CliIo, raw: Record<string, unknown>): Promise<number
     const result = await sendGuardNotification({
       url: flags.webhook,
       payload: guardSlackPayload(report),
-      clock: systemClock,
+      clock: io.clock,
       allowPrivateNetwork: flags.allowPrivateNetwork ?? false,
     });
     if (!result.delivered) {
@@ -125,7 +125,12 @@ async function listVisible(
   io: CliIo,
   config: ImagegateConfig,
 ): Promise<Partial<Record<Platform, Set<string>>>> {
-  const client = await Imagegate.create({ config, env: io.env, onNotice: (line) => io.stderr(`${line}\n`) });
+  const client = await Imagegate.create({
+    config,
+    env: io.env,
+    clock: io.clock,
+    onNotice: (line) => io.stderr(`${line}\n`),
+  });
   const visible: Partial<Record<Platform, Set<string>>> = {};
   try {
     for (const platform of platforms) {

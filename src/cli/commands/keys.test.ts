@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiKeyStore } from '../../server/auth/index.js';
+import { ManualClock } from '../../clock/index.js';
 import { dataDirectoryLayout } from '../../tasks/index.js';
 import type { CliIo } from '../cli-io.js';
 import { keysCommand } from './keys.js';
@@ -24,6 +25,7 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
     env: {},
     cwd: directory,
     isInteractive: false,
+    clock: new ManualClock(Date.UTC(2026, 10, 21)),
   };
   const command = keysCommand(io, (exitCode) => (code = exitCode));
   command

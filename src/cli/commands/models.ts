@@ -4,11 +4,10 @@ import { builtInCatalog } from '../../catalog/index.js';
 import { lifecycleOn, type LifecycleStatus } from '../../catalog/index.js';
 import { platforms, type Platform } from '../../catalog/index.js';
 import { Imagegate } from '../../client/index.js';
-import { parseInput } from '../../client/index.js';
-import { systemClock } from '../../clock/index.js';
 import type { CliIo } from '../cli-io.js';
 import { describeError } from '../describe-error.js';
 import { exitCodeFor, exitCodesHelp } from '../exit-codes.js';
+import { parseFlags } from '../parse-flags.js';
 import { guardedAction } from '../guarded-action.js';
 
 const flagsSchema = z.object({
@@ -35,15 +34,16 @@ export function modelsCommand(io: CliIo, setExitCode: (code: number) => void): C
     .addHelpText('after', exitCodesHelp)
     .action(
       guardedAction(io, setExitCode, async (raw: Record<string, unknown>) => {
-        const flags = parseInput(flagsSchema, raw, 'flags');
+        const flags = parseFlags(flagsSchema, raw);
         const client = await Imagegate.create({
           ...(flags.config ? { config: flags.config } : {}),
           env: io.env,
+          clock: io.clock,
           onNotice: (line) => io.stderr(`${line}\n`),
         });
         try {
           const visibleByPlatform = await listVisible(client, io);
-          const nowMs = systemClock.nowMs();
+          const nowMs = io.clock.nowMs();
           const rowFor = (
             model: string,
             platform: Platform,

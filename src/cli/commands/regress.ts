@@ -2,8 +2,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { aspectRatioSchema, imageSizeSchema, platformSchema } from '../../catalog/index.js';
-import { InvalidInputError, parseInput } from '../../client/index.js';
-import { systemClock } from '../../clock/index.js';
+import { InvalidInputError } from '../../client/index.js';
 import {
   defaultRegressConcurrency,
   formatTerminalSummary,
@@ -20,6 +19,7 @@ import {
 import type { CliIo } from '../cli-io.js';
 import { describeError } from '../describe-error.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
+import { parseFlags } from '../parse-flags.js';
 import { guardedAction } from '../guarded-action.js';
 
 /** Exit code when the run finished but the candidate needs a look (different, blocked or failed pairs). */
@@ -84,7 +84,7 @@ export function regressCommand(io: CliIo, setExitCode: (code: number) => void): 
   return command.action(
     guardedAction(io, setExitCode, async (raw: Record<string, unknown>) => {
       try {
-        return await runRegressCommand(io, parseInput(regressFlagsSchema, raw, 'flags'));
+        return await runRegressCommand(io, parseFlags(regressFlagsSchema, raw));
       } catch (error) {
         if (
           error instanceof PromptSetError ||
@@ -123,13 +123,14 @@ async function runRegressCommand(io: CliIo, flags: RegressFlags): Promise<number
       thresholds,
       ...(flags.config ? { config: resolve(io.cwd, flags.config) } : {}),
       env: io.env,
+      clock: io.clock,
       onNotice: (line) => io.stderr(`${line}\n`),
       onStart: (start) => progress.start(start),
       onPairFinished: (finished) => progress.pairFinished(finished),
       signal: abort.signal,
     });
     progress.finish();
-    const generatedAt = new Date(systemClock.nowMs()).toISOString();
+    const generatedAt = new Date(io.clock.nowMs()).toISOString();
     const reports = await writeReports(result, outDir, generatedAt);
     if (flags.json) io.stdout(`${JSON.stringify(reportJson(result, generatedAt), null, 2)}\n`);
     else io.stdout(formatTerminalSummary(result, reports));

@@ -51,10 +51,12 @@ export function curlExample(url: string, requireApiKey: boolean): string {
  * a graceful stop (running tasks get `server.shutdownGraceMs`, the rest return to the queue).
  * @param io where output goes (default: the process's stdout and stderr)
  * @param waitForStop resolves when the server should shut down (default: SIGINT or SIGTERM)
+ * @param setExitCode receives the exit code when the server cannot start (a bad flag or config, a busy port)
  */
 export function serveCommand(
   io: CliIo = processIo(),
   waitForStop: (server: RunningServer) => Promise<unknown> = untilStopSignal,
+  setExitCode: (code: number) => void = (code) => (process.exitCode = code),
 ): Command {
   return new Command('serve')
     .description('Serve the async task API (submit, poll, SSE, webhooks), models and lifecycle, OpenAPI docs')
@@ -80,7 +82,7 @@ export function serveCommand(
         });
       } catch (error) {
         io.stderr(`${describeError(error)}\n`);
-        process.exitCode = ExitCode.badInput;
+        setExitCode(ExitCode.badInput);
         return;
       }
       io.stdout(`${listeningLine(server.url)}\n`);

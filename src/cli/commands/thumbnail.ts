@@ -3,6 +3,7 @@ import type { CliIo } from '../cli-io.js';
 import { exitCodesHelp } from '../exit-codes.js';
 import { addGenerationFlags, libraryOptionsFrom, parseGenerationFlags } from '../generation-flags.js';
 import { guardedAction } from '../guarded-action.js';
+import { parseText } from '../parse-flags.js';
 import { runGeneration } from '../run-generation.js';
 import { resolvePath } from './generate.js';
 
@@ -19,6 +20,8 @@ export function thumbnailCommand(io: CliIo, setExitCode: (code: number) => void)
     guardedAction(io, setExitCode, async (video: string, raw: Record<string, unknown>) => {
       const { prompt, ...rest } = raw;
       const flags = parseGenerationFlags(rest);
+      const text =
+        prompt === undefined ? undefined : parseText(prompt, '--prompt', 'what the thumbnail should show');
       const { aspectRatio, ...options } = libraryOptionsFrom(flags);
       return runGeneration(io, flags, (client, hooks) =>
         client.thumbnailFromVideo(
@@ -26,7 +29,7 @@ export function thumbnailCommand(io: CliIo, setExitCode: (code: number) => void)
           {
             ...options,
             ...(aspectRatio ? { aspectRatio } : {}),
-            ...(typeof prompt === 'string' ? { prompt } : {}),
+            ...(text !== undefined ? { prompt: text } : {}),
           },
           hooks,
         ),

@@ -1,10 +1,4 @@
 export { renderImage } from './render-image.js';
 export { RenderRequestError, type RenderRequest } from './render-request.js';
 export { ReferenceImageDecodeError } from './reference-mosaic.js';
-export {
-  extractVideoFrames,
-  FfmpegNotFoundError,
-  VideoDecodeError,
-  type ExtractVideoFramesOptions,
-} from './video-frames.js';
-export { isFfmpegAvailable, ffmpegPathVariable } from './ffmpeg-location.js';
+export { extractVideoFrames, VideoDecodeError, type ExtractVideoFramesOptions } from './video-frames.js';

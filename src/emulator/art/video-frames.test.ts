@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ffmpegPathVariable } from './ffmpeg-location.js';
+import { ffmpegPathVariable } from '../../media/index.js';
 import { ffmpegAvailableForTests, makeTestAudio, makeTestVideo } from './test-support/test-video.js';
-import { extractVideoFrames, FfmpegNotFoundError, VideoDecodeError } from './video-frames.js';
+import { extractVideoFrames, VideoDecodeError } from './video-frames.js';
+import { FfmpegNotFoundError } from '../../media/index.js';
 
 const ffmpegAvailable = await ffmpegAvailableForTests();
 
@@ -38,6 +39,15 @@ describe('extractVideoFrames argument checks', () => {
     });
     await expect(attempt).rejects.toThrow(FfmpegNotFoundError);
     await expect(attempt).rejects.toThrow(ffmpegPathVariable);
+  });
+
+  it('says what was tried when neither PATH nor the npm package has ffmpeg', async () => {
+    const attempt = extractVideoFrames(new Uint8Array([1, 2, 3]), {
+      environment: { PATH: '' },
+      loadFfmpegPackage: () => Promise.reject(new Error('not installed')),
+    });
+    await expect(attempt).rejects.toThrow(FfmpegNotFoundError);
+    await expect(attempt).rejects.toThrow(/not on PATH and the optional npm package @ffmpeg-installer/);
   });
 });
 

@@ -7,16 +7,18 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evenlySpacedFrameIndices } from './evenly-spaced-frames.js';
-import { ffmpegPath, ffmpegPathVariable } from './ffmpeg-location.js';
+import {
+  FfmpegNotFoundError,
+  ffmpegMissingMessage,
+  ffmpegPathVariable,
+  locateFfmpeg,
+  type FfmpegLocation,
+  type LoadFfmpegPackage,
+} from '../../media/index.js';
 
 /** The bytes are not a video ffmpeg can decode; the message carries what ffmpeg reported. */
 export class VideoDecodeError extends Error {
   override readonly name = 'VideoDecodeError';
-}
-
-/** ffmpeg could not be started at all (not installed, or IMAGEGATE_FFMPEG points nowhere). */
-export class FfmpegNotFoundError extends Error {
-  override readonly name = 'FfmpegNotFoundError';
 }
 
 export interface ExtractVideoFramesOptions {
@@ -24,8 +26,10 @@ export interface ExtractVideoFramesOptions {
   frameCount?: number;
   /** ffmpeg is killed after this long on each pass. Default 60 000 ms. */
   timeoutMs?: number;
-  /** Environment to find ffmpeg in (IMAGEGATE_FFMPEG). Default `process.env`. */
+  /** Environment to find ffmpeg in (IMAGEGATE_FFMPEG, PATH). Default `process.env`. */
   environment?: NodeJS.ProcessEnv;
+  /** Loads the npm package that ships ffmpeg (default: the installed one); tests stand in for none. */
+  loadFfmpegPackage?: LoadFfmpegPackage;
 }
 
 const defaultFrameCount = 3;
@@ -45,8 +49,11 @@ export async function extractVideoFrames(
   }
   if (video.length === 0) throw new VideoDecodeError('the video is empty (0 bytes)');
 
+  const location = await locateFfmpeg(options.environment, options.loadFfmpegPackage);
+  if (!location) throw new FfmpegNotFoundError(ffmpegMissingMessage());
   const ffmpeg: FfmpegRunner = {
-    executable: ffmpegPath(options.environment),
+    executable: location.executable,
+    source: location.source,
     timeoutMs: options.timeoutMs ?? defaultTimeoutMs,
   };
   const workDirectory = await mkdtemp(join(tmpdir(), 'imagegate-video-'));
@@ -70,6 +77,7 @@ export async function extractVideoFrames(
 
 interface FfmpegRunner {
   executable: string;
+  source: FfmpegLocation['source'];
   timeoutMs: number;
 }
 
@@ -97,25 +105,29 @@ async function writeSelectedFrames(
   frameIndices: readonly number[],
 ): Promise<string[]> {
   const selection = frameIndices.map((frameIndex) => `eq(n\\,${frameIndex})`).join('+');
-  await runFfmpeg(
-    ffmpeg,
-    [
-      '-i',
-      inputPath,
-      '-map',
-      '0:v:0',
-      '-vf',
-      `select='${selection}'`,
-      '-fps_mode',
-      'passthrough',
-      '-frames:v',
-      String(frameIndices.length),
-      '-f',
-      'image2',
-      join(workDirectory, 'frame-%04d.png'),
-    ],
-    workDirectory,
-  );
+  // Passthrough keeps only the selected frames (constant frame rate would pad the gaps with copies).
+  // ffmpeg 5.1 named the option -fps_mode; the npm package's static build (4.x) knows only -vsync.
+  const args = (syncOption: string) => [
+    '-i',
+    inputPath,
+    '-map',
+    '0:v:0',
+    '-vf',
+    `select='${selection}'`,
+    syncOption,
+    'passthrough',
+    '-frames:v',
+    String(frameIndices.length),
+    '-f',
+    'image2',
+    join(workDirectory, 'frame-%04d.png'),
+  ];
+  await runFfmpeg(ffmpeg, args('-fps_mode'), workDirectory).catch((error: unknown) => {
+    if (error instanceof VideoDecodeError && error.message.includes("Unrecognized option 'fps_mode'")) {
+      return runFfmpeg(ffmpeg, args('-vsync'), workDirectory);
+    }
+    throw error;
+  });
   const frameFiles = (await readdir(workDirectory)).filter((name) => /^frame-\d{4}\.png$/.test(name)).sort();
   if (frameFiles.length === 0) throw new VideoDecodeError('ffmpeg decoded no frames from the video');
   return frameFiles.map((name) => join(workDirectory, name));
@@ -149,7 +161,7 @@ function runFfmpeg(
       reject(
         error.code === 'ENOENT'
           ? new FfmpegNotFoundError(
-              `ffmpeg was not found at '${ffmpeg.executable}'; install ffmpeg or set ${ffmpegPathVariable} to its path`,
+              `ffmpeg from ${ffmpeg.source} could not be started at '${ffmpeg.executable}'; install ffmpeg or set ${ffmpegPathVariable} to its path`,
             )
           : error,
       );

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
-import { ffmpegPath, isFfmpegAvailable } from '../ffmpeg-location.js';
+import { ffmpegMissingMessage, isFfmpegAvailable, locateFfmpeg } from '../../../media/index.js';
 
 const run = promisify(execFile);
 
@@ -26,7 +26,7 @@ export async function makeTestVideo(
   lavfiSource = 'testsrc=duration=1:size=64x64:rate=10',
 ): Promise<Buffer> {
   const outputPath = join(directory, `test.${container}`);
-  await run(ffmpegPath(), [
+  await run(await testFfmpeg(), [
     '-nostdin',
     '-loglevel',
     'error',
@@ -41,6 +41,13 @@ export async function makeTestVideo(
   return readFile(outputPath);
 }
 
+/** The ffmpeg the code under test would use (PATH, else the npm package's). */
+async function testFfmpeg(): Promise<string> {
+  const location = await locateFfmpeg();
+  if (!location) throw new Error(ffmpegMissingMessage());
+  return location.executable;
+}
+
 /**
  * Whether ffmpeg tests can run. Missing ffmpeg skips them with a message locally, but fails under
  * CI=true, where a silently skipped video suite would hide a broken runner image.
@@ -48,7 +55,7 @@ export async function makeTestVideo(
 export async function ffmpegAvailableForTests(): Promise<boolean> {
   const available = await isFfmpegAvailable();
   if (!available) {
-    const message = `ffmpeg not found (PATH or IMAGEGATE_FFMPEG): video tests are skipped`;
+    const message = `${ffmpegMissingMessage()}: video tests are skipped`;
     if (process.env.CI === 'true') expect.fail(`${message}, which CI does not allow`);
     console.warn(message);
   }
@@ -58,7 +65,7 @@ export async function ffmpegAvailableForTests(): Promise<boolean> {
 /** A short audio-only MP4 (AAC), which has no video stream to take frames from. */
 export async function makeTestAudio(directory: string): Promise<Buffer> {
   const outputPath = join(directory, 'audio.m4a');
-  await run(ffmpegPath(), [
+  await run(await testFfmpeg(), [
     '-nostdin',
     '-loglevel',
     'error',
