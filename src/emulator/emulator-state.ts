@@ -30,7 +30,9 @@ export interface ApiCall {
   request: Request;
   url: URL;
   path: ParsedApiPath;
-  /** The JSON body (camelCase keys), or `{}` for calls without one. */
+  /** The JSON body as sent (snake_case or camelCase keys), or `{}` for calls without one. */
+  json: Record<string, unknown>;
+  /** The JSON body with camelCase keys, or `{}` for calls without one. */
   body: Record<string, unknown>;
   /** The raw body bytes (upload chunks). */
   rawBody: Uint8Array;

@@ -11,6 +11,12 @@ import type { GenerateContentResponse } from './response-shape.js';
 import { responseIdFor } from './response-ids.js';
 import { sseBody, sseContentType } from './stream.js';
 import { promptTokens } from './token-estimate.js';
+import { checkProtoJson, type MessageDescriptor } from './proto-json.js';
+import {
+  countTokensRequestMessage,
+  generateContentRequestMessage,
+  typeUrlPrefix,
+} from './request-messages.js';
 
 /** generateContent, streamGenerateContent and countTokens, plus the generation step batches reuse. */
 
@@ -45,16 +51,22 @@ export function generationOutcome(response: GenerateContentResponse): string {
   return response.candidates?.find((candidate) => candidate.finishReason !== 'STOP')?.finishReason ?? 'ok';
 }
 
+/** Refuses unknown fields and mistyped values as Google's JSON parser does, before anything else. */
+function protoBody(call: ApiCall, descriptor: MessageDescriptor): Record<string, unknown> {
+  return checkProtoJson(descriptor, call.json, typeUrlPrefix(call.path.platform, call.path.version));
+}
+
 export async function handleGenerateContent(
   call: ApiCall,
   modelId: string,
   context: CallContext,
 ): Promise<Response> {
   const model = servedModel(call.state.catalog, modelId, call.path, call.state.clock.nowMs());
+  const body = protoBody(call, generateContentRequestMessage);
   const response = await runGeneration(call.state, {
     model,
     platform: call.path.platform,
-    body: call.body,
+    body,
     context,
   });
   call.outcome = generationOutcome(response);
@@ -77,10 +89,11 @@ export async function handleStreamGenerateContent(
     call.state.clock.nowMs(),
     'streamGenerateContent',
   );
+  const body = protoBody(call, generateContentRequestMessage);
   const response = await runGeneration(call.state, {
     model,
     platform: call.path.platform,
-    body: call.body,
+    body,
     context,
   });
   call.outcome = generationOutcome(response);
@@ -92,7 +105,7 @@ export async function handleStreamGenerateContent(
 
 export function handleCountTokens(call: ApiCall, modelId: string): Response {
   const model = servedModel(call.state.catalog, modelId, call.path, call.state.clock.nowMs(), 'countTokens');
-  const body = parseRequest(countTokensRequestSchema, call.body);
+  const body = parseRequest(countTokensRequestSchema, protoBody(call, countTokensRequestMessage));
   const contents = body.contents ?? body.generateContentRequest?.contents;
   if (!contents || contents.length === 0) throw invalidArgument('contents is not specified');
   const counted = promptTokens(contents, body.generateContentRequest?.systemInstruction, model);

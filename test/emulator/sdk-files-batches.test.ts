@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPartFromUri, FileState, JobState } from '@google/genai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffmpegAvailableForTests, makeTestVideo } from '../../src/emulator/art/test-support/test-video.js';
 import {
   apiError,
   beforeShutdowns,
@@ -16,24 +16,19 @@ import {
 let harness: TestEmulator;
 let workDirectory: string;
 let videoPath: string;
+// ffmpeg looked up on PATH (or IMAGEGATE_FFMPEG); missing, the video test is skipped, except under CI=true.
+const hasFfmpeg = await ffmpegAvailableForTests();
 
 beforeAll(async () => {
   harness = await startTestEmulator({ videoProcessingMs: 5_000, batchDurationMs: 60_000 });
   workDirectory = mkdtempSync(join(tmpdir(), 'imagegate-emulator-'));
   videoPath = join(workDirectory, 'clip.mp4');
   // One second of a test pattern: a real, decodable video for the Files API and frame extraction.
-  execFileSync('/usr/bin/ffmpeg', [
-    '-loglevel',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=size=320x180:rate=5:duration=1',
-    '-pix_fmt',
-    'yuv420p',
-    '-y',
-    videoPath,
-  ]);
+  if (hasFfmpeg)
+    writeFileSync(
+      videoPath,
+      await makeTestVideo(workDirectory, 'mp4', 'testsrc=size=320x180:rate=5:duration=1'),
+    );
 });
 
 afterAll(async () => {
@@ -42,49 +37,58 @@ afterAll(async () => {
 });
 
 describe('Files API through @google/genai', () => {
-  it('uploads a video, keeps it PROCESSING for the emulated time, then uses it for a thumbnail', async () => {
-    const ai = harness.client({ prefix: '/files-prefix' });
-    const uploaded = await ai.files.upload({
-      file: videoPath,
-      config: { mimeType: 'video/mp4', displayName: 'clip' },
-    });
-    expect(uploaded).toMatchObject({
-      mimeType: 'video/mp4',
-      displayName: 'clip',
-      sizeBytes: String(readFileSync(videoPath).byteLength),
-      state: FileState.PROCESSING,
-      source: 'UPLOADED',
-    });
-    expect(uploaded.uri).toContain(`/files-prefix/v1beta/files/${uploaded.name?.replace('files/', '')}`);
+  it.runIf(hasFfmpeg)(
+    'uploads a video, keeps it PROCESSING for the emulated time, then uses it for a thumbnail',
+    async () => {
+      const ai = harness.client({ prefix: '/files-prefix' });
+      const uploaded = await ai.files.upload({
+        file: videoPath,
+        config: { mimeType: 'video/mp4', displayName: 'clip' },
+      });
+      expect(uploaded).toMatchObject({
+        mimeType: 'video/mp4',
+        displayName: 'clip',
+        sizeBytes: String(readFileSync(videoPath).byteLength),
+        state: FileState.PROCESSING,
+        source: 'UPLOADED',
+      });
+      expect(uploaded.uri).toContain(`/files-prefix/v1beta/files/${uploaded.name?.replace('files/', '')}`);
 
-    const model = 'gemini-3.1-flash-image-preview';
-    const early = await apiError(
-      ai.models.generateContent({
+      const model = 'gemini-3.1-flash-image-preview';
+      const early = await apiError(
+        ai.models.generateContent({
+          model,
+          contents: [
+            { role: 'user', parts: [createPartFromUri(uploaded.uri!, 'video/mp4'), { text: 'thumbnail' }] },
+          ],
+        }),
+      );
+      expect(early.status).toBe(400);
+      expect(early.body.error.message).toContain('is not in an ACTIVE state');
+
+      harness.emulator.clock.setNow(beforeShutdowns + 5_000, { frozen: true });
+      expect((await ai.files.get({ name: uploaded.name! })).state).toBe(FileState.ACTIVE);
+      const response = await ai.models.generateContent({
         model,
         contents: [
-          { role: 'user', parts: [createPartFromUri(uploaded.uri!, 'video/mp4'), { text: 'thumbnail' }] },
+          {
+            role: 'user',
+            parts: [createPartFromUri(uploaded.uri!, 'video/mp4'), { text: 'a thumbnail for this clip' }],
+          },
         ],
-      }),
-    );
-    expect(early.status).toBe(400);
-    expect(early.body.error.message).toContain('is not in an ACTIVE state');
-
-    harness.emulator.clock.setNow(beforeShutdowns + 5_000, { frozen: true });
-    expect((await ai.files.get({ name: uploaded.name! })).state).toBe(FileState.ACTIVE);
-    const response = await ai.models.generateContent({
-      model,
-      contents: [
-        {
-          role: 'user',
-          parts: [createPartFromUri(uploaded.uri!, 'video/mp4'), { text: 'a thumbnail for this clip' }],
-        },
-      ],
-      config: { imageConfig: { imageSize: '512' } },
-    });
-    // No ratio asked: the thumbnail follows the 16:9 video.
-    expect(await decodedImage(imagePart(response)?.data)).toEqual({ format: 'png', width: 688, height: 384 });
-    expect(response.usageMetadata?.promptTokensDetails?.map((detail) => detail.modality)).toContain('VIDEO');
-  });
+        config: { imageConfig: { imageSize: '512' } },
+      });
+      // No ratio asked: the thumbnail follows the 16:9 video.
+      expect(await decodedImage(imagePart(response)?.data)).toEqual({
+        format: 'png',
+        width: 688,
+        height: 384,
+      });
+      expect(response.usageMetadata?.promptTokensDetails?.map((detail) => detail.modality)).toContain(
+        'VIDEO',
+      );
+    },
+  );
 
   it('lists, refuses to download uploaded bytes, and deletes', async () => {
     const ai = harness.client();
@@ -93,6 +97,11 @@ describe('Files API through @google/genai', () => {
       config: { name: 'files/my-upload' },
     });
     expect(uploaded.name).toBe('files/my-upload');
+    // A second file, so that a page size of 1 has to page.
+    await ai.files.upload({
+      file: new Blob([Buffer.from('another')], { type: 'image/png' }),
+      config: { name: 'files/second-upload' },
+    });
     const names: string[] = [];
     for await (const file of await ai.files.list({ config: { pageSize: 1 } })) names.push(file.name ?? '');
     expect(names).toContain('files/my-upload');
