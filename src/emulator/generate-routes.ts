@@ -40,6 +40,7 @@ export async function runGeneration(
     nowMs: state.clock.nowMs(),
     contents: request.contents,
     systemInstruction: request.systemInstruction,
+    ...(plan.seed === undefined ? { unseededDraw: state.faults.nextUnseededDraw() } : {}),
     ...(safetyVerdict ? { safetyVerdict } : {}),
     ...(servedImageSize && servedImageSize !== plan.imageSize ? { servedImageSize } : {}),
   });

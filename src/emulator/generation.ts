@@ -31,6 +31,17 @@ export interface GenerationContext {
   safetyVerdict?: SafetyVerdict;
   /** A scripted silent downgrade: the size actually served instead of the one asked. */
   servedImageSize?: ImageSize;
+  /** For a request without a seed: its number in the scenario run, so every call draws a new picture. */
+  unseededDraw?: number;
+}
+
+/**
+ * The seed one candidate is drawn with: the request's, else one derived from the prompt and the call's
+ * number in the run. Candidates of one call differ by their index.
+ */
+export function drawSeed(plan: GenerationPlan, context: GenerationContext, candidateIndex: number): number {
+  const base = plan.seed ?? seedFromText(`${plan.prompt}\u0000draw ${context.unseededDraw ?? 0}`);
+  return base + candidateIndex;
 }
 
 /** The side of a square with the area of a 1K image, for models whose pixel table the catalog lacks. */
@@ -184,7 +195,7 @@ export async function generateContentResponse(
         family: plan.model.family,
         modelId: plan.model.id,
         prompt: plan.latestUserText || plan.prompt,
-        seed: (plan.seed ?? seedFromText(plan.prompt)) + index,
+        seed: drawSeed(plan, context, index),
         width: pixels.width,
         height: pixels.height,
         mimeType: plan.outputMimeType,

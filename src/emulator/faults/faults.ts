@@ -60,6 +60,7 @@ export class Faults {
   private readonly clock: EmulatorClock;
   private readonly quotaWindows = new QuotaWindows();
   private scriptPositions: number[] = [];
+  private unseededDraws = 0;
   private readonly pending = new Map<string, PendingEffect>();
 
   constructor(options: FaultsOptions) {
@@ -132,8 +133,18 @@ export class Faults {
     return rule?.to ?? requested;
   }
 
+  /**
+   * Numbers the draws without a request seed, 1, 2, 3… from the start of the scenario run: the real models
+   * give a new picture per call unless seeded, and numbering (rather than randomness) keeps a test's images
+   * the same on every run.
+   */
+  nextUnseededDraw(): number {
+    return ++this.unseededDraws;
+  }
+
   /** Empties the quota windows, restarts every scripted sequence and re-seeds the PRNG. Leaves the clock. */
   resetCounters(): void {
+    this.unseededDraws = 0;
     this.quotaWindows.reset();
     this.scriptPositions = this.compiled.scripted.map(() => 0);
     this.pending.clear();
