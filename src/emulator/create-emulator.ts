@@ -29,6 +29,11 @@ export interface EmulatorOptions {
   publicBaseUrl?: string;
   /** API keys answered with 400 API_KEY_INVALID (default: none; every other key is accepted). */
   invalidApiKeys?: readonly string[];
+  /**
+   * The only API keys accepted; any other gets 400 API_KEY_INVALID, like a wrong key on the real API
+   * (default: every key; a scenario's `apiKeys` adds to this list).
+   */
+  apiKeys?: readonly string[];
   /** Randomness for error rates and latency in [0, 1) (default: seeded from the scenario). */
   random?: () => number;
 }
@@ -78,6 +83,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     ),
     maxRequestBytes: options.maxRequestBytes ?? defaultMaxRequestBytes(catalog),
     invalidApiKeys: new Set(options.invalidApiKeys ?? []),
+    acceptedApiKeys: () => {
+      const listed = [...(options.apiKeys ?? []), ...(faults.scenario.apiKeys ?? [])];
+      return listed.length > 0 ? new Set(listed) : undefined;
+    },
     publicBaseUrl: options.publicBaseUrl,
     nextResponseNumber: () => ++responseNumber,
   };

@@ -119,6 +119,7 @@ async function answer(
         keyQueryParameter: url.searchParams.get('key') ?? undefined,
       },
       state.invalidApiKeys,
+      state.acceptedApiKeys(),
     );
     const apiKey = credential.kind === 'api-key' ? credential.apiKey : undefined;
     const hasBody = request.method !== 'GET' && request.method !== 'HEAD';

@@ -18,6 +18,11 @@ export interface EmulatorState {
   maxRequestBytes: number;
   /** API keys answered with 400 API_KEY_INVALID. */
   invalidApiKeys: ReadonlySet<string>;
+  /**
+   * The only API keys accepted (the option's and the live scenario's `apiKeys` together), or undefined when
+   * neither lists any: then every key not in `invalidApiKeys` is accepted.
+   */
+  acceptedApiKeys(): ReadonlySet<string> | undefined;
   /** Overrides the origin (`http://host:port`) used in upload URLs and file URIs. */
   publicBaseUrl: string | undefined;
   /** Counts generation responses, to derive reproducible response IDs. */

@@ -51,7 +51,7 @@ describe('parseScenario', () => {
         line: 5,
         column: 5,
         message:
-          'unknown key "burst"; allowed keys: model, platform, methods, rpm, rpd, retryDelay, retryAfterHeader',
+          'unknown key "burst"; allowed keys: model, platform, methods, apiKey, rpm, rpd, retryDelay, retryAfterHeader',
       },
     ]);
     expect(error.message).toContain('drill.yaml:5:5 quotas[0].burst: unknown key "burst"');

@@ -52,6 +52,8 @@ const targetShape = {
   methods: z.union([z.literal('*'), z.array(emulatedMethodSchema).min(1)]).optional(),
   /** Only calls whose prompt matches (default: every prompt). */
   pattern: patternSchema.optional(),
+  /** Only calls made with this API key (default: any caller). */
+  apiKey: z.string().min(1).optional(),
 };
 
 const quotaWindowSchema = z.enum(['per-minute', 'per-day']);
@@ -144,6 +146,7 @@ const quotaRuleSchema = z
     model: targetShape.model,
     platform: targetShape.platform,
     methods: targetShape.methods,
+    apiKey: targetShape.apiKey,
     /** Requests per minute, in a sliding 60 s window of emulated time. */
     rpm: z.number().int().positive().optional(),
     /** Requests per day, the day running from midnight to midnight Pacific in emulated time. */
@@ -249,6 +252,11 @@ const scriptedRuleSchema = z.strictObject({
 });
 
 export const scenarioSchema = z.strictObject({
+  /**
+   * The only API keys accepted, besides those the emulator was started with (`--api-keys`); any other key
+   * gets the real 400 API_KEY_INVALID (default: every key is accepted).
+   */
+  apiKeys: z.array(z.string().min(1)).min(1).optional(),
   /** Seed of the PRNG behind error rates and latency sampling (default 1). */
   seed: z.number().int().default(1),
   /** Sets the emulated time when the scenario is applied (default: the clock is left as it is). */
