@@ -108,6 +108,18 @@ export class Faults {
     return Math.round(sampleLogNormalMs(profile.medianMs, profile.p95Ms, this.random) * scale);
   }
 
+  /**
+   * How a stream of this call is paced: time to first chunk and the gap between chunks, from the scenario's
+   * `streaming` section, × the latency scale (0 streams at once).
+   */
+  streamPacing(call: CallContext): { firstChunkMs: number; chunkGapMs: number } {
+    const { scale } = this.current.latency;
+    const { models, default: fallback } = this.current.streaming;
+    const pacing =
+      Object.entries(models).find(([selector]) => modelMatches(selector, call.modelId))?.[1] ?? fallback;
+    return { firstChunkMs: pacing.firstChunkMs * scale, chunkGapMs: pacing.chunkGapMs * scale };
+  }
+
   safetyVerdict(call: CallContext): SafetyVerdict | undefined {
     const pending = this.pending.get(pendingKey(call));
     if (pending?.verdict) {

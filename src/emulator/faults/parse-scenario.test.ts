@@ -23,6 +23,7 @@ describe('parseScenario', () => {
     expect(parseScenario('')).toEqual({
       seed: 1,
       latency: { scale: 1, default: { medianMs: 0, p95Ms: 0 }, models: {} },
+      streaming: { default: { firstChunkMs: 0, chunkGapMs: 0 }, models: {} },
       quotas: [],
       errors: [],
       outages: [],

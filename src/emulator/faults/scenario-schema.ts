@@ -141,6 +141,20 @@ const latencySchema = z.strictObject({
   models: z.record(z.string().min(1), latencyProfileSchema).default({}),
 });
 
+const streamPacingSchema = z.strictObject({
+  /** Time to first chunk: the wait before the first event of a stream, in ms (default 0). */
+  firstChunkMs: z.number().nonnegative().default(0),
+  /** The wait between two events of a stream, in ms (default 0). */
+  chunkGapMs: z.number().nonnegative().default(0),
+});
+
+const streamingSchema = z.strictObject({
+  /** Pacing of models not listed under `models` (default none: events follow each other at once). */
+  default: streamPacingSchema.prefault({}),
+  /** Per model ID, alias or glob; the first matching entry wins (default none). */
+  models: z.record(z.string().min(1), streamPacingSchema).default({}),
+});
+
 const quotaRuleSchema = z
   .strictObject({
     model: targetShape.model,
@@ -268,6 +282,7 @@ export const scenarioSchema = z.strictObject({
     })
     .optional(),
   latency: latencySchema.prefault({}),
+  streaming: streamingSchema.prefault({}),
   quotas: z.array(quotaRuleSchema).default([]),
   errors: z.array(errorRuleSchema).default([]),
   outages: z.array(outageRuleSchema).default([]),
