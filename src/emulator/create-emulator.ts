@@ -5,6 +5,7 @@ import { knownValue } from '../catalog/queries.js';
 import type { Catalog } from '../catalog/schema.js';
 import { internalError } from './api-errors.js';
 import { BatchStore } from './batches/batch-store.js';
+import { corsMiddleware } from './cors.js';
 import { handleApiRequest } from './dispatch.js';
 import type { EmulatorState } from './emulator-state.js';
 import { createControlRoutes, EmulatorClock, EmulatorStats, Faults, type Scenario } from './faults/index.js';
@@ -92,6 +93,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   };
 
   const app = new Hono();
+  app.use('*', corsMiddleware());
   app.route('/_emulator', createControlRoutes({ clock, faults, stats }));
   app.all('*', (context) => handleApiRequest(state, context.req.raw, context.env));
   app.onError((error) => {
