@@ -30,7 +30,7 @@ const outer: MessageDescriptor = {
 };
 
 describe('parseProtoJson', () => {
-  it('takes both spellings and returns proto values: numbers, upper-case enum names, camelCase keys', () => {
+  it('takes both spellings and returns proto values: numbers, upper-case enum names, camelCase names', () => {
     const { problems, message: parsed } = parseProtoJson(
       outer,
       {
@@ -49,7 +49,7 @@ describe('parseProtoJson', () => {
       ratio: Number.NaN,
       level: 'HIGH',
       inner: { count: '9007199254740993' },
-      loose: { aB: 1 },
+      loose: { a_b: 1 },
     });
   });
 

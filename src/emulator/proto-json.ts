@@ -1,5 +1,4 @@
 import { badRequest, invalidArgument } from './api-errors.js';
-import { camelCaseKeys } from './request-body.js';
 
 /**
  * Google's front end parses request JSON into protocol buffers before any handler sees it, so a field the
@@ -21,7 +20,7 @@ export type FieldType =
   | { kind: 'enum'; name: string; values: readonly string[] }
   /** Lazy, so that messages can refer to each other (a Content inside a GenerateContentRequest inside a batch). */
   | { kind: 'message'; message: () => MessageDescriptor }
-  /** `google.protobuf.Struct`/`Value`, or a message the emulator does not model (tools): any JSON passes. */
+  /** `google.protobuf.Struct`/`Value`, or a message the emulator does not model (tools): any JSON passes, as sent. */
   | { kind: 'any' };
 
 export interface FieldDescriptor {
@@ -132,7 +131,8 @@ function normalScalar(type: FieldType, value: unknown): unknown {
 function parseSingle(walk: Walk, path: string, type: FieldType, value: unknown): unknown {
   switch (type.kind) {
     case 'any':
-      return camelCaseKeys(value);
+      // Kept as sent: the emulator does not read these, except batch metadata, which is the caller's own.
+      return value;
     case 'scalar':
       if (!scalarAccepts(type.type, value)) invalidValue(walk, path, type, value);
       return normalScalar(type, value);

@@ -159,6 +159,46 @@ export const countTokensRequestMessage: MessageDescriptor = {
   },
 };
 
+const inlinedRequest: MessageDescriptor = {
+  name: 'InlinedRequest',
+  fields: { request: message(() => generateContentRequestMessage), metadata: anyJson },
+};
+
+const inlinedRequests: MessageDescriptor = {
+  name: 'InlinedRequests',
+  fields: { requests: message(() => inlinedRequest, true) },
+};
+
+const inputConfig: MessageDescriptor = {
+  name: 'InputConfig',
+  fields: { fileName: scalar('TYPE_STRING'), requests: message(() => inlinedRequests) },
+};
+
+const generateContentBatch: MessageDescriptor = {
+  name: 'GenerateContentBatch',
+  fields: {
+    model: scalar('TYPE_STRING'),
+    name: scalar('TYPE_STRING'),
+    displayName: scalar('TYPE_STRING'),
+    inputConfig: message(() => inputConfig),
+    output: anyJson,
+    createTime: scalar('TYPE_STRING'),
+    endTime: scalar('TYPE_STRING'),
+    updateTime: scalar('TYPE_STRING'),
+    batchStats: anyJson,
+    state: scalar('TYPE_STRING'),
+    priority: scalar('TYPE_INT64'),
+    /** Sent by `@google/genai` 3.x (reference 1.8). */
+    webhookConfig: anyJson,
+  },
+};
+
+/** The body of `models/{id}:batchGenerateContent`: the whole batch, inline requests included. */
+export const batchGenerateContentRequestMessage: MessageDescriptor = {
+  name: 'BatchGenerateContentRequest',
+  fields: { model: scalar('TYPE_STRING'), batch: message(() => generateContentBatch) },
+};
+
 /** The package type errors name: `type.googleapis.com/google.ai.generativelanguage.v1beta`. */
 export function typeUrlPrefix(platform: Platform, version: ApiVersion): string {
   const protoPackage = platform === 'vertex-ai' ? 'google.cloud.aiplatform' : 'google.ai.generativelanguage';

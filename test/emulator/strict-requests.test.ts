@@ -147,6 +147,25 @@ const rows: Row[] = [
     ],
   },
   {
+    name: 'a batch create checks its inline requests, with the whole path',
+    path: '/v1beta/models/gemini-2.5-flash-image:batchGenerateContent',
+    body: {
+      batch: {
+        displayName: 'd',
+        inputConfig: {
+          requests: { requests: [{ request: { ...prompt, generationConfig: { fooBar: 1 } } }] },
+        },
+      },
+    },
+    message: unknown('fooBar', 'batch.input_config.requests.requests[0].request.generation_config'),
+    violations: [
+      {
+        field: 'batch.input_config.requests.requests[0].request.generation_config',
+        description: unknown('fooBar', 'batch.input_config.requests.requests[0].request.generation_config'),
+      },
+    ],
+  },
+  {
     name: 'countTokens checks its own message',
     path: '/v1beta/models/gemini-2.5-flash-image:countTokens',
     body: { ...prompt, generationConfig: {} },

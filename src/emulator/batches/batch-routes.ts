@@ -5,6 +5,8 @@ import { parseRequest, protoFieldPath } from '../generate-request.js';
 import { jsonResponse } from '../json-response.js';
 import { servedModel } from '../model-availability.js';
 import { paginate } from '../pagination.js';
+import { checkProtoJson } from '../proto-json.js';
+import { batchGenerateContentRequestMessage, typeUrlPrefix } from '../request-messages.js';
 import { camelCaseKeys } from '../request-body.js';
 import { generateBatchResults } from './batch-generation.js';
 import type { BatchItem, BatchItemResult, StoredBatch } from './batch-store.js';
@@ -156,7 +158,13 @@ function existingBatch(call: ApiCall, batchId: string): StoredBatch {
 export function handleBatchCreate(call: ApiCall, modelId: string): Response {
   const bareId = modelId.replace(/^models\//, '');
   servedModel(call.state.catalog, bareId, call.path, call.state.clock.nowMs(), 'batchGenerateContent');
-  const body = parseRequest(createBodySchema, call.body);
+  // The front end parses the whole create body, inline requests included, before the batch exists.
+  const message = checkProtoJson(
+    batchGenerateContentRequestMessage,
+    call.json,
+    typeUrlPrefix(call.path.platform, call.path.version),
+  );
+  const body = parseRequest(createBodySchema, message);
   const inputConfig = body.batch.inputConfig;
   if (inputConfig.requests && call.rawBody.byteLength > maxInlineBatchBytes) {
     throw invalidArgument(
