@@ -193,6 +193,16 @@ const generateContentBatch: MessageDescriptor = {
   },
 };
 
+/** One line of a JSONL batch input file (reference 1.8): `{"key": …, "request": {…}}`. */
+export const batchFileLineMessage: MessageDescriptor = {
+  name: 'BatchFileLine',
+  fields: {
+    key: scalar('TYPE_STRING'),
+    request: message(() => generateContentRequestMessage),
+    metadata: anyJson,
+  },
+};
+
 /** The body of `models/{id}:batchGenerateContent`: the whole batch, inline requests included. */
 export const batchGenerateContentRequestMessage: MessageDescriptor = {
   name: 'BatchGenerateContentRequest',

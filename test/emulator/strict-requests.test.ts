@@ -216,3 +216,47 @@ describe('unknown and mistyped fields get Google’s exact 400', () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe('a JSONL batch input file', () => {
+  it('is parsed line by line, an error naming the line', async () => {
+    const headers = { 'x-goog-api-key': 'k', 'content-type': 'application/json' };
+    const lines = [
+      JSON.stringify({ key: 'a', request: prompt }),
+      JSON.stringify({ key: 'b', request: { contents: [{ parts: [{ text: 'x', colour: 'red' }] }] } }),
+    ].join('\n');
+    const start = await app.request('http://emulator.test/upload/v1beta/files', {
+      method: 'POST',
+      headers: {
+        ...headers,
+        'x-goog-upload-protocol': 'resumable',
+        'x-goog-upload-command': 'start',
+        'x-goog-upload-header-content-length': String(Buffer.byteLength(lines)),
+        'x-goog-upload-header-content-type': 'application/jsonl',
+      },
+      body: JSON.stringify({ file: { name: 'files/lines' } }),
+    });
+    const uploaded = await app.request(start.headers.get('x-goog-upload-url')!, {
+      method: 'POST',
+      headers: { ...headers, 'x-goog-upload-command': 'upload, finalize', 'x-goog-upload-offset': '0' },
+      body: lines,
+    });
+    expect(uploaded.status).toBe(200);
+    const created = await app.request('/v1beta/models/gemini-2.5-flash-image:batchGenerateContent', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ batch: { inputConfig: { fileName: 'files/lines' } } }),
+    });
+    expect(created.status).toBe(400);
+    const description = unknown('colour', 'request.contents[0].parts[0]');
+    expect(JSON.parse(await created.text())).toEqual({
+      error: {
+        code: 400,
+        message: `Line 2 of files/lines: ${description}`,
+        status: 'INVALID_ARGUMENT',
+        details: [
+          { '@type': badRequest, fieldViolations: [{ field: 'request.contents[0].parts[0]', description }] },
+        ],
+      },
+    });
+  });
+});

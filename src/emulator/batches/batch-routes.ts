@@ -1,13 +1,16 @@
 import { z } from 'zod';
-import { EmulatorApiError, fileNotAccessible, invalidArgument } from '../api-errors.js';
+import { badRequest, EmulatorApiError, fileNotAccessible, invalidArgument } from '../api-errors.js';
 import { resourceBaseUrl, type ApiCall, type EmulatorState } from '../emulator-state.js';
 import { parseRequest, protoFieldPath } from '../generate-request.js';
 import { jsonResponse } from '../json-response.js';
 import { servedModel } from '../model-availability.js';
 import { paginate } from '../pagination.js';
-import { checkProtoJson } from '../proto-json.js';
-import { batchGenerateContentRequestMessage, typeUrlPrefix } from '../request-messages.js';
-import { camelCaseKeys } from '../request-body.js';
+import { checkProtoJson, parseProtoJson } from '../proto-json.js';
+import {
+  batchFileLineMessage,
+  batchGenerateContentRequestMessage,
+  typeUrlPrefix,
+} from '../request-messages.js';
 import { generateBatchResults } from './batch-generation.js';
 import type { BatchItem, BatchItemResult, StoredBatch } from './batch-store.js';
 
@@ -53,11 +56,25 @@ function itemsFromFile(call: ApiCall, fileName: string): BatchItem[] {
   const items: BatchItem[] = [];
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
-    let parsed: unknown;
+    let raw: unknown;
     try {
-      parsed = camelCaseKeys(JSON.parse(line));
+      raw = JSON.parse(line);
     } catch {
       throw invalidArgument(`Invalid JSON on line ${index + 1} of files/${fileId}.`);
+    }
+    const { problems, message: parsed } =
+      typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+        ? parseProtoJson(
+            batchFileLineMessage,
+            raw as Record<string, unknown>,
+            typeUrlPrefix(call.path.platform, call.path.version),
+          )
+        : { problems: [], message: raw };
+    if (problems.length > 0) {
+      throw invalidArgument(
+        problems.map((problem) => `Line ${index + 1} of files/${fileId}: ${problem.description}`).join('\n'),
+        [badRequest(problems)],
+      );
     }
     const item = jsonlLineSchema.safeParse(parsed);
     if (!item.success) {
