@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { uploadResponseHeaders } from './files/resumable-upload.js';
 
 /**
  * Cross-origin access like Google's front end gives the Gemini API, which browser apps call directly
@@ -10,15 +11,8 @@ import type { MiddlewareHandler } from 'hono';
 export const corsAllowedMethods = 'DELETE,GET,OPTIONS,PATCH,POST,PUT';
 /** How long a browser may cache a preflight, in seconds. */
 export const corsMaxAgeSeconds = 3600;
-export const corsExposedHeaders = [
-  'x-goog-upload-url',
-  'x-goog-upload-status',
-  'x-goog-upload-chunk-granularity',
-  'x-goog-upload-control-url',
-  'retry-after',
-  'deprecation',
-  'sunset',
-].join(',');
+/** The upload headers, and the `Retry-After` a scenario can add to refusals. */
+export const corsExposedHeaders = [...Object.values(uploadResponseHeaders), 'retry-after'].join(',');
 
 function isPreflight(request: Request): boolean {
   return (
