@@ -22,8 +22,10 @@ import type {
 import { estimateTextTokens, outputImageTokens, promptTokens } from './token-estimate.js';
 
 /**
- * Runs a checked plan: renders the images and builds the full response. Streaming and batches reuse
- * this and reshape its result, so every path answers the same way.
+ * Runs a checked plan in two steps: a draft settles everything but the pixels (and throws the 400s a bad
+ * reference deserves), then each part is produced, an image being drawn only then. generateContent and
+ * batches produce every part at once; a stream produces them one by one as it sends them. One path, so
+ * every method answers the same way.
  */
 
 export interface GenerationContext {
