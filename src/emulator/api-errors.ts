@@ -108,7 +108,23 @@ export function internalError(): EmulatorApiError {
   );
 }
 
-/** A BadRequest detail naming the offending field, as Google attaches to field validation errors. */
+/** One `google.rpc.BadRequest.FieldViolation`; an empty field (the top-level message) is omitted, as proto3 JSON does. */
+export interface FieldViolation {
+  field: string;
+  description: string;
+}
+
+/** A BadRequest detail naming the offending fields, as Google attaches to field validation errors. */
+export function badRequest(violations: readonly FieldViolation[]): ErrorDetail {
+  return {
+    '@type': detailTypes.badRequest,
+    fieldViolations: violations.map(({ field, description }) => ({
+      ...(field === '' ? {} : { field }),
+      description,
+    })),
+  };
+}
+
 export function fieldViolation(field: string, description: string): ErrorDetail {
-  return { '@type': detailTypes.badRequest, fieldViolations: [{ field, description }] };
+  return badRequest([{ field, description }]);
 }

@@ -57,4 +57,14 @@ describe('authenticate', () => {
       domain: 'googleapis.com',
     });
   });
+
+  it('answers 400 API_KEY_INVALID for a key outside the accepted list, and still takes bearer tokens', () => {
+    const accepted = new Set(['k1']);
+    expect(authenticate(input({ 'x-goog-api-key': 'k1' }), none, accepted)).toEqual({
+      kind: 'api-key',
+      apiKey: 'k1',
+    });
+    expect(thrown(() => authenticate(input({}, 'k2'), none, accepted)).httpStatus).toBe(400);
+    expect(authenticate(input({ authorization: 'Bearer t' }), none, accepted).kind).toBe('bearer');
+  });
 });

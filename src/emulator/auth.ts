@@ -13,12 +13,18 @@ export interface AuthInput {
 /**
  * Finds the caller's credential the way Google does: `x-goog-api-key` first, then `?key=`, then an
  * `Authorization: Bearer` token. Throws the real 403 when there is none and the real 400
- * API_KEY_INVALID when the key is listed in `invalidApiKeys`. Any bearer token is accepted.
+ * API_KEY_INVALID when the key is listed in `invalidApiKeys`, or when `acceptedApiKeys` is given and
+ * does not list it. Any bearer token is accepted.
  */
-export function authenticate(input: AuthInput, invalidApiKeys: ReadonlySet<string>): Credential {
+export function authenticate(
+  input: AuthInput,
+  invalidApiKeys: ReadonlySet<string>,
+  acceptedApiKeys?: ReadonlySet<string>,
+): Credential {
   const apiKey = input.header('x-goog-api-key')?.trim() || input.keyQueryParameter?.trim();
   if (apiKey) {
-    if (invalidApiKeys.has(apiKey)) throw invalidApiKey();
+    if (invalidApiKeys.has(apiKey) || (acceptedApiKeys && !acceptedApiKeys.has(apiKey)))
+      throw invalidApiKey();
     return { kind: 'api-key', apiKey };
   }
   const authorization = input.header('authorization')?.trim() ?? '';

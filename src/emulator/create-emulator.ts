@@ -5,6 +5,7 @@ import { knownValue } from '../catalog/index.js';
 import type { Catalog } from '../catalog/index.js';
 import { internalError } from './api-errors.js';
 import { BatchStore } from './batches/batch-store.js';
+import { corsMiddleware } from './cors.js';
 import { handleApiRequest } from './dispatch.js';
 import type { EmulatorState } from './emulator-state.js';
 import { createControlRoutes, EmulatorClock, EmulatorStats, Faults, type Scenario } from './faults/index.js';
@@ -29,6 +30,11 @@ export interface EmulatorOptions {
   publicBaseUrl?: string;
   /** API keys answered with 400 API_KEY_INVALID (default: none; every other key is accepted). */
   invalidApiKeys?: readonly string[];
+  /**
+   * The only API keys accepted; any other gets 400 API_KEY_INVALID, like a wrong key on the real API
+   * (default: every key; a scenario's `apiKeys` adds to this list).
+   */
+  apiKeys?: readonly string[];
   /** Randomness for error rates and latency in [0, 1) (default: seeded from the scenario). */
   random?: () => number;
   /** Where ffmpeg is looked up for video frames: IMAGEGATE_FFMPEG, PATH (default: `process.env`). */
@@ -80,12 +86,17 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     ),
     maxRequestBytes: options.maxRequestBytes ?? defaultMaxRequestBytes(catalog),
     invalidApiKeys: new Set(options.invalidApiKeys ?? []),
+    acceptedApiKeys: () => {
+      const listed = [...(options.apiKeys ?? []), ...(faults.scenario.apiKeys ?? [])];
+      return listed.length > 0 ? new Set(listed) : undefined;
+    },
     publicBaseUrl: options.publicBaseUrl,
     environment: options.environment ?? process.env,
     nextResponseNumber: () => ++responseNumber,
   };
 
   const app = new Hono();
+  app.use('*', corsMiddleware());
   app.route('/_emulator', createControlRoutes({ clock, faults, stats }));
   app.all('*', (context) => handleApiRequest(state, context.req.raw, context.env));
   app.onError((error) => {

@@ -21,7 +21,7 @@ import {
 import { handleCountTokens, handleGenerateContent, handleStreamGenerateContent } from './generate-routes.js';
 import { apiErrorResponse, googleErrorResponse } from './json-response.js';
 import { handleModelsGet, handleModelsList } from './models-routes.js';
-import { parseJsonObject, readBodyBytes } from './request-body.js';
+import { camelCaseKeys, parseJsonObject, readBodyBytes } from './request-body.js';
 
 /**
  * One API request from start to finish: route, authenticate, read the body, ask the scenario whether
@@ -119,15 +119,17 @@ async function answer(
         keyQueryParameter: url.searchParams.get('key') ?? undefined,
       },
       state.invalidApiKeys,
+      state.acceptedApiKeys(),
     );
     const apiKey = credential.kind === 'api-key' ? credential.apiKey : undefined;
     const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
     const rawBody = hasBody ? await readBodyBytes(request, state.maxRequestBytes) : new Uint8Array();
-    const body =
+    const json =
       hasBody && !isUploadChunk(path, url)
         ? parseJsonObject(rawBody, request.headers.get('content-type'))
         : {};
-    const call: ApiCall = { state, request, url, path, body, rawBody, apiKey, outcome: 'ok' };
+    const body = camelCaseKeys(json) as Record<string, unknown>;
+    const call: ApiCall = { state, request, url, path, json, body, rawBody, apiKey, outcome: 'ok' };
     if (!method)
       return {
         response: await route(call, { platform: path.platform, method: 'generateContent' }),

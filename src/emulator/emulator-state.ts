@@ -18,6 +18,11 @@ export interface EmulatorState {
   maxRequestBytes: number;
   /** API keys answered with 400 API_KEY_INVALID. */
   invalidApiKeys: ReadonlySet<string>;
+  /**
+   * The only API keys accepted (the option's and the live scenario's `apiKeys` together), or undefined when
+   * neither lists any: then every key not in `invalidApiKeys` is accepted.
+   */
+  acceptedApiKeys(): ReadonlySet<string> | undefined;
   /** Overrides the origin (`http://host:port`) used in upload URLs and file URIs. */
   publicBaseUrl: string | undefined;
   /** Where ffmpeg is looked up for video frames. */
@@ -32,7 +37,9 @@ export interface ApiCall {
   request: Request;
   url: URL;
   path: ParsedApiPath;
-  /** The JSON body (camelCase keys), or `{}` for calls without one. */
+  /** The JSON body as sent (snake_case or camelCase keys), or `{}` for calls without one. */
+  json: Record<string, unknown>;
+  /** The JSON body with camelCase keys, or `{}` for calls without one. */
   body: Record<string, unknown>;
   /** The raw body bytes (upload chunks). */
   rawBody: Uint8Array;

@@ -43,7 +43,7 @@ export const generationConfigSchema = z.looseObject({
   seed: z.number().int().optional(),
   responseModalities: z.array(z.string()).optional(),
   imageConfig: imageConfigSchema.optional(),
-  thinkingConfig: z.looseObject({}).optional(),
+  thinkingConfig: z.looseObject({ includeThoughts: z.boolean().optional() }).optional(),
 });
 export type GenerationConfig = z.infer<typeof generationConfigSchema>;
 

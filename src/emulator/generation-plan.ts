@@ -44,6 +44,8 @@ export interface GenerationPlan {
   inputImageCount: number;
   inputVideoCount: number;
   seed: number | undefined;
+  /** `thinkingConfig.includeThoughts`: a thinking model then returns its thought summaries as parts. */
+  includeThoughts: boolean;
 }
 
 const outputMimeTypes = ['image/png', 'image/jpeg'] as const;
@@ -256,5 +258,6 @@ export function planGeneration(input: {
     inputImageCount,
     inputVideoCount,
     seed: config.seed,
+    includeThoughts: config.thinkingConfig?.includeThoughts === true,
   };
 }

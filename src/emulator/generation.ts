@@ -13,12 +13,19 @@ import type { SafetyVerdict } from './faults/index.js';
 import type { Content } from './generate-request.js';
 import type { GenerationPlan, MediaInput } from './generation-plan.js';
 import { seedFromText, thoughtSignatureFor } from './response-ids.js';
-import type { GenerateContentResponse, ResponseCandidate, ResponsePart } from './response-shape.js';
+import type {
+  GenerateContentResponse,
+  ResponseCandidate,
+  ResponsePart,
+  UsageMetadata,
+} from './response-shape.js';
 import { estimateTextTokens, outputImageTokens, promptTokens } from './token-estimate.js';
 
 /**
- * Runs a checked plan: renders the images and builds the full response. Streaming and batches reuse
- * this and reshape its result, so every path answers the same way.
+ * Runs a checked plan in two steps: a draft settles everything but the pixels (and throws the 400s a bad
+ * reference deserves), then each part is produced, an image being drawn only then. generateContent and
+ * batches produce every part at once; a stream produces them one by one as it sends them. One path, so
+ * every method answers the same way.
  */
 
 export interface GenerationContext {
@@ -33,6 +40,17 @@ export interface GenerationContext {
   safetyVerdict?: SafetyVerdict;
   /** A scripted silent downgrade: the size actually served instead of the one asked. */
   servedImageSize?: ImageSize;
+  /** For a request without a seed: its number in the scenario run, so every call draws a new picture. */
+  unseededDraw?: number;
+}
+
+/**
+ * The seed one candidate is drawn with: the request's, else one derived from the prompt and the call's
+ * number in the run. Candidates of one call differ by their index.
+ */
+export function drawSeed(plan: GenerationPlan, context: GenerationContext, candidateIndex: number): number {
+  const base = plan.seed ?? seedFromText(`${plan.prompt}\u0000draw ${context.unseededDraw ?? 0}`);
+  return base + candidateIndex;
 }
 
 /** The side of a square with the area of a 1K image, for models whose pixel table the catalog lacks. */
@@ -134,27 +152,67 @@ function replyText(plan: GenerationPlan, candidateIndex: number): string {
     : `Here is the image you asked for${variant}: "${subject}".`;
 }
 
+/** What a thinking model says it thought about, when asked to include thoughts (reference 5.6, 5.7). */
+function thoughtTexts(plan: GenerationPlan, ratio: AspectRatio, pixels: PixelSize): string[] {
+  const subject = excerpt(plan.latestUserText || plan.prompt);
+  const task = plan.referenceMedia.length > 0 ? 'edit' : 'picture';
+  return [
+    `**Reading the request**\n\nThe ${task} should show "${subject}". I will keep the subject central and the background simple.`,
+    `**Composing the frame**\n\nA ${ratio} frame of ${pixels.width}x${pixels.height} pixels; I am balancing the main shapes before rendering.`,
+  ];
+}
+
+/**
+ * One part of a candidate before it is sent: text is known at once, an image is drawn only when the part
+ * is produced, so a stream can send what comes before it while it renders.
+ */
+export interface PartDraft {
+  text?: string;
+  thought?: true;
+  image?: { mimeType: string; render: () => Promise<Buffer> };
+  thoughtSignature?: string;
+}
+
+export interface CandidateDraft {
+  index: number;
+  parts: PartDraft[];
+  finishReason: string;
+}
+
+/** A response whose parts, usage and envelope are settled and whose images are not drawn yet. */
+export interface ResponseDraft {
+  envelope: Pick<GenerateContentResponse, 'modelVersion' | 'responseId' | 'createTime'>;
+  promptFeedback?: { blockReason: string };
+  candidates?: CandidateDraft[];
+  usageMetadata: UsageMetadata;
+}
+
+/**
+ * Gemini 3 image models sign the first part that is not a thought and every image part; thought parts
+ * carry no signature (reference 5.7).
+ */
 function signParts(
-  parts: ResponsePart[],
+  parts: PartDraft[],
   plan: GenerationPlan,
   responseId: string,
   candidateIndex: number,
-): ResponsePart[] {
+): PartDraft[] {
   if (knownValue(plan.model.capabilities.thinking) !== true) return parts;
-  // Gemini 3 image models sign the first part and every image part.
+  const firstAnswer = parts.findIndex((part) => !part.thought);
   return parts.map((part, partIndex) =>
-    partIndex === 0 || part.inlineData
+    !part.thought && (partIndex === firstAnswer || part.image)
       ? { ...part, thoughtSignature: thoughtSignatureFor(responseId, candidateIndex, partIndex) }
       : part,
   );
 }
 
-export async function generateContentResponse(
+/** Checks and settles everything but the pixels; throws the 400s a bad reference image deserves. */
+export async function draftResponse(
   plan: GenerationPlan,
   context: GenerationContext,
-): Promise<GenerateContentResponse> {
+): Promise<ResponseDraft> {
   const prompt = promptTokens(context.contents, context.systemInstruction, plan.model);
-  const base = {
+  const envelope = {
     modelVersion: plan.model.id,
     responseId: context.responseId,
     ...(context.platform === 'vertex-ai' ? { createTime: new Date(context.nowMs).toISOString() } : {}),
@@ -162,13 +220,13 @@ export async function generateContentResponse(
   const verdict = context.safetyVerdict;
   if (verdict?.kind === 'block-prompt') {
     return {
+      envelope,
       promptFeedback: { blockReason: verdict.blockReason },
       usageMetadata: {
         promptTokenCount: prompt.total,
         totalTokenCount: prompt.total,
         promptTokensDetails: prompt.details,
       },
-      ...base,
     };
   }
   const references = await referenceImages(plan.referenceMedia, context.environment);
@@ -176,48 +234,96 @@ export async function generateContentResponse(
   const ratio = await chosenAspectRatio(plan, references);
   const pixels = pixelSizeFor(plan, imageSize, ratio);
   const drawImage = plan.wantsImage && verdict === undefined;
-  const candidates: ResponseCandidate[] = [];
+  const thinks = plan.includeThoughts && knownValue(plan.model.capabilities.thinking) === true;
+  const candidates: CandidateDraft[] = [];
   let textTokens = 0;
   let imageTokens = 0;
+  let thoughtTokens = 0;
   for (let index = 0; index < plan.candidateCount; index++) {
-    const parts: ResponsePart[] = [];
+    const parts: PartDraft[] = [];
+    if (thinks) {
+      for (const text of thoughtTexts(plan, ratio, pixels)) {
+        parts.push({ text, thought: true });
+        thoughtTokens += estimateTextTokens(text);
+      }
+    }
     if (verdict?.finishReason === 'NO_IMAGE') parts.push({ text: noImageText });
     if (verdict === undefined && (plan.wantsText || !plan.wantsImage))
       parts.push({ text: replyText(plan, index) });
     if (drawImage) {
-      const image = await renderImage({
-        family: plan.model.family,
-        modelId: plan.model.id,
-        prompt: plan.latestUserText || plan.prompt,
-        seed: (plan.seed ?? seedFromText(plan.prompt)) + index,
-        width: pixels.width,
-        height: pixels.height,
-        mimeType: plan.outputMimeType,
-        referenceImages: references,
+      const seed = drawSeed(plan, context, index);
+      parts.push({
+        image: {
+          mimeType: plan.outputMimeType,
+          render: () =>
+            renderImage({
+              family: plan.model.family,
+              modelId: plan.model.id,
+              prompt: plan.latestUserText || plan.prompt,
+              seed,
+              width: pixels.width,
+              height: pixels.height,
+              mimeType: plan.outputMimeType,
+              referenceImages: references,
+            }),
+        },
       });
-      parts.push({ inlineData: { mimeType: plan.outputMimeType, data: image.toString('base64') } });
       imageTokens += outputImageTokens(plan.model, imageSize);
     }
-    textTokens += parts.reduce((sum, part) => sum + estimateTextTokens(part.text ?? ''), 0);
-    const signed = signParts(parts, plan, context.responseId, index);
+    textTokens += parts
+      .filter((part) => !part.thought)
+      .reduce((sum, part) => sum + estimateTextTokens(part.text ?? ''), 0);
     candidates.push({
-      content: { role: 'model', ...(signed.length > 0 ? { parts: signed } : {}) },
-      finishReason: verdict?.finishReason ?? 'STOP',
       index,
+      parts: signParts(parts, plan, context.responseId, index),
+      finishReason: verdict?.finishReason ?? 'STOP',
     });
   }
   const candidatesTokenCount = textTokens + imageTokens;
   return {
+    envelope,
     candidates,
     usageMetadata: {
       promptTokenCount: prompt.total,
       ...(candidatesTokenCount > 0 ? { candidatesTokenCount } : {}),
-      totalTokenCount: prompt.total + candidatesTokenCount,
+      totalTokenCount: prompt.total + candidatesTokenCount + thoughtTokens,
       promptTokensDetails: prompt.details,
       ...(imageTokens > 0
         ? { candidatesTokensDetails: [{ modality: 'IMAGE' as const, tokenCount: imageTokens }] }
         : {}),
+      ...(thoughtTokens > 0 ? { thoughtsTokenCount: thoughtTokens } : {}),
     },
-    ...base,
   };
+}
+
+/** Produces one part as it goes on the wire: an image part is drawn now. */
+export async function producePart(part: PartDraft): Promise<ResponsePart> {
+  const signature = part.thoughtSignature ? { thoughtSignature: part.thoughtSignature } : {};
+  if (part.image) {
+    const bytes = await part.image.render();
+    return { inlineData: { mimeType: part.image.mimeType, data: bytes.toString('base64') }, ...signature };
+  }
+  return { text: part.text ?? '', ...(part.thought ? { thought: true } : {}), ...signature };
+}
+
+/** The whole response at once, every image drawn (generateContent, batches). */
+export async function completeResponse(draft: ResponseDraft): Promise<GenerateContentResponse> {
+  if (!draft.candidates) {
+    return {
+      ...(draft.promptFeedback ? { promptFeedback: draft.promptFeedback } : {}),
+      usageMetadata: draft.usageMetadata,
+      ...draft.envelope,
+    };
+  }
+  const candidates: ResponseCandidate[] = [];
+  for (const candidate of draft.candidates) {
+    const parts: ResponsePart[] = [];
+    for (const part of candidate.parts) parts.push(await producePart(part));
+    candidates.push({
+      content: { role: 'model', ...(parts.length > 0 ? { parts } : {}) },
+      finishReason: candidate.finishReason,
+      index: candidate.index,
+    });
+  }
+  return { candidates, usageMetadata: draft.usageMetadata, ...draft.envelope };
 }

@@ -30,13 +30,13 @@ describe('readBodyBytes', () => {
 });
 
 describe('parseJsonObject', () => {
-  it('parses JSON and turns snake_case keys into camelCase, leaving metadata alone', () => {
+  it('parses JSON keeping the keys as sent, so errors can name fields in the caller’s spelling', () => {
     const parsed = parseJsonObject(
       encode('{"generation_config":{"image_config":{"aspect_ratio":"1:1"}},"metadata":{"my_key":1}}'),
       'application/json; charset=utf-8',
     );
     expect(parsed).toEqual({
-      generationConfig: { imageConfig: { aspectRatio: '1:1' } },
+      generation_config: { image_config: { aspect_ratio: '1:1' } },
       metadata: { my_key: 1 },
     });
   });

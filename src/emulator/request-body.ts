@@ -34,7 +34,7 @@ export function isJsonContentType(contentType: string | undefined | null): boole
   return mediaType === '' || mediaType === 'application/json' || mediaType.endsWith('+json');
 }
 
-/** Parses a JSON object body; an empty body reads as `{}`. Keys come back in camelCase. */
+/** Parses a JSON object body; an empty body reads as `{}`. Keys come back as sent (see camelCaseKeys). */
 export function parseJsonObject(
   bytes: Uint8Array,
   contentType: string | undefined | null,
@@ -57,7 +57,7 @@ export function parseJsonObject(
       `Expected a JSON object at the top level, got ${Array.isArray(parsed) ? 'an array' : typeof parsed}.`,
     );
   }
-  return camelCaseKeys(parsed) as Record<string, unknown>;
+  return parsed as Record<string, unknown>;
 }
 
 /** Shows the text around the parse failure with a caret under it, as Google's parser message does. */

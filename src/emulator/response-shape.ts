@@ -5,6 +5,8 @@ import type { ModalityTokenCount } from './token-estimate.js';
 export interface ResponsePart {
   text?: string;
   inlineData?: { mimeType: string; data: string };
+  /** A thought summary (only with `thinkingConfig.includeThoughts`); never signed. */
+  thought?: boolean;
   thoughtSignature?: string;
 }
 
@@ -20,6 +22,8 @@ export interface UsageMetadata {
   totalTokenCount: number;
   promptTokensDetails?: ModalityTokenCount[];
   candidatesTokensDetails?: ModalityTokenCount[];
+  /** Tokens of the thought summaries returned; reported only when they are (includeThoughts). */
+  thoughtsTokenCount?: number;
 }
 
 export interface GenerateContentResponse {

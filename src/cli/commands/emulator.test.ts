@@ -36,7 +36,15 @@ describe('parseEmulatorFlags', () => {
     });
   });
 
+  it('splits --api-keys at commas', () => {
+    expect(parseEmulatorFlags({ port: '1', host: 'h', apiKeys: 'k1, k2' }).apiKeys).toEqual(['k1', 'k2']);
+  });
+
   it.each([
+    [
+      { port: '1', host: 'h', apiKeys: 'k1,,k2' },
+      'Invalid --api-keys "k1,,k2": expected a comma-separated list of non-empty keys',
+    ],
     [{ port: '70000', host: 'h' }, 'Invalid --port "70000": port must be between 0 and 65535'],
     [{ port: 'eighty', host: 'h' }, 'Invalid --port "eighty"'],
     [
@@ -63,15 +71,23 @@ describe('emulatorCommand', () => {
       originalStdout(text);
       listening();
     };
-    const run = emulatorCommand(io, () => stopped).parseAsync(['--port', '0', '--scenario', scenario], {
-      from: 'user',
-    });
+    const run = emulatorCommand(io, () => stopped).parseAsync(
+      ['--port', '0', '--scenario', scenario, '--api-keys', 'k1,k2'],
+      { from: 'user' },
+    );
     await started;
     const url = /listening on (\S+)/.exec(io.out.join(''))?.[1];
     expect(io.out.join('')).toBe(`${listeningLine(url!)}\n`);
     expect(io.out.join('')).toContain(`export GOOGLE_GEMINI_BASE_URL=${url}`);
     const clock = (await (await fetch(`${url}/_emulator/clock`)).json()) as Record<string, unknown>;
     expect(JSON.stringify(clock)).toContain('2026-04-01T00:00:00');
+    const models = (key: string) => fetch(`${url}/v1beta/models`, { headers: { 'x-goog-api-key': key } });
+    expect((await models('k2')).status).toBe(200);
+    const refused = await models('k3');
+    expect(refused.status).toBe(400);
+    expect(
+      ((await refused.json()) as { error: { details: { reason?: string }[] } }).error.details[0],
+    ).toMatchObject({ reason: 'API_KEY_INVALID' });
     stop();
     await run;
     await expect(fetch(`${url}/_emulator/clock`)).rejects.toThrow();

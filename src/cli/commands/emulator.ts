@@ -18,6 +18,14 @@ export const emulatorFlagsSchema = z.object({
     .string()
     .refine((path) => existsSync(path) && statSync(path).isFile(), { error: 'scenario file does not exist' })
     .optional(),
+  /** `k1,k2`: the only API keys accepted; any other gets the real 400 API_KEY_INVALID. */
+  apiKeys: z
+    .string()
+    .transform((list) => list.split(',').map((key) => key.trim()))
+    .refine((keys) => keys.every((key) => key !== ''), {
+      error: 'expected a comma-separated list of non-empty keys, e.g. k1,k2',
+    })
+    .optional(),
 });
 export type EmulatorFlags = z.infer<typeof emulatorFlagsSchema>;
 
@@ -27,7 +35,9 @@ export function parseEmulatorFlags(raw: Record<string, unknown>): EmulatorFlags 
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const flag = String(issue.path[0] ?? 'flags');
-  throw new Error(`Invalid --${flag} ${JSON.stringify(raw[flag])}: ${issue.message}`);
+  // Commander camel-cases `--api-keys` to `apiKeys`; name the flag as the user typed it.
+  const typed = flag.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  throw new Error(`Invalid --${typed} ${JSON.stringify(raw[flag])}: ${issue.message}`);
 }
 
 export function listeningLine(url: string): string {
@@ -37,11 +47,16 @@ export function listeningLine(url: string): string {
 /** Starts the emulator from checked flags. */
 export async function runEmulator(flags: EmulatorFlags): Promise<RunningEmulator> {
   const scenario = flags.scenario ? await loadScenarioFile(flags.scenario) : undefined;
-  return startEmulator({ port: flags.port, host: flags.host, ...(scenario ? { scenario } : {}) });
+  return startEmulator({
+    port: flags.port,
+    host: flags.host,
+    ...(scenario ? { scenario } : {}),
+    ...(flags.apiKeys ? { apiKeys: flags.apiKeys } : {}),
+  });
 }
 
 /**
- * `imagegate emulator [--port 8090] [--host 127.0.0.1] [--scenario file.yaml]`: serves the offline Gemini
+ * `imagegate emulator [--port 8090] [--host 127.0.0.1] [--scenario file.yaml] [--api-keys k1,k2]`: serves the offline Gemini
  * API until SIGINT or SIGTERM.
  * @param io where output goes (default: the process's stdout and stderr)
  * @param waitForStop resolves when the emulator should shut down (default: SIGINT or SIGTERM)
@@ -62,6 +77,7 @@ export function emulatorCommand(
       '--scenario <file>',
       'YAML scenario of faults, latency and the emulated clock (docs/emulator-scenarios.md)',
     )
+    .option('--api-keys <keys>', 'comma-separated API keys to accept; others get 400 API_KEY_INVALID')
     .action(async (raw: Record<string, unknown>) => {
       let emulator: RunningEmulator;
       try {

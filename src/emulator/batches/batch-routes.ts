@@ -1,11 +1,16 @@
 import { z } from 'zod';
-import { EmulatorApiError, fileNotAccessible, invalidArgument } from '../api-errors.js';
+import { badRequest, EmulatorApiError, fileNotAccessible, invalidArgument } from '../api-errors.js';
 import { resourceBaseUrl, type ApiCall, type EmulatorState } from '../emulator-state.js';
 import { parseRequest, protoFieldPath } from '../generate-request.js';
 import { jsonResponse } from '../json-response.js';
 import { servedModel } from '../model-availability.js';
 import { paginate } from '../pagination.js';
-import { camelCaseKeys } from '../request-body.js';
+import { checkProtoJson, parseProtoJson } from '../proto-json.js';
+import {
+  batchFileLineMessage,
+  batchGenerateContentRequestMessage,
+  typeUrlPrefix,
+} from '../request-messages.js';
 import { generateBatchResults } from './batch-generation.js';
 import type { BatchItem, BatchItemResult, StoredBatch } from './batch-store.js';
 
@@ -51,11 +56,25 @@ function itemsFromFile(call: ApiCall, fileName: string): BatchItem[] {
   const items: BatchItem[] = [];
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
-    let parsed: unknown;
+    let raw: unknown;
     try {
-      parsed = camelCaseKeys(JSON.parse(line));
+      raw = JSON.parse(line);
     } catch {
       throw invalidArgument(`Invalid JSON on line ${index + 1} of files/${fileId}.`);
+    }
+    const { problems, message: parsed } =
+      typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+        ? parseProtoJson(
+            batchFileLineMessage,
+            raw as Record<string, unknown>,
+            typeUrlPrefix(call.path.platform, call.path.version),
+          )
+        : { problems: [], message: raw };
+    if (problems.length > 0) {
+      throw invalidArgument(
+        problems.map((problem) => `Line ${index + 1} of files/${fileId}: ${problem.description}`).join('\n'),
+        [badRequest(problems)],
+      );
     }
     const item = jsonlLineSchema.safeParse(parsed);
     if (!item.success) {
@@ -156,7 +175,13 @@ function existingBatch(call: ApiCall, batchId: string): StoredBatch {
 export function handleBatchCreate(call: ApiCall, modelId: string): Response {
   const bareId = modelId.replace(/^models\//, '');
   servedModel(call.state.catalog, bareId, call.path, call.state.clock.nowMs(), 'batchGenerateContent');
-  const body = parseRequest(createBodySchema, call.body);
+  // The front end parses the whole create body, inline requests included, before the batch exists.
+  const message = checkProtoJson(
+    batchGenerateContentRequestMessage,
+    call.json,
+    typeUrlPrefix(call.path.platform, call.path.version),
+  );
+  const body = parseRequest(createBodySchema, message);
   const inputConfig = body.batch.inputConfig;
   if (inputConfig.requests && call.rawBody.byteLength > maxInlineBatchBytes) {
     throw invalidArgument(

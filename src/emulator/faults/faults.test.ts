@@ -357,6 +357,41 @@ describe('Faults: latency', () => {
   });
 });
 
+describe('Faults: stream pacing', () => {
+  it('takes the first matching model entry, else the default, times the latency scale', () => {
+    const { faults } = setup({
+      latency: { scale: 0.5 },
+      streaming: {
+        default: { firstChunkMs: 100 },
+        models: { 'gemini-3-pro*': { firstChunkMs: 800, chunkGapMs: 40 } },
+      },
+    });
+    expect(faults.streamPacing(call())).toEqual({ firstChunkMs: 400, chunkGapMs: 20 });
+    expect(faults.streamPacing(call({ modelId: flashImage }))).toEqual({ firstChunkMs: 50, chunkGapMs: 0 });
+  });
+});
+
+describe('Faults: numbering unseeded draws', () => {
+  it('counts from 1 and starts over when the counters are reset or a scenario is applied', () => {
+    const { faults } = setup({});
+    expect([faults.nextUnseededDraw(), faults.nextUnseededDraw()]).toEqual([1, 2]);
+    faults.resetCounters();
+    expect(faults.nextUnseededDraw()).toBe(1);
+    faults.replaceScenario(scenarioSchema.parse({ seed: 9 }));
+    expect(faults.nextUnseededDraw()).toBe(1);
+  });
+});
+
+describe('Faults: rules for one API key', () => {
+  it('applies a quota with an apiKey only to calls with that key', () => {
+    const { faults } = setup({ quotas: [{ apiKey: 'team-a', rpm: 1, retryDelay: 'none' }] });
+    expect(outcome(faults.beforeCall(call({ apiKey: 'team-a' })))).toBe('ok');
+    expect(outcome(faults.beforeCall(call({ apiKey: 'team-a' })))).toBe('429');
+    expect(outcome(faults.beforeCall(call({ apiKey: 'team-b' })))).toBe('ok');
+    expect(outcome(faults.beforeCall(call({ apiKey: 'team-b' })))).toBe('ok');
+  });
+});
+
 describe('Faults: replacing the scenario', () => {
   it('applies the scenario clock and restarts scripts', () => {
     const { clock, faults } = setup({ scripted: [{ model: proImage, responses: [503] }] });

@@ -60,6 +60,7 @@ export class Faults {
   private readonly clock: EmulatorClock;
   private readonly quotaWindows = new QuotaWindows();
   private scriptPositions: number[] = [];
+  private unseededDraws = 0;
   private readonly pending = new Map<string, PendingEffect>();
 
   constructor(options: FaultsOptions) {
@@ -107,6 +108,18 @@ export class Faults {
     return Math.round(sampleLogNormalMs(profile.medianMs, profile.p95Ms, this.random) * scale);
   }
 
+  /**
+   * How a stream of this call is paced: time to first chunk and the gap between chunks, from the scenario's
+   * `streaming` section, × the latency scale (0 streams at once).
+   */
+  streamPacing(call: CallContext): { firstChunkMs: number; chunkGapMs: number } {
+    const { scale } = this.current.latency;
+    const { models, default: fallback } = this.current.streaming;
+    const pacing =
+      Object.entries(models).find(([selector]) => modelMatches(selector, call.modelId))?.[1] ?? fallback;
+    return { firstChunkMs: pacing.firstChunkMs * scale, chunkGapMs: pacing.chunkGapMs * scale };
+  }
+
   safetyVerdict(call: CallContext): SafetyVerdict | undefined {
     const pending = this.pending.get(pendingKey(call));
     if (pending?.verdict) {
@@ -132,8 +145,18 @@ export class Faults {
     return rule?.to ?? requested;
   }
 
+  /**
+   * Numbers the draws without a request seed, 1, 2, 3… from the start of the scenario run: the real models
+   * give a new picture per call unless seeded, and numbering (rather than randomness) keeps a test's images
+   * the same on every run.
+   */
+  nextUnseededDraw(): number {
+    return ++this.unseededDraws;
+  }
+
   /** Empties the quota windows, restarts every scripted sequence and re-seeds the PRNG. Leaves the clock. */
   resetCounters(): void {
+    this.unseededDraws = 0;
     this.quotaWindows.reset();
     this.scriptPositions = this.compiled.scripted.map(() => 0);
     this.pending.clear();

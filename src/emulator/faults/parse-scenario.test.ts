@@ -23,6 +23,7 @@ describe('parseScenario', () => {
     expect(parseScenario('')).toEqual({
       seed: 1,
       latency: { scale: 1, default: { medianMs: 0, p95Ms: 0 }, models: {} },
+      streaming: { default: { firstChunkMs: 0, chunkGapMs: 0 }, models: {} },
       quotas: [],
       errors: [],
       outages: [],
@@ -51,7 +52,7 @@ describe('parseScenario', () => {
         line: 5,
         column: 5,
         message:
-          'unknown key "burst"; allowed keys: model, platform, methods, rpm, rpd, retryDelay, retryAfterHeader',
+          'unknown key "burst"; allowed keys: model, platform, methods, apiKey, rpm, rpd, retryDelay, retryAfterHeader',
       },
     ]);
     expect(error.message).toContain('drill.yaml:5:5 quotas[0].burst: unknown key "burst"');

@@ -9,6 +9,7 @@ export interface RuleTarget {
   platform?: Platform;
   methods?: '*' | EmulatedMethod[];
   pattern?: string;
+  apiKey?: string;
 }
 
 /**
@@ -33,5 +34,6 @@ export function compileTarget(target: RuleTarget): (call: CallContext) => boolea
     modelMatches(target.model, call.modelId) &&
     (target.platform === undefined || target.platform === call.platform) &&
     (methods === undefined || methods.includes(call.method)) &&
+    (target.apiKey === undefined || target.apiKey === call.apiKey) &&
     (pattern === undefined || (call.prompt !== undefined && pattern.test(call.prompt)));
 }

@@ -52,6 +52,8 @@ const targetShape = {
   methods: z.union([z.literal('*'), z.array(emulatedMethodSchema).min(1)]).optional(),
   /** Only calls whose prompt matches (default: every prompt). */
   pattern: patternSchema.optional(),
+  /** Only calls made with this API key (default: any caller). */
+  apiKey: z.string().min(1).optional(),
 };
 
 const quotaWindowSchema = z.enum(['per-minute', 'per-day']);
@@ -139,11 +141,26 @@ const latencySchema = z.strictObject({
   models: z.record(z.string().min(1), latencyProfileSchema).default({}),
 });
 
+const streamPacingSchema = z.strictObject({
+  /** Time to first chunk: the wait before the first event of a stream, in ms (default 0). */
+  firstChunkMs: z.number().nonnegative().default(0),
+  /** The wait between two events of a stream, in ms (default 0). */
+  chunkGapMs: z.number().nonnegative().default(0),
+});
+
+const streamingSchema = z.strictObject({
+  /** Pacing of models not listed under `models` (default none: events follow each other at once). */
+  default: streamPacingSchema.prefault({}),
+  /** Per model ID, alias or glob; the first matching entry wins (default none). */
+  models: z.record(z.string().min(1), streamPacingSchema).default({}),
+});
+
 const quotaRuleSchema = z
   .strictObject({
     model: targetShape.model,
     platform: targetShape.platform,
     methods: targetShape.methods,
+    apiKey: targetShape.apiKey,
     /** Requests per minute, in a sliding 60 s window of emulated time. */
     rpm: z.number().int().positive().optional(),
     /** Requests per day, the day running from midnight to midnight Pacific in emulated time. */
@@ -249,6 +266,11 @@ const scriptedRuleSchema = z.strictObject({
 });
 
 export const scenarioSchema = z.strictObject({
+  /**
+   * The only API keys accepted, besides those the emulator was started with (`--api-keys`); any other key
+   * gets the real 400 API_KEY_INVALID (default: every key is accepted).
+   */
+  apiKeys: z.array(z.string().min(1)).min(1).optional(),
   /** Seed of the PRNG behind error rates and latency sampling (default 1). */
   seed: z.number().int().default(1),
   /** Sets the emulated time when the scenario is applied (default: the clock is left as it is). */
@@ -260,6 +282,7 @@ export const scenarioSchema = z.strictObject({
     })
     .optional(),
   latency: latencySchema.prefault({}),
+  streaming: streamingSchema.prefault({}),
   quotas: z.array(quotaRuleSchema).default([]),
   errors: z.array(errorRuleSchema).default([]),
   outages: z.array(outageRuleSchema).default([]),

@@ -5,7 +5,7 @@ import { parseRequest } from '../generate-request.js';
 import { jsonResponse } from '../json-response.js';
 import { paginate } from '../pagination.js';
 import { fileResource, type StoredFile } from './file-store.js';
-import { isValidFileId, parseUploadCommand } from './resumable-upload.js';
+import { isValidFileId, parseUploadCommand, uploadResponseHeaders } from './resumable-upload.js';
 
 /** The Files API: resumable upload (start and chunks), get, list, delete and download. */
 
@@ -89,10 +89,10 @@ function startUpload(call: ApiCall): Response {
   return new Response(null, {
     status: 200,
     headers: {
-      'x-goog-upload-url': uploadUrl,
-      'x-goog-upload-status': 'active',
-      'x-goog-upload-chunk-granularity': String(256 * 1024),
-      'x-goog-upload-control-url': uploadUrl,
+      [uploadResponseHeaders.url]: uploadUrl,
+      [uploadResponseHeaders.status]: 'active',
+      [uploadResponseHeaders.chunkGranularity]: String(256 * 1024),
+      [uploadResponseHeaders.controlUrl]: uploadUrl,
     },
   });
 }
@@ -106,8 +106,8 @@ function receiveChunk(call: ApiCall, uploadId: string): Response {
     return new Response(null, {
       status: 200,
       headers: {
-        'x-goog-upload-status': 'active',
-        'x-goog-upload-size-received': String(result.receivedBytes),
+        [uploadResponseHeaders.status]: 'active',
+        [uploadResponseHeaders.sizeReceived]: String(result.receivedBytes),
       },
     });
   }
@@ -120,7 +120,7 @@ function receiveChunk(call: ApiCall, uploadId: string): Response {
     ...(session.requestedId !== undefined ? { id: session.requestedId } : {}),
     ...(session.displayName !== undefined ? { displayName: session.displayName } : {}),
   });
-  return jsonResponse({ file: fileJson(call, file) }, 200, { 'x-goog-upload-status': 'final' });
+  return jsonResponse({ file: fileJson(call, file) }, 200, { [uploadResponseHeaders.status]: 'final' });
 }
 
 /** POST {prefix}/upload/{v}/files: the start call, or a chunk when the URL carries `upload_id`. */

@@ -26,6 +26,15 @@ export type ChunkResult =
   | { status: 'active'; receivedBytes: number }
   | { status: 'final'; session: UploadSession; bytes: Uint8Array };
 
+/** The response headers of the resumable protocol; a browser may read them only if CORS exposes them. */
+export const uploadResponseHeaders = {
+  url: 'x-goog-upload-url',
+  status: 'x-goog-upload-status',
+  chunkGranularity: 'x-goog-upload-chunk-granularity',
+  controlUrl: 'x-goog-upload-control-url',
+  sizeReceived: 'x-goog-upload-size-received',
+} as const;
+
 export const uploadCommands = ['start', 'upload', 'finalize', 'query', 'cancel'] as const;
 export type UploadCommand = (typeof uploadCommands)[number];
 
