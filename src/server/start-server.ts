@@ -86,7 +86,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   };
   const settings = config.server;
   const dataDirectory = resolve(cwd, settings.dataDirectory);
-  await mkdir(dataDirectory, { recursive: true });
+  // Owner-only: the directory holds prompts, key hashes and the webhook secret.
+  await mkdir(dataDirectory, { recursive: true, mode: 0o700 });
 
   const database = openSqliteDatabase(join(dataDirectory, 'tasks.sqlite'));
   const store = new SqliteTaskStore(database, { clock, closeDatabase: false });

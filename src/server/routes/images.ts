@@ -31,6 +31,9 @@ export function imageRoutes(options: { blobs: BlobStore }) {
   return openApiRouter().openapi(getImage, async (c) => {
     const { sha256 } = c.req.valid('param');
     const etag = `"${sha256}"`;
+    // Existence first: a 304 for any well-formed hash would tell nothing true and cache a 404 as fresh.
+    const blob = await options.blobs.get(sha256);
+    if (!blob) throw notFound(`No image with sha256 ${sha256}.`, 'image_not_found');
     c.header('Cache-Control', 'public, max-age=31536000, immutable');
     c.header('ETag', etag);
     if (
@@ -41,8 +44,6 @@ export function imageRoutes(options: { blobs: BlobStore }) {
     ) {
       return c.body(null, 304);
     }
-    const blob = await options.blobs.get(sha256);
-    if (!blob) throw notFound(`No image with sha256 ${sha256}.`, 'image_not_found');
     c.header('Content-Type', blob.mimeType);
     // The type came from sniffing the bytes at upload; browsers must not second-guess it into HTML.
     c.header('X-Content-Type-Options', 'nosniff');
