@@ -8,6 +8,8 @@
  * bytes a token, 128 KiB already exceeds what any of them reads, so anything longer can only cost memory.
  */
 export const MAX_PROMPT_BYTES = 128 * 1024;
+/** `model`: logical names and model IDs are short; a long one is only ever a mistake or an attack. */
+export const MAX_MODEL_NAME_LENGTH = 200;
 /** Metadata is for the caller's own correlation ids, not for payloads. */
 export const MAX_METADATA_KEYS = 16;
 export const MAX_METADATA_KEY_LENGTH = 64;
@@ -45,7 +47,8 @@ export interface InputLimitRow {
 
 /** The table in docs/server.md, row for row. */
 export const inputLimitRows: readonly InputLimitRow[] = [
-  { what: '`prompt`', limit: MAX_PROMPT_BYTES, unit: 'bytes', status: 413 },
+  { what: '`prompt`', limit: MAX_PROMPT_BYTES, unit: 'bytes', status: 400 },
+  { what: '`model`', limit: MAX_MODEL_NAME_LENGTH, unit: 'characters', status: 400 },
   { what: '`metadata` keys', limit: MAX_METADATA_KEYS, unit: 'keys', status: 400 },
   { what: '`metadata` key length', limit: MAX_METADATA_KEY_LENGTH, unit: 'characters', status: 400 },
   { what: '`metadata` value length', limit: MAX_METADATA_VALUE_LENGTH, unit: 'characters', status: 400 },
@@ -86,7 +89,8 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
     if (inString) {
-      if (code === 0x5c) index += 1; // a backslash escapes the next character
+      if (code === 0x5c)
+        index += 1; // a backslash escapes the next character
       else if (code === 0x22) inString = false;
     } else if (code === 0x22) inString = true;
     else if (code === 0x5b || code === 0x7b) {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { resolve, join } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -16,7 +16,8 @@ import {
   type TaskRecord,
 } from '../tasks/index.js';
 import { createWebhookRoutes, generateWebhookSecret, WebhookDispatcher } from '../webhooks/index.js';
-import { ApiKeyStore } from './auth/index.js';
+import { ApiKeyStore, BlobOwners, callerScope, decideDefaultAuth, listOwner } from './auth/index.js';
+import { rateLimitedLog, StorageHealth } from './storage-health.js';
 import { createServerApp } from './create-server-app.js';
 import { createMetrics } from './metrics/index.js';
 import { createOpenAiRoutes } from './openai/index.js';
@@ -69,7 +70,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const clock = options.clock ?? systemClock;
   const catalog = options.catalog ?? builtInCatalog();
   const cwd = options.cwd ?? process.cwd();
-  const onError = options.onError ?? ((error: unknown) => console.error(error));
+  // A full disk fails every poll of every loop; the same error is written once a minute, with a count.
+  const onError = rateLimitedLog(options.onError ?? ((error: unknown) => console.error(error)), clock);
   const loaded =
     typeof options.config === 'object'
       ? options.config
@@ -93,6 +95,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const store = new SqliteTaskStore(database, { clock, closeDatabase: false });
   const blobs = new BlobStore({ directory: join(dataDirectory, 'blobs') });
   const keys = new ApiKeyStore(database, { clock });
+  const auth = decideDefaultAuth({
+    host: settings.host,
+    hasKeys: keys.hasKeys(),
+    requireApiKey: settings.requireApiKey,
+    allowUnauthenticated: settings.allowUnauthenticated,
+  });
+  if (auth.kind === 'refuse') {
+    database.close();
+    throw new Error(auth.message);
+  }
+  if (auth.kind === 'open') options.onNotice?.(auth.notice);
+  const owners = new BlobOwners(database);
   const events = new TaskEventHub();
   const metrics = createMetrics();
   const imagegate = await Imagegate.create({
@@ -119,6 +133,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     if (task.webhookUrl) {
       webhooks.enqueue({
         taskId: task.id,
+        apiKeyId: task.apiKeyId,
         url: task.webhookUrl,
         eventType: `task.${task.status}`,
         payload: taskView(task),
@@ -146,6 +161,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     clock,
     events,
     keys,
+    owners,
+    storage: new StorageHealth(clock),
+    probeWrite: () => probeWrite(database, dataDirectory, clock.nowMs()),
     target: imagegate.target,
     metrics,
     // Tasks submitted here start at once; the worker's poll finds retries and other processes' tasks.
@@ -165,7 +183,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       },
       clock,
     }),
-    webhookRoutes: createWebhookRoutes(webhooks),
+    webhookRoutes: createWebhookRoutes(webhooks, { ownerOf: (c) => listOwner(callerScope(c)) }),
     logError: onError,
   });
 
@@ -196,6 +214,22 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       database.close();
     })());
   return { url, port: address.port, dataDirectory, target: imagegate.target, config, close };
+}
+
+/**
+ * A write where tasks and images live, for /healthz: one row in the database and one small file beside
+ * the blobs, so a full or read-only disk shows as degraded before a client's submit finds it.
+ */
+async function probeWrite(
+  database: ReturnType<typeof openSqliteDatabase>,
+  dataDirectory: string,
+  nowMs: number,
+): Promise<void> {
+  database.exec('CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL)');
+  database.prepare('INSERT OR REPLACE INTO health_probe (id, at_ms) VALUES (1, ?)').run(nowMs);
+  const path = join(dataDirectory, `.health-probe-${process.pid}`);
+  await writeFile(path, 'ok', { mode: 0o600 });
+  await rm(path, { force: true });
 }
 
 /**

@@ -176,7 +176,9 @@ export class SqliteTaskStore implements TaskStore {
       conditions.push('model = @model');
       parameters.model = filter.model;
     }
-    if (filter.apiKeyId !== undefined) {
+    if (filter.apiKeyId === null) {
+      conditions.push('api_key_id IS NULL');
+    } else if (filter.apiKeyId !== undefined) {
       conditions.push('api_key_id = @apiKeyId');
       parameters.apiKeyId = filter.apiKeyId;
     }

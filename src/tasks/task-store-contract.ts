@@ -456,6 +456,8 @@ export function describeTaskStoreContract(
           created[4]?.id,
           created[3]?.id,
         ]);
+        const keyless = (await store.create(newTask(startMs + 5_000))).task;
+        expect(ids((await store.list({ apiKeyId: null })).tasks)).toEqual([keyless.id]);
         expect(
           ids(
             (await store.list({ createdAfterMs: startMs + 1_000, createdBeforeMs: startMs + 4_000 })).tasks,

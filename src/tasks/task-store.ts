@@ -32,7 +32,8 @@ export class IdempotencyConflictError extends Error {
 export interface TaskListFilter {
   status?: TaskStatus;
   model?: string;
-  apiKeyId?: string;
+  /** Tasks of this key; null: tasks submitted without a key. Default: every task. */
+  apiKeyId?: string | null;
   createdAfterMs?: number;
   createdBeforeMs?: number;
   /** Opaque cursor from the previous page. */

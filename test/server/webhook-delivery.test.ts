@@ -123,7 +123,9 @@ describe('webhook delivery to a real receiver', () => {
     }
     vi.useRealTimers();
 
-    const response = await createWebhookRoutes(dispatcher).request('/dead-letters');
+    const response = await createWebhookRoutes(dispatcher, { ownerOf: () => undefined }).request(
+      '/dead-letters',
+    );
     const body = (await response.json()) as { data: Record<string, unknown>[] };
     expect(body.data).toEqual([
       expect.objectContaining({ task_id: 'task_img_02', status: 'dead', attempts: 8, last_status_code: 500 }),

@@ -15,6 +15,8 @@ import type { ImageCostEstimate } from '../../tools/cost/index.js';
 import { IdempotencyConflictError, type TaskStore } from '../../tasks/task-store.js';
 import { ApiError, invalidRequest } from '../api-error.js';
 import { errorResponses, taskSchema } from '../api-schemas.js';
+import { callerScope, type BlobOwners } from '../auth/index.js';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../input-limits.js';
 import { enforceMonthlyBudget } from '../monthly-budget.js';
 import { openApiRouter } from '../openapi-router.js';
 import { storeReferences } from '../reference-media.js';
@@ -50,6 +52,8 @@ export interface GenerationRoutesOptions {
   estimateCost?: (route: Route, submission: GenerationSubmission) => ImageCostEstimate;
   /** How often `?wait` re-reads the store without an event. Default 1000 ms. */
   waitPollIntervalMs?: number;
+  /** Blob ownership: file ids must be the caller's, stored references become the caller's. Default: unchecked. */
+  owners?: BlobOwners | undefined;
 }
 
 const submitGeneration = createRoute({
@@ -58,7 +62,7 @@ const submitGeneration = createRoute({
   summary: 'Submit an image generation or edit; answers 202 with a queued task',
   request: {
     headers: z.object({
-      'idempotency-key': z.string().min(1).max(255).optional().openapi({
+      'idempotency-key': z.string().min(1).max(MAX_IDEMPOTENCY_KEY_LENGTH).optional().openapi({
         description: 'The same key and body return the same task for 24 h; another body is 409.',
       }),
     }),
@@ -80,7 +84,7 @@ const submitGeneration = createRoute({
       description: 'Queued (or still running after ?wait)',
       content: { 'application/json': { schema: taskSchema } },
     },
-    ...errorResponses(400, 401, 409, 413, 429),
+    ...errorResponses(400, 401, 409, 413, 415, 429, 503),
   },
 });
 
@@ -117,6 +121,7 @@ export function generationRoutes(options: GenerationRoutesOptions) {
         blobs: options.blobs,
         allowPrivateNetworks: options.allowPrivateNetworks ?? false,
         ...(options.maxImageBytes !== undefined ? { maxImageBytes: options.maxImageBytes } : {}),
+        ...(options.owners ? { owners: { owners: options.owners, scope: callerScope(c) } } : {}),
       });
       const request: TaskRequest = {
         model: submission.model,
