@@ -9,7 +9,10 @@ export {
   type StoredMediaReference,
 } from './task-record.js';
 export {
+  BudgetExceededError,
   IdempotencyConflictError,
+  type SpendCap,
+  type TaskBudget,
   type TaskStore,
   type NewTask,
   type IdempotencyClaim,
@@ -34,3 +37,4 @@ export {
 } from './task-runner.js';
 export { imageRequestFromTask } from './image-request-from-task.js';
 export { decideFailure, type FailureDecision } from './task-failure.js';
+export { taskSpendUsd } from './task-spend.js';

@@ -17,7 +17,7 @@ import { ApiError, invalidRequest } from '../api-error.js';
 import { errorResponses, taskSchema } from '../api-schemas.js';
 import { callerScope, type BlobOwners } from '../auth/index.js';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../input-limits.js';
-import { enforceMonthlyBudget } from '../monthly-budget.js';
+import { enforceMonthlyBudget, monthlyTaskBudget, rethrowBudgetExceeded } from '../monthly-budget.js';
 import { openApiRouter } from '../openapi-router.js';
 import { storeReferences } from '../reference-media.js';
 import { canonicalSubmission, generationBodySchema, type GenerationSubmission } from '../request-body.js';
@@ -138,6 +138,8 @@ export function generationRoutes(options: GenerationRoutesOptions) {
         imageCount: submission.imageCount,
       };
       const nowMs = clock.nowMs();
+      // The early check above cannot see concurrent submits; the store reserves atomically.
+      const budget = monthlyTaskBudget(apiKey, options.globalMonthlyBudgetUsd, nowMs);
       return store
         .create(
           {
@@ -151,8 +153,10 @@ export function generationRoutes(options: GenerationRoutesOptions) {
           },
           claim ? { ...claim, expiresAtMs: nowMs + IDEMPOTENCY_WINDOW_MS } : undefined,
           nowMs,
+          budget,
         )
-        .catch(rethrowIdempotencyConflict);
+        .catch(rethrowIdempotencyConflict)
+        .catch((error: unknown) => rethrowBudgetExceeded(error, apiKey, nowMs));
     };
     // A retried submit gets its task back as it is: no second budget check, no second download.
     const replayed = claim
