@@ -32,6 +32,7 @@ import { docsPage, type OpenApiDocumentLike } from './docs-page.js';
 import type { Metrics } from './metrics/index.js';
 import { openApiRouter, type ServerEnv } from './openapi-router.js';
 import type { GenerationSubmission } from './request-body.js';
+import { listDeadLettersDoc, redeliverDeadLetterDoc } from './routes/dead-letter-docs.js';
 import { fileRoutes } from './routes/files.js';
 import { generationRoutes } from './routes/generations.js';
 import { healthRoutes } from './routes/health.js';
@@ -214,7 +215,11 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
     modelRoutes({ catalog: deps.catalog, registry: deps.registry, config: deps.config, clock: deps.clock }),
   );
   if (deps.openAi) app.route('/openai/v1', deps.openAi);
-  if (deps.webhookRoutes) app.route('/v1/webhooks', deps.webhookRoutes);
+  if (deps.webhookRoutes) {
+    app.route('/v1/webhooks', deps.webhookRoutes);
+    app.openAPIRegistry.registerPath(listDeadLettersDoc);
+    app.openAPIRegistry.registerPath(redeliverDeadLetterDoc);
+  }
 
   const documentConfig = {
     openapi: '3.1.0',
