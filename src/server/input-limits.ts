@@ -41,27 +41,27 @@ export interface InputLimitRow {
   what: string;
   limit: number;
   unit: 'bytes' | 'characters' | 'items' | 'levels' | 'keys';
-  /** The answer when the limit is passed. */
-  status: 400 | 413;
+  /** What happens past the limit: the status answered, or how the answer is cut. */
+  past: '400' | '413' | 'the page ends early (`has_more`)' | 'the rest is elided';
 }
 
 /** The table in docs/server.md, row for row. */
 export const inputLimitRows: readonly InputLimitRow[] = [
-  { what: '`prompt`', limit: MAX_PROMPT_BYTES, unit: 'bytes', status: 400 },
-  { what: '`model`', limit: MAX_MODEL_NAME_LENGTH, unit: 'characters', status: 400 },
-  { what: '`metadata` keys', limit: MAX_METADATA_KEYS, unit: 'keys', status: 400 },
-  { what: '`metadata` key length', limit: MAX_METADATA_KEY_LENGTH, unit: 'characters', status: 400 },
-  { what: '`metadata` value length', limit: MAX_METADATA_VALUE_LENGTH, unit: 'characters', status: 400 },
-  { what: '`webhook_url`, http(s) references', limit: MAX_URL_LENGTH, unit: 'characters', status: 400 },
-  { what: '`images` / `reference_images`', limit: MAX_REFERENCE_IMAGES, unit: 'items', status: 400 },
-  { what: '`contents` turns', limit: MAX_CONTENT_TURNS, unit: 'items', status: 400 },
-  { what: 'parts in one turn of `contents`', limit: MAX_PARTS_PER_TURN, unit: 'items', status: 400 },
-  { what: 'JSON nesting depth (any body)', limit: MAX_JSON_DEPTH, unit: 'levels', status: 400 },
-  { what: 'JSON body of a generation', limit: MAX_GENERATION_BODY_BYTES, unit: 'bytes', status: 413 },
-  { what: '`Idempotency-Key`', limit: MAX_IDEMPOTENCY_KEY_LENGTH, unit: 'characters', status: 400 },
-  { what: '`limit` of `GET /v1/tasks`', limit: MAX_TASK_PAGE_SIZE, unit: 'items', status: 400 },
-  { what: 'one page of `GET /v1/tasks`', limit: MAX_LIST_PAGE_BYTES, unit: 'bytes', status: 400 },
-  { what: 'a bad value quoted in an error', limit: MAX_QUOTED_VALUE_CHARS, unit: 'characters', status: 400 },
+  { what: '`prompt`', limit: MAX_PROMPT_BYTES, unit: 'bytes', past: '400' },
+  { what: '`model`', limit: MAX_MODEL_NAME_LENGTH, unit: 'characters', past: '400' },
+  { what: '`metadata` keys', limit: MAX_METADATA_KEYS, unit: 'keys', past: '400' },
+  { what: '`metadata` key length', limit: MAX_METADATA_KEY_LENGTH, unit: 'characters', past: '400' },
+  { what: '`metadata` value length', limit: MAX_METADATA_VALUE_LENGTH, unit: 'characters', past: '400' },
+  { what: '`webhook_url`, http(s) references', limit: MAX_URL_LENGTH, unit: 'characters', past: '400' },
+  { what: '`images` / `reference_images`', limit: MAX_REFERENCE_IMAGES, unit: 'items', past: '400' },
+  { what: '`contents` turns', limit: MAX_CONTENT_TURNS, unit: 'items', past: '400' },
+  { what: 'parts in one turn of `contents`', limit: MAX_PARTS_PER_TURN, unit: 'items', past: '400' },
+  { what: 'JSON nesting depth (any body)', limit: MAX_JSON_DEPTH, unit: 'levels', past: '400' },
+  { what: 'JSON body of a generation', limit: MAX_GENERATION_BODY_BYTES, unit: 'bytes', past: '413' },
+  { what: '`Idempotency-Key`', limit: MAX_IDEMPOTENCY_KEY_LENGTH, unit: 'characters', past: '400' },
+  { what: '`limit` of `GET /v1/tasks`', limit: MAX_TASK_PAGE_SIZE, unit: 'items', past: '400' },
+  { what: 'one page of `GET /v1/tasks`', limit: MAX_LIST_PAGE_BYTES, unit: 'bytes', past: 'the page ends early (`has_more`)' },
+  { what: 'a bad value quoted in an error', limit: MAX_QUOTED_VALUE_CHARS, unit: 'characters', past: 'the rest is elided' },
 ];
 
 /**
