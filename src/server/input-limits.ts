@@ -60,8 +60,18 @@ export const inputLimitRows: readonly InputLimitRow[] = [
   { what: 'JSON body of a generation', limit: MAX_GENERATION_BODY_BYTES, unit: 'bytes', past: '413' },
   { what: '`Idempotency-Key`', limit: MAX_IDEMPOTENCY_KEY_LENGTH, unit: 'characters', past: '400' },
   { what: '`limit` of `GET /v1/tasks`', limit: MAX_TASK_PAGE_SIZE, unit: 'items', past: '400' },
-  { what: 'one page of `GET /v1/tasks`', limit: MAX_LIST_PAGE_BYTES, unit: 'bytes', past: 'the page ends early (`has_more`)' },
-  { what: 'a bad value quoted in an error', limit: MAX_QUOTED_VALUE_CHARS, unit: 'characters', past: 'the rest is elided' },
+  {
+    what: 'one page of `GET /v1/tasks`',
+    limit: MAX_LIST_PAGE_BYTES,
+    unit: 'bytes',
+    past: 'the page ends early (`has_more`)',
+  },
+  {
+    what: 'a bad value quoted in an error',
+    limit: MAX_QUOTED_VALUE_CHARS,
+    unit: 'characters',
+    past: 'the rest is elided',
+  },
 ];
 
 /**

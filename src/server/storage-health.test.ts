@@ -16,7 +16,9 @@ describe('isStorageFault', () => {
   });
 
   it('answers 503 with Retry-After and the kind of fault, never a path', () => {
-    const error = storageUnavailable(Object.assign(new Error('/srv/data/tasks.sqlite: full'), { code: 'ENOSPC' }));
+    const error = storageUnavailable(
+      Object.assign(new Error('/srv/data/tasks.sqlite: full'), { code: 'ENOSPC' }),
+    );
     expect(error.status).toBe(503);
     expect(error.headers['Retry-After']).toBe('30');
     expect(error.message).toContain('disk full (ENOSPC)');
