@@ -67,7 +67,7 @@ export interface ServerAppDependencies {
   /** Prometheus metrics, served at /metrics (open) when `config.server.metrics` is on. Default: none. */
   metrics?: Metrics;
   /** OpenAI-compatible routes, mounted at /openai/v1. Default: not mounted. */
-  openAi?: Hono;
+  openAi?: Hono<ServerEnv>;
   /** Webhook dead-letter routes, mounted at /v1/webhooks. Default: not mounted. */
   webhookRoutes?: Hono;
   /**

@@ -20,7 +20,8 @@ import { ApiKeyStore, BlobOwners, callerScope, decideDefaultAuth, listOwner } fr
 import { rateLimitedLog, StorageHealth } from './storage-health.js';
 import { createServerApp } from './create-server-app.js';
 import { createMetrics } from './metrics/index.js';
-import { createOpenAiRoutes } from './openai/index.js';
+import { estimateTaskCostUsd } from './estimate-task-cost.js';
+import { createOpenAiRoutes, openAiTaskRunner } from './openai/index.js';
 import { taskView } from './task-view.js';
 
 export interface StartServerOptions {
@@ -169,14 +170,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     // Tasks submitted here start at once; the worker's poll finds retries and other processes' tasks.
     onTaskSubmitted: () => worker.wake(),
     openAi: createOpenAiRoutes({
-      generate: (request, model, signal) =>
-        imagegate.run(
-          model,
-          undefined,
-          request,
-          { outputFormat: request.outputMimeType === 'image/jpeg' ? 'jpeg' : 'png', signal },
-          {},
-        ),
+      // Run as tasks of the calling key: the same budget reservation, recorded spend and worker.
+      generate: openAiTaskRunner({
+        store,
+        blobs,
+        registry: imagegate.registry,
+        clock,
+        events,
+        estimateCost: estimateTaskCostUsd,
+        globalMonthlyBudgetUsd: settings.monthlyBudgetUsd,
+        onTaskSubmitted: () => worker.wake(),
+        owners,
+      }),
       storeImage: async (bytes, mimeType) => {
         const stored = await blobs.put(bytes, mimeType);
         return `${publicBaseUrl()}/v1/images/${stored.sha256}`;
