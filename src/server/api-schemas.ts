@@ -14,22 +14,23 @@ export const errorBodySchema = z
 
 export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 429 | 503;
 
+export const errorDescriptions: Record<ErrorStatus, string> = {
+  400: 'Invalid request: the message names the field and the allowed values (malformed bodies and JSON nested too deep included)',
+  401: 'Missing or unknown API key',
+  404: 'Not found (or owned by another API key)',
+  409: 'Conflict',
+  413: 'Too large',
+  415: 'Unsupported media type: the Content-Type is not one this endpoint reads',
+  429: 'Rate limited or over the monthly budget; see Retry-After',
+  503: 'Storage unavailable (disk full or read-only); see Retry-After',
+};
+
 export function errorResponses(...statuses: ErrorStatus[]) {
-  const descriptions: Record<ErrorStatus, string> = {
-    400: 'Invalid request: the message names the field and the allowed values (malformed bodies and JSON nested too deep included)',
-    401: 'Missing or unknown API key',
-    404: 'Not found (or owned by another API key)',
-    409: 'Conflict',
-    413: 'Too large',
-    415: 'Unsupported media type: the Content-Type is not one this endpoint reads',
-    429: 'Rate limited or over the monthly budget; see Retry-After',
-    503: 'Storage unavailable (disk full or read-only); see Retry-After',
-  };
   return Object.fromEntries(
     statuses.map((status) => [
       status,
       {
-        description: descriptions[status] ?? 'Error',
+        description: errorDescriptions[status],
         content: { 'application/json': { schema: errorBodySchema } },
       },
     ]),

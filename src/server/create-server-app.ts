@@ -26,6 +26,7 @@ import {
   type BlobOwners,
 } from './auth/index.js';
 import { jsonDepthExceeds, MAX_GENERATION_BODY_BYTES, MAX_JSON_DEPTH } from './input-limits.js';
+import { documentSharedAnswers } from './shared-answers.js';
 import { isStorageFault, StorageHealth, storageUnavailable } from './storage-health.js';
 import { estimateTaskCostUsd } from './estimate-task-cost.js';
 import { docsPage, type OpenApiDocumentLike } from './docs-page.js';
@@ -230,8 +231,13 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
         'Durable async task API for Gemini image models: submit, poll, stream events, fetch content-addressed images; models and lifecycle.',
     },
   };
-  app.doc31('/openapi.json', documentConfig);
-  app.get('/docs', (c) => c.html(docsPage(app.getOpenAPI31Document(documentConfig) as OpenApiDocumentLike)));
+  const document = () =>
+    documentSharedAnswers(app.getOpenAPI31Document(documentConfig), {
+      keys: deps.keys !== undefined,
+      openPaths: OPEN_PATHS,
+    });
+  app.get('/openapi.json', (c) => c.json(document()));
+  app.get('/docs', (c) => c.html(docsPage(document() as OpenApiDocumentLike)));
   return app;
 }
 
@@ -242,7 +248,15 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
  */
 const refuseDeepJson: MiddlewareHandler = async (c, next) => {
   if (c.req.method !== 'POST' || !/json/i.test(c.req.header('content-type') ?? '')) return next();
+  const raw = c.req.raw;
   const text = await c.req.text();
+  // Routes read the body again (from Hono's cache, or through their own body limit): give them an unread one.
+  c.req.raw = new Request(raw.url, {
+    method: raw.method,
+    headers: raw.headers,
+    body: text,
+    signal: raw.signal,
+  });
   if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
     throw invalidRequest(
       `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep; no request needs that.`,
