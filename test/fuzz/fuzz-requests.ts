@@ -38,6 +38,7 @@ interface JsonSchema {
   maxLength?: number;
   maxItems?: number;
   additionalProperties?: boolean | JsonSchema;
+  example?: unknown;
 }
 
 interface Parameter {
@@ -80,6 +81,14 @@ export function operationsOf(document: OpenApiDocument): Operation[] {
   );
 }
 
+/** A real 1×1 PNG, so uploads are sometimes accepted (its bytes, sniffed, are a PNG). */
+const samplePng = new Uint8Array(
+  Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC',
+    'base64',
+  ),
+);
+
 /** Strings that tend to break things: huge, control characters, traversal, unicode, numbers as text. */
 const nastyString = fc.oneof(
   fc.string(),
@@ -99,19 +108,24 @@ const nastyString = fc.oneof(
   fc.integer({ min: 1, max: 200_000 }).map((length) => 'a'.repeat(length)),
 );
 
-/** A value matching the schema most of the time, and a near miss (wrong type, out of range) the rest. */
+/**
+ * A value matching the schema most of the time, and a near miss (wrong type, out of range, unknown
+ * field) the rest; `strict` only ever matches, so whole valid requests come out too.
+ */
 export function valueFor(
   schema: JsonSchema | undefined,
   document: OpenApiDocument,
   depth = 0,
+  strict = false,
 ): fc.Arbitrary<unknown> {
-  if (!schema || depth > 6) return fc.jsonValue({ maxDepth: 2 });
+  if (!schema || depth > 6) return strict ? fc.constant('x') : fc.jsonValue({ maxDepth: 2 });
   if (schema.$ref) {
     const name = schema.$ref.split('/').at(-1) ?? '';
-    return valueFor(document.components?.schemas?.[name], document, depth + 1);
+    return valueFor(document.components?.schemas?.[name], document, depth + 1, strict);
   }
   const branches = schema.anyOf ?? schema.oneOf ?? schema.allOf;
-  if (branches) return fc.oneof(...branches.map((branch) => valueFor(branch, document, depth + 1)));
+  if (branches) return fc.oneof(...branches.map((branch) => valueFor(branch, document, depth + 1, strict)));
+  if (strict) return strictValue(schema, document, depth);
   if (schema.enum)
     return fc.oneof(
       { weight: 4, arbitrary: fc.constantFrom(...schema.enum) },
@@ -185,6 +199,58 @@ export function valueFor(
   return fc.oneof({ weight: 5, arbitrary: matching }, { weight: 1, arbitrary: wrong });
 }
 
+function strictValue(schema: JsonSchema, document: OpenApiDocument, depth: number): fc.Arbitrary<unknown> {
+  if (schema.example !== undefined) return fc.constant(schema.example);
+  if (schema.enum) return fc.constantFrom(...schema.enum);
+  if (schema.const !== undefined) return fc.constant(schema.const);
+  const type = Array.isArray(schema.type) ? schema.type.find((entry) => entry !== 'null') : schema.type;
+  switch (type) {
+    case 'string':
+      return fc.string({
+        unit: 'grapheme-ascii',
+        minLength: Math.max(schema.minLength ?? 1, 1),
+        maxLength: Math.min(schema.maxLength ?? 40, 40),
+      });
+    case 'integer':
+      return fc.integer({ min: Math.ceil(schema.minimum ?? 0), max: Math.floor(schema.maximum ?? 100) });
+    case 'number':
+      return fc.double({ min: schema.minimum ?? 0, max: schema.maximum ?? 1, noNaN: true });
+    case 'boolean':
+      return fc.boolean();
+    case 'array':
+      return fc.array(valueFor(schema.items, document, depth + 1, true), {
+        maxLength: Math.min(schema.maxItems ?? 3, 3),
+      });
+    case 'object': {
+      // Required fields always, each optional one now and then: a valid request more often than not.
+      const properties = schema.properties ?? {};
+      const required = new Set(schema.required ?? []);
+      return fc
+        .record(
+          Object.fromEntries(
+            Object.entries(properties).map(([name, property]) => {
+              const value = valueFor(property, document, depth + 1, true);
+              return [
+                name,
+                required.has(name)
+                  ? value
+                  : fc.oneof(
+                      { weight: 4, arbitrary: fc.constant(undefined) },
+                      { weight: 1, arbitrary: value },
+                    ),
+              ];
+            }),
+          ),
+        )
+        .map((record) =>
+          Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)),
+        );
+    }
+    default:
+      return fc.constant('x');
+  }
+}
+
 /** JSON nested `depth` levels deep (an array or object at each level). */
 const deepJson = fc
   .tuple(fc.integer({ min: 20, max: 20_000 }), fc.boolean())
@@ -228,8 +294,10 @@ export function requestFor(operation: Operation, document: OpenApiDocument): fc.
           ...bodyTypes.map(([type, schema]) => ({
             weight: 6,
             arbitrary: (type.includes('json')
-              ? valueFor(schema, document).map((value) => JSON.stringify(value) ?? 'null')
-              : fc.uint8Array({ maxLength: 2048 })
+              ? fc
+                  .oneof(valueFor(schema, document), valueFor(schema, document, 0, true))
+                  .map((value) => JSON.stringify(value) ?? 'null')
+              : fc.oneof(fc.uint8Array({ maxLength: 2048 }), fc.constant(samplePng))
             ).map((content) => ({ type, body: content })),
           })),
           { weight: 1, arbitrary: deepJson.map((text) => ({ type: 'application/json', body: text })) },
@@ -264,9 +332,11 @@ export function requestFor(operation: Operation, document: OpenApiDocument): fc.
           fc.option(valueFor(parameter.schema, document).map(String), { nil: undefined }),
         ),
       ),
-      authorization: fc.option(
-        fc.oneof(fc.constant('Bearer igk_' + 'x'.repeat(32)), fc.string({ maxLength: 60 })),
-        { freq: 8, nil: undefined },
+      // Mostly none (the server has no key yet, so requests reach the routes); sometimes a bad one.
+      authorization: fc.oneof(
+        { weight: 8, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.constant(`Bearer igk_${'x'.repeat(32)}`) },
+        { weight: 1, arbitrary: fc.string({ maxLength: 60 }) },
       ),
       body,
     })
@@ -557,7 +627,10 @@ export async function runFuzz(options: {
       run.statuses[response.status] = (run.statuses[response.status] ?? 0) + 1;
       if (response.status >= 500) run.serverErrors += 1;
       const problem = await checkResponse(request, response, target.operations);
-      if (problem) run.findings.push({ request: describeRequest(request), problem });
+      // A 5xx names the error the server logged, so a finding can be fixed without reproducing it.
+      const logged =
+        response.status >= 500 ? ` (logged: ${String(target.server.errors.at(-1)).slice(0, 300)})` : '';
+      if (problem) run.findings.push({ request: describeRequest(request), problem: problem + logged });
     }
     await options.gc?.();
     run.rssAfterBytes = process.memoryUsage().rss;

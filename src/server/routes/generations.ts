@@ -167,7 +167,7 @@ export function generationRoutes(options: GenerationRoutesOptions) {
     else c.header('Idempotent-Replayed', 'true');
     const task =
       wait !== undefined && wait > 0
-        ? ((await waitForTask(created.task.id, wait * 1000, {
+        ? ((await waitForTask(created.task.id, Math.round(wait * 1000), {
             store,
             events: options.events,
             clock,
