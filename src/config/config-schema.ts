@@ -251,7 +251,15 @@ export const serverConfigSchema = z.strictObject({
   requireApiKey: z
     .boolean()
     .default(false)
-    .describe('Refuse requests without "Authorization: Bearer <key>". Default false.'),
+    .describe(
+      'Refuse requests without "Authorization: Bearer <key>" even before any key exists. Once a key exists every request needs one anyway. Default false.',
+    ),
+  allowUnauthenticated: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Let serve start on a non-loopback host while no API key exists (anyone who reaches it may use it). Default false.',
+    ),
   allowPrivateNetworks: z
     .boolean()
     .default(false)

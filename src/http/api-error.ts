@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { MAX_QUOTED_VALUE_CHARS, quoteValue } from './input-limits.js';
 
 /** The `type` of an error body; the names clients of OpenAI-style APIs already switch on. */
 export type ApiErrorType =
@@ -11,6 +12,8 @@ export type ApiErrorType =
   | 'conflict_error'
   | 'request_too_large'
   | 'rate_limit_exceeded'
+  | 'unsupported_media_type'
+  | 'service_unavailable'
   | 'api_error';
 
 export interface ApiErrorBody {
@@ -55,6 +58,18 @@ export function tooLarge(message: string, param: string | null): ApiError {
   return new ApiError(413, 'request_too_large', 'payload_too_large', message, param);
 }
 
+/** 415: the body is in a type the route does not read. */
+export function unsupportedMediaType(contentType: string | undefined, allowed: string): ApiError {
+  const sent = contentType ? `"${contentType.slice(0, MAX_QUOTED_VALUE_CHARS)}"` : 'no Content-Type';
+  return new ApiError(
+    415,
+    'unsupported_media_type',
+    'unsupported_media_type',
+    `The body was sent as ${sent}; this endpoint reads ${allowed}.`,
+    'Content-Type',
+  );
+}
+
 /** A `Retry-After` header in whole seconds (at least 1), rounded up so a client never comes back too early. */
 export function retryAfterHeader(retryAfterMs: number): { 'Retry-After': string } {
   return { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) };
@@ -92,16 +107,19 @@ export function apiErrorFromZod(error: ZodError, where: string, input?: unknown)
   const param = issue.path.length > 0 ? fieldPath(issue.path) : null;
   const subject = param ? `"${param}"` : `the ${where}`;
   const sent = valueAt(input, issue.path);
-  const got = sent === undefined ? '' : ` ${JSON.stringify(sent)}`;
+  // Quoted short: the value may be 10 MB or nested 10 000 deep.
+  const got = sent === undefined ? '' : ` ${quoteValue(sent)}`;
   const allowedValues = allowedValuesOf(issue);
   if (allowedValues) {
     const allowed = allowedValues.map((value) => JSON.stringify(value)).join(', ');
     return invalidRequest(`Invalid ${subject}${got}: allowed values are ${allowed}.`, param);
   }
   if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((key) => `"${key}"`).join(', ');
+    const shown = issue.keys.slice(0, 5).map((key) => quoteValue(key));
+    const more = issue.keys.length > shown.length ? ` and ${issue.keys.length - shown.length} more` : '';
     const at = param ? ` in ${subject}` : '';
-    return invalidRequest(`Unknown field ${keys}${at}.`, issue.keys[0] ?? param, 'unknown_field');
+    const first = issue.keys[0]?.slice(0, MAX_QUOTED_VALUE_CHARS);
+    return invalidRequest(`Unknown field ${shown.join(', ')}${more}${at}.`, first ?? param, 'unknown_field');
   }
   if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
     return invalidRequest(`Missing required field ${subject}.`, param, 'missing_field');

@@ -7,6 +7,8 @@ export class SsrfRefusedError extends Error {
     readonly url: string,
     /** The resolved address that was refused, when the refusal was about an address. */
     readonly address?: string,
+    /** Why the address is forbidden (`loopback`, `private`, `metadata`…); for logs, never for callers. */
+    readonly reason?: string,
   ) {
     super(message);
   }

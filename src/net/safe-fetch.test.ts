@@ -91,8 +91,8 @@ describe('safeFetch refusals', () => {
   ])('refuses %s before connecting', async (url, address) => {
     const error = await refusal(safeFetch(url, { lookup: noDns }));
     expect(error.address).toBe(address);
-    expect(error.message).toContain(address);
-    expect(error.message).toContain('allow private networks');
+    expect(error.message).toContain('refused: private address');
+    expect(error.message).toContain('allowPrivateNetworks');
   });
 
   it('refuses a hostname that resolves to a private address', async () => {
@@ -100,7 +100,10 @@ describe('safeFetch refusals', () => {
     const error = await refusal(safeFetch('https://images.example/cat.png', { lookup: dns.lookup }));
     expect(error.url).toBe('https://images.example/cat.png');
     expect(error.address).toBe('10.1.2.3');
-    expect(error.message).toContain('images.example resolves to 10.1.2.3');
+    // The caller learns that the URL is refused, never what an internal name resolves to.
+    expect(error.message).toContain('refused: private address');
+    expect(error.message).not.toContain('10.1.2.3');
+    expect(error.reason).toBe('private');
   });
 
   it('refuses a hostname when any one of its addresses is forbidden', async () => {

@@ -157,12 +157,14 @@ async function resolveAllowedAddress(target: URL, options: SafeFetchOptions): Pr
   for (const { address } of addresses) {
     const reason = forbiddenAddressReason(address);
     if (reason !== undefined && !options.allowedAddresses?.includes(address)) {
-      const via = literalFamily === 0 ? ` (${host} resolves to ${address})` : '';
+      // The message goes back to callers: it must not tell them how an internal name resolves, so the
+      // address and its kind stay on the error (for the server's log) and out of the text.
       throw new SsrfRefusedError(
-        `refused ${target.href}: ${address} is a ${reason} address${via}; ` +
-          'allow private networks in the config to reach it',
+        `refused: private address (${target.protocol}//${target.host}/…); ` +
+          'set server.allowPrivateNetworks to reach it',
         target.href,
         address,
+        reason,
       );
     }
   }

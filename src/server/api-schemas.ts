@@ -12,20 +12,25 @@ export const errorBodySchema = z
   })
   .openapi('Error');
 
-export function errorResponses(...statuses: Array<400 | 401 | 404 | 409 | 413 | 429>) {
-  const descriptions: Record<number, string> = {
-    400: 'Invalid request: the message names the field and the allowed values',
-    401: 'Missing or unknown API key',
-    404: 'Not found',
-    409: 'Conflict',
-    413: 'Too large',
-    429: 'Rate limited; see Retry-After',
-  };
+export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 429 | 503;
+
+export const errorDescriptions: Record<ErrorStatus, string> = {
+  400: 'Invalid request: the message names the field and the allowed values (malformed bodies and JSON nested too deep included)',
+  401: 'Missing or unknown API key',
+  404: 'Not found (or owned by another API key)',
+  409: 'Conflict',
+  413: 'Too large',
+  415: 'Unsupported media type: the Content-Type is not one this endpoint reads',
+  429: 'Rate limited or over the monthly budget; see Retry-After',
+  503: 'Storage unavailable (disk full or read-only); see Retry-After',
+};
+
+export function errorResponses(...statuses: ErrorStatus[]) {
   return Object.fromEntries(
     statuses.map((status) => [
       status,
       {
-        description: descriptions[status] ?? 'Error',
+        description: errorDescriptions[status],
         content: { 'application/json': { schema: errorBodySchema } },
       },
     ]),
@@ -141,6 +146,7 @@ export const taskSchema = z
 export const taskIdParamsSchema = z.object({
   id: z
     .string()
+    .max(64, 'a task id looks like task_img_…')
     .regex(/^task_img_[0-9A-Za-z]+$/, 'a task id looks like task_img_…')
     .openapi({ param: { name: 'id', in: 'path' }, example: 'task_img_01JZX3Q4W8E2R5T7Y9U1I3O5P7' }),
 });

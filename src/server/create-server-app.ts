@@ -10,14 +10,31 @@ import type { ImagegateConfig, ServerConfig } from '../config/index.js';
 import type { Registry, Route } from '../registry/index.js';
 import type { TaskEventHub, TaskStore } from '../tasks/index.js';
 import type { ImageCostEstimate } from '../tools/cost/index.js';
-import { ApiError, errorResponse, invalidRequest, notFound, tooLarge } from '../http/index.js';
-import { createAuthMiddleware, createKeyRateLimitMiddleware, type ApiKeyStore } from './auth/index.js';
+import type { MiddlewareHandler } from 'hono';
+import {
+  ApiError,
+  errorResponse,
+  invalidRequest,
+  notFound,
+  tooLarge,
+  unsupportedMediaType,
+} from '../http/index.js';
+import {
+  createAuthMiddleware,
+  createKeyRateLimitMiddleware,
+  type ApiKeyStore,
+  type BlobOwners,
+} from './auth/index.js';
+import { jsonDepthExceeds, MAX_GENERATION_BODY_BYTES, MAX_JSON_DEPTH } from '../http/index.js';
+import { documentSharedAnswers } from './shared-answers.js';
+import { isStorageFault, StorageHealth, storageUnavailable } from './storage-health.js';
 import { estimateTaskCostUsd } from './estimate-task-cost.js';
 import { docsPage, type OpenApiDocumentLike } from './docs-page.js';
 import type { Metrics } from './metrics/index.js';
 import { registerOpenAiOperations } from './openai/index.js';
 import { openApiRouter, type ServerEnv } from './openapi-router.js';
 import type { GenerationSubmission } from './request-body.js';
+import { listDeadLettersDoc, redeliverDeadLetterDoc } from './routes/dead-letter-docs.js';
 import { fileRoutes } from './routes/files.js';
 import { generationRoutes } from './routes/generations.js';
 import { healthRoutes } from './routes/health.js';
@@ -36,14 +53,23 @@ export interface ServerAppDependencies {
   config: ImagegateConfig;
   clock: Clock;
   events: TaskEventHub;
-  /** API keys. Default: none, every request is anonymous (and `requireApiKey` cannot be honoured). */
+  /**
+   * API keys. Once any key exists every request needs a valid one (except /healthz and an open
+   * /metrics). Default: none, every request is anonymous (and `requireApiKey` cannot be honoured).
+   */
   keys?: ApiKeyStore;
+  /** Which key owns which blob; with it, images and file ids reach only their owners. Default: not checked. */
+  owners?: BlobOwners;
+  /** Storage faults seen lately, shown by /healthz. Default: a fresh tracker on `clock`. */
+  storage?: StorageHealth;
+  /** A small write where tasks and images live, run by /healthz. Default: none (a store read only). */
+  probeWrite?: () => Promise<void>;
   /** What answers image calls, shown by /healthz. Default 'custom'. */
   target?: 'google' | 'emulator' | 'custom';
   /** Prometheus metrics, served at /metrics (open) when `config.server.metrics` is on. Default: none. */
   metrics?: Metrics;
   /** OpenAI-compatible routes, mounted at /openai/v1. Default: not mounted. */
-  openAi?: Hono;
+  openAi?: Hono<ServerEnv>;
   /** Webhook dead-letter routes, mounted at /v1/webhooks. Default: not mounted. */
   webhookRoutes?: Hono;
   /**
@@ -64,8 +90,8 @@ export interface ServerAppDependencies {
 export const SERVER_VERSION = IMAGEGATE_VERSION;
 /** Where the OpenAI-compatible routes are mounted (the `openai` client's base URL ends with it). */
 const openAiPathPrefix = '/openai/v1';
-/** Room for a JSON body carrying reference images as data URLs. */
-const MAX_GENERATION_BODY_BYTES = 64 * 1024 * 1024;
+/** Answered without a key whatever the auth rule (load balancers and scrapers carry none). */
+const OPEN_PATHS = new Set(['/healthz', '/metrics']);
 
 /** The whole HTTP API as one Hono app: routes, auth, errors, the OpenAPI document and its rendered page. */
 export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<ServerEnv> {
@@ -74,8 +100,15 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
   const pollIntervalMs = deps.storePollIntervalMs ?? 1000;
 
   const logError = deps.logError ?? ((error: unknown) => console.error(error));
+  const storage = deps.storage ?? new StorageHealth(deps.clock);
   app.onError((error, c) => {
-    const apiError = asApiError(error);
+    if (isStorageFault(error)) {
+      // Nothing was acknowledged: the client is told to come back, /healthz says why.
+      storage.recordFault(error);
+      logError(error);
+      return errorResponse(c, storageUnavailable(error));
+    }
+    const apiError = asApiError(error, c.req.header('content-type'));
     if (apiError.status >= 500) logError(error);
     return errorResponse(c, apiError);
   });
@@ -85,12 +118,17 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
 
   if (deps.metrics) app.use('*', deps.metrics.middleware);
   if (deps.keys) {
-    const auth = createAuthMiddleware({ keys: deps.keys, required: settings.requireApiKey });
+    const keys = deps.keys;
+    // The default-auth rule: open only while no key exists (and `serve` allows that on loopback only).
+    const auth = createAuthMiddleware({ keys, required: () => settings.requireApiKey || keys.hasKeys() });
     const rateLimit = createKeyRateLimitMiddleware({
       clock: deps.clock,
       ...(settings.rateLimitPerMinute !== undefined ? { defaultPerMinute: settings.rateLimitPerMinute } : {}),
     });
-    for (const path of ['/v1/*', '/openai/*']) app.use(path, auth, rateLimit);
+    const metricsOpen = deps.metrics !== undefined && settings.metrics;
+    const isOpen = (path: string) => path === '/healthz' || (metricsOpen && OPEN_PATHS.has(path));
+    app.use('*', (c, next) => (isOpen(c.req.path) ? next() : auth(c, next)));
+    app.use('*', (c, next) => (isOpen(c.req.path) ? next() : rateLimit(c, next)));
   } else if (settings.requireApiKey) {
     throw new Error('server.requireApiKey is true but no API key store was given to createServerApp.');
   }
@@ -106,6 +144,16 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
       },
     }),
   );
+  app.use(
+    '/openai/*',
+    bodyLimit({
+      maxSize: MAX_GENERATION_BODY_BYTES,
+      onError: () => {
+        throw tooLarge(`The request body is larger than ${MAX_GENERATION_BODY_BYTES} bytes.`, null);
+      },
+    }),
+  );
+  for (const path of ['/v1/*', '/openai/*']) app.use(path, refuseDeepJson);
   const maxUploadBytes = Math.max(settings.maxUploadImageBytes, settings.maxUploadVideoBytes) + 64 * 1024;
   app.use(
     '/v1/files',
@@ -119,7 +167,13 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
 
   app.route(
     '/',
-    healthRoutes({ store: deps.store, target: deps.target ?? 'custom', version: SERVER_VERSION }),
+    healthRoutes({
+      store: deps.store,
+      target: deps.target ?? 'custom',
+      version: SERVER_VERSION,
+      storage,
+      ...(deps.probeWrite ? { probeWrite: deps.probeWrite } : {}),
+    }),
   );
   if (deps.metrics && settings.metrics) {
     const { handler } = deps.metrics;
@@ -140,6 +194,7 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
       onTaskSubmitted: deps.onTaskSubmitted,
       waitPollIntervalMs: pollIntervalMs,
       estimateCost: deps.estimateCost ?? estimateTaskCostUsd,
+      owners: deps.owners,
     }),
   );
   app.route(
@@ -156,7 +211,7 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
     '/',
     taskEventRoutes({ store: deps.store, events: deps.events, clock: deps.clock, pollIntervalMs }),
   );
-  app.route('/', imageRoutes({ blobs: deps.blobs }));
+  app.route('/', imageRoutes({ blobs: deps.blobs, owners: deps.owners }));
   app.route(
     '/',
     fileRoutes({
@@ -164,6 +219,7 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
       clock: deps.clock,
       maxImageBytes: settings.maxUploadImageBytes,
       maxVideoBytes: settings.maxUploadVideoBytes,
+      owners: deps.owners,
     }),
   );
   app.route(
@@ -174,7 +230,11 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
     app.route(openAiPathPrefix, deps.openAi);
     registerOpenAiOperations(app, openAiPathPrefix);
   }
-  if (deps.webhookRoutes) app.route('/v1/webhooks', deps.webhookRoutes);
+  if (deps.webhookRoutes) {
+    app.route('/v1/webhooks', deps.webhookRoutes);
+    app.openAPIRegistry.registerPath(listDeadLettersDoc);
+    app.openAPIRegistry.registerPath(redeliverDeadLetterDoc);
+  }
 
   const documentConfig = {
     openapi: '3.1.0',
@@ -185,24 +245,54 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
         'Durable async task API for Gemini image models: submit, poll, stream events, fetch content-addressed images; models and lifecycle.',
     },
   };
-  app.doc31('/openapi.json', documentConfig);
-  app.get('/docs', (c) => c.html(docsPage(app.getOpenAPI31Document(documentConfig) as OpenApiDocumentLike)));
+  const document = () =>
+    documentSharedAnswers(app.getOpenAPI31Document(documentConfig), {
+      keys: deps.keys !== undefined,
+      openPaths: OPEN_PATHS,
+    });
+  app.get('/openapi.json', (c) => c.json(document()));
+  app.get('/docs', (c) => c.html(docsPage(document() as OpenApiDocumentLike)));
   return app;
 }
 
-/** Anything thrown becomes the error shape: ours as is, Hono's (malformed JSON) as 400, the rest 500. */
-function asApiError(error: unknown): ApiError {
+/**
+ * Refuses a JSON body nested deeper than `MAX_JSON_DEPTH` before anything parses or validates it: the
+ * validators and error writers recurse, and 10 000 levels would overflow the stack (a 500 for bad input).
+ * Runs after the body limits, so the text read here is already bounded.
+ */
+const refuseDeepJson: MiddlewareHandler = async (c, next) => {
+  if (c.req.method !== 'POST' || !/json/i.test(c.req.header('content-type') ?? '')) return next();
+  const raw = c.req.raw;
+  const text = await c.req.text();
+  // Routes read the body again (from Hono's cache, or through their own body limit): give them an unread one.
+  c.req.raw = new Request(raw.url, {
+    method: raw.method,
+    headers: raw.headers,
+    body: text,
+    signal: raw.signal,
+  });
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+    throw invalidRequest(
+      `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep; no request needs that.`,
+      null,
+      'nesting_too_deep',
+    );
+  }
+  return next();
+};
+
+/**
+ * Anything thrown becomes the error shape: ours as is; the framework's by status (malformed JSON 400, a
+ * wrong Content-Type 415, too large 413); anything else is a server fault, 500.
+ */
+function asApiError(error: unknown, contentType: string | undefined): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof HTTPException) {
     if (error.status === 413) return tooLarge(error.message, null);
+    if (error.status === 415) return unsupportedMediaType(contentType, 'application/json');
     if (error.status === 400)
       return invalidRequest(`The request body is not valid: ${error.message}.`, null, 'malformed_body');
-    return new ApiError(
-      error.status === 401 ? 401 : 500,
-      error.status === 401 ? 'authentication_error' : 'api_error',
-      'http_error',
-      error.message,
-    );
+    if (error.status === 401) return new ApiError(401, 'authentication_error', 'http_error', error.message);
   }
   return new ApiError(
     500,

@@ -1,8 +1,8 @@
 import type { ApiKeyRecord } from './auth/index.js';
 import { checkMonthlyBudget } from './auth/index.js';
-import type { TaskStore } from '../tasks/index.js';
+import { BudgetExceededError, type TaskBudget, type TaskStore } from '../tasks/index.js';
 import { monthToDateSpendUsd, startOfUtcMonthMs } from '../tools/cost/index.js';
-import { rateLimited } from '../http/index.js';
+import { rateLimited, type ApiError } from '../http/index.js';
 
 /**
  * What tasks created this UTC month cost (one key's, or every task's without a key id): actual cost
@@ -57,7 +57,47 @@ export async function enforceMonthlyBudget(input: {
     ...(globalMonthlyBudgetUsd === undefined ? {} : { globalMonthlyBudgetUsd, globalSpentUsd }),
   });
   if (check.ok) return;
-  const now = new Date(input.nowMs);
+  throw budgetRefusal(check.message, input.nowMs);
+}
+
+/** 429 `monthly_budget_exceeded`, retry at the start of next month (UTC, by the injected clock). */
+function budgetRefusal(message: string, nowMs: number): ApiError {
+  const now = new Date(nowMs);
   const nextMonthMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
-  throw rateLimited(check.message, nextMonthMs - input.nowMs, 'monthly_budget_exceeded');
+  return rateLimited(message, nextMonthMs - nowMs, 'monthly_budget_exceeded');
+}
+
+/**
+ * The caps a new task must fit under, reserved by the store in the transaction that creates it (the
+ * check in `enforceMonthlyBudget` only refuses early; concurrent submits all pass it). Undefined when
+ * no budget applies.
+ */
+export function monthlyTaskBudget(
+  key: ApiKeyRecord | undefined,
+  globalMonthlyBudgetUsd: number | undefined,
+  nowMs: number,
+): TaskBudget | undefined {
+  const caps = [
+    ...(key?.monthlyBudgetUsd !== undefined ? [{ apiKeyId: key.id, limitUsd: key.monthlyBudgetUsd }] : []),
+    ...(globalMonthlyBudgetUsd !== undefined ? [{ limitUsd: globalMonthlyBudgetUsd }] : []),
+  ];
+  return caps.length > 0 ? { sinceMs: startOfUtcMonthMs(nowMs), caps } : undefined;
+}
+
+/** The store's refusal as the same 429 the early check gives, naming the budget, the spend and the estimate. */
+export function rethrowBudgetExceeded(error: unknown, key: ApiKeyRecord | undefined, nowMs: number): never {
+  if (!(error instanceof BudgetExceededError)) throw error;
+  const { cap, spentUsd, estimatedUsd } = error;
+  const check = checkMonthlyBudget(
+    cap.apiKeyId === undefined
+      ? {
+          key: undefined,
+          spentThisMonthUsd: 0,
+          estimatedUsd,
+          globalMonthlyBudgetUsd: cap.limitUsd,
+          globalSpentUsd: spentUsd,
+        }
+      : { key, spentThisMonthUsd: spentUsd, estimatedUsd },
+  );
+  throw budgetRefusal(check.ok ? error.message : check.message, nowMs);
 }

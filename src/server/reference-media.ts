@@ -4,6 +4,8 @@ import { checkMediaBytes, isVideoType, MediaInputError } from '../media/index.js
 import { safeFetch, SafeFetchError, SsrfRefusedError } from '../net/index.js';
 import type { StoredMediaReference } from '../tasks/index.js';
 import { ApiError, invalidRequest, tooLarge } from '../http/index.js';
+import type { BlobOwners, CallerScope } from './auth/index.js';
+import { MAX_URL_LENGTH, quoteValue } from '../http/index.js';
 
 /** `file_<sha256>`: an uploaded file is addressed by its content, so its id needs no table. */
 export const FILE_ID_PREFIX = 'file_';
@@ -22,6 +24,11 @@ export interface ReferenceOptions {
   maxImageBytes?: number;
   /** Time to fetch one https reference. Default 10000 ms. */
   fetchTimeoutMs?: number;
+  /**
+   * Blob ownership and who is submitting: a file id must be the caller's own upload, and every stored
+   * reference becomes the caller's. Default: not checked.
+   */
+  owners?: { owners: BlobOwners; scope: CallerScope };
 }
 
 export interface StoredReferences {
@@ -58,7 +65,9 @@ async function storeOne(
   const fileId = FILE_ID_PATTERN.exec(entry);
   if (fileId) {
     const sha256 = fileId[1]!;
-    const blob = await options.blobs.get(sha256);
+    // Another key's upload answers exactly like one that was never made: no existence oracle.
+    const reachable = options.owners ? options.owners.owners.reachable(options.owners.scope, sha256) : true;
+    const blob = reachable ? await options.blobs.get(sha256) : undefined;
     if (!blob)
       throw invalidRequest(
         `"${param}": no uploaded file "${entry}". Upload it with POST /v1/files first.`,
@@ -68,9 +77,17 @@ async function storeOne(
     return { sha256, mimeType: blob.mimeType };
   }
   if (entry.startsWith('data:')) return storeBytes(decodeDataUrl(entry, param), param, options);
-  if (/^https?:\/\//i.test(entry)) return storeBytes(await download(entry, param, options), param, options);
+  if (/^https?:\/\//i.test(entry)) {
+    if (entry.length > MAX_URL_LENGTH) {
+      throw invalidRequest(
+        `"${param}" is a URL of ${entry.length} characters; at most ${MAX_URL_LENGTH} are allowed.`,
+        param,
+      );
+    }
+    return storeBytes(await download(entry, param, options), param, options);
+  }
   throw invalidRequest(
-    `"${param}" must be an uploaded file id (file_…), a data: URL or an https URL; got ${JSON.stringify(entry.slice(0, 80))}.`,
+    `"${param}" must be an uploaded file id (file_…), a data: URL or an https URL; got ${quoteValue(entry)}.`,
     param,
   );
 }
@@ -89,6 +106,7 @@ async function storeBytes(
   }
   const media = checkOrRefuse(bytes, param, maxBytes);
   const blob = await options.blobs.put(bytes, media.mimeType);
+  options.owners?.owners.add(blob.sha256, options.owners.scope.keyId);
   return { sha256: blob.sha256, mimeType: media.mimeType };
 }
 
@@ -123,7 +141,7 @@ async function download(url: string, param: string, options: ReferenceOptions): 
     });
     if (response.status !== 200) {
       throw invalidRequest(
-        `"${param}": fetching ${url} answered HTTP ${response.status}.`,
+        `"${param}": fetching ${quoteValue(url)} answered HTTP ${response.status}.`,
         param,
         'fetch_failed',
       );
@@ -137,12 +155,12 @@ async function download(url: string, param: string, options: ReferenceOptions): 
     if (error instanceof SafeFetchError) {
       if (error.failure === 'too_large') {
         throw tooLarge(
-          `"${param}": ${url} is larger than the ${maxBytes}-byte limit for a reference image.`,
+          `"${param}": ${quoteValue(url)} is larger than the ${maxBytes}-byte limit for a reference image.`,
           param,
         );
       }
       throw invalidRequest(
-        `"${param}": could not fetch ${url} (${error.failure}): ${error.message}`,
+        `"${param}": could not fetch ${quoteValue(url)} (${error.failure}): ${error.message}`,
         param,
         'fetch_failed',
       );

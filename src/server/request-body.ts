@@ -3,21 +3,42 @@ import { aspectRatioSchema, imageSizeSchema, type AspectRatio, type ImageSize } 
 import { DEFAULT_MODEL } from '../client/index.js';
 import { contentSchema, type ConversationContent } from '../request/index.js';
 import { invalidRequest, type ApiError } from '../http/index.js';
-
-/** Most reference images any catalog model accepts; the registry refuses or trims per model. */
-export const MAX_REFERENCE_IMAGES = 14;
-/** Metadata is for the caller's own correlation ids, not for payloads. */
-export const MAX_METADATA_KEYS = 16;
-export const MAX_METADATA_VALUE_LENGTH = 512;
+import {
+  MAX_CONTENT_TURNS,
+  MAX_METADATA_KEY_LENGTH,
+  MAX_METADATA_KEYS,
+  MAX_METADATA_VALUE_LENGTH,
+  MAX_MODEL_NAME_LENGTH,
+  MAX_PARTS_PER_TURN,
+  MAX_PROMPT_BYTES,
+  MAX_REFERENCE_IMAGES,
+  MAX_URL_LENGTH,
+  quoteValue,
+} from '../http/index.js';
 
 const aspectRatioOrAutoSchema = z.union([aspectRatioSchema, z.literal('auto')]);
 
 const metadataSchema = z
-  .record(z.string().min(1).max(64), z.string().max(MAX_METADATA_VALUE_LENGTH))
+  .record(z.string().min(1).max(MAX_METADATA_KEY_LENGTH), z.string().max(MAX_METADATA_VALUE_LENGTH))
   .refine((metadata) => Object.keys(metadata).length <= MAX_METADATA_KEYS, {
     message: `at most ${MAX_METADATA_KEYS} keys`,
   })
   .openapi({ example: { order: 'A-1042' } });
+
+/** The prompt is capped in bytes, not characters: memory and storage count bytes. */
+const promptSchema = z
+  .string()
+  .min(1, 'a prompt is required')
+  .refine((prompt) => Buffer.byteLength(prompt, 'utf8') <= MAX_PROMPT_BYTES, {
+    message: `at most ${MAX_PROMPT_BYTES} bytes (UTF-8)`,
+  });
+
+const referencesSchema = z.array(z.string().min(1)).max(MAX_REFERENCE_IMAGES);
+
+/** A turn of `contents`, with its parts counted (the provider's schema leaves them open). */
+const boundedContentSchema = contentSchema.extend({
+  parts: contentSchema.shape.parts.max(MAX_PARTS_PER_TURN),
+});
 
 /**
  * The body of `POST /v1/images/generations`. Unknown fields are refused (a misspelt `aspect_ratio` would
@@ -29,22 +50,23 @@ export const generationBodySchema = z
     model: z
       .string()
       .min(1)
+      .max(MAX_MODEL_NAME_LENGTH)
       .optional()
       .openapi({
         description: `Logical name or model ID. Default "${DEFAULT_MODEL}".`,
         example: DEFAULT_MODEL,
       }),
-    prompt: z.string().min(1, 'a prompt is required').openapi({ example: 'A lighthouse at dawn' }),
+    prompt: promptSchema.openapi({ example: 'A lighthouse at dawn' }),
     aspect_ratio: aspectRatioOrAutoSchema
       .optional()
       .openapi({ description: 'Default: the model default (1:1, or the input image shape).' }),
     image_size: imageSizeSchema.optional().openapi({ description: 'Default: the model default (1K).' }),
     output_format: z.enum(['png', 'jpeg']).optional().openapi({ description: 'Default png.' }),
-    images: z.array(z.string().min(1)).max(MAX_REFERENCE_IMAGES).optional().openapi({
+    images: referencesSchema.optional().openapi({
       description:
         'Reference images: uploaded file ids (file_…), data: URLs or https URLs, in order. Default none.',
     }),
-    contents: z.array(contentSchema).optional().openapi({
+    contents: z.array(boundedContentSchema).max(MAX_CONTENT_TURNS).optional().openapi({
       description: "Earlier turns: a finished task's result.next_turn_contents. Default none.",
     }),
     temperature: z.number().min(0).max(2).optional(),
@@ -54,15 +76,12 @@ export const generationBodySchema = z
     metadata: metadataSchema.optional().openapi({ description: 'Echoed back on the task. Default {}.' }),
     webhook_url: z
       .url({ protocol: /^https?$/ })
+      .max(MAX_URL_LENGTH)
       .optional()
       .openapi({ description: 'Receives the finished task. Default: no webhook.' }),
     size: aspectRatioOrAutoSchema.optional().openapi({ description: 'Alias of aspect_ratio.' }),
     resolution: imageSizeSchema.optional().openapi({ description: 'Alias of image_size.' }),
-    reference_images: z
-      .array(z.string().min(1))
-      .max(MAX_REFERENCE_IMAGES)
-      .optional()
-      .openapi({ description: 'Alias of images.' }),
+    reference_images: referencesSchema.optional().openapi({ description: 'Alias of images.' }),
   })
   .openapi('GenerationRequest');
 export type GenerationBody = z.infer<typeof generationBodySchema>;
@@ -129,7 +148,7 @@ function pickOne<Canonical extends keyof GenerationBody, Alias extends keyof Gen
   ) {
     return {
       error: invalidRequest(
-        `"${canonical}" (${JSON.stringify(canonicalValue)}) and its alias "${alias}" (${JSON.stringify(aliasValue)}) disagree; send one of them.`,
+        `"${canonical}" (${quoteValue(canonicalValue)}) and its alias "${alias}" (${quoteValue(aliasValue)}) disagree; send one of them.`,
         alias,
         'conflicting_fields',
       ),

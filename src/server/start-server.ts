@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { BlobStore } from '../blobs/index.js';
@@ -12,13 +13,16 @@ import {
   SqliteTaskStore,
   TaskEventHub,
   TaskWorker,
+  type OpenDataDirectory,
   type TaskRecord,
 } from '../tasks/index.js';
 import { createWebhookRoutes, generateWebhookSecret, WebhookDispatcher } from '../webhooks/index.js';
-import { ApiKeyStore } from './auth/index.js';
+import { ApiKeyStore, BlobOwners, callerScope, decideDefaultAuth, listOwner } from './auth/index.js';
+import { rateLimitedLog, StorageHealth } from './storage-health.js';
 import { createServerApp } from './create-server-app.js';
 import { createMetrics } from './metrics/index.js';
-import { createOpenAiRoutes } from './openai/index.js';
+import { estimateTaskCostUsd } from './estimate-task-cost.js';
+import { createOpenAiRoutes, openAiTaskRunner } from './openai/index.js';
 import { taskView } from './task-view.js';
 
 export interface StartServerOptions {
@@ -68,7 +72,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const clock = options.clock ?? systemClock;
   const catalog = options.catalog ?? builtInCatalog();
   const cwd = options.cwd ?? process.cwd();
-  const onError = options.onError ?? ((error: unknown) => console.error(error));
+  // A full disk fails every poll of every loop; the same error is written once a minute, with a count.
+  const onError = rateLimitedLog(options.onError ?? ((error: unknown) => console.error(error)), clock);
   const loaded =
     typeof options.config === 'object'
       ? options.config
@@ -84,11 +89,24 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     },
   };
   const settings = config.server;
+  // Owner-only (0700 directory, 0600 database): it holds prompts, key hashes and the webhook secret.
   const data = openDataDirectory(settings.dataDirectory, { cwd });
   const { directory: dataDirectory, handle: database } = data;
   const store = new SqliteTaskStore(database, { clock, closeDatabase: false });
   const blobs = new BlobStore({ directory: data.blobs });
   const keys = new ApiKeyStore(database, { clock });
+  const auth = decideDefaultAuth({
+    host: settings.host,
+    hasKeys: keys.hasKeys(),
+    requireApiKey: settings.requireApiKey,
+    allowUnauthenticated: settings.allowUnauthenticated,
+  });
+  if (auth.kind === 'refuse') {
+    database.close();
+    throw new Error(auth.message);
+  }
+  if (auth.kind === 'open') options.onNotice?.(auth.notice);
+  const owners = new BlobOwners(database);
   const events = new TaskEventHub();
   const metrics = createMetrics();
   const imagegate = await Imagegate.create({
@@ -115,6 +133,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     if (task.webhookUrl) {
       webhooks.enqueue({
         taskId: task.id,
+        apiKeyId: task.apiKeyId,
         url: task.webhookUrl,
         eventType: `task.${task.status}`,
         payload: taskView(task),
@@ -142,27 +161,34 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     clock,
     events,
     keys,
+    owners,
+    storage: new StorageHealth(clock),
+    probeWrite: () => probeWrite(database, dataDirectory, clock.nowMs()),
     target: imagegate.target,
     metrics,
     // Tasks submitted here start at once; the worker's poll finds retries and other processes' tasks.
     onTaskSubmitted: () => worker.wake(),
     onTaskCancelRequested: (taskId) => worker.cancel(taskId),
     openAi: createOpenAiRoutes({
-      generate: (request, model, signal) =>
-        imagegate.run(
-          model,
-          undefined,
-          request,
-          { outputFormat: request.outputMimeType === 'image/jpeg' ? 'jpeg' : 'png', signal },
-          {},
-        ),
+      // Run as tasks of the calling key: the same budget reservation, recorded spend and worker.
+      generate: openAiTaskRunner({
+        store,
+        blobs,
+        registry: imagegate.registry,
+        clock,
+        events,
+        estimateCost: estimateTaskCostUsd,
+        globalMonthlyBudgetUsd: settings.monthlyBudgetUsd,
+        onTaskSubmitted: () => worker.wake(),
+        owners,
+      }),
       storeImage: async (bytes, mimeType) => {
         const stored = await blobs.put(bytes, mimeType);
         return `${publicBaseUrl()}/v1/images/${stored.sha256}`;
       },
       clock,
     }),
-    webhookRoutes: createWebhookRoutes(webhooks),
+    webhookRoutes: createWebhookRoutes(webhooks, { ownerOf: (c) => listOwner(callerScope(c)) }),
     logError: onError,
   });
 
@@ -200,6 +226,22 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       database.close();
     })());
   return { url, port: address.port, dataDirectory, target: imagegate.target, config, close };
+}
+
+/**
+ * A write where tasks and images live, for /healthz: one row in the database and one small file beside
+ * the blobs, so a full or read-only disk shows as degraded before a client's submit finds it.
+ */
+async function probeWrite(
+  database: OpenDataDirectory['handle'],
+  dataDirectory: string,
+  nowMs: number,
+): Promise<void> {
+  database.exec('CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL)');
+  database.prepare('INSERT OR REPLACE INTO health_probe (id, at_ms) VALUES (1, ?)').run(nowMs);
+  const path = join(dataDirectory, `.health-probe-${process.pid}`);
+  await writeFile(path, 'ok', { mode: 0o600 });
+  await rm(path, { force: true });
 }
 
 /**

@@ -9,7 +9,10 @@ export {
   type StoredMediaReference,
 } from './task-record.js';
 export {
+  BudgetExceededError,
   IdempotencyConflictError,
+  type SpendCap,
+  type TaskBudget,
   type TaskStore,
   type NewTask,
   type IdempotencyClaim,
@@ -50,3 +53,5 @@ export {
   loadStoredMedia,
 } from './stored-contents.js';
 export { decideFailure, type FailureDecision } from './task-failure.js';
+export { taskSpendUsd } from './task-spend.js';
+export { encodeTaskCursor } from './task-cursor.js';

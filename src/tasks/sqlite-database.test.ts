@@ -26,6 +26,24 @@ describe('openSqliteDatabase', () => {
     }
   });
 
+  it('creates the folder 0700 and the database, its WAL and shared memory 0600, whatever the umask', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'imagegate-sqlite-'));
+    folders.push(folder);
+    const path = join(folder, 'data', 'tasks.sqlite');
+    const previous = process.umask(0o022);
+    const database = openSqliteDatabase(path);
+    try {
+      database.exec('CREATE TABLE t (x)');
+      expect((await stat(join(folder, 'data'))).mode & 0o777).toBe(0o700);
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+        expect((await stat(file)).mode & 0o777, file).toBe(0o600);
+      }
+    } finally {
+      database.close();
+      process.umask(previous);
+    }
+  });
+
   it('accepts :memory: and the options', () => {
     const database = openSqliteDatabase(':memory:', { synchronous: 'normal', busyTimeoutMs: 250 });
     try {

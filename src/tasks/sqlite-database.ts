@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -19,7 +19,12 @@ export interface SqliteDatabaseOptions {
  */
 export function openSqliteDatabase(path: string, options: SqliteDatabaseOptions = {}): Database.Database {
   const inMemory = path === ':memory:' || path === '';
-  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  if (!inMemory) {
+    // Prompts and key hashes live here: owner-only. SQLite gives the -wal and -shm files the mode of the
+    // database file, so creating that one 0600 before SQLite does covers all three.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, 'a', 0o600));
+  }
   const database = new Database(path);
   database.pragma('journal_mode = WAL');
   database.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);

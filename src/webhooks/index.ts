@@ -10,5 +10,5 @@ export {
   WEBHOOK_ATTEMPT_TIMEOUT_MS,
   type WebhookDispatcherOptions,
 } from './webhook-dispatcher.js';
-export type { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery-store.js';
+export type { DeliveryOwner, WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery-store.js';
 export { createWebhookRoutes, webhookDeliveryView } from './webhook-routes.js';

@@ -9,6 +9,8 @@ export interface WebhookDelivery {
   /** The `webhook-id` header (`msg_…`), stable across retries so receivers can deduplicate. */
   id: string;
   taskId: string;
+  /** The API key whose task this delivery reports; absent for tasks made without a key. */
+  apiKeyId?: string;
   url: string;
   eventType: string;
   /** The exact JSON body sent. */
@@ -32,6 +34,7 @@ export interface WebhookDelivery {
 const rowSchema = z.object({
   id: z.string(),
   task_id: z.string(),
+  api_key_id: z.string().nullable(),
   url: z.string(),
   event_type: z.string(),
   payload: z.string(),
@@ -52,6 +55,18 @@ export type AttemptRecord =
   | { kind: 'delivered'; atMs: number; statusCode: number }
   | { kind: 'retry'; atMs: number; nextAttemptAtMs: number; statusCode?: number; error: string }
   | { kind: 'dead'; atMs: number; statusCode?: number; error: string };
+
+/**
+ * Whose deliveries a query covers: one key's (its id), those of tasks made without a key (null), or
+ * every delivery (undefined, for admins and the dispatcher itself).
+ */
+export type DeliveryOwner = string | null | undefined;
+
+function ownerCondition(owner: DeliveryOwner): { sql: string; parameters: unknown[] } {
+  if (owner === undefined) return { sql: '', parameters: [] };
+  if (owner === null) return { sql: ' AND api_key_id IS NULL', parameters: [] };
+  return { sql: ' AND api_key_id = ?', parameters: [owner] };
+}
 
 /** Webhook deliveries in SQLite: every message is a row before the first attempt, so none is lost. */
 export class WebhookDeliveryStore {
@@ -76,17 +91,38 @@ export class WebhookDeliveryStore {
       CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at_ms);
       CREATE INDEX IF NOT EXISTS webhook_deliveries_by_task ON webhook_deliveries (task_id);
     `);
+    // Deliveries belong to the key of their task; tables made before that get the column, unowned.
+    const columns = database.prepare('PRAGMA table_info(webhook_deliveries)').all() as { name: string }[];
+    if (!columns.some((column) => column.name === 'api_key_id')) {
+      database.exec('ALTER TABLE webhook_deliveries ADD COLUMN api_key_id TEXT');
+    }
   }
 
-  insert(input: { taskId: string; url: string; eventType: string; payload: string; nowMs: number }): string {
+  insert(input: {
+    taskId: string;
+    apiKeyId?: string | undefined;
+    url: string;
+    eventType: string;
+    payload: string;
+    nowMs: number;
+  }): string {
     const id = newMessageId(input.nowMs);
     this.database
       .prepare(
-        `INSERT INTO webhook_deliveries (id, task_id, url, event_type, payload, status, attempts, created_at_ms,
-           next_attempt_at_ms)
-         VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+        `INSERT INTO webhook_deliveries (id, task_id, api_key_id, url, event_type, payload, status, attempts,
+           created_at_ms, next_attempt_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
       )
-      .run(id, input.taskId, input.url, input.eventType, input.payload, input.nowMs, input.nowMs);
+      .run(
+        id,
+        input.taskId,
+        input.apiKeyId ?? null,
+        input.url,
+        input.eventType,
+        input.payload,
+        input.nowMs,
+        input.nowMs,
+      );
     return id;
   }
 
@@ -135,28 +171,43 @@ export class WebhookDeliveryStore {
       });
   }
 
-  /** Puts a dead letter back in the queue with a fresh attempt budget; false when it is not a dead letter. */
-  revive(id: string, nowMs: number): boolean {
+  /**
+   * Puts a dead letter of `owner` back in the queue with a fresh attempt budget; false when there is no
+   * such dead letter (or it is another key's).
+   */
+  revive(id: string, nowMs: number, owner?: DeliveryOwner): boolean {
+    const scope = ownerCondition(owner);
     const result = this.database
       .prepare(
         `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at_ms = ?, dead_at_ms = NULL
-         WHERE id = ? AND status = 'dead'`,
+         WHERE id = ? AND status = 'dead'${scope.sql}`,
       )
-      .run(nowMs, id);
+      .run(nowMs, id, ...scope.parameters);
     return result.changes === 1;
   }
 
-  get(id: string): WebhookDelivery | undefined {
-    return this.select('SELECT * FROM webhook_deliveries WHERE id = ?', id)[0];
+  get(id: string, owner?: DeliveryOwner): WebhookDelivery | undefined {
+    const scope = ownerCondition(owner);
+    return this.select(
+      `SELECT * FROM webhook_deliveries WHERE id = ?${scope.sql}`,
+      id,
+      ...scope.parameters,
+    )[0];
   }
 
-  /** Dead letters, newest message first; `beforeId` continues after the last one of a previous page. */
-  dead(limit: number, beforeId: string | undefined): WebhookDelivery[] {
+  /** Dead letters of `owner`, newest message first; `beforeId` continues after the last one of a previous page. */
+  dead(limit: number, beforeId: string | undefined, owner?: DeliveryOwner): WebhookDelivery[] {
+    const scope = ownerCondition(owner);
     return beforeId === undefined
-      ? this.select(`SELECT * FROM webhook_deliveries WHERE status = 'dead' ORDER BY id DESC LIMIT ?`, limit)
+      ? this.select(
+          `SELECT * FROM webhook_deliveries WHERE status = 'dead'${scope.sql} ORDER BY id DESC LIMIT ?`,
+          ...scope.parameters,
+          limit,
+        )
       : this.select(
-          `SELECT * FROM webhook_deliveries WHERE status = 'dead' AND id < ? ORDER BY id DESC LIMIT ?`,
+          `SELECT * FROM webhook_deliveries WHERE status = 'dead' AND id < ?${scope.sql} ORDER BY id DESC LIMIT ?`,
           beforeId,
+          ...scope.parameters,
           limit,
         );
   }
@@ -182,6 +233,7 @@ function deliveryOf(row: DeliveryRow): WebhookDelivery {
   return {
     id: row.id,
     taskId: row.task_id,
+    ...(row.api_key_id !== null ? { apiKeyId: row.api_key_id } : {}),
     url: row.url,
     eventType: row.event_type,
     payload: row.payload,

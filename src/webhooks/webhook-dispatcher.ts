@@ -2,7 +2,12 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { systemClock, type Clock } from '../clock/index.js';
 import { safeFetch, SafeFetchError, SsrfRefusedError } from '../net/index.js';
 import { signWebhook, webhookSecretKey } from './sign-webhook.js';
-import { WebhookDeliveryStore, type AttemptRecord, type WebhookDelivery } from './webhook-delivery-store.js';
+import {
+  WebhookDeliveryStore,
+  type AttemptRecord,
+  type DeliveryOwner,
+  type WebhookDelivery,
+} from './webhook-delivery-store.js';
 
 /**
  * Waits after the first, second… failed attempt: the Standard Webhooks schedule (5 s, 5 min, 30 min,
@@ -63,7 +68,14 @@ export class WebhookDispatcher {
   }
 
   /** Records the message durably; the first attempt is due at once. */
-  enqueue(input: { taskId: string; url: string; eventType: string; payload: unknown }): {
+  enqueue(input: {
+    taskId: string;
+    /** The key that owns the task; its dead letters are listed and redelivered by that key only. */
+    apiKeyId?: string | undefined;
+    url: string;
+    eventType: string;
+    payload: unknown;
+  }): {
     deliveryId: string;
   } {
     const nowMs = this.clock.nowMs();
@@ -74,6 +86,7 @@ export class WebhookDispatcher {
     });
     const deliveryId = this.store.insert({
       taskId: input.taskId,
+      apiKeyId: input.apiKeyId,
       url: input.url,
       eventType: input.eventType,
       payload: body,
@@ -118,13 +131,13 @@ export class WebhookDispatcher {
     await polling.loop;
   }
 
-  /** Deliveries that gave up, newest first, a page at a time. */
-  deadLetters(options: { limit?: number; cursor?: string } = {}): {
+  /** Deliveries that gave up, newest first, a page at a time; only `owner`'s when given (see `DeliveryOwner`). */
+  deadLetters(options: { limit?: number; cursor?: string; owner?: DeliveryOwner } = {}): {
     deliveries: WebhookDelivery[];
     nextCursor?: string;
   } {
     const limit = Math.min(Math.max(Math.trunc(options.limit ?? 50), 1), 500);
-    const page = this.store.dead(limit + 1, options.cursor);
+    const page = this.store.dead(limit + 1, options.cursor, options.owner);
     const deliveries = page.slice(0, limit);
     const last = deliveries.at(-1);
     return page.length > limit && last ? { deliveries, nextCursor: last.id } : { deliveries };
@@ -135,14 +148,17 @@ export class WebhookDispatcher {
     return this.store.forTask(taskId);
   }
 
-  /** One delivery by id. */
-  delivery(deliveryId: string): WebhookDelivery | undefined {
-    return this.store.get(deliveryId);
+  /** One delivery by id (only if `owner`'s, when given). */
+  delivery(deliveryId: string, owner?: DeliveryOwner): WebhookDelivery | undefined {
+    return this.store.get(deliveryId, owner);
   }
 
-  /** Sends a dead letter again with a fresh retry budget; false when there is no such dead letter. */
-  redeliver(deliveryId: string): boolean {
-    return this.store.revive(deliveryId, this.clock.nowMs());
+  /**
+   * Sends a dead letter again with a fresh retry budget; false when there is no such dead letter, or
+   * it is not `owner`'s (when given).
+   */
+  redeliver(deliveryId: string, owner?: DeliveryOwner): boolean {
+    return this.store.revive(deliveryId, this.clock.nowMs(), owner);
   }
 
   private async attempt(delivery: WebhookDelivery): Promise<void> {

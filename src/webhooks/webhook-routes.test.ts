@@ -6,7 +6,10 @@ import { generateWebhookSecret } from './sign-webhook.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { createWebhookRoutes } from './webhook-routes.js';
 
-async function routesWithDeadLetters(count: number) {
+async function routesWithDeadLetters(
+  count: number,
+  ownerOfIndex: (index: number) => string | undefined = () => undefined,
+) {
   const clock = new ManualClock(Date.UTC(2026, 3, 1));
   const failing: typeof safeFetch = async (url) => ({
     status: 410,
@@ -25,16 +28,48 @@ async function routesWithDeadLetters(count: number) {
     clock.advance(1);
     dispatcher.enqueue({
       taskId: `task_${index}`,
+      apiKeyId: ownerOfIndex(index),
       url: 'https://hooks.example/',
       eventType: 'task.failed',
       payload: { index },
     });
   }
   await dispatcher.deliverDue();
-  return { routes: createWebhookRoutes(dispatcher), dispatcher };
+  // The caller's owner comes from a test header here; the server derives it from the API key.
+  const routes = createWebhookRoutes(dispatcher, {
+    ownerOf: (c) => {
+      const owner = c.req.header('x-owner');
+      return owner === undefined ? undefined : owner === '' ? null : owner;
+    },
+  });
+  return { routes, dispatcher };
 }
 
 describe('createWebhookRoutes', () => {
+  it("lists and redelivers only the caller's own dead letters; another key's is a 404", async () => {
+    const { routes, dispatcher } = await routesWithDeadLetters(4, (index) => (index < 2 ? 'key_a' : 'key_b'));
+    const as = (owner: string) => ({ headers: { 'x-owner': owner } });
+    const listed = async (owner: string) =>
+      (
+        (await (await routes.request('/dead-letters', as(owner))).json()) as { data: { task_id: string }[] }
+      ).data
+        .map((delivery) => delivery.task_id)
+        .sort();
+    expect(await listed('key_a')).toEqual(['task_0', 'task_1']);
+    expect(await listed('key_b')).toEqual(['task_2', 'task_3']);
+    expect(await listed('')).toEqual([]);
+    const ofA = dispatcher.deadLetters({ owner: 'key_a' }).deliveries[0]!.id;
+    const foreign = await routes.request(`/dead-letters/${ofA}/redeliver`, {
+      method: 'POST',
+      ...as('key_b'),
+    });
+    expect(foreign.status).toBe(404);
+    expect(dispatcher.delivery(ofA)?.status).toBe('dead');
+    const own = await routes.request(`/dead-letters/${ofA}/redeliver`, { method: 'POST', ...as('key_a') });
+    expect(own.status).toBe(202);
+    expect(dispatcher.delivery(ofA)?.status).toBe('pending');
+  });
+
   it('lists dead letters page by page in the API shape', async () => {
     const { routes } = await routesWithDeadLetters(3);
     const first = await routes.request('/dead-letters?limit=2');

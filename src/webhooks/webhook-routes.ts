@@ -1,7 +1,7 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { ApiError, errorResponse } from '../http/index.js';
-import type { WebhookDelivery } from './webhook-delivery-store.js';
+import type { DeliveryOwner, WebhookDelivery } from './webhook-delivery-store.js';
 import type { WebhookDispatcher } from './webhook-dispatcher.js';
 
 const deadLettersQuerySchema = z.strictObject({
@@ -34,18 +34,29 @@ export function webhookDeliveryView(delivery: WebhookDelivery) {
   };
 }
 
+export interface WebhookRoutesOptions {
+  /**
+   * Whose dead letters the caller reaches (the server's ownership rule): a key id, null for deliveries
+   * of tasks made without a key, undefined for all (admin keys).
+   */
+  ownerOf: (c: Context) => DeliveryOwner;
+}
+
 /**
- * `GET /dead-letters?limit=&cursor=` lists deliveries that gave up, newest first;
- * `POST /dead-letters/:id/redeliver` queues one again with a fresh retry budget. Mounted at /v1/webhooks.
+ * `GET /dead-letters?limit=&cursor=` lists the caller's deliveries that gave up, newest first;
+ * `POST /dead-letters/:id/redeliver` queues one of them again with a fresh retry budget. Another key's
+ * dead letter is a 404, like one that does not exist. Mounted at /v1/webhooks.
  */
-export function createWebhookRoutes(dispatcher: WebhookDispatcher): Hono {
+export function createWebhookRoutes(dispatcher: WebhookDispatcher, options: WebhookRoutesOptions): Hono {
   const routes = new Hono();
   routes.get('/dead-letters', (c) => {
     const parsed = deadLettersQuerySchema.safeParse(c.req.query());
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const param =
-        issue?.code === 'unrecognized_keys' ? (issue.keys[0] ?? null) : (issue?.path.join('.') ?? null);
+        issue?.code === 'unrecognized_keys'
+          ? (issue.keys[0]?.slice(0, 64) ?? null)
+          : (issue?.path.join('.') ?? null);
       const sent = param ? c.req.query(param) : undefined;
       return errorResponse(
         c,
@@ -55,12 +66,12 @@ export function createWebhookRoutes(dispatcher: WebhookDispatcher): Hono {
           issue?.code === 'unrecognized_keys' ? 'unknown_field' : 'invalid_value',
           issue?.code === 'unrecognized_keys'
             ? `Unknown query parameter "${param}"; allowed: limit, cursor.`
-            : `Invalid "${param}"${sent === undefined ? '' : ` ${JSON.stringify(sent)}`}: ${issue?.message ?? 'invalid'}.`,
+            : `Invalid "${param}"${sent === undefined ? '' : ` ${JSON.stringify(sent.slice(0, 64))}`}: ${issue?.message ?? 'invalid'}.`,
           param,
         ),
       );
     }
-    const page = dispatcher.deadLetters(parsed.data);
+    const page = dispatcher.deadLetters({ ...parsed.data, owner: options.ownerOf(c) });
     return c.json({
       object: 'list',
       data: page.deliveries.map(webhookDeliveryView),
@@ -68,8 +79,9 @@ export function createWebhookRoutes(dispatcher: WebhookDispatcher): Hono {
     });
   });
   routes.post('/dead-letters/:id/redeliver', (c) => {
-    const id = c.req.param('id');
-    if (!dispatcher.redeliver(id)) {
+    const id = c.req.param('id').slice(0, 64);
+    const owner = options.ownerOf(c);
+    if (!dispatcher.redeliver(id, owner)) {
       return errorResponse(
         c,
         new ApiError(
@@ -81,7 +93,7 @@ export function createWebhookRoutes(dispatcher: WebhookDispatcher): Hono {
         ),
       );
     }
-    const delivery = dispatcher.delivery(id);
+    const delivery = dispatcher.delivery(id, owner);
     return c.json(delivery ? webhookDeliveryView(delivery) : null, 202);
   });
   return routes;

@@ -278,6 +278,9 @@ describe('tasks', () => {
 describe('images and files', () => {
   it('serves images by sha256 with immutable caching and ETag', async () => {
     const stored = await server.blobs.put(await pngBytes(), 'image/png');
+    // Stored behind the API's back, the image is nobody's yet: unreachable until its owner is recorded.
+    expect((await server.app.request(`/v1/images/${stored.sha256}`)).status).toBe(404);
+    server.owners.add(stored.sha256, undefined);
     const response = await server.app.request(`/v1/images/${stored.sha256}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/png');
@@ -290,6 +293,11 @@ describe('images and files', () => {
     });
     expect(cached.status).toBe(304);
     expect((await server.app.request(`/v1/images/${'a'.repeat(64)}`)).status).toBe(404);
+    // 304 only for an image that exists: a made-up hash with its own ETag is still a 404.
+    const missing = await server.app.request(`/v1/images/${'b'.repeat(64)}`, {
+      headers: { 'If-None-Match': `"${'b'.repeat(64)}"` },
+    });
+    expect(missing.status).toBe(404);
     expect((await server.app.request('/v1/images/xyz')).status).toBe(400);
     expect((await server.app.request('/v1/images/..%2F..%2Fimagegate.db')).status).toBe(400);
   });

@@ -7,7 +7,7 @@ import { builtInCatalog } from '../../src/catalog/index.js';
 import { systemClock, type Clock } from '../../src/clock/index.js';
 import { configSchema, type ImagegateConfigInput } from '../../src/config/index.js';
 import { Registry } from '../../src/registry/index.js';
-import { ApiKeyStore } from '../../src/server/auth/index.js';
+import { ApiKeyStore, BlobOwners } from '../../src/server/auth/index.js';
 import { createServerApp, type ServerAppDependencies } from '../../src/server/create-server-app.js';
 import {
   openSqliteDatabase,
@@ -23,6 +23,7 @@ export interface TestServer {
   blobs: BlobStore;
   events: TaskEventHub;
   keys: ApiKeyStore;
+  owners: BlobOwners;
   clock: Clock;
   directory: string;
   errors: unknown[];
@@ -48,6 +49,7 @@ export async function createTestServer(
   const registry = new Registry({ config, catalog, clock });
   const events = new TaskEventHub();
   const keys = new ApiKeyStore(database, { clock });
+  const owners = new BlobOwners(database);
   const errors: unknown[] = [];
   const app = createServerApp({
     store,
@@ -58,6 +60,7 @@ export async function createTestServer(
     clock,
     events,
     ...(options.withKeys ? { keys } : {}),
+    owners,
     storePollIntervalMs: 20,
     logError: (error) => errors.push(error),
     ...options.overrides,
@@ -68,6 +71,7 @@ export async function createTestServer(
     blobs,
     events,
     keys,
+    owners,
     clock,
     directory,
     errors,

@@ -66,6 +66,20 @@ describe('imagegate keys', () => {
     expect(record).toMatchObject({ name: 'nightly jobs', rateLimitPerMinute: 30, monthlyBudgetUsd: 25 });
   });
 
+  it('creates an admin key with --admin, and says so', async () => {
+    const created = await run(['create', '--name', 'operator', '--admin']);
+    expect(created.code).toBe(0);
+    expect(created.out).toContain('(key_');
+    expect(created.out).toContain('admin).');
+    const secret = /igk_[0-9A-Za-z]{32}/.exec(created.out)?.[0] ?? '';
+    const database = new Database(join(directory, '.imagegate', dataDirectoryLayout.database));
+    const record = new ApiKeyStore(database).verify(secret);
+    database.close();
+    expect(record?.admin).toBe(true);
+    const plain = JSON.parse((await run(['create', '--name', 'app', '--json'])).out) as { admin: boolean };
+    expect(plain.admin).toBe(false);
+  });
+
   it('prints JSON with the secret once, and lists keys without secrets', async () => {
     const dataDir = join(directory, 'data');
     const created = JSON.parse(
@@ -86,6 +100,7 @@ describe('imagegate keys', () => {
         revoked_at: null,
         rate_limit_per_minute: null,
         monthly_budget_usd: null,
+        admin: false,
       },
     ]);
     expect(listed.out).not.toContain(created.secret);

@@ -22,6 +22,7 @@ const createFlagsSchema = z.object({
     .positive('expected an amount in US dollars above 0')
     .finite()
     .optional(),
+  admin: z.boolean().optional(),
   json: z.boolean().optional(),
   dataDir: dataDirFlag,
   config: configFlag,
@@ -41,6 +42,7 @@ export function keysCommand(io: CliIo, setExitCode: (code: number) => void): Com
     .requiredOption('--name <name>', 'what the key is for (shown in lists and errors)')
     .option('--rate-limit <per-minute>', 'requests per minute (default: the server default)')
     .option('--monthly-budget <usd>', 'spending cap per calendar month in US dollars (default: none)')
+    .option('--admin', "an admin key: sees and acts on every key's tasks, files, images and dead letters")
     .option('--json', 'print JSON')
     .option(...dataDirOption)
     .option(...configOption)
@@ -52,6 +54,7 @@ export function keysCommand(io: CliIo, setExitCode: (code: number) => void): Com
             name: flags.name,
             ...(flags.rateLimit !== undefined ? { rateLimitPerMinute: flags.rateLimit } : {}),
             ...(flags.monthlyBudget !== undefined ? { monthlyBudgetUsd: flags.monthlyBudget } : {}),
+            ...(flags.admin ? { admin: true } : {}),
           });
           if (flags.json) {
             io.stdout(`${JSON.stringify({ ...keyView(record), secret }, null, 2)}\n`);
@@ -163,6 +166,7 @@ function keyView(record: ApiKeyRecord) {
     revoked_at: record.revokedAtMs === undefined ? null : new Date(record.revokedAtMs).toISOString(),
     rate_limit_per_minute: record.rateLimitPerMinute ?? null,
     monthly_budget_usd: record.monthlyBudgetUsd ?? null,
+    admin: record.admin === true,
   };
 }
 
@@ -170,6 +174,7 @@ function limitsText(record: ApiKeyRecord): string {
   const parts = [
     record.rateLimitPerMinute !== undefined ? `${record.rateLimitPerMinute} requests/minute` : undefined,
     record.monthlyBudgetUsd !== undefined ? `$${record.monthlyBudgetUsd.toFixed(2)}/month` : undefined,
+    record.admin ? 'admin' : undefined,
   ].filter((part) => part !== undefined);
   return parts.length > 0 ? `, ${parts.join(', ')}` : '';
 }

@@ -9,8 +9,11 @@ export interface AuthEnv {
 
 export interface AuthMiddlewareOptions {
   keys: ApiKeyStore;
-  /** Whether a request without a key is refused. An invalid key is refused either way. */
-  required: boolean;
+  /**
+   * Whether a request without a key is refused, fixed or asked per request (the server requires keys
+   * once any exists). An invalid key is refused either way.
+   */
+  required: boolean | (() => boolean);
 }
 
 const challenge = { 'WWW-Authenticate': 'Bearer realm="imagegate"' };
@@ -24,7 +27,7 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
   return async (c, next) => {
     const header = c.req.header('authorization');
     if (header === undefined || header.trim() === '') {
-      if (options.required) {
+      if (typeof options.required === 'function' ? options.required() : options.required) {
         return errorResponse(
           c,
           new ApiError(

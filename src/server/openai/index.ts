@@ -5,4 +5,6 @@ export {
 } from './openai-routes.js';
 export { imageShapeFor, type ImageShape, type OpenAiQuality } from './openai-image-shape.js';
 export { openAiErrorFor } from './openai-error.js';
+export { openAiTaskRunner, type OpenAiTaskRunnerOptions } from './openai-task-runner.js';
+export type { OpenAiGenerate, OpenAiImages } from './openai-routes.js';
 export { registerOpenAiOperations } from './openai-openapi.js';

@@ -3,6 +3,7 @@ import { InvalidInputError } from '../../client/index.js';
 import { ImageGenerationError } from '../../engine/index.js';
 import { MediaInputError } from '../../media/index.js';
 import { NoUsableCandidateError, UnknownModelError } from '../../registry/index.js';
+import type { TaskRecord } from '../../tasks/index.js';
 import { ApiError, retryAfterHeader, type ApiErrorType } from '../../http/index.js';
 
 /** Statuses and codes per outcome kind; the message is always the outcome's own. */
@@ -36,6 +37,8 @@ export const openAiOutcomeStatuses: readonly number[] = [
  * whose message does not leak internals.
  */
 export function openAiErrorFor(error: unknown, fieldNames: Record<string, string> = {}): ApiError {
+  // Already an answer (a budget refusal, a storage fault turned 503, a failed task).
+  if (error instanceof ApiError) return error;
   if (error instanceof InvalidInputError) {
     const param = error.field ? (fieldNames[error.field] ?? error.field) : null;
     return new ApiError(400, 'invalid_request_error', 'invalid_value', error.message, param);
@@ -74,4 +77,20 @@ export function openAiErrorFor(error: unknown, fieldNames: Record<string, string
     'The image could not be generated because of an internal error.',
     null,
   );
+}
+
+/** A task that ended without images, answered like the engine's error of the same outcome kind. */
+export function openAiErrorForTask(task: TaskRecord): ApiError {
+  const error = task.error ?? { type: 'internal_error', code: 'internal_error', message: 'The task failed.' };
+  const mapped = outcomeAnswers[error.type];
+  if (!mapped) {
+    return new ApiError(
+      500,
+      'api_error',
+      'internal_error',
+      'The image could not be generated because of an internal error.',
+    );
+  }
+  const param = error.type === 'model_not_found' || error.type === 'model_retired' ? 'model' : null;
+  return new ApiError(mapped.status, mapped.type, mapped.code ?? error.type, error.message, param);
 }

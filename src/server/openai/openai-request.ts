@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_QUOTED_VALUE_CHARS, quoteValue } from '../../http/index.js';
 import { openAiSizePattern } from './openai-image-shape.js';
 
 /** Longest prompt accepted, as on OpenAI's GPT image models. */
@@ -79,9 +80,12 @@ export function fieldProblemOf(error: z.ZodError, input: unknown): FieldProblem 
   const issue = error.issues[0];
   if (!issue) return { param: null, code: 'invalid_value', message: 'Invalid request.' };
   if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((key) => `"${key}"`).join(', ');
+    const keys = issue.keys
+      .slice(0, 5)
+      .map((key) => quoteValue(key))
+      .join(', ');
     return {
-      param: issue.keys[0] ?? null,
+      param: issue.keys[0]?.slice(0, MAX_QUOTED_VALUE_CHARS) ?? null,
       code: 'unknown_parameter',
       message: `Unknown parameter ${keys}: the OpenAI-compatible endpoint accepts the OpenAI Images API fields only.`,
     };
@@ -101,7 +105,7 @@ export function fieldProblemOf(error: z.ZodError, input: unknown): FieldProblem 
   return {
     param,
     code: 'invalid_value',
-    message: `Invalid "${param ?? 'body'}"${sent === undefined ? '' : ` ${JSON.stringify(sent)}`}: ${reason}.${allowed}`,
+    message: `Invalid "${param ?? 'body'}"${sent === undefined ? '' : ` ${quoteValue(sent)}`}: ${reason}.${allowed}`,
   };
 }
 

@@ -2,11 +2,12 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { MAX_REFERENCE_IMAGE_BYTES, REFERENCE_IMAGE_TYPES } from '../../client/index.js';
-import { DEFAULT_MODEL, type GenerationResult } from '../../client/index.js';
+import { DEFAULT_MODEL } from '../../client/index.js';
 import { systemClock, type Clock } from '../../clock/index.js';
 import { checkMediaBytes, MediaInputError } from '../../media/index.js';
 import { imageRequestSchema, type ImageRequest, type MediaInput } from '../../request/index.js';
 import { ApiError, errorResponse } from '../../http/index.js';
+import type { ApiKeyRecord, AuthEnv } from '../auth/index.js';
 import { openAiErrorFor } from './openai-error.js';
 import { imageShapeFor } from './openai-image-shape.js';
 import {
@@ -20,9 +21,24 @@ import {
   type OpenAiGeneration,
 } from './openai-request.js';
 
+/** What an OpenAI-compatible answer is made of (the library's `GenerationResult` has all of it). */
+export interface OpenAiImages {
+  images: { bytes: Buffer; mimeType: string; width: number; height: number }[];
+  servedBy: { platform: string; modelId: string };
+  usage: { promptTokens: number; totalTokens: number };
+}
+
+/** Runs one request to completion for the calling key (the server runs it as a task; see `openAiTaskRunner`). */
+export type OpenAiGenerate = (
+  request: ImageRequest,
+  model: string,
+  signal: AbortSignal | undefined,
+  caller: { apiKey: ApiKeyRecord | undefined },
+) => Promise<OpenAiImages>;
+
 export interface OpenAiRoutesOptions {
   /** Runs one request to completion (the engine with retries and fallbacks). */
-  generate: (request: ImageRequest, model: string, signal?: AbortSignal) => Promise<GenerationResult>;
+  generate: OpenAiGenerate;
   /** Stores an image and returns its absolute URL, for `response_format: "url"`. Default: none (url refused). */
   storeImage?: (bytes: Buffer, mimeType: string) => Promise<string>;
   /** The logical name OpenAI model names (`gpt-image-1`, `dall-e-3`) and requests without a model use. Default: `image_fast`. */
@@ -52,8 +68,8 @@ const openAiFieldNames: Record<string, string> = {
  * the official `openai` client works with its base URL pointed here (mounted at `/openai/v1`). Errors use
  * OpenAI's `{error: {message, type, param, code}}`.
  */
-export function createOpenAiRoutes(options: OpenAiRoutesOptions): Hono {
-  const routes = new Hono();
+export function createOpenAiRoutes(options: OpenAiRoutesOptions): Hono<AuthEnv> {
+  const routes = new Hono<AuthEnv>();
   const clock = options.clock ?? systemClock;
   const defaultModel = options.defaultModel ?? DEFAULT_MODEL;
   const tooLarge = (limitBytes: number) => (c: Context) =>
@@ -68,7 +84,7 @@ export function createOpenAiRoutes(options: OpenAiRoutesOptions): Hono {
     );
 
   const respond = async (
-    c: Context,
+    c: Context<AuthEnv>,
     fields: OpenAiGeneration | OpenAiEditFields,
     references: MediaInput[],
   ) => {
@@ -84,9 +100,9 @@ export function createOpenAiRoutes(options: OpenAiRoutesOptions): Hono {
     });
     if (!parsed.success) return fieldError(c, fieldProblemOf(parsed.error, fields));
     const model = fields.model === undefined || isOpenAiModelName(fields.model) ? defaultModel : fields.model;
-    let result: GenerationResult;
+    let result: OpenAiImages;
     try {
-      result = await options.generate(parsed.data, model, c.req.raw.signal);
+      result = await options.generate(parsed.data, model, c.req.raw.signal, { apiKey: c.get('apiKey') });
     } catch (error) {
       return errorResponse(c, openAiErrorFor(error, openAiFieldNames));
     }

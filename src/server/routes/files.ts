@@ -5,6 +5,7 @@ import type { Clock } from '../../clock/index.js';
 import { isVideoType, sniffMediaType } from '../../media/index.js';
 import { invalidRequest, tooLarge } from '../../http/index.js';
 import { errorResponses } from '../api-schemas.js';
+import { callerScope, type BlobOwners } from '../auth/index.js';
 import { openApiRouter, type ServerEnv } from '../openapi-router.js';
 import { fileIdOf, UPLOAD_TYPES } from '../reference-media.js';
 
@@ -15,6 +16,8 @@ export interface FileRoutesOptions {
   maxImageBytes: number;
   /** Largest uploaded video in bytes. */
   maxVideoBytes: number;
+  /** With it, an upload belongs to the key that made it. Default: unchecked. */
+  owners?: BlobOwners | undefined;
 }
 
 const fileSchema = z
@@ -50,7 +53,7 @@ const uploadFile = {
   },
   responses: {
     201: { description: 'Stored', content: { 'application/json': { schema: fileSchema } } },
-    ...errorResponses(400, 413),
+    ...errorResponses(400, 401, 413, 503),
   },
 } as const;
 
@@ -78,6 +81,7 @@ export function fileRoutes(options: FileRoutesOptions) {
       throw tooLarge(`The ${mimeType} file is ${bytes.byteLength} bytes; the limit is ${limit}.`, 'file');
     }
     const stored = await options.blobs.put(bytes, mimeType);
+    options.owners?.add(stored.sha256, callerScope(c).keyId);
     return c.json(
       {
         id: fileIdOf(stored.sha256),
@@ -94,8 +98,14 @@ export function fileRoutes(options: FileRoutesOptions) {
 
 async function uploadedBytes(c: Context<ServerEnv>): Promise<Uint8Array> {
   const contentType = c.req.header('Content-Type') ?? '';
-  if (contentType.startsWith('multipart/form-data')) {
-    const form = await c.req.formData();
+  if (contentType.toLowerCase().startsWith('multipart/form-data')) {
+    const form = await c.req.formData().catch(() => {
+      throw invalidRequest(
+        'The multipart body could not be read (a part, its headers or the closing boundary is broken).',
+        'file',
+        'malformed_body',
+      );
+    });
     const file = form.get('file');
     if (!(file instanceof Blob)) {
       throw invalidRequest(

@@ -17,7 +17,9 @@ import type { ImageCostEstimate } from '../../tools/cost/index.js';
 import { IdempotencyConflictError, type TaskStore } from '../../tasks/index.js';
 import { ApiError, invalidRequest } from '../../http/index.js';
 import { errorResponses, taskSchema } from '../api-schemas.js';
-import { enforceMonthlyBudget } from '../monthly-budget.js';
+import { callerScope, type BlobOwners, type CallerScope } from '../auth/index.js';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../http/index.js';
+import { enforceMonthlyBudget, monthlyTaskBudget, rethrowBudgetExceeded } from '../monthly-budget.js';
 import { openApiRouter } from '../openapi-router.js';
 import { storeReferences } from '../reference-media.js';
 import { canonicalSubmission, generationBodySchema, type GenerationSubmission } from '../request-body.js';
@@ -52,6 +54,8 @@ export interface GenerationRoutesOptions {
   estimateCost?: (route: Route, submission: GenerationSubmission) => ImageCostEstimate;
   /** How often `?wait` re-reads the store without an event. Default 1000 ms. */
   waitPollIntervalMs?: number;
+  /** Blob ownership: file ids must be the caller's, stored references become the caller's. Default: unchecked. */
+  owners?: BlobOwners | undefined;
 }
 
 const submitGeneration = createRoute({
@@ -60,7 +64,7 @@ const submitGeneration = createRoute({
   summary: 'Submit an image generation or edit; answers 202 with a queued task',
   request: {
     headers: z.object({
-      'idempotency-key': z.string().min(1).max(255).optional().openapi({
+      'idempotency-key': z.string().min(1).max(MAX_IDEMPOTENCY_KEY_LENGTH).optional().openapi({
         description: 'The same key and body return the same task for 24 h; another body is 409.',
       }),
     }),
@@ -82,7 +86,7 @@ const submitGeneration = createRoute({
       description: 'Queued (or still running after ?wait)',
       content: { 'application/json': { schema: taskSchema } },
     },
-    ...errorResponses(400, 401, 409, 413, 429),
+    ...errorResponses(400, 401, 409, 413, 415, 429, 503),
   },
 });
 
@@ -119,6 +123,7 @@ export function generationRoutes(options: GenerationRoutesOptions) {
         blobs: options.blobs,
         allowPrivateNetworks: options.allowPrivateNetworks ?? false,
         ...(options.maxImageBytes !== undefined ? { maxImageBytes: options.maxImageBytes } : {}),
+        ...(options.owners ? { owners: { owners: options.owners, scope: callerScope(c) } } : {}),
       });
       const request: TaskRequest = {
         model: submission.model,
@@ -128,13 +133,19 @@ export function generationRoutes(options: GenerationRoutesOptions) {
         outputFormat: submission.outputFormat,
         references: media.references,
         ...(media.video ? { video: media.video } : {}),
-        history: await storedHistory(submission.history, options.blobs),
+        history: await storedHistory(
+          submission.history,
+          options.blobs,
+          options.owners ? { owners: options.owners, scope: callerScope(c) } : undefined,
+        ),
         ...(submission.temperature !== undefined ? { temperature: submission.temperature } : {}),
         ...(submission.topP !== undefined ? { topP: submission.topP } : {}),
         ...(submission.seed !== undefined ? { seed: submission.seed } : {}),
         imageCount: submission.imageCount,
       };
       const nowMs = clock.nowMs();
+      // The early check above cannot see concurrent submits; the store reserves atomically.
+      const budget = monthlyTaskBudget(apiKey, options.globalMonthlyBudgetUsd, nowMs);
       return store
         .create(
           {
@@ -148,8 +159,10 @@ export function generationRoutes(options: GenerationRoutesOptions) {
           },
           claim ? { ...claim, expiresAtMs: nowMs + IDEMPOTENCY_WINDOW_MS } : undefined,
           nowMs,
+          budget,
         )
-        .catch(rethrowIdempotencyConflict);
+        .catch(rethrowIdempotencyConflict)
+        .catch((error: unknown) => rethrowBudgetExceeded(error, apiKey, nowMs));
     };
     // A retried submit gets its task back as it is: no second budget check, no second download.
     const replayed = claim
@@ -160,7 +173,7 @@ export function generationRoutes(options: GenerationRoutesOptions) {
     else c.header('Idempotent-Replayed', 'true');
     const task =
       wait !== undefined && wait > 0
-        ? ((await waitForTask(created.task.id, wait * 1000, {
+        ? ((await waitForTask(created.task.id, Math.round(wait * 1000), {
             store,
             events: options.events,
             clock,
@@ -185,17 +198,21 @@ export function generationRoutes(options: GenerationRoutesOptions) {
 }
 
 /**
- * Earlier turns as the task keeps them: image bytes moved to the blob store, references to stored images
- * checked now, so a wrong one is a 400 at submit rather than a failed task later.
+ * Earlier turns as the task keeps them: image bytes moved to the blob store (and owned by the caller),
+ * references checked now, so a wrong one is a 400 at submit rather than a failed task later. A reference
+ * to an image the caller's key does not own gets the same answer as one nobody stored.
  */
 async function storedHistory(
   history: readonly ConversationContent[],
   blobs: BlobStore,
+  ownership: { owners: BlobOwners; scope: CallerScope } | undefined,
 ): Promise<ConversationContent[]> {
   for (const [contentIndex, content] of history.entries()) {
     for (const [partIndex, part] of content.parts.entries()) {
       const sha256 = storedMediaSha256(part);
-      if (sha256 && !(await blobs.has(sha256))) {
+      if (!sha256) continue;
+      const reachable = ownership ? ownership.owners.reachable(ownership.scope, sha256) : true;
+      if (!reachable || !(await blobs.has(sha256))) {
         throw invalidRequest(
           `No stored image ${sha256.slice(0, 12)}… on this server: send the image inline (inlineData) or submit the turn that made it here.`,
           `contents[${contentIndex}].parts[${partIndex}].fileData.fileUri`,
@@ -203,7 +220,13 @@ async function storedHistory(
       }
     }
   }
-  return storeInlineMedia(history, blobs);
+  return storeInlineMedia(history, {
+    put: async (bytes, mimeType) => {
+      const stored = await blobs.put(bytes, mimeType);
+      ownership?.owners.add(stored.sha256, ownership.scope.keyId);
+      return stored;
+    },
+  });
 }
 
 /** The same Idempotency-Key with another body: 409 naming the header. */

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { BlobStore } from '../../blobs/index.js';
 import { notFound } from '../../http/index.js';
 import { errorResponses } from '../api-schemas.js';
+import { callerScope, type BlobOwners } from '../auth/index.js';
 import { openApiRouter } from '../openapi-router.js';
 
 const getImage = createRoute({
@@ -22,15 +23,23 @@ const getImage = createRoute({
       content: { 'image/png': { schema: z.string().openapi({ format: 'binary' }) } },
     },
     304: { description: 'Not modified (If-None-Match matched)' },
-    ...errorResponses(400, 404),
+    ...errorResponses(400, 401, 404),
   },
 });
 
 /** `GET /v1/images/{sha256}`: the address is the content, so the answer never changes. */
-export function imageRoutes(options: { blobs: BlobStore }) {
+export function imageRoutes(options: {
+  blobs: BlobStore;
+  /** With it, an image reaches only the keys that own it; to others it does not exist. Default: unchecked. */
+  owners?: BlobOwners | undefined;
+}) {
   return openApiRouter().openapi(getImage, async (c) => {
     const { sha256 } = c.req.valid('param');
     const etag = `"${sha256}"`;
+    // Existence first: a 304 for any well-formed hash would tell nothing true and cache a 404 as fresh.
+    const reachable = options.owners ? options.owners.reachable(callerScope(c), sha256) : true;
+    const blob = reachable ? await options.blobs.get(sha256) : undefined;
+    if (!blob) throw notFound(`No image with sha256 ${sha256}.`, 'image_not_found');
     c.header('Cache-Control', 'public, max-age=31536000, immutable');
     c.header('ETag', etag);
     if (
@@ -41,8 +50,6 @@ export function imageRoutes(options: { blobs: BlobStore }) {
     ) {
       return c.body(null, 304);
     }
-    const blob = await options.blobs.get(sha256);
-    if (!blob) throw notFound(`No image with sha256 ${sha256}.`, 'image_not_found');
     c.header('Content-Type', blob.mimeType);
     // The type came from sniffing the bytes at upload; browsers must not second-guess it into HTML.
     c.header('X-Content-Type-Options', 'nosniff');

@@ -5,6 +5,7 @@ import { defaultPlatform, expandRoute, type ImagegateConfig } from '../../config
 import { UnknownModelError, NoUsableCandidateError, type Registry } from '../../registry/index.js';
 import { notFound } from '../../http/index.js';
 import { deprecationSchema, errorResponses, logicalModelSchema, modelSchema } from '../api-schemas.js';
+import { MAX_MODEL_NAME_LENGTH } from '../../http/index.js';
 import { buildGuardReport } from '../../tools/guard/index.js';
 import { deprecationHeaders } from '../deprecation-headers.js';
 import { deprecationList, logicalNameView, modelView } from '../model-view.js';
@@ -85,6 +86,7 @@ const getModel = createRoute({
       name: z
         .string()
         .min(1)
+        .max(MAX_MODEL_NAME_LENGTH)
         .openapi({ param: { name: 'name', in: 'path' } }),
     }),
   },
@@ -93,7 +95,7 @@ const getModel = createRoute({
       description: 'The model or logical name',
       content: { 'application/json': { schema: z.union([modelSchema, logicalModelSchema]) } },
     },
-    ...errorResponses(404),
+    ...errorResponses(400, 404),
   },
 });
 

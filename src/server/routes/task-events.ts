@@ -29,6 +29,7 @@ const streamTaskEvents = createRoute({
     headers: z.object({
       'last-event-id': z
         .string()
+        .max(16)
         .regex(/^\d+$/)
         .optional()
         .openapi({ description: 'Resume after this sequence number.' }),

@@ -2,11 +2,18 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Catalog } from '../../catalog/index.js';
 import type { Clock } from '../../clock/index.js';
-import { InvalidCursorError } from '../../tasks/index.js';
+import { encodeTaskCursor, InvalidCursorError } from '../../tasks/index.js';
 import type { TaskRecord } from '../../tasks/index.js';
 import type { TaskStore } from '../../tasks/index.js';
 import { ApiError, invalidRequest, notFound } from '../../http/index.js';
 import { errorResponses, taskIdParamsSchema, taskSchema } from '../api-schemas.js';
+import { callerScope, listOwner, mayAccess } from '../auth/index.js';
+import {
+  DEFAULT_TASK_PAGE_SIZE,
+  MAX_LIST_PAGE_BYTES,
+  MAX_MODEL_NAME_LENGTH,
+  MAX_TASK_PAGE_SIZE,
+} from '../../http/index.js';
 import { openApiRouter, type ServerEnv } from '../openapi-router.js';
 import { taskHeaders } from '../task-headers.js';
 import { taskView } from '../task-view.js';
@@ -24,17 +31,24 @@ export interface TaskRoutesOptions {
 
 const listQuerySchema = z.object({
   status: z.enum(['queued', 'processing', 'success', 'failed', 'cancelled']).optional(),
-  model: z.string().min(1).optional().openapi({ description: 'As submitted (logical name or model ID).' }),
+  model: z
+    .string()
+    .min(1)
+    .max(MAX_MODEL_NAME_LENGTH)
+    .optional()
+    .openapi({ description: 'As submitted (logical name or model ID).' }),
   created_after: z.coerce.number().int().nonnegative().optional().openapi({ description: 'Unix seconds.' }),
   created_before: z.coerce.number().int().nonnegative().optional().openapi({ description: 'Unix seconds.' }),
-  cursor: z.string().min(1).optional().openapi({ description: 'next_cursor of the previous page.' }),
+  cursor: z.string().min(1).max(512).optional().openapi({ description: 'next_cursor of the previous page.' }),
   limit: z.coerce
     .number()
     .int()
     .min(1)
-    .max(100)
+    .max(MAX_TASK_PAGE_SIZE)
     .optional()
-    .openapi({ description: 'Default 20, at most 100.' }),
+    .openapi({
+      description: `Default ${DEFAULT_TASK_PAGE_SIZE}, at most ${MAX_TASK_PAGE_SIZE}; a page also stops at ${MAX_LIST_PAGE_BYTES} bytes.`,
+    }),
 });
 
 const listTasks = createRoute({
@@ -85,14 +99,38 @@ const cancelTask = createRoute({
   },
 });
 
-/** Reads a task the caller may see: with keys on, a key sees only its own tasks (others are 404). */
+/**
+ * Reads a task the caller may see (see `callerScope`): another key's task is a 404 worded like a task
+ * that does not exist, so ids cannot be probed.
+ */
 export async function visibleTask(c: Context<ServerEnv>, store: TaskStore, id: string): Promise<TaskRecord> {
   const task = await store.get(id);
-  const keyId = c.get('apiKey')?.id;
-  if (!task || (keyId !== undefined && task.apiKeyId !== keyId)) {
+  if (!task || !mayAccess(callerScope(c), task.apiKeyId)) {
     throw notFound(`No task "${id}".`, 'task_not_found');
   }
   return task;
+}
+
+/**
+ * Task views up to the page's byte budget (at least one, so a listing always moves on); the cursor then
+ * continues after the last one included.
+ */
+function boundedPage(tasks: readonly TaskRecord[], nextCursor: string | undefined) {
+  const data: ReturnType<typeof taskView>[] = [];
+  let bytes = 0;
+  for (const task of tasks) {
+    const view = taskView(task);
+    bytes += Buffer.byteLength(JSON.stringify(view));
+    if (data.length > 0 && bytes > MAX_LIST_PAGE_BYTES) {
+      const last = data.length > 0 ? tasks[data.length - 1] : undefined;
+      return {
+        data,
+        nextCursor: last ? encodeTaskCursor({ createdAtMs: last.createdAtMs, id: last.id }) : nextCursor,
+      };
+    }
+    data.push(view);
+  }
+  return { data, nextCursor };
 }
 
 /** `GET /v1/tasks`, `GET /v1/tasks/{id}`, `POST /v1/tasks/{id}/cancel`. */
@@ -104,27 +142,28 @@ export function taskRoutes(options: TaskRoutesOptions) {
   return openApiRouter()
     .openapi(listTasks, async (c) => {
       const query = c.req.valid('query');
-      const keyId = c.get('apiKey')?.id;
+      const owner = listOwner(callerScope(c));
       const page = await store
         .list({
           ...(query.status ? { status: query.status } : {}),
           ...(query.model ? { model: query.model } : {}),
-          ...(keyId ? { apiKeyId: keyId } : {}),
+          ...(owner !== undefined ? { apiKeyId: owner } : {}),
           ...(query.created_after !== undefined ? { createdAfterMs: query.created_after * 1000 } : {}),
           ...(query.created_before !== undefined ? { createdBeforeMs: query.created_before * 1000 } : {}),
           ...(query.cursor ? { cursor: query.cursor } : {}),
-          limit: query.limit ?? 20,
+          limit: query.limit ?? DEFAULT_TASK_PAGE_SIZE,
         })
         .catch((error: unknown) => {
           if (error instanceof InvalidCursorError) throw invalidRequest(error.message, 'cursor');
           throw error;
         });
+      const bounded = boundedPage(page.tasks, page.nextCursor);
       return c.json(
         {
           object: 'list' as const,
-          data: page.tasks.map((task) => taskView(task)),
-          has_more: page.nextCursor !== undefined,
-          next_cursor: page.nextCursor ?? null,
+          data: bounded.data,
+          has_more: bounded.nextCursor !== undefined,
+          next_cursor: bounded.nextCursor ?? null,
         },
         200,
       );

@@ -1,4 +1,5 @@
 import type { TaskRecord } from '../../tasks/index.js';
+import { taskSpendUsd } from '../../tasks/index.js';
 
 /** First instant of the UTC calendar month holding `atMs`. */
 export function startOfUtcMonthMs(atMs: number): number {
@@ -7,12 +8,12 @@ export function startOfUtcMonthMs(atMs: number): number {
 }
 
 /**
- * What tasks created this UTC month have cost: the actual cost where known, else the estimate (a
- * queued task will spend about that much).
+ * What tasks created this UTC month count against a budget (see `taskSpendUsd`): the actual cost where
+ * known, the estimate of tasks still queued or running.
  */
 export function monthToDateSpendUsd(tasks: readonly TaskRecord[], atMs: number): number {
   const fromMs = startOfUtcMonthMs(atMs);
   return tasks
-    .filter((task) => task.createdAtMs >= fromMs && task.createdAtMs <= atMs && task.status !== 'cancelled')
-    .reduce((sum, task) => sum + (task.actualCostUsd ?? task.estimatedCostUsd ?? 0), 0);
+    .filter((task) => task.createdAtMs >= fromMs && task.createdAtMs <= atMs)
+    .reduce((sum, task) => sum + taskSpendUsd(task), 0);
 }
