@@ -17,6 +17,7 @@ import {
   renderCostReportText,
 } from '../../tools/cost/index.js';
 import type { CliIo } from '../cli-io.js';
+import { parseFlags } from '../parse-flags.js';
 import { exitCodesHelp } from '../exit-codes.js';
 import { guardedAction } from '../guarded-action.js';
 
@@ -46,7 +47,7 @@ export function costCommand(io: CliIo, setExitCode: (code: number) => void): Com
     .addHelpText('after', exitCodesHelp)
     .action(
       guardedAction(io, setExitCode, async (planPath: string, raw: Record<string, unknown>) => {
-        const flags = parseInput(planFlagsSchema, raw, 'flags');
+        const flags = parseFlags(planFlagsSchema, raw);
         const file = resolve(io.cwd, planPath);
         const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
           throw new InvalidInputError(`cannot read the plan file ${file}: ${error.code ?? error.message}`);
@@ -82,7 +83,7 @@ export function costCommand(io: CliIo, setExitCode: (code: number) => void): Com
     .addHelpText('after', exitCodesHelp)
     .action(
       guardedAction(io, setExitCode, async (raw: Record<string, unknown>) => {
-        const flags = parseInput(reportFlagsSchema, raw, 'flags');
+        const flags = parseFlags(reportFlagsSchema, raw);
         const fromMs = flags.from ? Date.parse(`${flags.from}T00:00:00Z`) : undefined;
         const toMs = flags.to ? Date.parse(`${flags.to}T00:00:00Z`) + 86_400_000 : undefined;
         const databasePath = join(resolve(io.cwd, flags.dataDir), taskDatabaseFileName);
