@@ -140,7 +140,7 @@ function withStore(io: CliIo, dataDir: string, use: (store: ApiKeyStore) => numb
   const directory = isAbsolute(dataDir) ? dataDir : join(io.cwd, dataDir);
   const database = openSqliteDatabase(join(directory, 'imagegate.db'));
   try {
-    return use(new ApiKeyStore(database));
+    return use(new ApiKeyStore(database, { clock: io.clock }));
   } finally {
     database.close();
   }
