@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run-cli.js';
 import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
 import { ManualClock } from '../src/clock/index.js';
-import { captureIo, cliTestNowMs } from './support/capture-io.js';
+import { captureIo } from './support/capture-io.js';
+import { testDayMs } from './support/test-day.js';
 
 /** The CLI's rough edges a new user hit (issue 9): each is refused at once, with exit 2 and a message. */
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -17,7 +18,7 @@ const tsxLoader = new URL('node_modules/tsx/dist/loader.mjs', new URL('../', imp
 let emulator: RunningEmulator;
 let directory: string;
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, clock: new ManualClock(cliTestNowMs) });
+  emulator = await startEmulator({ port: 0, clock: new ManualClock(testDayMs) });
   directory = await mkdtemp(join(tmpdir(), 'imagegate-cli-edges-'));
   await writeFile(join(directory, 'notes.txt'), 'a file, not a folder');
 });

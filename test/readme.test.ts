@@ -16,7 +16,8 @@ import {
   type RunningEmulator,
 } from '../src/emulator/index.js';
 import { ManualClock } from '../src/clock/index.js';
-import { captureIo, cliTestNowMs } from './support/capture-io.js';
+import { captureIo } from './support/capture-io.js';
+import { testDayMs } from './support/test-day.js';
 
 /**
  * The README's examples, run as printed so they never rot. Code blocks whose info string carries `test`
@@ -163,7 +164,7 @@ describe('README', () => {
   describe('with the emulator running', () => {
     let emulator: RunningEmulator;
     beforeAll(async () => {
-      emulator = await startEmulator({ port: 0, clock: new ManualClock(cliTestNowMs) });
+      emulator = await startEmulator({ port: 0, clock: new ManualClock(testDayMs) });
     });
     afterAll(() => emulator.close());
 

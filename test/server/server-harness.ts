@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { BlobStore } from '../../src/blobs/index.js';
 import { builtInCatalog } from '../../src/catalog/index.js';
-import { systemClock, type Clock } from '../../src/clock/index.js';
+import { clockStartingAt, type Clock } from '../../src/clock/index.js';
+import { testDayMs } from '../support/test-day.js';
 import { configSchema, type ImagegateConfigInput } from '../../src/config/index.js';
 import { Registry } from '../../src/registry/index.js';
 import { ApiKeyStore, BlobOwners } from '../../src/server/auth/index.js';
@@ -41,7 +42,8 @@ export async function createTestServer(
 ): Promise<TestServer> {
   const directory = await mkdtemp(join(tmpdir(), 'imagegate-server-'));
   const database = openSqliteDatabase(':memory:');
-  const clock = options.clock ?? systemClock;
+  // Real pace (leases, polls), pinned calendar (lifecycle, budgets' months, key dates).
+  const clock = options.clock ?? clockStartingAt(testDayMs);
   const store = new SqliteTaskStore(database, { clock, closeDatabase: false });
   const blobs = new BlobStore({ directory: join(directory, 'blobs') });
   const catalog = builtInCatalog();

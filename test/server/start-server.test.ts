@@ -5,9 +5,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clockStartingAt } from '../../src/clock/index.js';
 import { configSchema } from '../../src/config/index.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
+import { testDayMs } from '../support/test-day.js';
 
 interface Delivery {
   headers: IncomingHttpHeaders;
@@ -24,7 +26,8 @@ const notices: string[] = [];
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'imagegate-start-'));
-  emulator = await startEmulator();
+  const clock = clockStartingAt(testDayMs);
+  emulator = await startEmulator({ clock });
   receiver = createServer((request, response) => {
     let text = '';
     request.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -40,6 +43,7 @@ beforeAll(async () => {
     port: 0,
     dataDirectory: join(directory, 'data'),
     env: { GEMINI_API_KEY: 'start', GOOGLE_GEMINI_BASE_URL: emulator.url },
+    clock,
     onNotice: (line) => notices.push(line),
   });
 });

@@ -1,10 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions, not by types */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Imagegate } from '../../src/client/index.js';
+import { clockStartingAt } from '../../src/clock/index.js';
 import { defaultConfig } from '../../src/config/index.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { imagegateTaskRunner, TaskWorker } from '../../src/tasks/index.js';
 import { createTestServer, jsonRequest, type TestServer } from './server-harness.js';
+import { testDayMs } from '../support/test-day.js';
 
 let emulator: RunningEmulator;
 let imagegate: Imagegate;
@@ -12,13 +14,16 @@ let server: TestServer;
 let worker: TaskWorker;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  const clock = clockStartingAt(testDayMs);
+  emulator = await startEmulator({ clock });
   imagegate = await Imagegate.create({
     config: defaultConfig,
     env: { GEMINI_API_KEY: 'flow', GOOGLE_GEMINI_BASE_URL: emulator.url },
+    clock,
   });
-  server = await createTestServer({ overrides: { registry: imagegate.registry } });
+  server = await createTestServer({ clock, overrides: { registry: imagegate.registry } });
   worker = new TaskWorker({
+    clock,
     store: server.store,
     blobs: server.blobs,
     run: imagegateTaskRunner(imagegate),

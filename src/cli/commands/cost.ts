@@ -23,6 +23,7 @@ import {
 } from '../../tools/cost/index.js';
 import type { CliIo } from '../cli-io.js';
 import { dataDirectoryFlagHelp, dataDirectoryFromFlags } from '../data-directory-flag.js';
+import { parseFlags } from '../parse-flags.js';
 import { exitCodesHelp } from '../exit-codes.js';
 import { guardedAction } from '../guarded-action.js';
 
@@ -50,7 +51,7 @@ export function costCommand(io: CliIo, setExitCode: (code: number) => void): Com
     .addHelpText('after', exitCodesHelp)
     .action(
       guardedAction(io, setExitCode, async (planPath: string, raw: Record<string, unknown>) => {
-        const flags = parseInput(planFlagsSchema, raw, 'flags');
+        const flags = parseFlags(planFlagsSchema, raw);
         const file = resolve(io.cwd, planPath);
         const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
           throw new InvalidInputError(`cannot read the plan file ${file}: ${error.code ?? error.message}`);
@@ -87,7 +88,7 @@ export function costCommand(io: CliIo, setExitCode: (code: number) => void): Com
     .addHelpText('after', exitCodesHelp)
     .action(
       guardedAction(io, setExitCode, async (raw: Record<string, unknown>) => {
-        const flags = parseInput(reportFlagsSchema, raw, 'flags');
+        const flags = parseFlags(reportFlagsSchema, raw);
         const fromMs = flags.from ? Date.parse(`${flags.from}T00:00:00Z`) : undefined;
         const toMs = flags.to ? Date.parse(`${flags.to}T00:00:00Z`) + 86_400_000 : undefined;
         const store = new SqliteTaskStore(await openExistingDataDirectory(io, flags));

@@ -96,7 +96,8 @@ describe('imagegate keys', () => {
         id: created.id,
         name: 'ci',
         prefix: created.prefix,
-        created_at: expect.any(String),
+        // The injected clock's day, not today: key dates never depend on when the suite runs.
+        created_at: '2026-11-21T00:00:00.000Z',
         revoked_at: null,
         rate_limit_per_minute: null,
         monthly_budget_usd: null,

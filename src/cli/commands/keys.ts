@@ -150,7 +150,7 @@ async function withStore(
 ): Promise<number> {
   const { handle } = openDataDirectory(await dataDirectoryFromFlags(io, flags), { cwd: io.cwd });
   try {
-    return use(new ApiKeyStore(handle));
+    return use(new ApiKeyStore(handle, { clock: io.clock }));
   } finally {
     handle.close();
   }
