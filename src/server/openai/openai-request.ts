@@ -7,7 +7,6 @@ import {
 } from '../input-limits.js';
 import { openAiSizePattern } from './openai-image-shape.js';
 
-
 /** The OpenAI SDK sends `null` for fields set to null; treat it as absent. */
 const absentable = <Schema extends z.ZodType>(schema: Schema) =>
   schema.nullish().transform((value) => value ?? undefined);
