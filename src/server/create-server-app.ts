@@ -237,6 +237,8 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
  * Runs after the body limits, so the text read here is already bounded.
  */
 const refuseDeepJson: MiddlewareHandler = async (c, next) => {
+  // Uploads are bytes whatever their declared type; nothing parses them as JSON.
+  if (c.req.path === '/v1/files') return next();
   if (c.req.method !== 'POST' || !/json/i.test(c.req.header('content-type') ?? '')) return next();
   const raw = c.req.raw;
   const text = await c.req.text();
