@@ -29,3 +29,7 @@ export { MAX_IDEMPOTENCY_KEY_LENGTH } from './input-limits.js';
 export { DEFAULT_TASK_PAGE_SIZE } from './input-limits.js';
 export { MAX_LIST_PAGE_BYTES } from './input-limits.js';
 export { MAX_TASK_PAGE_SIZE } from './input-limits.js';
+export { DEFAULT_MAX_OPENAI_EDIT_BODY_BYTES } from './input-limits.js';
+export { MAX_OPENAI_GENERATION_BODY_BYTES } from './input-limits.js';
+export { MAX_OPENAI_IMAGE_COUNT } from './input-limits.js';
+export { MAX_OPENAI_PROMPT_CHARACTERS } from './input-limits.js';

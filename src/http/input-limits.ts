@@ -26,6 +26,14 @@ export const MAX_PARTS_PER_TURN = 32;
 export const MAX_JSON_DEPTH = 32;
 /** A JSON body of `POST /v1/images/generations`: room for references as data URLs. */
 export const MAX_GENERATION_BODY_BYTES = 64 * 1024 * 1024;
+/** `prompt` of the OpenAI-compatible endpoints, as on OpenAI's GPT image models. */
+export const MAX_OPENAI_PROMPT_CHARACTERS = 32_000;
+/** Images per OpenAI-compatible request: imagegate's limit (OpenAI allows 10). */
+export const MAX_OPENAI_IMAGE_COUNT = 8;
+/** A JSON body of `POST /openai/v1/images/generations` (it carries no images). */
+export const MAX_OPENAI_GENERATION_BODY_BYTES = 1024 * 1024;
+/** A multipart body of `POST /openai/v1/images/edits` (the images included), unless the server sets another. */
+export const DEFAULT_MAX_OPENAI_EDIT_BODY_BYTES = 64 * 1024 * 1024;
 /** `Idempotency-Key` header. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 /** Tasks per page of `GET /v1/tasks`. */
@@ -58,6 +66,25 @@ export const inputLimitRows: readonly InputLimitRow[] = [
   { what: 'parts in one turn of `contents`', limit: MAX_PARTS_PER_TURN, unit: 'items', past: '400' },
   { what: 'JSON nesting depth (any body)', limit: MAX_JSON_DEPTH, unit: 'levels', past: '400' },
   { what: 'JSON body of a generation', limit: MAX_GENERATION_BODY_BYTES, unit: 'bytes', past: '413' },
+  {
+    what: '`prompt` (OpenAI-compatible)',
+    limit: MAX_OPENAI_PROMPT_CHARACTERS,
+    unit: 'characters',
+    past: '400',
+  },
+  { what: '`n` (OpenAI-compatible)', limit: MAX_OPENAI_IMAGE_COUNT, unit: 'items', past: '400' },
+  {
+    what: 'JSON body of an OpenAI-compatible generation',
+    limit: MAX_OPENAI_GENERATION_BODY_BYTES,
+    unit: 'bytes',
+    past: '413',
+  },
+  {
+    what: 'multipart body of an OpenAI-compatible edit',
+    limit: DEFAULT_MAX_OPENAI_EDIT_BODY_BYTES,
+    unit: 'bytes',
+    past: '413',
+  },
   { what: '`Idempotency-Key`', limit: MAX_IDEMPOTENCY_KEY_LENGTH, unit: 'characters', past: '400' },
   { what: '`limit` of `GET /v1/tasks`', limit: MAX_TASK_PAGE_SIZE, unit: 'items', past: '400' },
   {

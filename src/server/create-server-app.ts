@@ -132,38 +132,28 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
   } else if (settings.requireApiKey) {
     throw new Error('server.requireApiKey is true but no API key store was given to createServerApp.');
   }
-  app.use(
-    '/v1/images/generations',
-    bodyLimit({
-      maxSize: MAX_GENERATION_BODY_BYTES,
-      onError: () => {
-        throw tooLarge(
-          `The request body is larger than ${MAX_GENERATION_BODY_BYTES} bytes; upload references with POST /v1/files.`,
-          null,
-        );
-      },
-    }),
-  );
-  app.use(
-    '/openai/*',
-    bodyLimit({
-      maxSize: MAX_GENERATION_BODY_BYTES,
-      onError: () => {
-        throw tooLarge(`The request body is larger than ${MAX_GENERATION_BODY_BYTES} bytes.`, null);
-      },
-    }),
-  );
-  for (const path of ['/v1/*', '/openai/*']) app.use(path, refuseDeepJson);
+  // Every body is bounded before anything reads it: uploads by the upload limit, the rest (generations
+  // with data: URLs, OpenAI-compatible requests, and bodies sent where none is expected) by one limit.
   const maxUploadBytes = Math.max(settings.maxUploadImageBytes, settings.maxUploadVideoBytes) + 64 * 1024;
-  app.use(
-    '/v1/files',
-    bodyLimit({
-      maxSize: maxUploadBytes,
-      onError: () => {
-        throw tooLarge(`The upload is larger than the ${maxUploadBytes}-byte limit.`, 'file');
-      },
-    }),
+  const uploadLimit = bodyLimit({
+    maxSize: maxUploadBytes,
+    onError: () => {
+      throw tooLarge(`The upload is larger than the ${maxUploadBytes}-byte limit.`, 'file');
+    },
+  });
+  const bodyLimitOfTheRest = bodyLimit({
+    maxSize: MAX_GENERATION_BODY_BYTES,
+    onError: () => {
+      throw tooLarge(
+        `The request body is larger than ${MAX_GENERATION_BODY_BYTES} bytes; upload references with POST /v1/files.`,
+        null,
+      );
+    },
+  });
+  app.use('*', (c, next) =>
+    c.req.path === '/v1/files' ? uploadLimit(c, next) : bodyLimitOfTheRest(c, next),
   );
+  app.use('*', refuseDeepJson);
 
   app.route(
     '/',
@@ -261,6 +251,8 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
  * Runs after the body limits, so the text read here is already bounded.
  */
 const refuseDeepJson: MiddlewareHandler = async (c, next) => {
+  // Uploads are bytes whatever their declared type; nothing parses them as JSON.
+  if (c.req.path === '/v1/files') return next();
   if (c.req.method !== 'POST' || !/json/i.test(c.req.header('content-type') ?? '')) return next();
   const raw = c.req.raw;
   const text = await c.req.text();

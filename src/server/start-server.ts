@@ -18,7 +18,7 @@ import {
 } from '../tasks/index.js';
 import { createWebhookRoutes, generateWebhookSecret, WebhookDispatcher } from '../webhooks/index.js';
 import { ApiKeyStore, BlobOwners, callerScope, decideDefaultAuth, listOwner } from './auth/index.js';
-import { rateLimitedLog, StorageHealth } from './storage-health.js';
+import { isStorageFault, rateLimitedLog, StorageHealth } from './storage-health.js';
 import { createServerApp } from './create-server-app.js';
 import { createMetrics } from './metrics/index.js';
 import { estimateTaskCostUsd } from './estimate-task-cost.js';
@@ -55,6 +55,8 @@ export interface RunningServer {
   dataDirectory: string;
   /** What answers image calls. */
   target: 'google' | 'emulator' | 'custom';
+  /** Whether requests need a key (any key exists, or `requireApiKey`); the printed example sends one then. */
+  authRequired: boolean;
   config: ImagegateConfig;
   /**
    * Graceful stop: stop accepting connections, give running tasks `server.shutdownGraceMs` to finish
@@ -72,8 +74,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const clock = options.clock ?? systemClock;
   const catalog = options.catalog ?? builtInCatalog();
   const cwd = options.cwd ?? process.cwd();
-  // A full disk fails every poll of every loop; the same error is written once a minute, with a count.
-  const onError = rateLimitedLog(options.onError ?? ((error: unknown) => console.error(error)), clock);
+  // A full disk fails every poll of every loop; the same error is written once a minute, with a count,
+  // and /healthz reports storage faults the worker and webhooks meet, not only those of requests.
+  const storage = new StorageHealth(clock);
+  const log = rateLimitedLog(options.onError ?? ((error: unknown) => console.error(error)), clock);
+  const onError = (error: unknown) => {
+    if (isStorageFault(error)) storage.recordFault(error);
+    log(error);
+  };
   const loaded =
     typeof options.config === 'object'
       ? options.config
@@ -162,7 +170,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     events,
     keys,
     owners,
-    storage: new StorageHealth(clock),
+    storage,
     probeWrite: () => probeWrite(database, dataDirectory, clock.nowMs()),
     target: imagegate.target,
     metrics,
@@ -225,7 +233,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       await store.close();
       database.close();
     })());
-  return { url, port: address.port, dataDirectory, target: imagegate.target, config, close };
+  return {
+    url,
+    port: address.port,
+    dataDirectory,
+    target: imagegate.target,
+    authRequired: auth.kind === 'keys',
+    config,
+    close,
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/index.js';
 import { callerScope, listOwner } from '../../src/server/auth/index.js';
+import { MAX_LIST_PAGE_BYTES } from '../../src/http/input-limits.js';
 import { createWebhookRoutes, generateWebhookSecret, WebhookDispatcher } from '../../src/webhooks/index.js';
 import { createTestServer, finishTask, jsonRequest, pngBytes, type TestServer } from './server-harness.js';
 
@@ -246,6 +247,57 @@ describe('budgets that hold under concurrency', () => {
     const tasks = (await server.store.list({ apiKeyId: record.id, limit: 100 })).tasks;
     const reserved = tasks.reduce((sum, task) => sum + (task.estimatedCostUsd ?? 0), 0);
     expect(reserved).toBeLessThanOrEqual(0.12 + 1e-9);
+  });
+});
+
+describe('bounded answers', () => {
+  it('ends a task page before it passes the page byte limit, and the cursor goes on from there', async () => {
+    const { server, clock } = await keyedServer();
+    const bulky = 'x'.repeat(200 * 1024);
+    const ids: string[] = [];
+    for (let index = 0; index < 12; index += 1) {
+      const submitted = await server.app.request(
+        '/v1/images/generations',
+        jsonRequest({ prompt: `kite ${index}` }),
+      );
+      ids.push(((await submitted.json()) as { id: string }).id);
+      clock.advance(1000);
+    }
+    // Finished tasks whose next-turn history is large, as an inline image makes it.
+    for (let index = 0; index < 12; index += 1) {
+      const claimed = (await server.store.claim('worker', server.clock.nowMs(), 60_000))!;
+      await server.store.complete(
+        claimed.lease,
+        {
+          status: 'success',
+          result: { images: [], nextTurnContents: [{ role: 'model', parts: [{ text: bulky }] }] },
+          attempts: [],
+          warnings: [],
+          servedBy: { modelId: 'm', platform: 'gemini-api' },
+        },
+        server.clock.nowMs(),
+      );
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      pages += 1;
+      const response = await server.app.request(`/v1/tasks?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+      const text = await response.text();
+      expect(text.length).toBeLessThanOrEqual(MAX_LIST_PAGE_BYTES + 300 * 1024);
+      const page = JSON.parse(text) as {
+        data: { id: string }[];
+        has_more: boolean;
+        next_cursor: string | null;
+      };
+      expect(page.data.length).toBeGreaterThan(0);
+      seen.push(...page.data.map((task) => task.id));
+      cursor = page.next_cursor;
+      expect(page.has_more).toBe(cursor !== null);
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
+    expect(pages).toBeGreaterThanOrEqual(3);
   });
 });
 

@@ -192,8 +192,9 @@ function renderList(records: ApiKeyRecord[]): string {
       : `revoked ${new Date(record.revokedAtMs).toISOString().slice(0, 10)}`,
     record.rateLimitPerMinute !== undefined ? `${record.rateLimitPerMinute}/min` : 'default',
     record.monthlyBudgetUsd !== undefined ? `$${record.monthlyBudgetUsd.toFixed(2)}` : 'none',
+    record.admin ? 'yes' : 'no',
   ]);
-  const header = ['ID', 'PREFIX', 'NAME', 'CREATED', 'STATUS', 'RATE LIMIT', 'MONTHLY BUDGET'];
+  const header = ['ID', 'PREFIX', 'NAME', 'CREATED', 'STATUS', 'RATE LIMIT', 'MONTHLY BUDGET', 'ADMIN'];
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
   );

@@ -38,11 +38,11 @@ export function listeningLine(url: string): string {
 
 /**
  * A command that works as printed: submits a generation and waits up to 30 s for the finished task.
- * With keys required it reads the key from IMAGEGATE_API_KEY.
+ * When the server needs keys (any exists, or they are required) it reads the key from IMAGEGATE_API_KEY.
  */
-export function curlExample(url: string, requireApiKey: boolean): string {
+export function curlExample(url: string, authRequired: boolean): string {
   const body = JSON.stringify({ model: 'image_fast', prompt: 'A lighthouse at dawn, watercolour' });
-  const auth = requireApiKey ? ` -H "Authorization: Bearer $IMAGEGATE_API_KEY"` : '';
+  const auth = authRequired ? ` -H "Authorization: Bearer $IMAGEGATE_API_KEY"` : '';
   return `curl -s -X POST '${url}/v1/images/generations?wait=30' -H 'Content-Type: application/json'${auth} -d '${body}'`;
 }
 
@@ -87,7 +87,7 @@ export function serveCommand(
       }
       io.stdout(`${listeningLine(server.url)}\n`);
       io.stdout(`API docs: ${server.url}/docs — data in ${server.dataDirectory}\n`);
-      io.stdout(`Try it:\n  ${curlExample(server.url, server.config.server.requireApiKey)}\n`);
+      io.stdout(`Try it:\n  ${curlExample(server.url, server.authRequired)}\n`);
       await waitForStop(server);
       io.stderr('imagegate stopping: finishing running tasks…\n');
       await server.close();

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { MAX_QUOTED_VALUE_CHARS, quoteValue } from '../../http/index.js';
+import {
+  MAX_OPENAI_IMAGE_COUNT,
+  MAX_OPENAI_PROMPT_CHARACTERS,
+  MAX_QUOTED_VALUE_CHARS,
+  quoteValue,
+} from '../../http/index.js';
 import { openAiSizePattern } from './openai-image-shape.js';
-
-/** Longest prompt accepted, as on OpenAI's GPT image models. */
-export const MAX_OPENAI_PROMPT_CHARACTERS = 32_000;
-/** Images per request: imagegate's limit (OpenAI allows 10). */
-export const MAX_OPENAI_IMAGE_COUNT = 8;
 
 /** The OpenAI SDK sends `null` for fields set to null; treat it as absent. */
 const absentable = <Schema extends z.ZodType>(schema: Schema) =>

@@ -8,6 +8,7 @@ import { checkMediaBytes, MediaInputError } from '../../media/index.js';
 import { imageRequestSchema, type ImageRequest, type MediaInput } from '../../request/index.js';
 import { ApiError, errorResponse } from '../../http/index.js';
 import type { ApiKeyRecord, AuthEnv } from '../auth/index.js';
+import { DEFAULT_MAX_OPENAI_EDIT_BODY_BYTES, MAX_OPENAI_GENERATION_BODY_BYTES } from '../../http/index.js';
 import { openAiErrorFor } from './openai-error.js';
 import { imageShapeFor } from './openai-image-shape.js';
 import {
@@ -49,9 +50,8 @@ export interface OpenAiRoutesOptions {
   maxEditBodyBytes?: number;
 }
 
-/** Largest JSON body of a generation (a prompt is at most 32 000 characters). */
-const MAX_GENERATION_BODY_BYTES = 1024 * 1024;
-export const DEFAULT_MAX_EDIT_BODY_BYTES = 64 * 1024 * 1024;
+/** Unless the server sets another (see `maxEditBodyBytes`). */
+export const DEFAULT_MAX_EDIT_BODY_BYTES = DEFAULT_MAX_OPENAI_EDIT_BODY_BYTES;
 
 /** The imagegate request fields behind each OpenAI field, for naming the field in errors. */
 const openAiFieldNames: Record<string, string> = {
@@ -131,7 +131,10 @@ export function createOpenAiRoutes(options: OpenAiRoutesOptions): Hono<AuthEnv> 
 
   routes.post(
     '/images/generations',
-    bodyLimit({ maxSize: MAX_GENERATION_BODY_BYTES, onError: tooLarge(MAX_GENERATION_BODY_BYTES) }),
+    bodyLimit({
+      maxSize: MAX_OPENAI_GENERATION_BODY_BYTES,
+      onError: tooLarge(MAX_OPENAI_GENERATION_BODY_BYTES),
+    }),
     async (c) => {
       const body = await c.req.json<unknown>().catch(() => undefined);
       if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
