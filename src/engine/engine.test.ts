@@ -393,6 +393,92 @@ describe('Engine', () => {
     expect(provider.calls).toHaveLength(3);
   });
 
+  it('parks a run whose every candidate has an open circuit until the earliest next trial, without a call', async () => {
+    const { clock, provider, engine } = setup({ circuitBreaker: { failureThreshold: 1, cooldownMs: 5_000 } });
+    provider.script('gemini-api', 'gemini-3.1-flash-image', [{ status: 503 }]);
+    provider.script('gemini-api', 'gemini-3-pro-image', [{ status: 503 }]);
+    const route = routeOf([
+      candidate('gemini-3.1-flash-image', 'gemini-api'),
+      candidate('gemini-3-pro-image', 'gemini-api'),
+    ]);
+    const openedAtMs = clock.nowMs();
+    const opening = await failureOf(engine.run(request(), route));
+    // The failures that opened the circuits were not followed by a backoff wait.
+    expect(clock.nowMs()).toBe(openedAtMs);
+    expect(opening.circuitOpenUntilMs).toBe(openedAtMs + 5_000);
+    expect(provider.calls).toHaveLength(2);
+
+    clock.advance(1_000);
+    const parked = await failureOf(engine.run(request(), route));
+    expect(parked.isRetryable).toBe(true);
+    expect(parked.circuitOpenUntilMs).toBe(openedAtMs + 5_000);
+    expect(parked.attempts.every((attempt) => attempt.message?.includes('circuit open'))).toBe(true);
+    expect(provider.calls).toHaveLength(2);
+  });
+
+  it('does not park a run when a candidate is still closed', async () => {
+    const { provider, engine } = setup({ circuitBreaker: { failureThreshold: 1, cooldownMs: 5_000 } });
+    provider.script('gemini-api', 'gemini-3.1-flash-image', [{ status: 503 }]);
+    provider.script('gemini-api', 'gemini-3-pro-image', [{ status: 400 }]);
+    const route = routeOf([
+      candidate('gemini-3.1-flash-image', 'gemini-api'),
+      candidate('gemini-3-pro-image', 'gemini-api'),
+    ]);
+    const error = await failureOf(engine.run(request(), route));
+    expect(error.outcome.kind).toBe('invalid_request');
+    expect(error.circuitOpenUntilMs).toBeUndefined();
+  });
+
+  it('lets runs that arrive during a half-open trial wait for its verdict, then go ahead together', async () => {
+    const { clock, provider, engine } = setup({ circuitBreaker: { failureThreshold: 1, cooldownMs: 5_000 } });
+    let answerTrial = () => {};
+    const trialGate = new Promise<void>((resolve) => (answerTrial = resolve));
+    provider.script('gemini-api', 'gemini-3.1-flash-image', [
+      { status: 503 },
+      { gate: trialGate, then: stepFor({ fault: 'ok' }) },
+      stepFor({ fault: 'ok' }),
+      stepFor({ fault: 'ok' }),
+    ]);
+    const route = routeOf([candidate('gemini-3.1-flash-image', 'gemini-api')]);
+    await failureOf(engine.run(request(), route));
+    clock.advance(5_000);
+    const trial = engine.run(request(), route);
+    const waiting = [engine.run(request(), route), engine.run(request(), route)];
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Only the trial is out; the other two neither called nor gave up.
+    expect(provider.calls).toHaveLength(2);
+    answerTrial();
+    const results = await Promise.all([trial, ...waiting]);
+    expect(results.map((result) => result.attempts.map((attempt) => attempt.outcome))).toEqual([
+      ['success'],
+      ['success'],
+      ['success'],
+    ]);
+    expect(provider.calls).toHaveLength(4);
+  });
+
+  it('parks runs that waited on a half-open trial that failed', async () => {
+    const { clock, provider, engine } = setup({ circuitBreaker: { failureThreshold: 1, cooldownMs: 5_000 } });
+    let answerTrial = () => {};
+    const trialGate = new Promise<void>((resolve) => (answerTrial = resolve));
+    provider.script('gemini-api', 'gemini-3.1-flash-image', [
+      { status: 503 },
+      { gate: trialGate, then: { status: 503 } },
+    ]);
+    const route = routeOf([candidate('gemini-3.1-flash-image', 'gemini-api')]);
+    await failureOf(engine.run(request(), route));
+    clock.advance(5_000);
+    const trial = failureOf(engine.run(request(), route));
+    const waiting = failureOf(engine.run(request(), route));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    clock.advance(300);
+    answerTrial();
+    const [trialError, waitingError] = await Promise.all([trial, waiting]);
+    expect(trialError.circuitOpenUntilMs).toBe(clock.nowMs() + 5_000);
+    expect(waitingError.circuitOpenUntilMs).toBe(clock.nowMs() + 5_000);
+    expect(provider.calls).toHaveLength(2);
+  });
+
   it('hands back a half-open trial that never went out, so the breaker lets a later call through', async () => {
     const { clock, provider, engine } = setup({
       circuitBreaker: { failureThreshold: 1, cooldownMs: 30_000 },

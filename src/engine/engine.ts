@@ -87,6 +87,12 @@ export interface RunOptions {
  * candidates are skipped with a warning. A wait that would overrun `totalBudgetMs` is not started: the run
  * fails with the last outcome and `isRetryable: true`. Before a candidate is first used the request is
  * adapted to it; a refusal skips the candidate with a warning.
+ *
+ * Circuit breakers: an open circuit refuses the candidate without a call (recorded as `unavailable`, latency
+ * 0), and the failure that opens one is not followed by a backoff wait. While another run's half-open trial
+ * call is out, the run waits for its verdict. A run that fails with every candidate it tried behind an open
+ * circuit carries `circuitOpenUntilMs`, so the task layer parks it until the next trial instead of
+ * counting it as a run.
  */
 
 interface RunState {
@@ -196,6 +202,7 @@ export class Engine {
   ): Promise<ServedCall> {
     const { route } = state;
     const refusals: string[] = [];
+    const tried: RouteCandidate[] = [];
     let failed: { candidate: RouteCandidate; outcome: Outcome } | undefined;
     for (let index = startIndex; index < route.candidates.length; index++) {
       const candidate = route.candidates[index]!;
@@ -219,15 +226,18 @@ export class Engine {
           `fell back from ${describe(failed.candidate)} (${failed.outcome.kind}) to ${describe(candidate)}`,
         );
       }
+      tried.push(candidate);
       const result = await this.runCandidate(candidate, adapted.request, imagesWanted, route.policy, state);
       if (result.status === 'served')
         return { candidateIndex: index, candidate, classification: result.classification };
-      if (!mayFallBack(result.outcome, route.policy)) throw this.failure(state, result.outcome);
+      if (!mayFallBack(result.outcome, route.policy)) {
+        throw this.failure(state, result.outcome, this.circuitOpenUntil(tried));
+      }
       failed = { candidate, outcome: result.outcome };
     }
     if (failed) {
       const outcome = { ...failed.outcome, message: `${failed.outcome.message}; no fallback candidate left` };
-      throw this.failure(state, outcome);
+      throw this.failure(state, outcome, this.circuitOpenUntil(tried));
     }
     throw this.failure(
       state,
@@ -258,7 +268,7 @@ export class Engine {
       this.throwIfCancelled(state);
       if (this.clock.nowMs() - state.startedAtMs >= policy.totalBudgetMs)
         throw this.budgetFailure(state, policy);
-      if (!breaker.allowsCallAt(this.clock.nowMs())) {
+      if (!(await this.passBreaker(breaker, state))) {
         const cooldownS = Math.ceil(breaker.remainingCooldownMs(this.clock.nowMs()) / 1000);
         const outcome = outcomeOf(
           'unavailable',
@@ -298,6 +308,8 @@ export class Engine {
         ? Math.min(2, policy.retry.maxAttempts)
         : policy.retry.maxAttempts;
       if (!outcome.retryable || attemptIndex + 1 >= maxAttempts) return { status: 'failed', outcome };
+      // This failure opened the circuit: no backoff, the next pass records the refusal and moves on.
+      if (breaker.stateAt(this.clock.nowMs()) === 'open') continue;
       const waitMs = retryOnceKinds.has(outcome.kind)
         ? 0
         : retryWaitMs(outcome.retryAfterMs, attemptIndex, policy.retry, this.random);
@@ -358,6 +370,47 @@ export class Engine {
     } finally {
       release?.();
     }
+  }
+
+  /**
+   * Whether a call may go out on this candidate now. While another run's half-open trial call is out, waits
+   * for its verdict instead of refusing: when it succeeds every waiting run goes ahead at once.
+   */
+  private async passBreaker(breaker: CircuitBreaker, state: RunState): Promise<boolean> {
+    for (;;) {
+      if (breaker.allowsCallAt(this.clock.nowMs())) return true;
+      const trial = breaker.trialInFlightSettles();
+      if (!trial) return false;
+      const signal = state.signal;
+      if (!signal) {
+        await trial;
+        continue;
+      }
+      let onAbort = () => {};
+      const aborted = new Promise<void>((resolve) => {
+        onAbort = () => resolve();
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+      await Promise.race([trial, aborted]);
+      signal.removeEventListener('abort', onAbort);
+      this.throwIfCancelled(state);
+    }
+  }
+
+  /**
+   * The earliest next trial call when every candidate this run tried has an open circuit (the run is
+   * parked behind breakers, and running it again earlier cannot reach a model); otherwise undefined.
+   */
+  private circuitOpenUntil(tried: RouteCandidate[]): { circuitOpenUntilMs?: number } {
+    if (tried.length === 0) return {};
+    const nowMs = this.clock.nowMs();
+    let earliestMs = Infinity;
+    for (const candidate of tried) {
+      const trialAtMs = this.breakerFor(keyOf(candidate)).nextTrialAtMs(nowMs);
+      if (trialAtMs === undefined) return {};
+      earliestMs = Math.min(earliestMs, trialAtMs);
+    }
+    return { circuitOpenUntilMs: earliestMs };
   }
 
   /** Takes a requests-per-minute token, waiting on the clock when the bucket is empty. */
@@ -467,7 +520,7 @@ export class Engine {
   private failure(
     state: RunState,
     outcome: Outcome,
-    options: { isRetryable?: boolean } = {},
+    options: { isRetryable?: boolean; circuitOpenUntilMs?: number } = {},
   ): ImageGenerationError {
     return new ImageGenerationError(outcome, state.attempts, state.warnings, options);
   }

@@ -13,7 +13,9 @@ export type FakeStep =
   | { finishReason: string }
   | { blockReason: string }
   | { response: object }
-  | { throws: unknown };
+  | { throws: unknown }
+  /** Answers with `then` once `gate` settles: a call held in flight while the test looks at the engine. */
+  | { gate: Promise<unknown>; then: FakeStep };
 
 export class FakeImageProvider implements ImageProvider {
   readonly calls: ProviderCall[] = [];
@@ -26,8 +28,12 @@ export class FakeImageProvider implements ImageProvider {
 
   async generate(call: ProviderCall): Promise<GenerateContentResponse> {
     this.calls.push(call);
-    const step = this.scripts.get(`${call.platform}/${call.modelId}`)?.shift();
+    let step = this.scripts.get(`${call.platform}/${call.modelId}`)?.shift();
     if (!step) throw new Error(`no scripted answer left for ${call.modelId} on ${call.platform}`);
+    if ('gate' in step) {
+      await step.gate;
+      step = step.then;
+    }
     if ('throws' in step) throw step.throws;
     if ('status' in step) {
       const body = {
