@@ -435,7 +435,7 @@ describe('Engine', () => {
     const trialGate = new Promise<void>((resolve) => (answerTrial = resolve));
     provider.script('gemini-api', 'gemini-3.1-flash-image', [
       { status: 503 },
-      { gate: trialGate, then: stepFor({ fault: 'ok' }) },
+      { gate: trialGate, then: { image: { width: 1024, height: 1024 } } },
       stepFor({ fault: 'ok' }),
       stepFor({ fault: 'ok' }),
     ]);

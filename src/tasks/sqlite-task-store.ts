@@ -23,6 +23,13 @@ export interface SqliteTaskStoreOptions {
   closeDatabase?: boolean;
 }
 
+/**
+ * The next queued task to claim, earliest due first: the order of the tasks_by_status_due index, so a claim
+ * reads one index entry however many tasks are parked for later (a test checks the plan).
+ */
+export const claimableQueuedSql = `SELECT id, created_at_ms FROM tasks WHERE status = 'queued' AND run_after_ms <= ?
+  ORDER BY run_after_ms, created_at_ms, id LIMIT 1`;
+
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
 
@@ -63,9 +70,11 @@ export class SqliteTaskStore implements TaskStore {
         `UPDATE tasks SET status = @status, run_after_ms = @runAfterMs, lease_expires_at_ms = @leaseExpiresAtMs,
            fencing_token = @fencingToken, record_json = @recordJson WHERE id = @id`,
       ),
-      oldestQueued: database.prepare<[number], { id: string; created_at_ms: number }>(
-        `SELECT id, created_at_ms FROM tasks WHERE status = 'queued' AND run_after_ms <= ?
-         ORDER BY created_at_ms, id LIMIT 1`,
+      oldestQueued: database.prepare<[number], { id: string; created_at_ms: number }>(claimableQueuedSql),
+      parkQueued: database.prepare<{ model: string; runAfterMs: number; nowMs: number }>(
+        `UPDATE tasks SET run_after_ms = @runAfterMs,
+           record_json = json_set(record_json, '$.runAfterMs', @runAfterMs, '$.updatedAtMs', @nowMs)
+         WHERE status = 'queued' AND run_after_ms < @runAfterMs AND model = @model`,
       ),
       oldestExpiredLease: database.prepare<[number], { id: string; created_at_ms: number }>(
         `SELECT id, created_at_ms FROM tasks WHERE status = 'processing' AND lease_expires_at_ms <= ?
@@ -300,6 +309,22 @@ export class SqliteTaskStore implements TaskStore {
       record: unleased({ ...record, status: 'queued', runAfterMs }),
       event: { type: 'rescheduled', data: { runAfterMs, reason } },
     }));
+  }
+
+  async park(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
+    return this.updateUnderLease(lease, nowMs, (record) => ({
+      record: unleased({
+        ...record,
+        status: 'queued',
+        runAfterMs,
+        claimCount: Math.max(0, record.claimCount - 1),
+      }),
+      event: { type: 'rescheduled', data: { runAfterMs, reason, parked: true } },
+    }));
+  }
+
+  async parkQueued(model: string, runAfterMs: number, nowMs: number): Promise<number> {
+    return this.statements.parkQueued.run({ model, runAfterMs, nowMs }).changes;
   }
 
   async release(lease: Lease, nowMs: number): Promise<boolean> {

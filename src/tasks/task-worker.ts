@@ -320,6 +320,15 @@ export class TaskWorker {
       return;
     }
     const decision = decideFailure(error);
+    if (decision.action === 'park') {
+      // No model was reachable: the run does not count, and the route's other queued tasks wait for the
+      // same trial time instead of being claimed and parked one by one.
+      const nowMs = this.clock.nowMs();
+      const reason = `${decision.error.type}: ${decision.error.message}`;
+      if (await this.store.park(lease, decision.untilMs, reason, nowMs)) this.notify(task.id);
+      await this.store.parkQueued(task.request.model, decision.untilMs, nowMs);
+      return;
+    }
     if (decision.action === 'retry' && task.claimCount < this.maxTaskRuns) {
       // Attempts the runner did not report as they happened would otherwise be lost with this run.
       for (const unreported of runAttempts.slice(live.liveAttempts.length)) {
