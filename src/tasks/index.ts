@@ -25,7 +25,7 @@ export { openSqliteDatabase, type SqliteDatabaseOptions } from './sqlite-databas
 export { SqliteTaskStore, type SqliteTaskStoreOptions } from './sqlite-task-store.js';
 export { UnsupportedSchemaVersionError } from './sqlite-schema.js';
 export { TaskEventHub, type TaskEventListener } from './task-event-hub.js';
-export { TaskWorker, type TaskWorkerOptions } from './task-worker.js';
+export { defaultTaskWorkerConcurrency, TaskWorker, type TaskWorkerOptions } from './task-worker.js';
 export {
   imagegateTaskRunner,
   type TaskRunner,

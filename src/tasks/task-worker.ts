@@ -20,7 +20,7 @@ export interface TaskWorkerOptions {
   clock?: Clock;
   /** Written into leases. Default: `worker-<pid>-<random>`. */
   workerId?: string;
-  /** Tasks run at once. Default 4. */
+  /** Tasks run at once. Default `defaultTaskWorkerConcurrency` (4). */
   concurrency?: number;
   /** Lease length; the lease is renewed every third of it. Default 30000 ms. */
   leaseMs?: number;
@@ -39,6 +39,8 @@ export interface TaskWorkerOptions {
   /** Store or blob errors the worker survived (the task's lease then expires and it runs again). Default: stderr. */
   onError?: (error: unknown, taskId?: string) => void;
 }
+
+export const defaultTaskWorkerConcurrency = 4;
 
 type AbortCause = 'cancel' | 'shutdown' | 'lease-lost';
 
@@ -78,7 +80,7 @@ export class TaskWorker {
     this.run = options.run;
     this.clock = options.clock ?? systemClock;
     this.workerId = options.workerId ?? `worker-${process.pid}-${randomBytes(4).toString('hex')}`;
-    this.concurrency = positiveInteger('concurrency', options.concurrency ?? 4);
+    this.concurrency = positiveInteger('concurrency', options.concurrency ?? defaultTaskWorkerConcurrency);
     this.leaseMs = positiveInteger('leaseMs', options.leaseMs ?? 30_000);
     this.pollIntervalMs = positiveInteger('pollIntervalMs', options.pollIntervalMs ?? 250);
     this.maxTaskRuns = positiveInteger('maxTaskRuns', options.maxTaskRuns ?? 5);
