@@ -33,7 +33,7 @@ import {
   type RoutePolicy,
 } from '../registry/index.js';
 import { Semaphore } from './semaphore.js';
-import { TokenBucket } from './token-bucket.js';
+import { QuotaPacer } from './quota-pacer.js';
 
 /** Fits a request to one candidate's capabilities (translate, drop with a warning, or refuse). */
 export type AdaptRequest = (
@@ -128,7 +128,7 @@ export class Engine {
   private readonly breakerOptions: CircuitBreakerOptions;
   private readonly adaptRequest: AdaptRequest;
   private readonly breakers = new Map<string, CircuitBreaker>();
-  private readonly buckets = new Map<string, TokenBucket | null>();
+  private readonly pacers = new Map<string, QuotaPacer>();
   private readonly semaphores = new Map<string, Semaphore | null>();
   /** (platform, model) pairs that returned a 200 in this process: a later 404 means retirement. */
   private readonly answered = new Set<string>();
@@ -258,6 +258,7 @@ export class Engine {
   ): Promise<CandidateResult> {
     const key = keyOf(candidate);
     const breaker = this.breakerFor(key);
+    const pacer = this.pacerFor(key, candidate);
     const candidateCount = Math.min(
       imagesWanted,
       knownValue(candidate.model.capabilities.maxCandidateCount) ?? 1,
@@ -278,8 +279,9 @@ export class Engine {
         return { status: 'failed', outcome };
       }
       let call: Awaited<ReturnType<Engine['callOnce']>>;
+      let slotMs: number;
       try {
-        await this.waitForRateSlot(key, candidate, policy, state);
+        slotMs = await this.waitForRateSlot(pacer, candidate, policy, state);
         call = await this.callOnce(candidate, request, candidateCount, expected, state);
       } catch (error) {
         // A half-open breaker lets one trial call through. When the run ends before making it (cancelled,
@@ -289,6 +291,10 @@ export class Engine {
         throw error;
       }
       const { outcome, classification, startedAtMs } = call;
+      pacer.learn(outcome, this.clock.nowMs());
+      // A 429 or 503 from the server was not counted against its quota.
+      const refusedByServer = outcome.httpStatus === 429 || outcome.httpStatus === 503;
+      if (refusedByServer) pacer.release(slotMs);
       this.record(
         state,
         candidate,
@@ -413,18 +419,16 @@ export class Engine {
     return { circuitOpenUntilMs: earliestMs };
   }
 
-  /** Takes a requests-per-minute token, waiting on the clock when the bucket is empty. */
+  /** Takes a slot of the model's per-minute quota, waiting on the clock until one is free. */
   private async waitForRateSlot(
-    key: string,
+    pacer: QuotaPacer,
     candidate: RouteCandidate,
     policy: RoutePolicy,
     state: RunState,
-  ) {
-    const bucket = this.bucketFor(key, candidate);
-    if (!bucket) return;
+  ): Promise<number> {
     for (;;) {
-      const slot = bucket.tryTake(this.clock.nowMs());
-      if (slot.taken) return;
+      const slot = pacer.tryTake(this.clock.nowMs());
+      if (slot.taken) return slot.slotMs;
       if (this.clock.nowMs() - state.startedAtMs + slot.waitMs > policy.totalBudgetMs) {
         state.lastOutcome ??= outcomeOf(
           'rate_limited',
@@ -558,12 +562,15 @@ export class Engine {
     return breaker;
   }
 
-  private bucketFor(key: string, candidate: RouteCandidate): TokenBucket | null {
-    if (!this.buckets.has(key)) {
-      const perMinute = this.options.limitsFor?.(candidate.platform, candidate.modelId).requestsPerMinute;
-      this.buckets.set(key, perMinute === undefined ? null : new TokenBucket(perMinute, this.clock.nowMs()));
+  private pacerFor(key: string, candidate: RouteCandidate): QuotaPacer {
+    let pacer = this.pacers.get(key);
+    if (!pacer) {
+      pacer = new QuotaPacer(
+        this.options.limitsFor?.(candidate.platform, candidate.modelId).requestsPerMinute,
+      );
+      this.pacers.set(key, pacer);
     }
-    return this.buckets.get(key) ?? null;
+    return pacer;
   }
 
   private semaphoreFor(candidate: RouteCandidate): Semaphore | null {

@@ -115,9 +115,9 @@ describe('outage drill', () => {
       expect(task.status).toBe('success');
       expect(task.finished_at * 1000).toBeGreaterThanOrEqual(outageEndMs);
     }
-    // On this clock a call takes no time, so only the quota bounds the drain: the bucket is full after the
-    // outage (one minute's burst), then one token per 60 s / RPM.
-    const quotaDrainMs = ((TASK_COUNT - REQUESTS_PER_MINUTE) * 60_000) / REQUESTS_PER_MINUTE;
+    // On this clock a call takes no time, so only the quota bounds the drain: at most RPM calls start in
+    // any minute, so the last of N tasks can start (N − 1) / RPM whole minutes after the first.
+    const quotaDrainMs = Math.floor((TASK_COUNT - 1) / REQUESTS_PER_MINUTE) * 60_000;
     const lastFinishedMs = Math.max(...tasks.map((task) => task.finished_at * 1000));
     expect(lastFinishedMs - outageEndMs).toBeLessThanOrEqual(1.1 * quotaDrainMs);
 

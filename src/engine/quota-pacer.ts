@@ -1,0 +1,77 @@
+import type { Outcome } from '../outcome/outcome.js';
+
+/**
+ * The window a per-minute quota counts over, plus a margin: the client stamps a call when it sends it, the
+ * server when it receives it, and the two delays differ from call to call. Half a second costs under 1 %
+ * of a minute's quota.
+ */
+export const quotaWindowMs = 60_000 + 500;
+
+/**
+ * Paces calls to one (platform, model) so they fit its per-minute quota: at most `limit` calls start in
+ * any window of a minute (plus a small margin), the way Gemini's quota and the emulator's count them.
+ * A token bucket that refills continuously lets a minute's burst be followed at once by more calls, which
+ * a sliding window refuses; this pacer never does.
+ *
+ * The limit comes from the config (`requestsPerMinute`) and from the 429s themselves: a `QuotaFailure`
+ * naming a per-minute quota lowers the limit to its `quotaValue`, and a `RetryInfo` delay holds every call
+ * of the model until it has passed, not only the retry of the run that saw it. Calls refused with 429 or
+ * 503 hand their slot back: the server did not count them.
+ */
+export class QuotaPacer {
+  /** Start times of the calls of the last window that count, oldest first. */
+  private readonly startsMs: number[] = [];
+  private heldUntilMs = 0;
+
+  constructor(private limit: number | undefined) {
+    if (limit !== undefined && !(limit > 0)) {
+      throw new Error(`requestsPerMinute must be a positive number, got ${limit}`);
+    }
+  }
+
+  /** The calls per minute this pacer allows now (configured or learned); undefined when unlimited. */
+  get requestsPerMinute(): number | undefined {
+    return this.limit;
+  }
+
+  /** Takes a slot for a call starting now, or says how long until one is free. */
+  tryTake(nowMs: number): { taken: true; slotMs: number } | { taken: false; waitMs: number } {
+    if (nowMs < this.heldUntilMs) return { taken: false, waitMs: this.heldUntilMs - nowMs };
+    this.forget(nowMs);
+    if (this.limit !== undefined && this.startsMs.length >= this.limit) {
+      const freedAtMs = this.startsMs[this.startsMs.length - this.limit]! + quotaWindowMs;
+      return { taken: false, waitMs: Math.max(1, freedAtMs - nowMs) };
+    }
+    this.startsMs.push(nowMs);
+    return { taken: true, slotMs: nowMs };
+  }
+
+  /** Hands back the slot of a call the server refused without counting it (a 429 or a 503). */
+  release(slotMs: number): void {
+    const index = this.startsMs.lastIndexOf(slotMs);
+    if (index >= 0) this.startsMs.splice(index, 1);
+  }
+
+  /** Learns from a `rate_limited` outcome: its per-minute quota value and its retry delay. */
+  learn(outcome: Outcome, nowMs: number): void {
+    if (outcome.kind !== 'rate_limited') return;
+    if (outcome.retryAfterMs !== undefined) {
+      this.heldUntilMs = Math.max(this.heldUntilMs, nowMs + outcome.retryAfterMs);
+    }
+    // Only a requests-per-minute quota says how many calls fit a minute (a token quota counts tokens).
+    const quota = outcome.quota;
+    const quotaValue = Number(quota?.quotaValue);
+    const perMinuteRequests =
+      quota && !quota.perDay && /requests/i.test(quota.quotaId) && /minute/i.test(quota.quotaId);
+    if (perMinuteRequests && Number.isInteger(quotaValue) && quotaValue > 0) {
+      this.limit = Math.min(this.limit ?? Infinity, quotaValue);
+    }
+  }
+
+  private forget(nowMs: number): void {
+    const windowStartMs = nowMs - quotaWindowMs;
+    let expired = 0;
+    while (expired < this.startsMs.length && this.startsMs[expired]! <= windowStartMs) expired += 1;
+    if (expired > 0) this.startsMs.splice(0, expired);
+  }
+}
