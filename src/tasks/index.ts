@@ -33,4 +33,11 @@ export {
   type RunsImageRequests,
 } from './task-runner.js';
 export { imageRequestFromTask } from './image-request-from-task.js';
+export {
+  retentionSweepIntervalMs,
+  sweepExpired,
+  sweepUntilStopped,
+  type RetentionOptions,
+  type RetentionSweep,
+} from './task-retention.js';
 export { decideFailure, type FailureDecision } from './task-failure.js';

@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../clock/index.js';
 import type { Attempt } from '../engine/index.js';
 import { decodeTaskCursor, encodeTaskCursor } from './task-cursor.js';
 import { taskEventDataSchema, taskRecordSchema, taskStatusSchema } from './task-record-schema.js';
-import type { TaskRecord } from './task-record.js';
+import { finalStatuses, type TaskRecord } from './task-record.js';
 import {
   IdempotencyConflictError,
   type IdempotencyClaim,
@@ -71,6 +71,18 @@ export class SqliteTaskStore implements TaskStore {
            fencing_token = @fencingToken, record_json = @recordJson WHERE id = @id`,
       ),
       oldestQueued: database.prepare<[number], { id: string; created_at_ms: number }>(claimableQueuedSql),
+      // created_at_ms narrows the scan through tasks_by_status_age: a task finishes after it was created.
+      pruneFinished: database.prepare<{ beforeMs: number }>(
+        `DELETE FROM tasks WHERE status IN (${finalStatuses.map((status) => `'${status}'`).join(', ')}) AND created_at_ms < @beforeMs
+           AND json_extract(record_json, '$.finishedAtMs') < @beforeMs`,
+      ),
+      referencedBlobs: database.prepare<[], { sha256: string | null }>(
+        `SELECT json_extract(item.value, '$.sha256') AS sha256
+           FROM tasks, json_each(tasks.record_json, '$.request.references') AS item
+         UNION SELECT json_extract(record_json, '$.request.video.sha256') FROM tasks
+         UNION SELECT json_extract(item.value, '$.sha256')
+           FROM tasks, json_each(tasks.record_json, '$.result.images') AS item`,
+      ),
       parkQueued: database.prepare<{ model: string; runAfterMs: number; nowMs: number }>(
         `UPDATE tasks SET run_after_ms = @runAfterMs,
            record_json = json_set(record_json, '$.runAfterMs', @runAfterMs, '$.updatedAtMs', @nowMs)
@@ -332,6 +344,19 @@ export class SqliteTaskStore implements TaskStore {
       record: unleased({ ...record, status: 'queued', runAfterMs: nowMs }),
       event: { type: 'queued', data: { reason: 'released' } },
     }));
+  }
+
+  async pruneFinished(finishedBeforeMs: number): Promise<number> {
+    // Events and idempotency keys go with their task (ON DELETE CASCADE).
+    return this.database
+      .transaction(() => this.statements.pruneFinished.run({ beforeMs: finishedBeforeMs }).changes)
+      .immediate();
+  }
+
+  async referencedBlobs(): Promise<Set<string>> {
+    const hashes = new Set<string>();
+    for (const row of this.statements.referencedBlobs.all()) if (row.sha256) hashes.add(row.sha256);
+    return hashes;
   }
 
   async requestCancel(id: string, nowMs: number): Promise<TaskRecord | undefined> {

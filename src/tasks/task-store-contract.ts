@@ -292,6 +292,42 @@ export function describeTaskStoreContract(
       });
     });
 
+    describe('retention', () => {
+      it('deletes final tasks finished before a time, with their events and keys; keeps the rest', async () => {
+        const claim = { key: 'key_1:old', requestHash: 'hash-a', expiresAtMs: startMs + 86_400_000 };
+        const old = await store.create(newTask(startMs), claim, startMs);
+        const recent = await store.create(newTask(startMs + 1));
+        const queued = await store.create(newTask(startMs + 2));
+        const first = await claimOne('worker-a', startMs + 10);
+        expect(first.task.id).toBe(old.task.id);
+        await store.complete(first.lease, success, startMs + 100);
+        const second = await claimOne('worker-a', startMs + 200);
+        await store.complete(second.lease, failure, startMs + 300);
+
+        expect(await store.pruneFinished(startMs + 100)).toBe(0);
+        expect(await store.pruneFinished(startMs + 101)).toBe(1);
+        expect(await store.get(old.task.id)).toBeUndefined();
+        expect(await store.eventsAfter(old.task.id, 0)).toEqual([]);
+        expect(await store.findIdempotent(claim, startMs + 400)).toBeUndefined();
+        expect((await store.get(recent.task.id))?.status).toBe('failed');
+        expect(await store.pruneFinished(startMs + 1_000_000)).toBe(1);
+        expect((await store.get(queued.task.id))?.status).toBe('queued');
+      });
+
+      it('lists the blobs stored tasks refer to: references, videos and result images', async () => {
+        const reference = { sha256: 'a'.repeat(64), mimeType: 'image/png' };
+        const video = { sha256: 'b'.repeat(64), mimeType: 'video/mp4' };
+        await store.create(newTask(startMs, { request: request({ references: [reference] }) }));
+        await store.create(newTask(startMs + 1, { request: request({ video }) }));
+        expect(await store.referencedBlobs()).toEqual(new Set([reference.sha256, video.sha256]));
+        const { lease } = await claimOne('worker-a', startMs + 2);
+        await store.complete(lease, success, startMs + 3);
+        expect(await store.referencedBlobs()).toEqual(
+          new Set([reference.sha256, video.sha256, success.result.images[0]!.sha256]),
+        );
+      });
+    });
+
     describe('fencing', () => {
       it('refuses every write from a stale worker and changes nothing', async () => {
         await store.create(newTask(startMs));

@@ -140,6 +140,14 @@ export interface TaskStore {
   /** Back to queued, claimable at once (graceful shutdown); logged as a `queued` event with reason `released`. */
   release(lease: Lease, nowMs: number): Promise<boolean>;
 
+  /**
+   * Deletes final tasks (success, failed, cancelled) that finished before `finishedBeforeMs`, with their
+   * events and idempotency keys. Returns how many tasks went.
+   */
+  pruneFinished(finishedBeforeMs: number): Promise<number>;
+  /** The SHA-256 of every blob a stored task refers to: reference images, videos and result images. */
+  referencedBlobs(): Promise<Set<string>>;
+
   /** Cancels a queued task at once; marks a processing one `cancelRequested`. Final tasks are unchanged. */
   requestCancel(id: string, nowMs: number): Promise<TaskRecord | undefined>;
   /** Events of a task after a sequence number (0 = from the start). */
