@@ -295,6 +295,7 @@ export class Engine {
       // A 429 or 503 from the server was not counted against its quota.
       const refusedByServer = outcome.httpStatus === 429 || outcome.httpStatus === 503;
       if (refusedByServer) pacer.release(slotMs);
+      else pacer.answered(slotMs, this.clock.nowMs());
       this.record(
         state,
         candidate,

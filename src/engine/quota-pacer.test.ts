@@ -20,6 +20,14 @@ describe('QuotaPacer', () => {
     expect(pacer.tryTake(quotaWindowMs)).toEqual({ taken: false, waitMs: 10_000 });
   });
 
+  it('dates a slot from the answer once the call is answered', () => {
+    const pacer = new QuotaPacer(1);
+    expect(pacer.tryTake(0).taken).toBe(true);
+    pacer.answered(0, 800);
+    expect(pacer.tryTake(quotaWindowMs)).toEqual({ taken: false, waitMs: 800 });
+    expect(pacer.tryTake(quotaWindowMs + 800).taken).toBe(true);
+  });
+
   it('hands back the slot of a call the server refused', () => {
     const pacer = new QuotaPacer(1);
     const slot = pacer.tryTake(0);

@@ -1,17 +1,16 @@
 import type { Outcome } from '../outcome/outcome.js';
 
-/**
- * The window a per-minute quota counts over, plus a margin: the client stamps a call when it sends it, the
- * server when it receives it, and the two delays differ from call to call. Half a second costs under 1 %
- * of a minute's quota.
- */
-export const quotaWindowMs = 60_000 + 500;
+/** The window a per-minute quota counts over. */
+export const quotaWindowMs = 60_000;
 
 /**
- * Paces calls to one (platform, model) so they fit its per-minute quota: at most `limit` calls start in
- * any window of a minute (plus a small margin), the way Gemini's quota and the emulator's count them.
- * A token bucket that refills continuously lets a minute's burst be followed at once by more calls, which
- * a sliding window refuses; this pacer never does.
+ * Paces calls to one (platform, model) so they fit its per-minute quota: at most `limit` calls in any
+ * window of a minute, the way Gemini's quota and the emulator count them. A token bucket that refills
+ * continuously lets a minute's burst be followed at once by more calls, which a sliding window refuses;
+ * this pacer never does. A call holds its slot from when it is sent; once answered, the slot is dated
+ * from the answer: the server counted it somewhere in between, and dating it from the send would let the
+ * next call arrive early when the two network delays differ (they do, by hundreds of milliseconds on a
+ * busy machine). The cost is one call's latency per window.
  *
  * The limit comes from the config (`requestsPerMinute`) and from the 429s themselves: a `QuotaFailure`
  * naming a per-minute quota lowers the limit to its `quotaValue`, and a `RetryInfo` delay holds every call
@@ -19,7 +18,7 @@ export const quotaWindowMs = 60_000 + 500;
  * 503 hand their slot back: the server did not count them.
  */
 export class QuotaPacer {
-  /** Start times of the calls of the last window that count, oldest first. */
+  /** When the calls of the last window that count were sent (or answered), oldest first. */
   private readonly startsMs: number[] = [];
   private heldUntilMs = 0;
 
@@ -44,6 +43,14 @@ export class QuotaPacer {
     }
     this.startsMs.push(nowMs);
     return { taken: true, slotMs: nowMs };
+  }
+
+  /** Dates a taken slot from the call's answer (see the class comment). */
+  answered(slotMs: number, answeredAtMs: number): void {
+    this.release(slotMs);
+    let index = this.startsMs.length;
+    while (index > 0 && this.startsMs[index - 1]! > answeredAtMs) index -= 1;
+    this.startsMs.splice(index, 0, answeredAtMs);
   }
 
   /** Hands back the slot of a call the server refused without counting it (a 429 or a 503). */
