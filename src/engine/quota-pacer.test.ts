@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { outcomeOf } from '../outcome/outcome.js';
-import { QuotaPacer, quotaWindowMs } from './quota-pacer.js';
+import { maxArrivalDelayMs, QuotaPacer, quotaWindowMs } from './quota-pacer.js';
 
 const perMinute = (quotaValue: string, retryAfterMs?: number) =>
   outcomeOf('rate_limited', 'quota exceeded', {
@@ -26,6 +26,9 @@ describe('QuotaPacer', () => {
     pacer.answered(0, 800);
     expect(pacer.tryTake(quotaWindowMs)).toEqual({ taken: false, waitMs: 800 });
     expect(pacer.tryTake(quotaWindowMs + 800).taken).toBe(true);
+    // A slow answer dates the slot no later than the longest assumed arrival delay after the send.
+    pacer.answered(quotaWindowMs + 800, quotaWindowMs + 800 + 30_000);
+    expect(pacer.tryTake(2 * quotaWindowMs + 800)).toEqual({ taken: false, waitMs: maxArrivalDelayMs });
   });
 
   it('hands back the slot of a call the server refused', () => {

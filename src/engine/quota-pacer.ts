@@ -4,13 +4,20 @@ import type { Outcome } from '../outcome/outcome.js';
 export const quotaWindowMs = 60_000;
 
 /**
+ * The longest a request is assumed to take to reach the server: a slot is dated from the answer, but no
+ * later than this after the send, so a model that takes seconds to draw does not cost its drawing time
+ * in every window.
+ */
+export const maxArrivalDelayMs = 2_000;
+
+/**
  * Paces calls to one (platform, model) so they fit its per-minute quota: at most `limit` calls in any
  * window of a minute, the way Gemini's quota and the emulator count them. A token bucket that refills
  * continuously lets a minute's burst be followed at once by more calls, which a sliding window refuses;
  * this pacer never does. A call holds its slot from when it is sent; once answered, the slot is dated
- * from the answer: the server counted it somewhere in between, and dating it from the send would let the
- * next call arrive early when the two network delays differ (they do, by hundreds of milliseconds on a
- * busy machine). The cost is one call's latency per window.
+ * from the answer (at most `maxArrivalDelayMs` after the send): the server counted it on arrival,
+ * somewhere in between, and dating it from the send lets the next call arrive early when two requests'
+ * network delays differ (they do, by hundreds of milliseconds on a busy machine).
  *
  * The limit comes from the config (`requestsPerMinute`) and from the 429s themselves: a `QuotaFailure`
  * naming a per-minute quota lowers the limit to its `quotaValue`, and a `RetryInfo` delay holds every call
@@ -48,9 +55,10 @@ export class QuotaPacer {
   /** Dates a taken slot from the call's answer (see the class comment). */
   answered(slotMs: number, answeredAtMs: number): void {
     this.release(slotMs);
+    const datedMs = Math.min(answeredAtMs, slotMs + maxArrivalDelayMs);
     let index = this.startsMs.length;
-    while (index > 0 && this.startsMs[index - 1]! > answeredAtMs) index -= 1;
-    this.startsMs.splice(index, 0, answeredAtMs);
+    while (index > 0 && this.startsMs[index - 1]! > datedMs) index -= 1;
+    this.startsMs.splice(index, 0, datedMs);
   }
 
   /** Hands back the slot of a call the server refused without counting it (a 429 or a 503). */
