@@ -121,6 +121,25 @@ describe('outage drill', () => {
     const lastFinishedMs = Math.max(...tasks.map((task) => task.finished_at * 1000));
     expect(lastFinishedMs - outageEndMs).toBeLessThanOrEqual(1.1 * quotaDrainMs);
 
+    // A run refused by open breakers is parked until the next trial, not counted and backed off; while
+    // every candidate is open the worker claims only what a trial time brings forward (up to its
+    // concurrency), not every queued task.
+    const events = (await Promise.all(ids.map((id) => server!.store.eventsAfter(id, 0)))).flat();
+    const reschedules = events.filter((event) => event.type === 'rescheduled');
+    for (const event of reschedules) {
+      expect(event.data.parked).toBe(true);
+      expect((event.data.runAfterMs as number) - event.atMs).toBeLessThanOrEqual(
+        defaultCircuitBreakerOptions.cooldownMs,
+      );
+    }
+    const claimsDuringOutage = events.filter(
+      (event) => event.type === 'processing' && event.atMs >= startMs && event.atMs < outageEndMs,
+    ).length;
+    expect(reschedules.length).toBeGreaterThan(0);
+    expect(claimsDuringOutage).toBeLessThanOrEqual(
+      defaultTaskWorkerConcurrency * (Math.ceil(outageMs / defaultCircuitBreakerOptions.cooldownMs) + 1),
+    );
+
     // During the outage: per model, the calls that could be out before its circuit opened, then probes
     // at least one cooldown apart.
     const { failureThreshold, cooldownMs } = defaultCircuitBreakerOptions;
