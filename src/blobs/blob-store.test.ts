@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -89,5 +89,41 @@ describe('BlobStore', () => {
       .toBuffer();
     expect(store.readProvenance(png)).toBeUndefined();
     expect(store.readProvenance(Buffer.from('plain text'))).toBeUndefined();
+  });
+
+  it('prunes blobs that no task refers to once they are old enough, with their sidecars and crash leftovers', async () => {
+    const kept = await store.put(Buffer.from('kept'), 'text/plain');
+    const old = await store.put(Buffer.from('old'), 'text/plain');
+    const fresh = await store.put(Buffer.from('fresh'), 'text/plain');
+    const orphanSidecar = join(directory, 'ab', `${'ab'.repeat(32)}.type`);
+    const leftover = join(directory, old.sha256.slice(0, 2), '.tmp-0011223344556677');
+    await mkdir(join(directory, 'ab'), { recursive: true });
+    await writeFile(orphanSidecar, 'text/plain');
+    await writeFile(leftover, 'half');
+    const cutoffMs = Date.UTC(2026, 0, 31);
+    const longAgo = new Date(Date.UTC(2026, 0, 1));
+    for (const sha256 of [kept.sha256, old.sha256]) {
+      const path = join(directory, sha256.slice(0, 2), sha256);
+      await utimes(path, longAgo, longAgo);
+      await utimes(`${path}.type`, longAgo, longAgo);
+    }
+    await utimes(orphanSidecar, longAgo, longAgo);
+    await utimes(leftover, longAgo, longAgo);
+    const freshPath = join(directory, fresh.sha256.slice(0, 2), fresh.sha256);
+    await utimes(freshPath, new Date(cutoffMs), new Date(cutoffMs));
+
+    expect(await store.pruneUnreferenced(new Set([kept.sha256]), cutoffMs)).toBe(1);
+    expect(await store.has(kept.sha256)).toBe(true);
+    expect(await store.get(kept.sha256)).toMatchObject({ mimeType: 'text/plain' });
+    expect(await store.has(old.sha256)).toBe(false);
+    expect(await store.has(fresh.sha256)).toBe(true);
+    const left = (await readdir(directory, { recursive: true })).map(String);
+    expect(left.filter((name) => name.includes(old.sha256) || name.includes('.tmp-'))).toEqual([]);
+    expect(left.filter((name) => name.endsWith(`${'ab'.repeat(32)}.type`))).toEqual([]);
+  });
+
+  it('prunes nothing from a store never written to', async () => {
+    const store = new BlobStore({ directory: join(directory, 'never-created') });
+    expect(await store.pruneUnreferenced(new Set(), Date.UTC(2026, 0, 31))).toBe(0);
   });
 });

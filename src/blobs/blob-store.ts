@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sniffMediaType } from '../media/index.js';
 import type { BlobProvenance } from './blob-provenance.js';
@@ -73,6 +73,41 @@ export class BlobStore {
 
   async has(sha256: string): Promise<boolean> {
     return SHA256_PATTERN.test(sha256) && exists(this.pathOf(sha256));
+  }
+
+  /**
+   * Deletes blobs not in `keep` whose file was last written before `writtenBeforeMs` (and temporary files
+   * a crash left behind, by the same age). The age spares blobs written for a task that is not committed
+   * yet. Returns how many blobs went.
+   */
+  async pruneUnreferenced(keep: ReadonlySet<string>, writtenBeforeMs: number): Promise<number> {
+    let removed = 0;
+    const folders = await readdir(this.directory).catch(ignoreMissing);
+    for (const folder of folders ?? []) {
+      if (!/^[0-9a-f]{2}$/.test(folder)) continue;
+      const folderPath = join(this.directory, folder);
+      for (const name of await readdir(folderPath)) {
+        const isBlob = SHA256_PATTERN.test(name);
+        const path = join(folderPath, name);
+        const sidecarOf = name.endsWith('.type') ? name.slice(0, -'.type'.length) : undefined;
+        // A sidecar whose blob never landed (a crash between the two writes) goes too.
+        const orphanSidecar =
+          sidecarOf !== undefined &&
+          SHA256_PATTERN.test(sidecarOf) &&
+          !keep.has(sidecarOf) &&
+          !(await exists(join(folderPath, sidecarOf)));
+        if (!(isBlob && !keep.has(name)) && !name.startsWith('.tmp-') && !orphanSidecar) continue;
+        const written = await stat(path).catch(ignoreMissing);
+        if (!written || written.mtimeMs >= writtenBeforeMs) continue;
+        // The blob first, then its sidecar: a crash in between leaves only a harmless orphan sidecar.
+        await rm(path, { force: true });
+        if (isBlob) {
+          await rm(`${path}.type`, { force: true });
+          removed += 1;
+        }
+      }
+    }
+    return removed;
   }
 
   /** Provenance embedded by `putImage`, or undefined for other bytes. */

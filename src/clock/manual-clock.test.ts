@@ -28,4 +28,18 @@ describe('ManualClock', () => {
     controller.abort(new Error('stop'));
     await expect(sleeping).rejects.toThrow('stop');
   });
+
+  it('an abort after a sleep has woken leaves other sleeps alone', async () => {
+    const clock = new ManualClock(0, { autoAdvance: false });
+    const controller = new AbortController();
+    const first = clock.sleep(1_000, controller.signal);
+    clock.advance(1_000);
+    await first;
+    let otherWoke = false;
+    const other = clock.sleep(500).then(() => (otherWoke = true));
+    controller.abort(new Error('stop'));
+    clock.advance(500);
+    await other;
+    expect(otherWoke).toBe(true);
+  });
 });

@@ -38,16 +38,22 @@ export class ManualClock implements Clock {
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      const entry: PendingSleep = { wakeAtMs: this.currentMs + Math.max(0, durationMs), resolve };
-      this.pending.push(entry);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.pending.splice(this.pending.indexOf(entry), 1);
-          reject(signal.reason);
+      // A signal that aborts after this sleep has woken must not touch the queue: splice(-1) would drop
+      // another sleeper, which then never wakes.
+      const onAbort = () => {
+        const index = this.pending.indexOf(entry);
+        if (index >= 0) this.pending.splice(index, 1);
+        reject(signal?.reason);
+      };
+      const entry: PendingSleep = {
+        wakeAtMs: this.currentMs + Math.max(0, durationMs),
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
         },
-        { once: true },
-      );
+      };
+      this.pending.push(entry);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

@@ -50,6 +50,9 @@ export const defaultRetryBudget = {
 
 export const defaultTotalBudgetMs = 180_000;
 
+/** Days finished tasks, their events and unreferenced images are kept (`server.retentionDays`). */
+export const defaultRetentionDays = 30;
+
 const millisecondsSchema = z.number().int().nonnegative();
 
 /** Retry settings for one route; any field left out takes the `defaults.retry` value. */
@@ -300,6 +303,14 @@ export const serverConfigSchema = z.strictObject({
     .nonnegative()
     .default(10_000)
     .describe('On SIGTERM, time running tasks get to finish before they are released. Default 10000.'),
+  retentionDays: z
+    .number()
+    .int()
+    .positive()
+    .default(defaultRetentionDays)
+    .describe(
+      'Days finished tasks, their events and images no task refers to are kept; swept hourly. Default 30.',
+    ),
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 

@@ -5,6 +5,7 @@ export {
   defaultFallbackOn,
   defaultRetryBudget,
   defaultTotalBudgetMs,
+  defaultRetentionDays,
   looksLikeSecret,
   serverConfigSchema,
 } from './config-schema.js';

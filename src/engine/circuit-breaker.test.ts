@@ -33,4 +33,20 @@ describe('CircuitBreaker', () => {
     breaker.recordSuccess();
     expect(breaker.stateAt(20_500)).toBe('closed');
   });
+
+  it('tells the next trial time while open, and settles waiters when the trial call ends', async () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 5_000 });
+    expect(breaker.nextTrialAtMs(0)).toBeUndefined();
+    expect(breaker.trialInFlightSettles()).toBeUndefined();
+    breaker.recordTransientFailure(1_000);
+    expect(breaker.nextTrialAtMs(2_000)).toBe(6_000);
+    expect(breaker.allowsCallAt(6_000)).toBe(true);
+    expect(breaker.nextTrialAtMs(6_000)).toBeUndefined();
+    const settles = breaker.trialInFlightSettles();
+    expect(settles).toBeInstanceOf(Promise);
+    breaker.recordTransientFailure(6_500);
+    await settles;
+    expect(breaker.trialInFlightSettles()).toBeUndefined();
+    expect(breaker.nextTrialAtMs(6_500)).toBe(11_500);
+  });
 });

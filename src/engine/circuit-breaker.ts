@@ -2,13 +2,16 @@
 export interface CircuitBreakerOptions {
   /** Consecutive transient failures that open the circuit. Default 5. */
   failureThreshold: number;
-  /** Time the circuit stays open before one trial call is let through (half-open). Default 30000. */
+  /**
+   * Time the circuit stays open before one trial call is let through (half-open). Default 5000: at most
+   * one probe per 5 s per model during an outage, and work resumes at most 5 s after the model is back.
+   */
   cooldownMs: number;
 }
 
 export const defaultCircuitBreakerOptions: CircuitBreakerOptions = {
   failureThreshold: 5,
-  cooldownMs: 30_000,
+  cooldownMs: 5_000,
 };
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
@@ -22,6 +25,8 @@ export class CircuitBreaker {
   private consecutiveFailures = 0;
   private openedAtMs: number | undefined;
   private trialInFlight = false;
+  /** Settled when the trial call in flight ends either way; calls waiting for its verdict await it. */
+  private trialEnded: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(private readonly options: CircuitBreakerOptions = defaultCircuitBreakerOptions) {}
 
@@ -36,7 +41,24 @@ export class CircuitBreaker {
     if (state === 'closed') return true;
     if (state === 'open' || this.trialInFlight) return false;
     this.trialInFlight = true;
+    let resolve = () => {};
+    const promise = new Promise<void>((settle) => (resolve = settle));
+    this.trialEnded = { promise, resolve };
     return true;
+  }
+
+  /**
+   * While the half-open trial call is out: a promise that settles when it ends (then ask again). Undefined
+   * when no trial is out, so there is nothing to wait for.
+   */
+  trialInFlightSettles(): Promise<void> | undefined {
+    return this.trialInFlight ? this.trialEnded?.promise : undefined;
+  }
+
+  /** Clock time of the next trial call while the circuit is open; undefined when closed or half-open. */
+  nextTrialAtMs(nowMs: number): number | undefined {
+    if (this.stateAt(nowMs) !== 'open' || this.openedAtMs === undefined) return undefined;
+    return this.openedAtMs + this.options.cooldownMs;
   }
 
   /** Milliseconds until a trial call will be allowed (0 when calls pass now). */
@@ -48,14 +70,14 @@ export class CircuitBreaker {
   recordSuccess(): void {
     this.consecutiveFailures = 0;
     this.openedAtMs = undefined;
-    this.trialInFlight = false;
+    this.endTrial();
   }
 
   recordTransientFailure(nowMs: number): void {
     this.consecutiveFailures += 1;
     const trialFailed = this.trialInFlight;
-    this.trialInFlight = false;
     if (trialFailed || this.consecutiveFailures >= this.options.failureThreshold) this.openedAtMs = nowMs;
+    this.endTrial();
   }
 
   /** An answer that is neither success nor a transient failure (e.g. a blocked prompt) proves the model is up. */
@@ -65,6 +87,13 @@ export class CircuitBreaker {
 
   /** A call that ended without an answer either way (the caller cancelled): a half-open trial may go again. */
   abandonCall(): void {
+    this.endTrial();
+  }
+
+  private endTrial(): void {
     this.trialInFlight = false;
+    const ended = this.trialEnded;
+    this.trialEnded = undefined;
+    ended?.resolve();
   }
 }

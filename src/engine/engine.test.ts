@@ -8,6 +8,7 @@ import { Engine, type EngineOptions } from './engine.js';
 import { FakeImageProvider, type FakeStep } from './test-support/fake-image-provider.js';
 import { goldenMatrix, type MatrixFault, type MatrixRole } from './test-support/golden-matrix.js';
 import { ImageGenerationError } from './image-generation-error.js';
+import { quotaWindowMs } from './quota-pacer.js';
 
 const catalog = builtInCatalog();
 /** After the Gemini API shutdown of the 3.x image previews (2026-06-25), before the Vertex one (2026-07-17). */
@@ -393,12 +394,99 @@ describe('Engine', () => {
     expect(provider.calls).toHaveLength(3);
   });
 
+  it('parks a run whose every candidate has an open circuit until the earliest next trial, without a call', async () => {
+    const { clock, provider, engine } = setup({ circuitBreaker: { failureThreshold: 1, cooldownMs: 5_000 } });
+    provider.script('gemini-api', 'gemini-3.1-flash-image', [{ status: 503 }]);
+    provider.script('gemini-api', 'gemini-3-pro-image', [{ status: 503 }]);
+    const route = routeOf([
+      candidate('gemini-3.1-flash-image', 'gemini-api'),
+      candidate('gemini-3-pro-image', 'gemini-api'),
+    ]);
+    const openedAtMs = clock.nowMs();
+    const opening = await failureOf(engine.run(request(), route));
+    // The failures that opened the circuits were not followed by a backoff wait.
+    expect(clock.nowMs()).toBe(openedAtMs);
+    expect(opening.circuitOpenUntilMs).toBe(openedAtMs + 5_000);
+    expect(provider.calls).toHaveLength(2);
+
+    clock.advance(1_000);
+    const parked = await failureOf(engine.run(request(), route));
+    expect(parked.isRetryable).toBe(true);
+    expect(parked.circuitOpenUntilMs).toBe(openedAtMs + 5_000);
+    expect(parked.attempts.every((attempt) => attempt.message?.includes('circuit open'))).toBe(true);
+    expect(provider.calls).toHaveLength(2);
+  });
+
+  it('does not park a run when a candidate is still closed', async () => {
+    const { provider, engine } = setup({ circuitBreaker: { failureThreshold: 1, cooldownMs: 5_000 } });
+    provider.script('gemini-api', 'gemini-3.1-flash-image', [{ status: 503 }]);
+    provider.script('gemini-api', 'gemini-3-pro-image', [{ status: 400 }]);
+    const route = routeOf([
+      candidate('gemini-3.1-flash-image', 'gemini-api'),
+      candidate('gemini-3-pro-image', 'gemini-api'),
+    ]);
+    const error = await failureOf(engine.run(request(), route));
+    expect(error.outcome.kind).toBe('invalid_request');
+    expect(error.circuitOpenUntilMs).toBeUndefined();
+  });
+
+  it('lets runs that arrive during a half-open trial wait for its verdict, then go ahead together', async () => {
+    const { clock, provider, engine } = setup({ circuitBreaker: { failureThreshold: 1, cooldownMs: 5_000 } });
+    let answerTrial = () => {};
+    const trialGate = new Promise<void>((resolve) => (answerTrial = resolve));
+    provider.script('gemini-api', 'gemini-3.1-flash-image', [
+      { status: 503 },
+      { gate: trialGate, then: { image: { width: 1024, height: 1024 } } },
+      stepFor({ fault: 'ok' }),
+      stepFor({ fault: 'ok' }),
+    ]);
+    const route = routeOf([candidate('gemini-3.1-flash-image', 'gemini-api')]);
+    await failureOf(engine.run(request(), route));
+    clock.advance(5_000);
+    const trial = engine.run(request(), route);
+    const waiting = [engine.run(request(), route), engine.run(request(), route)];
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Only the trial is out; the other two neither called nor gave up.
+    expect(provider.calls).toHaveLength(2);
+    answerTrial();
+    const results = await Promise.all([trial, ...waiting]);
+    expect(results.map((result) => result.attempts.map((attempt) => attempt.outcome))).toEqual([
+      ['success'],
+      ['success'],
+      ['success'],
+    ]);
+    expect(provider.calls).toHaveLength(4);
+  });
+
+  it('parks runs that waited on a half-open trial that failed', async () => {
+    const { clock, provider, engine } = setup({ circuitBreaker: { failureThreshold: 1, cooldownMs: 5_000 } });
+    let answerTrial = () => {};
+    const trialGate = new Promise<void>((resolve) => (answerTrial = resolve));
+    provider.script('gemini-api', 'gemini-3.1-flash-image', [
+      { status: 503 },
+      { gate: trialGate, then: { status: 503 } },
+    ]);
+    const route = routeOf([candidate('gemini-3.1-flash-image', 'gemini-api')]);
+    await failureOf(engine.run(request(), route));
+    clock.advance(5_000);
+    const trial = failureOf(engine.run(request(), route));
+    const waiting = failureOf(engine.run(request(), route));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    clock.advance(300);
+    answerTrial();
+    const [trialError, waitingError] = await Promise.all([trial, waiting]);
+    expect(trialError.circuitOpenUntilMs).toBe(clock.nowMs() + 5_000);
+    expect(waitingError.circuitOpenUntilMs).toBe(clock.nowMs() + 5_000);
+    expect(provider.calls).toHaveLength(2);
+  });
+
   it('hands back a half-open trial that never went out, so the breaker lets a later call through', async () => {
     const { clock, provider, engine } = setup({
       circuitBreaker: { failureThreshold: 1, cooldownMs: 30_000 },
       limitsFor: () => ({ requestsPerMinute: 1 }),
     });
-    provider.script('gemini-api', 'gemini-3.1-flash-image', [{ status: 503 }, stepFor({ fault: 'ok' })]);
+    // A 500 counts against the quota (a 503 or 429 would hand its slot back).
+    provider.script('gemini-api', 'gemini-3.1-flash-image', [{ status: 500 }, stepFor({ fault: 'ok' })]);
     const route = routeOf([candidate('gemini-3.1-flash-image', 'gemini-api')], { totalBudgetMs: 10_000 });
     await failureOf(engine.run(request(), route));
     expect(provider.calls).toHaveLength(1);
@@ -424,8 +512,88 @@ describe('Engine', () => {
     const route = routeOf([candidate('gemini-3.1-flash-image', 'gemini-api')]);
     await engine.run(request(), route);
     const second = await engine.run(request(), route);
-    expect(clock.sleepsMs).toEqual([60_000]);
-    expect(second.attempts[0]?.waitedBeforeMs).toBe(60_000);
+    expect(clock.sleepsMs).toEqual([quotaWindowMs]);
+    expect(second.attempts[0]?.waitedBeforeMs).toBe(quotaWindowMs);
+  });
+
+  describe('spending a per-minute quota', () => {
+    const QUOTA = 60;
+    const CALLS = 200;
+
+    /** A provider with the server's sliding-window quota on the test clock, answering 429s as Gemini does. */
+    function quotaLimited(clock: ManualClock) {
+      const provider = new FakeImageProvider();
+      const generate = provider.generate.bind(provider);
+      const acceptedMs: number[] = [];
+      const statuses: number[] = [];
+      provider.generate = async (call) => {
+        const nowMs = clock.nowMs();
+        while (acceptedMs.length > 0 && acceptedMs[0]! <= nowMs - 60_000) acceptedMs.shift();
+        const full = acceptedMs.length >= QUOTA;
+        if (full) {
+          const retryMs = acceptedMs[acceptedMs.length - QUOTA]! + 60_000 - nowMs;
+          provider.script(call.platform, call.modelId, [
+            {
+              status: 429,
+              details: [
+                {
+                  '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+                  violations: [
+                    {
+                      quotaMetric: 'generativelanguage.googleapis.com/generate_requests_per_model',
+                      quotaId: 'GenerateRequestsPerMinutePerProjectPerModel',
+                      quotaValue: String(QUOTA),
+                    },
+                  ],
+                },
+                retryInfo(`${retryMs / 1000}s`),
+              ],
+            },
+          ]);
+        } else {
+          acceptedMs.push(nowMs);
+          provider.script(call.platform, call.modelId, [stepFor({ fault: 'ok' })]);
+        }
+        statuses.push(full ? 429 : 200);
+        return generate(call);
+      };
+      return { provider, statuses };
+    }
+
+    async function spend(limitsFor: EngineOptions['limitsFor']) {
+      const clock = new ManualClock(JULY_FIRST);
+      const { provider, statuses } = quotaLimited(clock);
+      const engine = new Engine({ provider, clock, random: () => 0.5, catalog, limitsFor });
+      const route = routeOf([candidate('gemini-3.1-flash-image', 'gemini-api')], {
+        totalBudgetMs: 3_600_000,
+      });
+      for (let call = 0; call < CALLS; call += 1) await engine.run(request(), route);
+      // Calls starting together in an empty window: the quota lets the last one start this late, no earlier.
+      const quotaAllowsMs = Math.floor((CALLS - 1) / QUOTA) * 60_000;
+      return {
+        quotaUse: quotaAllowsMs / (clock.nowMs() - JULY_FIRST),
+        share429: statuses.filter((status) => status === 429).length / statuses.length,
+      };
+    }
+
+    it('with the right configured limit: no 429 and at least 98 % of the quota used', async () => {
+      const { quotaUse, share429 } = await spend(() => ({ requestsPerMinute: QUOTA }));
+      expect(share429).toBe(0);
+      expect(quotaUse).toBeGreaterThanOrEqual(0.98);
+    });
+
+    it('with no configured limit, learns it from the first 429 body: at most 1 % of calls answered 429', async () => {
+      const { quotaUse, share429 } = await spend(undefined);
+      expect(share429).toBeGreaterThan(0);
+      expect(share429).toBeLessThanOrEqual(0.01);
+      expect(quotaUse).toBeGreaterThanOrEqual(0.98);
+    });
+
+    it('with a configured limit above the real one, converges on the real one', async () => {
+      const { quotaUse, share429 } = await spend(() => ({ requestsPerMinute: 2 * QUOTA }));
+      expect(share429).toBeLessThanOrEqual(0.01);
+      expect(quotaUse).toBeGreaterThanOrEqual(0.98);
+    });
   });
 
   it('keeps at most `concurrency` calls in flight per model', async () => {

@@ -33,7 +33,7 @@ import {
   type RoutePolicy,
 } from '../registry/index.js';
 import { Semaphore } from './semaphore.js';
-import { TokenBucket } from './token-bucket.js';
+import { QuotaPacer } from './quota-pacer.js';
 
 /** Fits a request to one candidate's capabilities (translate, drop with a warning, or refuse). */
 export type AdaptRequest = (
@@ -87,6 +87,12 @@ export interface RunOptions {
  * candidates are skipped with a warning. A wait that would overrun `totalBudgetMs` is not started: the run
  * fails with the last outcome and `isRetryable: true`. Before a candidate is first used the request is
  * adapted to it; a refusal skips the candidate with a warning.
+ *
+ * Circuit breakers: an open circuit refuses the candidate without a call (recorded as `unavailable`, latency
+ * 0), and the failure that opens one is not followed by a backoff wait. While another run's half-open trial
+ * call is out, the run waits for its verdict. A run that fails with every candidate it tried behind an open
+ * circuit carries `circuitOpenUntilMs`, so the task layer parks it until the next trial instead of
+ * counting it as a run.
  */
 
 interface RunState {
@@ -122,7 +128,7 @@ export class Engine {
   private readonly breakerOptions: CircuitBreakerOptions;
   private readonly adaptRequest: AdaptRequest;
   private readonly breakers = new Map<string, CircuitBreaker>();
-  private readonly buckets = new Map<string, TokenBucket | null>();
+  private readonly pacers = new Map<string, QuotaPacer>();
   private readonly semaphores = new Map<string, Semaphore | null>();
   /** (platform, model) pairs that returned a 200 in this process: a later 404 means retirement. */
   private readonly answered = new Set<string>();
@@ -196,6 +202,7 @@ export class Engine {
   ): Promise<ServedCall> {
     const { route } = state;
     const refusals: string[] = [];
+    const tried: RouteCandidate[] = [];
     let failed: { candidate: RouteCandidate; outcome: Outcome } | undefined;
     for (let index = startIndex; index < route.candidates.length; index++) {
       const candidate = route.candidates[index]!;
@@ -219,15 +226,18 @@ export class Engine {
           `fell back from ${describe(failed.candidate)} (${failed.outcome.kind}) to ${describe(candidate)}`,
         );
       }
+      tried.push(candidate);
       const result = await this.runCandidate(candidate, adapted.request, imagesWanted, route.policy, state);
       if (result.status === 'served')
         return { candidateIndex: index, candidate, classification: result.classification };
-      if (!mayFallBack(result.outcome, route.policy)) throw this.failure(state, result.outcome);
+      if (!mayFallBack(result.outcome, route.policy)) {
+        throw this.failure(state, result.outcome, this.circuitOpenUntil(tried));
+      }
       failed = { candidate, outcome: result.outcome };
     }
     if (failed) {
       const outcome = { ...failed.outcome, message: `${failed.outcome.message}; no fallback candidate left` };
-      throw this.failure(state, outcome);
+      throw this.failure(state, outcome, this.circuitOpenUntil(tried));
     }
     throw this.failure(
       state,
@@ -248,6 +258,7 @@ export class Engine {
   ): Promise<CandidateResult> {
     const key = keyOf(candidate);
     const breaker = this.breakerFor(key);
+    const pacer = this.pacerFor(key, candidate);
     const candidateCount = Math.min(
       imagesWanted,
       knownValue(candidate.model.capabilities.maxCandidateCount) ?? 1,
@@ -258,7 +269,7 @@ export class Engine {
       this.throwIfCancelled(state);
       if (this.clock.nowMs() - state.startedAtMs >= policy.totalBudgetMs)
         throw this.budgetFailure(state, policy);
-      if (!breaker.allowsCallAt(this.clock.nowMs())) {
+      if (!(await this.passBreaker(breaker, state))) {
         const cooldownS = Math.ceil(breaker.remainingCooldownMs(this.clock.nowMs()) / 1000);
         const outcome = outcomeOf(
           'unavailable',
@@ -268,8 +279,9 @@ export class Engine {
         return { status: 'failed', outcome };
       }
       let call: Awaited<ReturnType<Engine['callOnce']>>;
+      let slotMs: number;
       try {
-        await this.waitForRateSlot(key, candidate, policy, state);
+        slotMs = await this.waitForRateSlot(pacer, candidate, policy, state);
         call = await this.callOnce(candidate, request, candidateCount, expected, state);
       } catch (error) {
         // A half-open breaker lets one trial call through. When the run ends before making it (cancelled,
@@ -279,6 +291,11 @@ export class Engine {
         throw error;
       }
       const { outcome, classification, startedAtMs } = call;
+      pacer.learn(outcome, this.clock.nowMs());
+      // A 429 or 503 from the server was not counted against its quota.
+      const refusedByServer = outcome.httpStatus === 429 || outcome.httpStatus === 503;
+      if (refusedByServer) pacer.release(slotMs);
+      else pacer.answered(slotMs, this.clock.nowMs());
       this.record(
         state,
         candidate,
@@ -298,6 +315,8 @@ export class Engine {
         ? Math.min(2, policy.retry.maxAttempts)
         : policy.retry.maxAttempts;
       if (!outcome.retryable || attemptIndex + 1 >= maxAttempts) return { status: 'failed', outcome };
+      // This failure opened the circuit: no backoff, the next pass records the refusal and moves on.
+      if (breaker.stateAt(this.clock.nowMs()) === 'open') continue;
       const waitMs = retryOnceKinds.has(outcome.kind)
         ? 0
         : retryWaitMs(outcome.retryAfterMs, attemptIndex, policy.retry, this.random);
@@ -360,18 +379,57 @@ export class Engine {
     }
   }
 
-  /** Takes a requests-per-minute token, waiting on the clock when the bucket is empty. */
+  /**
+   * Whether a call may go out on this candidate now. While another run's half-open trial call is out, waits
+   * for its verdict instead of refusing: when it succeeds every waiting run goes ahead at once.
+   */
+  private async passBreaker(breaker: CircuitBreaker, state: RunState): Promise<boolean> {
+    for (;;) {
+      if (breaker.allowsCallAt(this.clock.nowMs())) return true;
+      const trial = breaker.trialInFlightSettles();
+      if (!trial) return false;
+      const signal = state.signal;
+      if (!signal) {
+        await trial;
+        continue;
+      }
+      let onAbort = () => {};
+      const aborted = new Promise<void>((resolve) => {
+        onAbort = () => resolve();
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+      await Promise.race([trial, aborted]);
+      signal.removeEventListener('abort', onAbort);
+      this.throwIfCancelled(state);
+    }
+  }
+
+  /**
+   * The earliest next trial call when every candidate this run tried has an open circuit (the run is
+   * parked behind breakers, and running it again earlier cannot reach a model); otherwise undefined.
+   */
+  private circuitOpenUntil(tried: RouteCandidate[]): { circuitOpenUntilMs?: number } {
+    if (tried.length === 0) return {};
+    const nowMs = this.clock.nowMs();
+    let earliestMs = Infinity;
+    for (const candidate of tried) {
+      const trialAtMs = this.breakerFor(keyOf(candidate)).nextTrialAtMs(nowMs);
+      if (trialAtMs === undefined) return {};
+      earliestMs = Math.min(earliestMs, trialAtMs);
+    }
+    return { circuitOpenUntilMs: earliestMs };
+  }
+
+  /** Takes a slot of the model's per-minute quota, waiting on the clock until one is free. */
   private async waitForRateSlot(
-    key: string,
+    pacer: QuotaPacer,
     candidate: RouteCandidate,
     policy: RoutePolicy,
     state: RunState,
-  ) {
-    const bucket = this.bucketFor(key, candidate);
-    if (!bucket) return;
+  ): Promise<number> {
     for (;;) {
-      const slot = bucket.tryTake(this.clock.nowMs());
-      if (slot.taken) return;
+      const slot = pacer.tryTake(this.clock.nowMs());
+      if (slot.taken) return slot.slotMs;
       if (this.clock.nowMs() - state.startedAtMs + slot.waitMs > policy.totalBudgetMs) {
         state.lastOutcome ??= outcomeOf(
           'rate_limited',
@@ -467,7 +525,7 @@ export class Engine {
   private failure(
     state: RunState,
     outcome: Outcome,
-    options: { isRetryable?: boolean } = {},
+    options: { isRetryable?: boolean; circuitOpenUntilMs?: number } = {},
   ): ImageGenerationError {
     return new ImageGenerationError(outcome, state.attempts, state.warnings, options);
   }
@@ -505,12 +563,15 @@ export class Engine {
     return breaker;
   }
 
-  private bucketFor(key: string, candidate: RouteCandidate): TokenBucket | null {
-    if (!this.buckets.has(key)) {
-      const perMinute = this.options.limitsFor?.(candidate.platform, candidate.modelId).requestsPerMinute;
-      this.buckets.set(key, perMinute === undefined ? null : new TokenBucket(perMinute, this.clock.nowMs()));
+  private pacerFor(key: string, candidate: RouteCandidate): QuotaPacer {
+    let pacer = this.pacers.get(key);
+    if (!pacer) {
+      pacer = new QuotaPacer(
+        this.options.limitsFor?.(candidate.platform, candidate.modelId).requestsPerMinute,
+      );
+      this.pacers.set(key, pacer);
     }
-    return this.buckets.get(key) ?? null;
+    return pacer;
   }
 
   private semaphoreFor(candidate: RouteCandidate): Semaphore | null {

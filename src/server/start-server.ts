@@ -11,6 +11,7 @@ import {
   imagegateTaskRunner,
   openDataDirectory,
   SqliteTaskStore,
+  sweepUntilStopped,
   TaskEventHub,
   TaskWorker,
   type OpenDataDirectory,
@@ -220,13 +221,24 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const publicBaseUrl = () => (settings.publicBaseUrl ?? url).replace(/\/$/, '');
   worker.start();
   webhooks.start();
+  const stopRetention = new AbortController();
+  const retention = sweepUntilStopped({
+    store,
+    blobs,
+    clock,
+    retentionDays: settings.retentionDays,
+    signal: stopRetention.signal,
+    onError,
+  });
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       const stopped = new Promise<void>((done) => server.close(() => done()));
+      stopRetention.abort();
       await worker.stop({ graceMs: settings.shutdownGraceMs });
       await webhooks.stop();
+      await retention;
       if ('closeAllConnections' in server) server.closeAllConnections();
       await stopped;
       await imagegate.close();

@@ -37,7 +37,7 @@ export {
 export { SqliteTaskStore, type SqliteTaskStoreOptions } from './sqlite-task-store.js';
 export { UnsupportedSchemaVersionError } from './sqlite-schema.js';
 export { TaskEventHub, type TaskEventListener } from './task-event-hub.js';
-export { TaskWorker, type TaskWorkerOptions } from './task-worker.js';
+export { defaultTaskWorkerConcurrency, TaskWorker, type TaskWorkerOptions } from './task-worker.js';
 export {
   imagegateTaskRunner,
   type TaskRunner,
@@ -52,6 +52,13 @@ export {
   storeInlineMedia,
   loadStoredMedia,
 } from './stored-contents.js';
+export {
+  retentionSweepIntervalMs,
+  sweepExpired,
+  sweepUntilStopped,
+  type RetentionOptions,
+  type RetentionSweep,
+} from './task-retention.js';
 export { decideFailure, type FailureDecision } from './task-failure.js';
 export { taskSpendUsd } from './task-spend.js';
 export { encodeTaskCursor } from './task-cursor.js';

@@ -22,6 +22,8 @@ const createStatements = [
    )`,
   `CREATE INDEX IF NOT EXISTS tasks_by_status_age ON tasks (status, created_at_ms, id)`,
   `CREATE INDEX IF NOT EXISTS tasks_by_age ON tasks (created_at_ms, id)`,
+  // The claim's filter and order: due queued tasks are found without reading the ones parked for later.
+  `CREATE INDEX IF NOT EXISTS tasks_by_status_due ON tasks (status, run_after_ms, created_at_ms, id)`,
   `CREATE TABLE IF NOT EXISTS task_events (
      task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
      sequence INTEGER NOT NULL,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { temporaryDatabasePaths } from './test-support/temporary-database-paths.js';
 import { openSqliteDatabase } from './sqlite-database.js';
-import { SqliteTaskStore } from './sqlite-task-store.js';
+import { claimableQueuedSql, SqliteTaskStore } from './sqlite-task-store.js';
 import { sqliteSchemaVersion } from './sqlite-schema.js';
 import { newTaskId } from './task-id.js';
 import { describeTaskStoreContract } from './test-support/task-store-contract.js';
@@ -156,5 +156,25 @@ describe('SqliteTaskStore schema', () => {
     await store.create(newTask(startMs), claim);
     expect((await store.create(newTask(startMs + 1), { ...claim, requestHash: 'other' })).created).toBe(true);
     await store.close();
+  });
+});
+
+describe('SqliteTaskStore claim query', () => {
+  it('reads the due-order index, with no scan and no sort, however many tasks are parked', async () => {
+    const database = openSqliteDatabase(':memory:');
+    const store = new SqliteTaskStore(database, { closeDatabase: false });
+    for (let index = 0; index < 200; index += 1) await store.create(newTask(startMs + index));
+    database.exec('ANALYZE');
+    const plan = database
+      .prepare<[number], { detail: string }>(`EXPLAIN QUERY PLAN ${claimableQueuedSql}`)
+      .all(startMs)
+      .map((row) => row.detail);
+    expect(plan).toEqual([
+      expect.stringMatching(
+        /^SEARCH tasks USING (COVERING )?INDEX tasks_by_status_due \(status=\? AND run_after_ms<\?\)$/,
+      ),
+    ]);
+    await store.close();
+    database.close();
   });
 });

@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../clock/index.js';
 import type { Attempt } from '../engine/index.js';
 import { decodeTaskCursor, encodeTaskCursor } from './task-cursor.js';
 import { taskEventDataSchema, taskRecordSchema, taskStatusSchema } from './task-record-schema.js';
-import type { TaskRecord } from './task-record.js';
+import { finalStatuses, type TaskRecord } from './task-record.js';
 import {
   BudgetExceededError,
   IdempotencyConflictError,
@@ -31,6 +31,12 @@ const SPENT_SQL = `SELECT COALESCE(SUM(CASE WHEN status IN ('queued', 'processin
   FROM tasks WHERE created_at_ms >= ?`;
 /** Rounding room, so a budget of $0.12 fits three tasks of $0.04 despite binary fractions. */
 const BUDGET_EPSILON_USD = 1e-9;
+/**
+ * The next queued task to claim, earliest due first: the order of the tasks_by_status_due index, so a claim
+ * reads one index entry however many tasks are parked for later (a test checks the plan).
+ */
+export const claimableQueuedSql = `SELECT id, created_at_ms FROM tasks WHERE status = 'queued' AND run_after_ms <= ?
+  ORDER BY run_after_ms, created_at_ms, id LIMIT 1`;
 
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
@@ -72,9 +78,23 @@ export class SqliteTaskStore implements TaskStore {
         `UPDATE tasks SET status = @status, run_after_ms = @runAfterMs, lease_expires_at_ms = @leaseExpiresAtMs,
            fencing_token = @fencingToken, record_json = @recordJson WHERE id = @id`,
       ),
-      oldestQueued: database.prepare<[number], { id: string; created_at_ms: number }>(
-        `SELECT id, created_at_ms FROM tasks WHERE status = 'queued' AND run_after_ms <= ?
-         ORDER BY created_at_ms, id LIMIT 1`,
+      oldestQueued: database.prepare<[number], { id: string; created_at_ms: number }>(claimableQueuedSql),
+      // created_at_ms narrows the scan through tasks_by_status_age: a task finishes after it was created.
+      pruneFinished: database.prepare<{ beforeMs: number }>(
+        `DELETE FROM tasks WHERE status IN (${finalStatuses.map((status) => `'${status}'`).join(', ')}) AND created_at_ms < @beforeMs
+           AND json_extract(record_json, '$.finishedAtMs') < @beforeMs`,
+      ),
+      referencedBlobs: database.prepare<[], { sha256: string | null }>(
+        `SELECT json_extract(item.value, '$.sha256') AS sha256
+           FROM tasks, json_each(tasks.record_json, '$.request.references') AS item
+         UNION SELECT json_extract(record_json, '$.request.video.sha256') FROM tasks
+         UNION SELECT json_extract(item.value, '$.sha256')
+           FROM tasks, json_each(tasks.record_json, '$.result.images') AS item`,
+      ),
+      parkQueued: database.prepare<{ model: string; runAfterMs: number; nowMs: number }>(
+        `UPDATE tasks SET run_after_ms = @runAfterMs,
+           record_json = json_set(record_json, '$.runAfterMs', @runAfterMs, '$.updatedAtMs', @nowMs)
+         WHERE status = 'queued' AND run_after_ms < @runAfterMs AND model = @model`,
       ),
       oldestExpiredLease: database.prepare<[number], { id: string; created_at_ms: number }>(
         `SELECT id, created_at_ms FROM tasks WHERE status = 'processing' AND lease_expires_at_ms <= ?
@@ -320,11 +340,40 @@ export class SqliteTaskStore implements TaskStore {
     }));
   }
 
+  async park(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
+    return this.updateUnderLease(lease, nowMs, (record) => ({
+      record: unleased({
+        ...record,
+        status: 'queued',
+        runAfterMs,
+        claimCount: Math.max(0, record.claimCount - 1),
+      }),
+      event: { type: 'rescheduled', data: { runAfterMs, reason, parked: true } },
+    }));
+  }
+
+  async parkQueued(model: string, runAfterMs: number, nowMs: number): Promise<number> {
+    return this.statements.parkQueued.run({ model, runAfterMs, nowMs }).changes;
+  }
+
   async release(lease: Lease, nowMs: number): Promise<boolean> {
     return this.updateUnderLease(lease, nowMs, (record) => ({
       record: unleased({ ...record, status: 'queued', runAfterMs: nowMs }),
       event: { type: 'queued', data: { reason: 'released' } },
     }));
+  }
+
+  async pruneFinished(finishedBeforeMs: number): Promise<number> {
+    // Events and idempotency keys go with their task (ON DELETE CASCADE).
+    return this.database
+      .transaction(() => this.statements.pruneFinished.run({ beforeMs: finishedBeforeMs }).changes)
+      .immediate();
+  }
+
+  async referencedBlobs(): Promise<Set<string>> {
+    const hashes = new Set<string>();
+    for (const row of this.statements.referencedBlobs.all()) if (row.sha256) hashes.add(row.sha256);
+    return hashes;
   }
 
   async requestCancel(id: string, nowMs: number): Promise<TaskRecord | undefined> {

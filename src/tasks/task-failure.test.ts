@@ -20,6 +20,17 @@ describe('decideFailure', () => {
     });
   });
 
+  it('parks a run stopped by open circuit breakers until their next trial', () => {
+    const error = new ImageGenerationError(outcomeOf('unavailable', 'circuit open'), [], [], {
+      circuitOpenUntilMs: 123_000,
+    });
+    expect(decideFailure(error)).toEqual({
+      action: 'park',
+      error: { type: 'unavailable', code: 'unavailable', message: 'circuit open' },
+      untilMs: 123_000,
+    });
+  });
+
   it('fails a permanent engine failure with the outcome kind and status', () => {
     const error = new ImageGenerationError(outcomeOf('model_retired', 'gone', { httpStatus: 404 }), [], []);
     expect(decideFailure(error)).toEqual({

@@ -6,11 +6,14 @@ import type { TaskError } from './task-record.js';
 
 /** What the worker does with a run that threw. */
 export type FailureDecision =
-  { action: 'fail'; error: TaskError } | { action: 'retry'; error: TaskError; retryAfterMs?: number };
+  | { action: 'fail'; error: TaskError }
+  | { action: 'retry'; error: TaskError; retryAfterMs?: number }
+  /** Every usable candidate's circuit is open: wait for the next trial call; the run does not count. */
+  | { action: 'park'; error: TaskError; untilMs: number };
 
 /**
- * Sorts a thrown error: the request's own faults fail at once; an engine failure that may pass later
- * is retried by rescheduling; anything unexpected fails as `internal_error` (unknown errors are
+ * Sorts a thrown error: the request's own faults fail at once; a run stopped by open circuit breakers is
+ * parked until their next trial; an engine failure that may pass later is retried by rescheduling; anything unexpected fails as `internal_error` (unknown errors are
  * permanent by default).
  */
 export function decideFailure(error: unknown): FailureDecision {
@@ -21,6 +24,9 @@ export function decideFailure(error: unknown): FailureDecision {
       code: outcome.httpStatus !== undefined ? String(outcome.httpStatus) : outcome.kind,
       message: outcome.message,
     };
+    if (error.isRetryable && error.circuitOpenUntilMs !== undefined) {
+      return { action: 'park', error: taskError, untilMs: error.circuitOpenUntilMs };
+    }
     return error.isRetryable
       ? {
           action: 'retry',

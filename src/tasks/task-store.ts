@@ -140,7 +140,10 @@ export interface TaskStore {
   /** Newest first. */
   list(filter: TaskListFilter): Promise<{ tasks: TaskRecord[]; nextCursor?: string }>;
 
-  /** Claims the oldest claimable task: queued with `runAfterMs <= nowMs`, or processing with an expired lease. */
+  /**
+   * Claims the task claimable longest: queued with `runAfterMs <= nowMs` (earliest `runAfterMs` first, then
+   * oldest), or processing with an expired lease (by age).
+   */
   claim(
     workerId: string,
     nowMs: number,
@@ -157,8 +160,28 @@ export interface TaskStore {
   complete(lease: Lease, completion: TaskCompletion, nowMs: number): Promise<boolean>;
   /** Back to queued, claimable from `runAfterMs` (a scheduled retry or a task parked behind a breaker). */
   reschedule(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean>;
+  /**
+   * Back to queued until `runAfterMs`, and this claim does not count as a run (`claimCount` goes back down):
+   * the run was refused by open circuit breakers and reached no model. Logged as a `rescheduled` event
+   * with `parked: true`.
+   */
+  park(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean>;
+  /**
+   * Moves every queued task of `model` that would be claimable before `runAfterMs` to `runAfterMs`, in one
+   * write and without events (their model's circuits are open: claiming them would only park them one by
+   * one). Returns how many moved.
+   */
+  parkQueued(model: string, runAfterMs: number, nowMs: number): Promise<number>;
   /** Back to queued, claimable at once (graceful shutdown); logged as a `queued` event with reason `released`. */
   release(lease: Lease, nowMs: number): Promise<boolean>;
+
+  /**
+   * Deletes final tasks (success, failed, cancelled) that finished before `finishedBeforeMs`, with their
+   * events and idempotency keys. Returns how many tasks went.
+   */
+  pruneFinished(finishedBeforeMs: number): Promise<number>;
+  /** The SHA-256 of every blob a stored task refers to: reference images, videos and result images. */
+  referencedBlobs(): Promise<Set<string>>;
 
   /** Cancels a queued task at once; marks a processing one `cancelRequested`. Final tasks are unchanged. */
   requestCancel(id: string, nowMs: number): Promise<TaskRecord | undefined>;

@@ -315,6 +315,44 @@ describe('TaskWorker', () => {
       expect((await store.get(task.id))?.runAfterMs).toBe(startMs + 90_000);
     });
 
+    it('parks a run refused by open circuits until the next trial without counting it, and the route with it', async () => {
+      const first = await submit();
+      const sameRoute = await submit({}, startMs + 1);
+      const otherRoute = await submit({ model: 'image_quality' }, startMs + 2);
+      const runModels: string[] = [];
+      const run: TaskRunner = async (_request, model) => {
+        runModels.push(model);
+        throw new ImageGenerationError(outcomeOf('unavailable', 'circuit open'), [], [], {
+          circuitOpenUntilMs: clock.nowMs() + 5_000,
+        });
+      };
+      const subject = worker(run, { maxTaskRuns: 1 });
+      clock.set(startMs + 3);
+      expect(await subject.runOnce()).toBe(first.id);
+      expect(await store.get(first.id)).toMatchObject({
+        status: 'queued',
+        claimCount: 0,
+        runAfterMs: startMs + 5_003,
+      });
+      expect((await store.get(sameRoute.id))?.runAfterMs).toBe(startMs + 5_003);
+      expect((await store.get(otherRoute.id))?.runAfterMs).toBe(startMs + 2);
+      expect(await subject.runOnce()).toBe(otherRoute.id);
+      expect(await subject.runOnce()).toBeUndefined();
+
+      // Each trial time one task per route is claimed and parked again; none uses up maxTaskRuns.
+      for (let round = 0; round < 4; round += 1) {
+        clock.advance(5_000);
+        const claimed: Array<string | undefined> = [];
+        for (let claim = 0; claim < 3; claim += 1) claimed.push(await subject.runOnce());
+        expect(claimed).toEqual([first.id, otherRoute.id, undefined]);
+      }
+      expect(runModels).toHaveLength(10);
+      for (const id of [first.id, sameRoute.id, otherRoute.id]) {
+        expect(await store.get(id)).toMatchObject({ status: 'queued', claimCount: 0 });
+      }
+      expect((await store.eventsAfter(sameRoute.id, 0)).map((event) => event.type)).toEqual(['queued']);
+    });
+
     it('fails a permanent engine failure at once with its outcome kind and status', async () => {
       const task = await submit();
       await worker(async () => {

@@ -21,7 +21,7 @@ export interface TaskWorkerOptions {
   clock?: Clock;
   /** Written into leases. Default: `worker-<pid>-<random>`. */
   workerId?: string;
-  /** Tasks run at once. Default 4. */
+  /** Tasks run at once. Default `defaultTaskWorkerConcurrency` (4). */
   concurrency?: number;
   /** Lease length; the lease is renewed every third of it. Default 30000 ms. */
   leaseMs?: number;
@@ -40,6 +40,8 @@ export interface TaskWorkerOptions {
   /** Store or blob errors the worker survived (the task's lease then expires and it runs again). Default: stderr. */
   onError?: (error: unknown, taskId?: string) => void;
 }
+
+export const defaultTaskWorkerConcurrency = 4;
 
 type AbortCause = 'cancel' | 'shutdown' | 'lease-lost';
 
@@ -79,7 +81,7 @@ export class TaskWorker {
     this.run = options.run;
     this.clock = options.clock ?? systemClock;
     this.workerId = options.workerId ?? `worker-${process.pid}-${randomBytes(4).toString('hex')}`;
-    this.concurrency = positiveInteger('concurrency', options.concurrency ?? 4);
+    this.concurrency = positiveInteger('concurrency', options.concurrency ?? defaultTaskWorkerConcurrency);
     this.leaseMs = positiveInteger('leaseMs', options.leaseMs ?? 30_000);
     this.pollIntervalMs = positiveInteger('pollIntervalMs', options.pollIntervalMs ?? 250);
     this.maxTaskRuns = positiveInteger('maxTaskRuns', options.maxTaskRuns ?? 5);
@@ -329,6 +331,15 @@ export class TaskWorker {
       return;
     }
     const decision = decideFailure(error);
+    if (decision.action === 'park') {
+      // No model was reachable: the run does not count, and the route's other queued tasks wait for the
+      // same trial time instead of being claimed and parked one by one.
+      const nowMs = this.clock.nowMs();
+      const reason = `${decision.error.type}: ${decision.error.message}`;
+      if (await this.store.park(lease, decision.untilMs, reason, nowMs)) this.notify(task.id);
+      await this.store.parkQueued(task.request.model, decision.untilMs, nowMs);
+      return;
+    }
     if (decision.action === 'retry' && task.claimCount < this.maxTaskRuns) {
       // Attempts the runner did not report as they happened would otherwise be lost with this run.
       for (const unreported of runAttempts.slice(live.liveAttempts.length)) {

@@ -3,17 +3,23 @@ import sharp from 'sharp';
 import type { Platform } from '../../catalog/schema.js';
 import type { ImageProvider, ProviderCall } from '../../provider/image-provider.js';
 
-/**
- * An in-memory `ImageProvider` for engine tests. Each (platform, model) answers from its own script, in
- * order; errors are thrown exactly as the SDK throws them (`ApiError` with the JSON body as message).
- */
-export type FakeStep =
+/** One scripted answer. */
+type AnsweringStep =
   | { status: number; canonicalStatus?: string; message?: string; details?: object[] }
   | { image: { width: number; height: number }; imageTokens?: number }
   | { finishReason: string }
   | { blockReason: string }
   | { response: object }
   | { throws: unknown };
+
+/**
+ * An in-memory `ImageProvider` for engine tests. Each (platform, model) answers from its own script, in
+ * order; errors are thrown exactly as the SDK throws them (`ApiError` with the JSON body as message).
+ */
+export type FakeStep =
+  | AnsweringStep
+  /** Answers with `then` once `gate` settles: a call held in flight while the test looks at the engine. */
+  | { gate: Promise<unknown>; then: AnsweringStep };
 
 export class FakeImageProvider implements ImageProvider {
   readonly calls: ProviderCall[] = [];
@@ -26,8 +32,10 @@ export class FakeImageProvider implements ImageProvider {
 
   async generate(call: ProviderCall): Promise<GenerateContentResponse> {
     this.calls.push(call);
-    const step = this.scripts.get(`${call.platform}/${call.modelId}`)?.shift();
-    if (!step) throw new Error(`no scripted answer left for ${call.modelId} on ${call.platform}`);
+    const scripted = this.scripts.get(`${call.platform}/${call.modelId}`)?.shift();
+    if (!scripted) throw new Error(`no scripted answer left for ${call.modelId} on ${call.platform}`);
+    if ('gate' in scripted) await scripted.gate;
+    const step = 'gate' in scripted ? scripted.then : scripted;
     if ('throws' in step) throw step.throws;
     if ('status' in step) {
       const body = {

@@ -218,6 +218,62 @@ export function describeTaskStoreContract(
         expect((await claimOne('worker-a', startMs + 60_000)).task.id).toBe(task.id);
       });
 
+      it('claims the task due longest first', async () => {
+        const older = await store.create(newTask(startMs));
+        const newer = await store.create(newTask(startMs + 5));
+        const { lease } = await claimOne('worker-a', startMs + 10);
+        await store.reschedule(lease, startMs + 20, 'unavailable', startMs + 10);
+        expect((await claimOne('worker-a', startMs + 30)).task.id).toBe(newer.task.id);
+        expect((await claimOne('worker-a', startMs + 30)).task.id).toBe(older.task.id);
+      });
+
+      it('parks a task until a time without counting the run', async () => {
+        const { task } = await store.create(newTask(startMs));
+        const { lease } = await claimOne('worker-a', startMs);
+        expect(await store.park(lease, startMs + 5_000, 'unavailable: circuit open', startMs + 1)).toBe(true);
+        expect(await store.get(task.id)).toMatchObject({
+          status: 'queued',
+          claimCount: 0,
+          runAfterMs: startMs + 5_000,
+          fencingToken: 1,
+        });
+        expect((await store.eventsAfter(task.id, 2)).map((event) => [event.type, event.data])).toEqual([
+          ['rescheduled', { runAfterMs: startMs + 5_000, reason: 'unavailable: circuit open', parked: true }],
+        ]);
+        expect(await store.claim('worker-a', startMs + 4_999, leaseMs)).toBeUndefined();
+        const again = await claimOne('worker-a', startMs + 5_000);
+        expect(again.task).toMatchObject({ id: task.id, claimCount: 1, fencingToken: 2 });
+        expect(await store.park(lease, startMs + 9_000, 'stale', startMs + 5_001)).toBe(false);
+      });
+
+      it("parks a model's queued tasks due before a time in one go, and no other task", async () => {
+        const due = await store.create(newTask(startMs));
+        const later = await store.create(newTask(startMs + 1, { request: request() }));
+        const other = await store.create(
+          newTask(startMs + 2, { request: request({ model: 'image_quality' }) }),
+        );
+        const beyond = await store.create(newTask(startMs + 3));
+        const { lease } = await claimOne('worker-a', startMs + 3);
+        expect(lease.taskId).toBe(due.task.id);
+        await store.reschedule(lease, startMs + 60_000, 'unavailable', startMs + 3);
+        const { lease: beyondLease } = await claimOne('worker-a', startMs + 3);
+        expect(beyondLease.taskId).toBe(later.task.id);
+        await store.reschedule(beyondLease, startMs + 10, 'unavailable', startMs + 3);
+
+        expect(await store.parkQueued('image_fast', startMs + 5_000, startMs + 4)).toBe(2);
+        expect(await store.get(later.task.id)).toMatchObject({
+          runAfterMs: startMs + 5_000,
+          updatedAtMs: startMs + 4,
+        });
+        expect(await store.get(beyond.task.id)).toMatchObject({ runAfterMs: startMs + 5_000 });
+        expect(await store.get(due.task.id)).toMatchObject({ runAfterMs: startMs + 60_000 });
+        expect(await store.get(other.task.id)).toMatchObject({ runAfterMs: startMs + 2 });
+        expect((await claimOne('worker-a', startMs + 4_999)).task.id).toBe(other.task.id);
+        expect(await store.claim('worker-a', startMs + 4_999, leaseMs)).toBeUndefined();
+        expect((await claimOne('worker-a', startMs + 5_000)).task.id).toBe(later.task.id);
+        expect((await claimOne('worker-a', startMs + 5_000)).task.id).toBe(beyond.task.id);
+      });
+
       it('hands a task whose lease expired to another worker with a higher token', async () => {
         const { task } = await store.create(newTask(startMs));
         const first = await claimOne('worker-a', startMs);
@@ -234,6 +290,42 @@ export function describeTaskStoreContract(
         expect(await store.heartbeat(lease, startMs + 20_000, leaseMs)).toBe(true);
         expect(await store.claim('worker-b', startMs + 49_999, leaseMs)).toBeUndefined();
         expect(await store.claim('worker-b', startMs + 50_000, leaseMs)).toBeDefined();
+      });
+    });
+
+    describe('retention', () => {
+      it('deletes final tasks finished before a time, with their events and keys; keeps the rest', async () => {
+        const claim = { key: 'key_1:old', requestHash: 'hash-a', expiresAtMs: startMs + 86_400_000 };
+        const old = await store.create(newTask(startMs), claim, startMs);
+        const recent = await store.create(newTask(startMs + 1));
+        const queued = await store.create(newTask(startMs + 2));
+        const first = await claimOne('worker-a', startMs + 10);
+        expect(first.task.id).toBe(old.task.id);
+        await store.complete(first.lease, success, startMs + 100);
+        const second = await claimOne('worker-a', startMs + 200);
+        await store.complete(second.lease, failure, startMs + 300);
+
+        expect(await store.pruneFinished(startMs + 100)).toBe(0);
+        expect(await store.pruneFinished(startMs + 101)).toBe(1);
+        expect(await store.get(old.task.id)).toBeUndefined();
+        expect(await store.eventsAfter(old.task.id, 0)).toEqual([]);
+        expect(await store.findIdempotent(claim, startMs + 400)).toBeUndefined();
+        expect((await store.get(recent.task.id))?.status).toBe('failed');
+        expect(await store.pruneFinished(startMs + 1_000_000)).toBe(1);
+        expect((await store.get(queued.task.id))?.status).toBe('queued');
+      });
+
+      it('lists the blobs stored tasks refer to: references, videos and result images', async () => {
+        const reference = { sha256: 'a'.repeat(64), mimeType: 'image/png' };
+        const video = { sha256: 'b'.repeat(64), mimeType: 'video/mp4' };
+        await store.create(newTask(startMs, { request: request({ references: [reference] }) }));
+        await store.create(newTask(startMs + 1, { request: request({ video }) }));
+        expect(await store.referencedBlobs()).toEqual(new Set([reference.sha256, video.sha256]));
+        const { lease } = await claimOne('worker-a', startMs + 2);
+        await store.complete(lease, success, startMs + 3);
+        expect(await store.referencedBlobs()).toEqual(
+          new Set([reference.sha256, video.sha256, success.result.images[0]!.sha256]),
+        );
       });
     });
 
