@@ -13,6 +13,7 @@ import type { ImageCostEstimate } from '../tools/cost/index.js';
 import { ApiError, errorResponse, invalidRequest, notFound, tooLarge } from './api-error.js';
 import { createAuthMiddleware, createKeyRateLimitMiddleware, type ApiKeyStore } from './auth/index.js';
 import { estimateTaskCostUsd } from './estimate-task-cost.js';
+import { mountConsole } from './console-hosting.js';
 import { docsPage, type OpenApiDocumentLike } from './docs-page.js';
 import type { Metrics } from './metrics/index.js';
 import { registerOpenAiOperations } from './openai/index.js';
@@ -59,6 +60,11 @@ export interface ServerAppDependencies {
   onTaskSubmitted?: (taskId: string) => void;
   /** Called once a cancel of a running task is committed, so a local worker aborts its call at once. */
   onTaskCancelRequested?: (taskId: string) => void;
+  /**
+   * The built web console served at `/` (SPA fallback for non-API paths). A path, `false` for none.
+   * Default: none (`startServer` passes the package's `dist/console`).
+   */
+  consoleDirectory?: string | false;
 }
 
 export const SERVER_VERSION = IMAGEGATE_VERSION;
@@ -187,6 +193,7 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
   };
   app.doc31('/openapi.json', documentConfig);
   app.get('/docs', (c) => c.html(docsPage(app.getOpenAPI31Document(documentConfig) as OpenApiDocumentLike)));
+  if (deps.consoleDirectory) mountConsole(app, deps.consoleDirectory);
   return app;
 }
 

@@ -16,6 +16,7 @@ import {
 } from '../tasks/index.js';
 import { createWebhookRoutes, generateWebhookSecret, WebhookDispatcher } from '../webhooks/index.js';
 import { ApiKeyStore } from './auth/index.js';
+import { defaultConsoleDirectory } from './console-hosting.js';
 import { createServerApp } from './create-server-app.js';
 import { createMetrics } from './metrics/index.js';
 import { createOpenAiRoutes } from './openai/index.js';
@@ -42,6 +43,8 @@ export interface StartServerOptions {
   onNotice?: (line: string) => void;
   /** Errors the server survived (500s, worker and webhook loop errors). Default: stderr. */
   onError?: (error: unknown) => void;
+  /** The built web console served at `/`. Default: the package's `dist/console`; `false` serves none. */
+  consoleDirectory?: string | false;
 }
 
 export interface RunningServer {
@@ -164,6 +167,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     }),
     webhookRoutes: createWebhookRoutes(webhooks),
     logError: onError,
+    consoleDirectory: options.consoleDirectory ?? defaultConsoleDirectory,
   });
 
   const { server, address } = await new Promise<{ server: ReturnType<typeof serve>; address: AddressInfo }>(

@@ -22,12 +22,15 @@ export interface ApiKeyRecord {
   rateLimitPerMinute?: number;
   /** Spending cap per calendar month (UTC) in US dollars. Default: no cap. */
   monthlyBudgetUsd?: number;
+  /** May manage keys (`/v1/keys`); present (true) only on admin keys. */
+  admin?: true;
 }
 
 export const createApiKeyInputSchema = z.strictObject({
   name: z.string().trim().min(1, 'a name is required').max(100, 'at most 100 characters'),
   rateLimitPerMinute: z.number().int().positive('must be a whole number of requests above 0').optional(),
   monthlyBudgetUsd: z.number().positive('must be an amount in US dollars above 0').finite().optional(),
+  admin: z.boolean().optional(),
 });
 export type CreateApiKeyInput = z.input<typeof createApiKeyInputSchema>;
 
@@ -40,6 +43,7 @@ const rowSchema = z.object({
   revoked_at_ms: z.number().int().nullable(),
   rate_limit_per_minute: z.number().int().nullable(),
   monthly_budget_usd: z.number().nullable(),
+  admin: z.number().int(),
 });
 type ApiKeyRow = z.infer<typeof rowSchema>;
 
@@ -81,6 +85,11 @@ export class ApiKeyStore {
       );
       CREATE INDEX IF NOT EXISTS api_keys_by_prefix ON api_keys (prefix);
     `);
+    // Additive migration: databases made before admin keys get the column, every existing key not admin.
+    const columns = database.prepare('PRAGMA table_info(api_keys)').all() as Array<{ name: string }>;
+    if (!columns.some((column) => column.name === 'admin')) {
+      database.exec('ALTER TABLE api_keys ADD COLUMN admin INTEGER NOT NULL DEFAULT 0');
+    }
   }
 
   /** Creates a key; the returned `secret` is the only copy there will ever be. */
@@ -104,13 +113,14 @@ export class ApiKeyStore {
       revoked_at_ms: null,
       rate_limit_per_minute: parsed.data.rateLimitPerMinute ?? null,
       monthly_budget_usd: parsed.data.monthlyBudgetUsd ?? null,
+      admin: parsed.data.admin ? 1 : 0,
     };
     this.database
       .prepare(
         `INSERT INTO api_keys (id, name, prefix, secret_sha256, created_at_ms, revoked_at_ms,
-           rate_limit_per_minute, monthly_budget_usd)
+           rate_limit_per_minute, monthly_budget_usd, admin)
          VALUES (@id, @name, @prefix, @secret_sha256, @created_at_ms, @revoked_at_ms,
-           @rate_limit_per_minute, @monthly_budget_usd)`,
+           @rate_limit_per_minute, @monthly_budget_usd, @admin)`,
       )
       .run(row);
     return { record: recordOf(row), secret };
@@ -172,5 +182,6 @@ function recordOf(row: ApiKeyRow): ApiKeyRecord {
     ...(row.revoked_at_ms !== null ? { revokedAtMs: row.revoked_at_ms } : {}),
     ...(row.rate_limit_per_minute !== null ? { rateLimitPerMinute: row.rate_limit_per_minute } : {}),
     ...(row.monthly_budget_usd !== null ? { monthlyBudgetUsd: row.monthly_budget_usd } : {}),
+    ...(row.admin === 1 ? { admin: true as const } : {}),
   };
 }

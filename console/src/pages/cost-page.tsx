@@ -1,0 +1,3 @@
+export default function CostPage() {
+  return <h1>Cost</h1>;
+}
