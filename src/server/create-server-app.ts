@@ -22,10 +22,16 @@ import type { GenerationSubmission } from './request-body.js';
 import { fileRoutes } from './routes/files.js';
 import { generationRoutes } from './routes/generations.js';
 import { healthRoutes } from './routes/health.js';
+import { imageDetailRoutes } from './routes/image-details.js';
 import { imageRoutes } from './routes/images.js';
+import { keyRoutes } from './routes/keys.js';
+import { lifecycleRoutes } from './routes/lifecycle.js';
 import { modelRoutes } from './routes/models.js';
 import { taskEventRoutes } from './routes/task-events.js';
+import { taskRequestRoutes } from './routes/task-request.js';
+import { taskStreamRoutes } from './routes/task-stream.js';
 import { taskRoutes } from './routes/tasks.js';
+import { usageRoutes } from './routes/usage.js';
 
 /** Everything the HTTP layer uses, injected so tests drive the app with `app.request(...)`. */
 export interface ServerAppDependencies {
@@ -143,7 +149,10 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
       allowPrivateNetworks: settings.allowPrivateNetworks,
       maxImageBytes: settings.maxUploadImageBytes,
       globalMonthlyBudgetUsd: settings.monthlyBudgetUsd,
-      onTaskSubmitted: deps.onTaskSubmitted,
+      onTaskSubmitted: (taskId) => {
+        deps.events.notify(taskId);
+        deps.onTaskSubmitted?.(taskId);
+      },
       waitPollIntervalMs: pollIntervalMs,
       estimateCost: deps.estimateCost ?? estimateTaskCostUsd,
     }),
@@ -162,7 +171,10 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
     '/',
     taskEventRoutes({ store: deps.store, events: deps.events, clock: deps.clock, pollIntervalMs }),
   );
+  app.route('/', taskStreamRoutes({ store: deps.store, events: deps.events }));
+  app.route('/', taskRequestRoutes({ store: deps.store }));
   app.route('/', imageRoutes({ blobs: deps.blobs }));
+  app.route('/', imageDetailRoutes({ blobs: deps.blobs }));
   app.route(
     '/',
     fileRoutes({
@@ -176,6 +188,26 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
     '/',
     modelRoutes({ catalog: deps.catalog, registry: deps.registry, config: deps.config, clock: deps.clock }),
   );
+  app.route(
+    '/',
+    lifecycleRoutes({
+      catalog: deps.catalog,
+      registry: deps.registry,
+      config: deps.config,
+      clock: deps.clock,
+    }),
+  );
+  app.route(
+    '/',
+    usageRoutes({
+      store: deps.store,
+      catalog: deps.catalog,
+      config: deps.config,
+      clock: deps.clock,
+      ...(deps.keys ? { keys: deps.keys } : {}),
+    }),
+  );
+  if (deps.keys) app.route('/', keyRoutes({ keys: deps.keys, store: deps.store, clock: deps.clock }));
   if (deps.openAi) {
     app.route(openAiPathPrefix, deps.openAi);
     registerOpenAiOperations(app, openAiPathPrefix);

@@ -9,3 +9,4 @@ export { hashApiKeySecret, looksLikeApiKeySecret } from './api-key-secret.js';
 export { createAuthMiddleware, type AuthEnv, type AuthMiddlewareOptions } from './auth-middleware.js';
 export { createKeyRateLimitMiddleware, type KeyRateLimitOptions } from './key-rate-limit-middleware.js';
 export { checkMonthlyBudget, type MonthlyBudgetCheck } from './check-monthly-budget.js';
+export { requireAdmin } from './require-admin.js';
