@@ -8,8 +8,6 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
   plugins: [react(), initialJsSize({ budgetKb: 250 })],
-  // React's production build even when built from a test run (vitest sets NODE_ENV=test).
-  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {
     outDir: fileURLToPath(new URL('../dist/console', import.meta.url)),
     emptyOutDir: true,

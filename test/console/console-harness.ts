@@ -52,11 +52,19 @@ export interface ConsoleFixture {
 
 /** Builds the console into a temporary folder (so the tests always see the current source). */
 export async function buildConsoleInto(outDir: string): Promise<void> {
-  await build({
-    configFile: join(repositoryRoot, 'console', 'vite.config.ts'),
-    logLevel: 'silent',
-    build: { outDir, emptyOutDir: true },
-  });
+  // Vite and the React plugin pick the production build from NODE_ENV, which vitest sets to "test".
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: join(repositoryRoot, 'console', 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'silent',
+      build: { outDir, emptyOutDir: true },
+    });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 /** The console built, an emulator on the test day, `imagegate serve` with keys required, and Chromium. */

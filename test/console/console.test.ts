@@ -1,6 +1,13 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPage, openPage, signIn, startConsoleFixture, type ConsoleFixture } from './console-harness.js';
+import {
+  checkPage,
+  openPage,
+  signIn,
+  slowModel,
+  startConsoleFixture,
+  type ConsoleFixture,
+} from './console-harness.js';
 import { findChromium } from './find-chromium.js';
 
 const chromiumPath = findChromium();
@@ -54,6 +61,62 @@ describe.skipIf(!chromiumPath && !underCi)('web console in Chromium', () => {
     await signIn(page, base, fixture.adminKey);
     expect(await page.evaluate(() => sessionStorage.getItem('imagegate.apiKey'))).toBe(fixture.adminKey);
     await checkPage(page, 'overview');
+  });
+
+  const submit = async (body: Record<string, unknown>, key = fixture.adminKey) => {
+    const response = await fetch(`${base}/v1/images/generations`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(202);
+    return (await response.json()) as { id: string };
+  };
+
+  it('submits from the playground and shows the image live, then continues with a follow-up', async () => {
+    await page.getByRole('link', { name: 'Playground' }).click();
+    await page.getByRole('heading', { name: 'Playground' }).waitFor();
+    await page.getByLabel('Prompt').fill('A lighthouse at dawn, watercolour');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const image = page.getByRole('img', { name: /A lighthouse at dawn, watercolour/ });
+    await image.waitFor({ timeout: 20_000 });
+    expect(await image.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBeGreaterThan(0);
+    await checkPage(page, 'playground');
+    await page.getByLabel('Follow-up instruction').fill('Now make the sky orange');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('img', { name: /Now make the sky orange/ }).waitFor({ timeout: 20_000 });
+  });
+
+  it('shows new tasks in the task list live, and their status as it changes', async () => {
+    await page.getByRole('link', { name: 'Tasks' }).click();
+    await page.getByRole('heading', { name: 'Tasks', level: 1 }).waitFor();
+    await page.locator('.task-row').first().waitFor();
+    const { id } = await submit({ prompt: 'A live task' });
+    const row = page.locator(`[data-task-id="${id}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    await row.getByText('success').waitFor({ timeout: 20_000 });
+    await checkPage(page, 'tasks');
+  });
+
+  it('cancels a running task from its page', async () => {
+    const { id } = await submit({ prompt: 'A slow task to cancel', model: slowModel });
+    await page.goto(`${base}/tasks/${id}`);
+    await page.getByTestId('task-status').getByText('processing').waitFor({ timeout: 10_000 });
+    await checkPage(page, 'task-running');
+    await page.getByRole('button', { name: 'Cancel task' }).click();
+    await page.getByTestId('task-status').getByText('cancelled').waitFor({ timeout: 10_000 });
+  });
+
+  it('shows a finished task with its parameters, attempts and image, and resubmits it', async () => {
+    const { id } = await submit({ prompt: 'A kite over the sea', aspect_ratio: '16:9' });
+    await page.goto(`${base}/tasks/${id}`);
+    await page.getByRole('img', { name: /A kite over the sea/ }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.getByRole('heading', { name: 'Attempts' }).isVisible()).toBe(true);
+    expect(await page.locator('.timeline li').count()).toBeGreaterThan(0);
+    await checkPage(page, 'task');
+    await page.getByRole('button', { name: 'Resubmit' }).click();
+    await page.waitForURL((url) => url.pathname.startsWith('/tasks/') && !url.pathname.endsWith(id));
+    await page.getByRole('img', { name: /A kite over the sea/ }).waitFor({ timeout: 20_000 });
   });
 
   it('logged no console errors on any page', () => {

@@ -31,6 +31,9 @@ const taskRequestSchema = z
   })
   .openapi('TaskRequest');
 
+/** What `GET /v1/tasks/{id}/request` answers. */
+export type TaskRequestView = z.infer<typeof taskRequestSchema>;
+
 const getTaskRequest = createRoute({
   method: 'get',
   path: '/v1/tasks/{id}/request',
