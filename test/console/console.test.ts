@@ -119,6 +119,102 @@ describe.skipIf(!chromiumPath && !underCi)('web console in Chromium', () => {
     await page.getByRole('img', { name: /A kite over the sea/ }).waitFor({ timeout: 20_000 });
   });
 
+  it('shows generated images in the gallery with server-made thumbnails, and opens the viewer', async () => {
+    await page.getByRole('link', { name: 'Gallery' }).click();
+    await page.getByRole('heading', { name: 'Gallery', level: 1 }).waitFor();
+    const first = page.getByRole('button', { name: /Open image of task/ }).first();
+    await first.waitFor();
+    await expect
+      .poll(() => first.locator('img').evaluate((image: HTMLImageElement) => image.naturalWidth))
+      .toBe(256);
+    await checkPage(page, 'gallery');
+    await first.click();
+    const viewer = page.getByRole('dialog');
+    await viewer.getByRole('heading', { name: 'Image' }).waitFor();
+    await viewer.getByText('Served by').waitFor();
+    await expect.poll(() => viewer.locator('dd').first().textContent()).not.toBe('…');
+    await checkPage(page, 'gallery-viewer');
+    const download = page.waitForEvent('download');
+    await viewer.getByRole('button', { name: 'Download' }).click();
+    expect((await download).suggestedFilename()).toMatch(/^task_img_.*\.png$/);
+    await viewer.getByRole('button', { name: 'Close' }).click();
+    const headers = { Authorization: `Bearer ${fixture.adminKey}` };
+    const tasks = (await (await fetch(`${base}/v1/tasks?status=success&limit=1`, { headers })).json()) as {
+      data: { result: { images: { url: string }[] } }[];
+    };
+    const imageUrl = tasks.data[0]!.result.images[0]!.url;
+    const thumbnail = await fetch(`${base}${imageUrl}/thumbnail?width=128`, { headers });
+    expect(thumbnail.headers.get('content-type')).toBe('image/webp');
+    expect(thumbnail.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const badWidth = await fetch(`${base}${imageUrl}/thumbnail?width=100`, { headers });
+    expect(badWidth.status).toBe(400);
+    expect(((await badWidth.json()) as { error: { param: string } }).error.param).toBe('width');
+  });
+
+  it('draws the lifecycle calendar on the server clock: the 3.x previews shut down on 2026-06-25', async () => {
+    await page.getByRole('link', { name: 'Models' }).click();
+    await page.getByRole('heading', { name: 'Models and lifecycle' }).waitFor();
+    expect(await page.getByTestId('server-today').textContent()).toBe('2026-06-10');
+    const calendar = page.getByTestId('lifecycle-calendar');
+    for (const preview of ['gemini-3-pro-image-preview', 'gemini-3.1-flash-image-preview']) {
+      expect(await calendar.locator(`[data-row="${preview}|gemini-api"]`).textContent()).toContain(
+        '2026-06-25',
+      );
+    }
+    expect(await calendar.locator('.today-marker').textContent()).toContain('today 2026-06-10');
+    expect(await calendar.textContent()).toContain('image_fast #1');
+    await checkPage(page, 'models');
+    await page.getByLabel('Show the lifecycle on (UTC)').fill('2026-07-01');
+    await calendar.locator('.at-marker').getByText('at 2026-07-01').waitFor();
+    await page.getByRole('heading', { name: 'Guard report on 2026-07-01' }).waitFor();
+    await checkPage(page, 'models-at');
+  });
+
+  it('shows the overview: queue by status, last hour, spend against budgets, models in use', async () => {
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('heading', { name: 'Tasks by status' }).waitFor();
+    await expect
+      .poll(async () => Number(await page.getByTestId('count-success').locator('.stat').textContent()))
+      .toBeGreaterThan(0);
+    await page.getByRole('heading', { name: 'Models in use (last 24 hours)' }).waitFor();
+    await page.getByText('gemini-3.1-flash-image', { exact: true }).first().waitFor();
+    await checkPage(page, 'overview');
+  });
+
+  it('shows spend per day as a chart and by model, logical name and key, with budgets', async () => {
+    await page.getByRole('link', { name: 'Cost' }).click();
+    await page.getByRole('heading', { name: 'Spend per day' }).waitFor();
+    await page.getByTestId('spend-chart').locator('canvas').waitFor();
+    await page.getByRole('region', { name: 'By logical name' }).getByText('image_fast').waitFor();
+    await checkPage(page, 'cost');
+  });
+
+  it('creates a key (secret shown once), which then works, and revokes it; a plain key may not manage keys', async () => {
+    await page.getByRole('link', { name: 'Keys' }).click();
+    await page.getByRole('heading', { name: 'API keys' }).waitFor();
+    await page.getByLabel('Name').fill('console made');
+    await page.getByLabel('Monthly budget (USD)').fill('5');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = (await page.getByTestId('new-secret').textContent())!;
+    expect(secret).toMatch(/^igk_/);
+    await checkPage(page, 'keys');
+    const withNewKey = () =>
+      fetch(`${base}/v1/tasks?limit=1`, { headers: { Authorization: `Bearer ${secret}` } });
+    expect((await withNewKey()).status).toBe(200);
+    await page.getByRole('button', { name: 'Revoke console made' }).click();
+    await page
+      .getByRole('row', { name: /console made/ })
+      .getByText(/^revoked/)
+      .waitFor();
+    expect((await withNewKey()).status).toBe(401);
+
+    const plain = await openPage(fixture.browser);
+    await signIn(plain.page, base, fixture.userKey);
+    await plain.page.goto(`${base}/keys`);
+    await plain.page.getByRole('alert').getByText('needs an admin key').waitFor();
+    await plain.page.context().close();
+  });
+
   it('logged no console errors on any page', () => {
     expect(errors.filter((error) => !error.includes('401'))).toEqual([]);
   });
