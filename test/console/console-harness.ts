@@ -11,7 +11,7 @@ import { configSchema } from '../../src/config/index.js';
 import { parseScenario, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { ApiKeyStore } from '../../src/server/auth/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
-import { openDataDirectory } from '../../src/tasks/index.js';
+import { newTaskId, openDataDirectory, SqliteTaskStore } from '../../src/tasks/index.js';
 import { chromiumArgs } from './find-chromium.js';
 
 /** The day the console tests stand on: both 3.x previews (shutdown 2026-06-25) and their GA twins are live. */
@@ -46,6 +46,8 @@ export interface ConsoleFixture {
   /** An admin key's secret and a plain key's secret. */
   adminKey: string;
   userKey: string;
+  /** A key owning `benchTasks` finished tasks (for the 10,000-task list measurement). */
+  benchKey: string;
   consoleDirectory: string;
   close(): Promise<void>;
 }
@@ -68,7 +70,10 @@ export async function buildConsoleInto(outDir: string): Promise<void> {
 }
 
 /** The console built, an emulator on the test day, `imagegate serve` with keys required, and Chromium. */
-export async function startConsoleFixture(chromiumPath: string): Promise<ConsoleFixture> {
+export async function startConsoleFixture(
+  chromiumPath: string,
+  options: { benchTasks?: number } = {},
+): Promise<ConsoleFixture> {
   const directory = await mkdtemp(join(tmpdir(), 'imagegate-console-'));
   const consoleDirectory = join(directory, 'console');
   await buildConsoleInto(consoleDirectory);
@@ -87,6 +92,8 @@ export async function startConsoleFixture(chromiumPath: string): Promise<Console
   const keys = new ApiKeyStore(data.handle, { clock });
   const adminKey = keys.create({ name: 'console admin', admin: true }).secret;
   const userKey = keys.create({ name: 'console user', monthlyBudgetUsd: 25 }).secret;
+  const bench = keys.create({ name: 'console bench' });
+  await seedCancelledTasks(data.handle, bench.record.id, options.benchTasks ?? 0);
   data.handle.close();
   const server = await startServer({
     config: configSchema.parse({ server: { requireApiKey: true, monthlyBudgetUsd: 100 } }),
@@ -105,6 +112,7 @@ export async function startConsoleFixture(chromiumPath: string): Promise<Console
     browser,
     adminKey,
     userKey,
+    benchKey: bench.secret,
     consoleDirectory,
     close: async () => {
       await browser.close();
@@ -113,6 +121,40 @@ export async function startConsoleFixture(chromiumPath: string): Promise<Console
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * `count` tasks of one key, created a second apart before the test day and cancelled while queued, so
+ * no worker runs them; written in one transaction (a few seconds for 10,000).
+ */
+async function seedCancelledTasks(
+  database: ReturnType<typeof openDataDirectory>['handle'],
+  apiKeyId: string,
+  count: number,
+) {
+  if (count === 0) return;
+  const store = new SqliteTaskStore(database, { closeDatabase: false });
+  database.exec('BEGIN');
+  for (let index = 0; index < count; index++) {
+    const createdAtMs = consoleTestNow - 3_600_000 - index * 1000;
+    const { task } = await store.create({
+      id: newTaskId(createdAtMs),
+      request: {
+        model: 'image_fast',
+        prompt: `bench ${index}`,
+        outputFormat: 'png',
+        references: [],
+        history: [],
+        imageCount: 1,
+      },
+      metadata: {},
+      apiKeyId,
+      estimatedCostUsd: 0.039,
+      createdAtMs,
+    });
+    await store.requestCancel(task.id, createdAtMs + 500);
+  }
+  database.exec('COMMIT');
 }
 
 /** A new tab that records console errors and uncaught exceptions. */
@@ -145,5 +187,5 @@ export async function checkPage(page: Page, name: string): Promise<void> {
       (violation) =>
         `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`,
     );
-  expect(serious, `axe on ${name}`).toEqual([]);
+  expect(serious.join('\n'), `axe on ${name}`).toBe('');
 }

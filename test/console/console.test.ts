@@ -12,6 +12,8 @@ import { findChromium } from './find-chromium.js';
 
 const chromiumPath = findChromium();
 const underCi = process.env.CI === 'true';
+/** Tasks in the store for the list measurement (docs/benchmarks.md); reported, not asserted. */
+const benchTaskCount = 10_000;
 if (!chromiumPath && !underCi) {
   console.log(
     'console browser tests skipped: no chromium on PATH (apt-get install chromium, or set CHROMIUM_PATH)',
@@ -27,7 +29,7 @@ describe.skipIf(!chromiumPath && !underCi)('web console in Chromium', () => {
   beforeAll(async () => {
     if (!chromiumPath)
       throw new Error('CI=true but no chromium on PATH: the console browser tests must run in CI.');
-    fixture = await startConsoleFixture(chromiumPath);
+    fixture = await startConsoleFixture(chromiumPath, { benchTasks: benchTaskCount });
     base = fixture.server.url;
     ({ page, errors } = await openPage(fixture.browser));
   }, 120_000);
@@ -213,6 +215,30 @@ describe.skipIf(!chromiumPath && !underCi)('web console in Chromium', () => {
     await plain.page.goto(`${base}/keys`);
     await plain.page.getByRole('alert').getByText('needs an admin key').waitFor();
     await plain.page.context().close();
+  });
+
+  it(`keeps the task list responsive with ${benchTaskCount} tasks (time to first rows, scroll to the end)`, async () => {
+    const bench = await openPage(fixture.browser);
+    await signIn(bench.page, base, fixture.benchKey);
+    const started = performance.now();
+    await bench.page.getByRole('link', { name: 'Tasks' }).click();
+    await bench.page.locator('.task-row').first().waitFor();
+    const firstRowsMs = performance.now() - started;
+    const list = bench.page.getByTestId('task-list');
+    const scrollStarted = performance.now();
+    const lastRow = bench.page.locator(`[aria-rowindex="${benchTaskCount + 1}"]`);
+    while (!(await lastRow.isVisible())) {
+      await list.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+      await bench.page.waitForTimeout(20);
+    }
+    const scrollMs = performance.now() - scrollStarted;
+    expect(await bench.page.getByText(`${benchTaskCount} tasks, newest first`).count()).toBe(1);
+    expect(await bench.page.locator('.task-row').count()).toBeLessThan(100);
+    console.log(
+      `console bench: ${benchTaskCount} tasks: first rows in ${Math.round(firstRowsMs)} ms, scrolled to the last in ${Math.round(scrollMs)} ms`,
+    );
+    expect(bench.errors).toEqual([]);
+    await bench.page.context().close();
   });
 
   it('logged no console errors on any page', () => {

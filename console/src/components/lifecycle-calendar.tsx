@@ -1,7 +1,8 @@
 import type { CalendarRow } from '../api/lifecycle.js';
 
 const DAY_MS = 86_400_000;
-const LABEL_WIDTH = 360;
+const LABEL_WIDTH = 330;
+const ROUTES_WIDTH = 260;
 const CHART_WIDTH = 760;
 const ROW_HEIGHT = 30;
 const TOP = 60;
@@ -39,9 +40,9 @@ export function LifecycleCalendar({ rows, today, at }: { rows: CalendarRow[]; to
   );
 
   return (
-    <div className="calendar">
+    <div className="calendar" tabIndex={0} role="region" aria-label="Lifecycle calendar (scrolls sideways)">
       <svg
-        width={LABEL_WIDTH + CHART_WIDTH + 100}
+        width={LABEL_WIDTH + CHART_WIDTH + 90 + ROUTES_WIDTH}
         height={height}
         role="img"
         aria-label={`Lifecycle calendar on ${at}: release, GA and shutdown dates of ${rows.length} model and platform pairs; the table below lists the same dates.`}
@@ -69,15 +70,25 @@ export function LifecycleCalendar({ rows, today, at }: { rows: CalendarRow[]; to
             <g key={`${row.model}|${row.platform}`} data-row={`${row.model}|${row.platform}`}>
               <text x={6} y={y + 19}>
                 {row.model} · {row.platform === 'gemini-api' ? 'Gemini API' : 'Vertex AI'}
-                {row.usedBy.length > 0 && <tspan className="route-label"> ← {row.usedBy.join(', ')}</tspan>}
               </text>
+              {row.usedBy.length > 0 && (
+                <text x={LABEL_WIDTH + CHART_WIDTH + 90} y={y + 19} className="route-label">
+                  {row.usedBy.join(', ')}
+                </text>
+              )}
               {previewEnd > release && (
                 <rect
                   x={x(release)}
                   y={y + 6}
                   width={Math.max(2, x(previewEnd) - x(release))}
                   height={ROW_HEIGHT - 12}
-                  className={row.stage === 'experimental' ? 'bar-experimental' : 'bar-preview'}
+                  className={
+                    row.stage === null
+                      ? 'bar-unknown'
+                      : row.stage === 'experimental'
+                        ? 'bar-experimental'
+                        : 'bar-preview'
+                  }
                 />
               )}
               {shutdown > previewEnd && (ga !== undefined || row.stage === 'ga') && (
@@ -100,6 +111,9 @@ export function LifecycleCalendar({ rows, today, at }: { rows: CalendarRow[]; to
             </g>
           );
         })}
+        <text x={LABEL_WIDTH + CHART_WIDTH + 90} y={TOP - 4} className="axis-title">
+          routes (candidate #)
+        </text>
         {marker(today, 'today', 'today-marker', TOP - 40)}
         {at !== today && marker(at, 'at', 'at-marker', TOP - 22)}
       </svg>

@@ -26,7 +26,10 @@ export function SpendChart({
         width: Math.max(480, element.clientWidth - 16),
         height: 260,
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(0.01, max * 1.15)] } },
+        scales: {
+          x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] },
+          y: { range: (_u, _min, max) => [0, Math.max(0.01, max * 1.15)] },
+        },
         axes: [
           { stroke: '#4b5260', grid: { stroke: '#e3e6eb' } },
           {

@@ -147,7 +147,13 @@ export default function KeysPage() {
           {revoke.error.message}
         </p>
       )}
-      <div className="table-scroll" style={{ marginTop: '1rem' }}>
+      <div
+        className="table-scroll"
+        style={{ marginTop: '1rem' }}
+        tabIndex={0}
+        role="region"
+        aria-label="Keys"
+      >
         <table>
           <thead>
             <tr>

@@ -62,6 +62,7 @@ export default function ModelsPage() {
         <span className="l-experimental">experimental</span>
         <span className="l-preview">preview</span>
         <span className="l-ga">GA</span>
+        <span className="l-unknown">stage or dates unknown</span>
         <span className="l-shutdown">shutdown</span>
         <span className="l-today">today</span>
       </div>
@@ -82,7 +83,12 @@ export default function ModelsPage() {
       {byPlatform.map(({ platform, rows: platformRows }) => (
         <section key={platform} aria-labelledby={`catalog-${platform}`}>
           <h2 id={`catalog-${platform}`}>Catalog on {platformNames[platform]}</h2>
-          <div className="table-scroll">
+          <div
+            className="table-scroll"
+            tabIndex={0}
+            role="region"
+            aria-label={`Catalog on ${platformNames[platform]}`}
+          >
             <table>
               <thead>
                 <tr>

@@ -35,7 +35,7 @@ function OverviewBody({ data }: { data: UsageOverview }) {
     <>
       <section aria-labelledby="queue-heading">
         <h2 id="queue-heading">Tasks by status</h2>
-        <div className="grid">
+        <div className="grid status-grid">
           {taskStatuses.map((status) => (
             <Link
               key={status}
