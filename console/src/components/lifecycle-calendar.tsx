@@ -1,9 +1,9 @@
 import type { CalendarRow } from '../api/lifecycle.js';
 
 const DAY_MS = 86_400_000;
-const LABEL_WIDTH = 330;
-const ROUTES_WIDTH = 260;
-const CHART_WIDTH = 760;
+const LABEL_WIDTH = 350;
+const ROUTES_WIDTH = 230;
+const CHART_WIDTH = 660;
 const ROW_HEIGHT = 30;
 const TOP = 60;
 
