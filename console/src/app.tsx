@@ -12,6 +12,7 @@ const GalleryPage = lazy(() => import('./pages/gallery-page.js'));
 const ModelsPage = lazy(() => import('./pages/models-page.js'));
 const CostPage = lazy(() => import('./pages/cost-page.js'));
 const KeysPage = lazy(() => import('./pages/keys-page.js'));
+const ComparisonsPage = lazy(() => import('./pages/comparisons-page.js'));
 
 /** The console's routes; every page but sign-in needs a session (with or without a key). */
 export function App() {
@@ -33,6 +34,8 @@ export function App() {
         <Route path="gallery" element={<Page element={<GalleryPage />} />} />
         <Route path="models" element={<Page element={<ModelsPage />} />} />
         <Route path="cost" element={<Page element={<CostPage />} />} />
+        <Route path="comparisons" element={<Page element={<ComparisonsPage />} />} />
+        <Route path="comparisons/:id" element={<Page element={<ComparisonsPage />} />} />
         <Route path="keys" element={<Page element={<KeysPage />} />} />
         <Route path="*" element={<NotFound />} />
       </Route>

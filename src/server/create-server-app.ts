@@ -27,6 +27,8 @@ import { imageRoutes } from './routes/images.js';
 import { keyRoutes } from './routes/keys.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
 import { modelRoutes } from './routes/models.js';
+import { regressionRoutes } from './routes/regressions.js';
+import type { RegressionJobs } from './regressions/regression-jobs.js';
 import { taskEventRoutes } from './routes/task-events.js';
 import { taskRequestRoutes } from './routes/task-request.js';
 import { taskStreamRoutes } from './routes/task-stream.js';
@@ -66,6 +68,8 @@ export interface ServerAppDependencies {
   onTaskSubmitted?: (taskId: string) => void;
   /** Called once a cancel of a running task is committed, so a local worker aborts its call at once. */
   onTaskCancelRequested?: (taskId: string) => void;
+  /** Comparison runs started over HTTP (`/v1/regressions`). Default: not mounted. */
+  regressions?: RegressionJobs;
   /**
    * The built web console served at `/` (SPA fallback for non-API paths). A path, `false` for none.
    * Default: none (`startServer` passes the package's `dist/console`).
@@ -207,6 +211,7 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
       ...(deps.keys ? { keys: deps.keys } : {}),
     }),
   );
+  if (deps.regressions) app.route('/', regressionRoutes({ jobs: deps.regressions }));
   if (deps.keys) app.route('/', keyRoutes({ keys: deps.keys, store: deps.store, clock: deps.clock }));
   if (deps.openAi) {
     app.route(openAiPathPrefix, deps.openAi);

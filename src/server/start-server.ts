@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { BlobStore } from '../blobs/index.js';
@@ -19,6 +20,8 @@ import { ApiKeyStore } from './auth/index.js';
 import { defaultConsoleDirectory } from './console-hosting.js';
 import { createServerApp } from './create-server-app.js';
 import { createMetrics } from './metrics/index.js';
+import { RegressionJobs } from './regressions/regression-jobs.js';
+import { RegressionRunStore } from './regressions/regression-run-store.js';
 import { createOpenAiRoutes } from './openai/index.js';
 import { taskView } from './task-view.js';
 
@@ -136,6 +139,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     onError: (error) => onError(error),
   });
 
+  const regressions = new RegressionJobs({
+    runs: new RegressionRunStore(database),
+    blobs,
+    config,
+    env,
+    clock,
+    catalog,
+    directory: join(dataDirectory, 'regressions'),
+    onError,
+  });
+
   const app = createServerApp({
     store,
     blobs,
@@ -166,6 +180,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       clock,
     }),
     webhookRoutes: createWebhookRoutes(webhooks),
+    regressions,
     logError: onError,
     consoleDirectory: options.consoleDirectory ?? defaultConsoleDirectory,
   });
@@ -183,12 +198,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const publicBaseUrl = () => (settings.publicBaseUrl ?? url).replace(/\/$/, '');
   worker.start();
   webhooks.start();
+  regressions.start();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       const stopped = new Promise<void>((done) => server.close(() => done()));
       await worker.stop({ graceMs: settings.shutdownGraceMs });
+      await regressions.stop();
       await webhooks.stop();
       if ('closeAllConnections' in server) server.closeAllConnections();
       await stopped;

@@ -217,6 +217,26 @@ describe.skipIf(!chromiumPath && !underCi)('web console in Chromium', () => {
     await plain.page.context().close();
   });
 
+  it('starts a comparison (a durable regress job), follows its progress and browses the pairs side by side', async () => {
+    await page.getByRole('link', { name: 'Comparisons' }).click();
+    await page.getByRole('heading', { name: 'Comparisons', level: 1 }).waitFor();
+    await page.getByLabel('Baseline').selectOption('gemini-3.1-flash-image-preview');
+    await page.getByLabel('Candidate').selectOption('gemini-3.1-flash-image');
+    await page
+      .getByLabel('Prompt set (one prompt per line)')
+      .fill('A red kite over the sea\nA lighthouse at dawn');
+    await page.getByRole('button', { name: 'Start comparison' }).click();
+    await page.getByTestId('regression-progress').getByText('2 of 2 pairs').waitFor({ timeout: 30_000 });
+    await page.getByTestId('verdict').waitFor({ timeout: 10_000 });
+    const pair = page.getByRole('region', { name: 'Pair p-001' });
+    await pair.getByText(/SSIM \d\.\d{3} · pHash distance \d+ · ΔE/).waitFor();
+    await pair.getByRole('img', { name: /candidate image for "A red kite over the sea"/ }).waitFor();
+    const category = (await pair.locator('.badge').first().textContent())!;
+    await page.getByLabel('Category').selectOption(category);
+    expect(await page.locator('.pair').count()).toBeGreaterThan(0);
+    await checkPage(page, 'comparison');
+  });
+
   it(`keeps the task list responsive with ${benchTaskCount} tasks (time to first rows, scroll to the end)`, async () => {
     const bench = await openPage(fixture.browser);
     await signIn(bench.page, base, fixture.benchKey);

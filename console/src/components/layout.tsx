@@ -9,6 +9,7 @@ const links = [
   { to: '/gallery', label: 'Gallery' },
   { to: '/models', label: 'Models' },
   { to: '/cost', label: 'Cost' },
+  { to: '/comparisons', label: 'Comparisons' },
   { to: '/keys', label: 'Keys' },
 ];
 
