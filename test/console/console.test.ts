@@ -98,6 +98,9 @@ describe.skipIf(!chromiumPath && !underCi)('web console in Chromium', () => {
     await row.waitFor({ timeout: 10_000 });
     await row.getByText('success').waitFor({ timeout: 20_000 });
     await checkPage(page, 'tasks');
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await checkPage(page, 'tasks-laptop');
+    await page.setViewportSize({ width: 1366, height: 800 });
   });
 
   it('cancels a running task from its page', async () => {

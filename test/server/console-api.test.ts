@@ -3,6 +3,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/index.js';
+import { configSchema } from '../../src/config/index.js';
+import { RegressionJobs } from '../../src/server/regressions/regression-jobs.js';
+import { RegressionRunStore } from '../../src/server/regressions/regression-run-store.js';
+import { openSqliteDatabase } from '../../src/tasks/index.js';
+import { builtInCatalog } from '../../src/catalog/index.js';
 import { createTestServer, finishTask, jsonRequest, type TestServer } from './server-harness.js';
 
 /** The endpoints the web console reads: each validated, each scoped to the caller's key. */
@@ -251,5 +256,60 @@ describe('console hosting', () => {
     ]) {
       expect(Object.keys(document.paths)).toContain(path);
     }
+  });
+});
+
+describe('/v1/regressions', () => {
+  it("validates a new comparison, naming the field, and hides other keys' runs", async () => {
+    const clock = onTestDay();
+    const database = openSqliteDatabase(':memory:');
+    const runs = new RegressionRunStore(database);
+    const jobs = new RegressionJobs({
+      runs,
+      blobs: undefined as never,
+      config: configSchema.parse({}),
+      env: {},
+      clock,
+      catalog: builtInCatalog(),
+      directory: '/nonexistent',
+    });
+    server = await createTestServer({ clock, withKeys: true, overrides: { regressions: jobs } });
+    const alice = server.keys.create({ name: 'alice' });
+    const bob = server.keys.create({ name: 'bob' });
+    const empty = await server.app.request(
+      '/v1/regressions',
+      jsonRequest({ prompts: [], baseline: 'a', candidate: 'b' }, bearer(alice.secret)),
+    );
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as any).error.param).toBe('prompts');
+    const badRatio = await server.app.request(
+      '/v1/regressions',
+      jsonRequest(
+        { prompts: ['x'], baseline: 'a', candidate: 'b', aspect_ratio: '7:3' },
+        bearer(alice.secret),
+      ),
+    );
+    expect(((await badRatio.json()) as any).error.param).toBe('aspect_ratio');
+    const run = runs.create({
+      id: 'reg_0a1b',
+      apiKeyId: alice.record.id,
+      input: { prompts: [{ id: 'p-001', prompt: 'x' }], baseline: 'a', candidate: 'b' },
+      createdAtMs: clock.nowMs(),
+    });
+    const own = await server.app.request(`/v1/regressions/${run.id}`, { headers: bearer(alice.secret) });
+    expect((await own.json()) as any).toMatchObject({
+      id: 'reg_0a1b',
+      status: 'queued',
+      prompts: 1,
+      done: 0,
+    });
+    expect(
+      (await server.app.request(`/v1/regressions/${run.id}`, { headers: bearer(bob.secret) })).status,
+    ).toBe(404);
+    const bobList = (await (
+      await server.app.request('/v1/regressions', { headers: bearer(bob.secret) })
+    ).json()) as any;
+    expect(bobList.data).toEqual([]);
+    database.close();
   });
 });
