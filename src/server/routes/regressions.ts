@@ -39,12 +39,9 @@ const runSchema = z
     created_at: z.number(),
     updated_at: z.number(),
     error: z.string().nullable(),
-    result: z
-      .unknown()
-      .nullable()
-      .openapi({
-        description: 'When finished: verdict, counts by category and every pair with its scores and images.',
-      }),
+    result: z.unknown().nullable().openapi({
+      description: 'When finished: verdict, counts by category and every pair with its scores and images.',
+    }),
   })
   .openapi('Regression');
 
