@@ -109,9 +109,9 @@ export default function ModelsPage() {
                     <td>
                       <span className={`badge ${row.stage ?? 'unknown'}`}>{row.stage ?? 'unknown'}</span>
                     </td>
-                    <td>{row.release_date ?? '—'}</td>
-                    <td>{row.ga_date ?? '—'}</td>
-                    <td>{row.shutdown_date ?? '—'}</td>
+                    <td className="nowrap">{row.release_date ?? '—'}</td>
+                    <td className="nowrap">{row.ga_date ?? '—'}</td>
+                    <td className="nowrap">{row.shutdown_date ?? '—'}</td>
                     <td>{row.shutdown_date ? formatDays(row.days_to_shutdown) : '—'}</td>
                     <td>{row.successor ?? '—'}</td>
                     <td>{row.usedBy.join(', ') || '—'}</td>
