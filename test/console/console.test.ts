@@ -54,15 +54,31 @@ describe.skipIf(!chromiumPath && !underCi)('web console in Chromium', () => {
   });
 
   it('signs in with an API key kept in session storage, refusing a wrong one', async () => {
-    await page.goto(`${base}/`);
-    await page.getByRole('heading', { name: 'Sign in to imagegate' }).waitFor();
-    await checkPage(page, 'sign-in');
-    await page.getByLabel('API key').fill('igk_00000000000000000000000000000000');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('not valid');
+    // The refused key's 401 is logged by the browser, so it is tried in a tab of its own.
+    const refused = await openPage(fixture.browser);
+    await refused.page.goto(`${base}/`);
+    await refused.page.getByRole('heading', { name: 'Sign in to imagegate' }).waitFor();
+    await checkPage(refused.page, 'sign-in');
+    await refused.page.getByLabel('API key').fill('igk_00000000000000000000000000000000');
+    await refused.page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => refused.page.getByRole('alert').textContent()).toContain('not valid');
+    expect(await refused.page.evaluate(() => sessionStorage.getItem('imagegate.apiKey'))).toBeNull();
+    await refused.page.context().close();
+
     await signIn(page, base, fixture.adminKey);
     expect(await page.evaluate(() => sessionStorage.getItem('imagegate.apiKey'))).toBe(fixture.adminKey);
     await checkPage(page, 'overview');
+  });
+
+  it('works from the keyboard: a skip link first, then the navigation', async () => {
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Overview');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Tasks', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Overview' }).click();
   });
 
   const submit = async (body: Record<string, unknown>, key = fixture.adminKey) => {
@@ -265,6 +281,6 @@ describe.skipIf(!chromiumPath && !underCi)('web console in Chromium', () => {
   });
 
   it('logged no console errors on any page', () => {
-    expect(errors.filter((error) => !error.includes('401'))).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });

@@ -36,6 +36,8 @@ export default function GalleryPage() {
         { signal },
       ),
     getNextPageParam: (last) => (last.has_more ? (last.next_cursor ?? undefined) : undefined),
+    // Changes made while the list was not on screen reached no cache: read it afresh on every visit.
+    refetchOnMount: 'always',
   });
   const images = useMemo(
     () =>

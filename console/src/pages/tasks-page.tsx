@@ -53,6 +53,8 @@ export default function TasksPage() {
         { signal },
       ),
     getNextPageParam: (last) => (last.has_more ? (last.next_cursor ?? undefined) : undefined),
+    // Changes made while the list was not on screen reached no cache: read it afresh on every visit.
+    refetchOnMount: 'always',
   });
   const rows = useMemo(() => tasks.data?.pages.flatMap((page) => page.data) ?? [], [tasks.data]);
 
