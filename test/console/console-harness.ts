@@ -157,7 +157,7 @@ async function seedCancelledTasks(
   database.exec('COMMIT');
 }
 
-/** A new tab that records console errors and uncaught exceptions. */
+/** A new tab that records console errors, uncaught exceptions and any request to another host. */
 export async function openPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
   const page = await context.newPage();
@@ -166,6 +166,12 @@ export async function openPage(browser: Browser): Promise<{ page: Page; errors: 
     if (message.type() === 'error') errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(String(error)));
+  // The console must work offline: nothing may be fetched from anywhere but the server itself.
+  page.on('request', (request) => {
+    if (!/^(http:\/\/127\.0\.0\.1[:/]|blob:|data:)/.test(request.url())) {
+      errors.push(`request to another host: ${request.url()}`);
+    }
+  });
   return { page, errors };
 }
 
