@@ -12,11 +12,12 @@ export const errorBodySchema = z
   })
   .openapi('Error');
 
-export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
 
 export const errorDescriptions: Record<ErrorStatus, string> = {
   400: 'Invalid request: the message names the field and the allowed values (malformed bodies and JSON nested too deep included)',
   401: 'Missing or unknown API key',
+  403: 'The API key may not do this (an admin key is needed)',
   404: 'Not found (or owned by another API key)',
   409: 'Conflict',
   413: 'Too large',
@@ -150,3 +151,22 @@ export const taskIdParamsSchema = z.object({
     .regex(/^task_img_[0-9A-Za-z]+$/, 'a task id looks like task_img_…')
     .openapi({ param: { name: 'id', in: 'path' }, example: 'task_img_01JZX3Q4W8E2R5T7Y9U1I3O5P7' }),
 });
+
+export const guardSchema = z
+  .object({
+    at: z.string(),
+    worst: z.enum(['ok', 'warning', 'error']),
+    findings: z.array(
+      z.object({
+        model: z.string(),
+        platform: z.string(),
+        stage: z.string(),
+        shutdown_date: z.string().nullable(),
+        days_left: z.number().nullable(),
+        successor: z.string().nullable(),
+        level: z.enum(['ok', 'warning', 'error']),
+        message: z.string(),
+      }),
+    ),
+  })
+  .openapi({ description: 'The guard report for the configured routes (what imagegate guard prints).' });

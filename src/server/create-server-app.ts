@@ -29,6 +29,7 @@ import { jsonDepthExceeds, MAX_GENERATION_BODY_BYTES, MAX_JSON_DEPTH } from '../
 import { documentSharedAnswers } from './shared-answers.js';
 import { isStorageFault, StorageHealth, storageUnavailable } from './storage-health.js';
 import { estimateTaskCostUsd } from './estimate-task-cost.js';
+import { isConsolePath, mountConsole } from './console-hosting.js';
 import { docsPage, type OpenApiDocumentLike } from './docs-page.js';
 import type { Metrics } from './metrics/index.js';
 import { registerOpenAiOperations } from './openai/index.js';
@@ -38,10 +39,18 @@ import { listDeadLettersDoc, redeliverDeadLetterDoc } from './routes/dead-letter
 import { fileRoutes } from './routes/files.js';
 import { generationRoutes } from './routes/generations.js';
 import { healthRoutes } from './routes/health.js';
+import { imageDetailRoutes } from './routes/image-details.js';
 import { imageRoutes } from './routes/images.js';
+import { keyRoutes } from './routes/keys.js';
+import { lifecycleRoutes } from './routes/lifecycle.js';
 import { modelRoutes } from './routes/models.js';
+import { regressionRoutes } from './routes/regressions.js';
+import type { RegressionJobs } from './regressions/regression-jobs.js';
 import { taskEventRoutes } from './routes/task-events.js';
+import { taskRequestRoutes } from './routes/task-request.js';
+import { taskStreamRoutes } from './routes/task-stream.js';
 import { taskRoutes } from './routes/tasks.js';
+import { usageRoutes } from './routes/usage.js';
 
 /** Everything the HTTP layer uses, injected so tests drive the app with `app.request(...)`. */
 export interface ServerAppDependencies {
@@ -85,6 +94,13 @@ export interface ServerAppDependencies {
   onTaskSubmitted?: (taskId: string) => void;
   /** Called once a cancel of a running task is committed, so a local worker aborts its call at once. */
   onTaskCancelRequested?: (taskId: string) => void;
+  /** Comparison runs started over HTTP (`/v1/regressions`). Default: not mounted. */
+  regressions?: RegressionJobs;
+  /**
+   * The built web console served at `/` (SPA fallback for non-API paths). A path, `false` for none.
+   * Default: none (`startServer` passes the package's `dist/console`).
+   */
+  consoleDirectory?: string | false;
 }
 
 export const SERVER_VERSION = IMAGEGATE_VERSION;
@@ -126,7 +142,9 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
       ...(settings.rateLimitPerMinute !== undefined ? { defaultPerMinute: settings.rateLimitPerMinute } : {}),
     });
     const metricsOpen = deps.metrics !== undefined && settings.metrics;
-    const isOpen = (path: string) => path === '/healthz' || (metricsOpen && OPEN_PATHS.has(path));
+    const consoleMounted = deps.consoleDirectory !== undefined;
+    const isOpen = (path: string) =>
+      path === '/healthz' || (metricsOpen && OPEN_PATHS.has(path)) || (consoleMounted && isConsolePath(path));
     app.use('*', (c, next) => (isOpen(c.req.path) ? next() : auth(c, next)));
     app.use('*', (c, next) => (isOpen(c.req.path) ? next() : rateLimit(c, next)));
   } else if (settings.requireApiKey) {
@@ -181,7 +199,10 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
       allowPrivateNetworks: settings.allowPrivateNetworks,
       maxImageBytes: settings.maxUploadImageBytes,
       globalMonthlyBudgetUsd: settings.monthlyBudgetUsd,
-      onTaskSubmitted: deps.onTaskSubmitted,
+      onTaskSubmitted: (taskId) => {
+        deps.events.notify(taskId);
+        deps.onTaskSubmitted?.(taskId);
+      },
       waitPollIntervalMs: pollIntervalMs,
       estimateCost: deps.estimateCost ?? estimateTaskCostUsd,
       owners: deps.owners,
@@ -201,7 +222,10 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
     '/',
     taskEventRoutes({ store: deps.store, events: deps.events, clock: deps.clock, pollIntervalMs }),
   );
+  app.route('/', taskStreamRoutes({ store: deps.store, events: deps.events }));
+  app.route('/', taskRequestRoutes({ store: deps.store }));
   app.route('/', imageRoutes({ blobs: deps.blobs, owners: deps.owners }));
+  app.route('/', imageDetailRoutes({ blobs: deps.blobs, owners: deps.owners }));
   app.route(
     '/',
     fileRoutes({
@@ -216,6 +240,27 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
     '/',
     modelRoutes({ catalog: deps.catalog, registry: deps.registry, config: deps.config, clock: deps.clock }),
   );
+  app.route(
+    '/',
+    lifecycleRoutes({
+      catalog: deps.catalog,
+      registry: deps.registry,
+      config: deps.config,
+      clock: deps.clock,
+    }),
+  );
+  app.route(
+    '/',
+    usageRoutes({
+      store: deps.store,
+      catalog: deps.catalog,
+      config: deps.config,
+      clock: deps.clock,
+      ...(deps.keys ? { keys: deps.keys } : {}),
+    }),
+  );
+  if (deps.regressions) app.route('/', regressionRoutes({ jobs: deps.regressions }));
+  if (deps.keys) app.route('/', keyRoutes({ keys: deps.keys, store: deps.store, clock: deps.clock }));
   if (deps.openAi) {
     app.route(openAiPathPrefix, deps.openAi);
     registerOpenAiOperations(app, openAiPathPrefix);
@@ -242,6 +287,7 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
     });
   app.get('/openapi.json', (c) => c.json(document()));
   app.get('/docs', (c) => c.html(docsPage(document() as OpenApiDocumentLike)));
+  if (deps.consoleDirectory) mountConsole(app, deps.consoleDirectory);
   return app;
 }
 

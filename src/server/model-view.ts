@@ -7,6 +7,7 @@ import {
   type LifecycleStatus,
 } from '../catalog/index.js';
 import type { Route } from '../registry/index.js';
+import type { GuardReport } from '../tools/guard/index.js';
 
 export interface LifecycleView {
   platform: string;
@@ -133,4 +134,22 @@ export function deprecationList(
       a.model.localeCompare(b.model) ||
       a.platform.localeCompare(b.platform),
   );
+}
+
+/** The guard report as the API shows it (what `imagegate guard` prints, in snake_case). */
+export function guardReportView(report: GuardReport) {
+  return {
+    at: report.at,
+    worst: report.worst,
+    findings: report.findings.map((finding) => ({
+      model: finding.model,
+      platform: finding.platform,
+      stage: finding.stage,
+      shutdown_date: finding.shutdownDate,
+      days_left: finding.daysLeft,
+      successor: finding.successor,
+      level: finding.level,
+      message: finding.message,
+    })),
+  };
 }

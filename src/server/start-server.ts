@@ -19,10 +19,13 @@ import {
 } from '../tasks/index.js';
 import { createWebhookRoutes, generateWebhookSecret, WebhookDispatcher } from '../webhooks/index.js';
 import { ApiKeyStore, BlobOwners, callerScope, decideDefaultAuth, listOwner } from './auth/index.js';
+import { defaultConsoleDirectory } from './console-hosting.js';
 import { isStorageFault, rateLimitedLog, StorageHealth } from './storage-health.js';
 import { createServerApp } from './create-server-app.js';
 import { createMetrics } from './metrics/index.js';
 import { estimateTaskCostUsd } from './estimate-task-cost.js';
+import { RegressionJobs } from './regressions/regression-jobs.js';
+import { RegressionRunStore } from './regressions/regression-run-store.js';
 import { createOpenAiRoutes, openAiTaskRunner } from './openai/index.js';
 import { taskView } from './task-view.js';
 
@@ -47,6 +50,8 @@ export interface StartServerOptions {
   onNotice?: (line: string) => void;
   /** Errors the server survived (500s, worker and webhook loop errors). Default: stderr. */
   onError?: (error: unknown) => void;
+  /** The built web console served at `/`. Default: the package's `dist/console`; `false` serves none. */
+  consoleDirectory?: string | false;
 }
 
 export interface RunningServer {
@@ -161,6 +166,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     onError: (error) => onError(error),
   });
 
+  const regressions = new RegressionJobs({
+    runs: new RegressionRunStore(database),
+    blobs,
+    config,
+    env,
+    clock,
+    catalog,
+    directory: join(dataDirectory, 'regressions'),
+    onError,
+  });
+
   const app = createServerApp({
     store,
     blobs,
@@ -198,7 +214,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       clock,
     }),
     webhookRoutes: createWebhookRoutes(webhooks, { ownerOf: (c) => listOwner(callerScope(c)) }),
+    regressions,
     logError: onError,
+    consoleDirectory: options.consoleDirectory ?? defaultConsoleDirectory,
   });
 
   const { server, address } = await new Promise<{ server: ReturnType<typeof serve>; address: AddressInfo }>(
@@ -221,6 +239,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const publicBaseUrl = () => (settings.publicBaseUrl ?? url).replace(/\/$/, '');
   worker.start();
   webhooks.start();
+  regressions.start();
   const stopRetention = new AbortController();
   const retention = sweepUntilStopped({
     store,
@@ -237,6 +256,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       const stopped = new Promise<void>((done) => server.close(() => done()));
       stopRetention.abort();
       await worker.stop({ graceMs: settings.shutdownGraceMs });
+      await regressions.stop();
       await webhooks.stop();
       await retention;
       if ('closeAllConnections' in server) server.closeAllConnections();

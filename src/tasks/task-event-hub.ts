@@ -7,6 +7,15 @@ export type TaskEventListener = (taskId: string) => void;
  */
 export class TaskEventHub {
   private readonly listeners = new Map<string, Set<TaskEventListener>>();
+  private readonly everyTaskListeners = new Set<TaskEventListener>();
+
+  /** Hears about every task (a live task list); returns the function that unsubscribes. */
+  subscribeAll(listener: TaskEventListener): () => void {
+    this.everyTaskListeners.add(listener);
+    return () => {
+      this.everyTaskListeners.delete(listener);
+    };
+  }
 
   /** Returns the function that unsubscribes. */
   subscribe(taskId: string, listener: TaskEventListener): () => void {
@@ -21,7 +30,7 @@ export class TaskEventHub {
 
   /** Calls every listener of the task; one listener throwing does not keep the others from hearing it. */
   notify(taskId: string): void {
-    for (const listener of [...(this.listeners.get(taskId) ?? [])]) {
+    for (const listener of [...(this.listeners.get(taskId) ?? []), ...this.everyTaskListeners]) {
       try {
         listener(taskId);
       } catch {

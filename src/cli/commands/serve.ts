@@ -86,7 +86,9 @@ export function serveCommand(
         return;
       }
       io.stdout(`${listeningLine(server.url)}\n`);
-      io.stdout(`API docs: ${server.url}/docs — data in ${server.dataDirectory}\n`);
+      io.stdout(
+        `Web console: ${server.url}/ — API docs: ${server.url}/docs — data in ${server.dataDirectory}\n`,
+      );
       io.stdout(`Try it:\n  ${curlExample(server.url, server.authRequired)}\n`);
       await waitForStop(server);
       io.stderr('imagegate stopping: finishing running tasks…\n');

@@ -9,6 +9,7 @@ export { hashApiKeySecret, looksLikeApiKeySecret } from './api-key-secret.js';
 export { createAuthMiddleware, type AuthEnv, type AuthMiddlewareOptions } from './auth-middleware.js';
 export { createKeyRateLimitMiddleware, type KeyRateLimitOptions } from './key-rate-limit-middleware.js';
 export { checkMonthlyBudget, type MonthlyBudgetCheck } from './check-monthly-budget.js';
+export { requireAdmin } from './require-admin.js';
 export { callerScope, mayAccess, listOwner, type CallerScope } from './caller-scope.js';
 export { BlobOwners } from './blob-owners.js';
 export { decideDefaultAuth, isLoopbackHost, type DefaultAuthDecision } from './default-auth.js';

@@ -3,12 +3,17 @@ import { findModel, type Catalog } from '../../catalog/index.js';
 import type { Clock } from '../../clock/index.js';
 import { defaultPlatform, expandRoute, type ImagegateConfig } from '../../config/index.js';
 import { UnknownModelError, NoUsableCandidateError, type Registry } from '../../registry/index.js';
-import { notFound } from '../../http/index.js';
-import { deprecationSchema, errorResponses, logicalModelSchema, modelSchema } from '../api-schemas.js';
-import { MAX_MODEL_NAME_LENGTH } from '../../http/index.js';
+import { MAX_MODEL_NAME_LENGTH, notFound } from '../../http/index.js';
+import {
+  deprecationSchema,
+  errorResponses,
+  guardSchema,
+  logicalModelSchema,
+  modelSchema,
+} from '../api-schemas.js';
 import { buildGuardReport } from '../../tools/guard/index.js';
 import { deprecationHeaders } from '../deprecation-headers.js';
-import { deprecationList, logicalNameView, modelView } from '../model-view.js';
+import { deprecationList, guardReportView, logicalNameView, modelView } from '../model-view.js';
 import { openApiRouter } from '../openapi-router.js';
 
 export interface ModelRoutesOptions {
@@ -37,25 +42,6 @@ const listModels = createRoute({
     },
   },
 });
-
-const guardSchema = z
-  .object({
-    at: z.string(),
-    worst: z.enum(['ok', 'warning', 'error']),
-    findings: z.array(
-      z.object({
-        model: z.string(),
-        platform: z.string(),
-        stage: z.string(),
-        shutdown_date: z.string().nullable(),
-        days_left: z.number().nullable(),
-        successor: z.string().nullable(),
-        level: z.enum(['ok', 'warning', 'error']),
-        message: z.string(),
-      }),
-    ),
-  })
-  .openapi({ description: 'The guard report for the configured routes (what imagegate guard prints).' });
 
 const listDeprecations = createRoute({
   method: 'get',
@@ -139,20 +125,7 @@ export function modelRoutes(options: ModelRoutesOptions) {
         {
           object: 'list' as const,
           data: deprecationList(catalog, nowMs, routeTargets()),
-          guard: {
-            at: report.at,
-            worst: report.worst,
-            findings: report.findings.map((finding) => ({
-              model: finding.model,
-              platform: finding.platform,
-              stage: finding.stage,
-              shutdown_date: finding.shutdownDate,
-              days_left: finding.daysLeft,
-              successor: finding.successor,
-              level: finding.level,
-              message: finding.message,
-            })),
-          },
+          guard: guardReportView(report),
         },
         200,
       );

@@ -1,0 +1,196 @@
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { api, queryString } from '../api/api-client.js';
+import { useLiveTasks, type TaskFilter } from '../api/use-live-tasks.js';
+import { taskStatuses, type Page, type Task } from '../api/types.js';
+import { formatTime, formatUsd } from '../components/format.js';
+import { StatusBadge } from '../components/status-badge.js';
+
+const ROW_HEIGHT = 40;
+
+/** `YYYY-MM-DD` (UTC) → Unix seconds at its start, or undefined. */
+function daySeconds(day: string | null, plusDays = 0): number | undefined {
+  if (!day) return undefined;
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  return Number.isNaN(ms) ? undefined : ms / 1000 + plusDays * 86_400;
+}
+
+export default function TasksPage() {
+  const [search, setSearch] = useSearchParams();
+  const status = search.get('status') ?? '';
+  const model = search.get('model') ?? '';
+  const from = search.get('from') ?? '';
+  const to = search.get('to') ?? '';
+  const filter: TaskFilter = useMemo(
+    () => ({
+      status: status || undefined,
+      model: model || undefined,
+      createdAfter: daySeconds(from, 0) === undefined ? undefined : daySeconds(from, 0)! - 1,
+      createdBefore: daySeconds(to, 1),
+    }),
+    [status, model, from, to],
+  );
+  useLiveTasks();
+  const models = useQuery({
+    queryKey: ['models'],
+    queryFn: () => api<{ logical_names: { id: string }[]; data: { id: string }[] }>('/v1/models'),
+  });
+  const tasks = useInfiniteQuery({
+    queryKey: ['tasks', filter],
+    initialPageParam: '',
+    queryFn: ({ pageParam, signal }) =>
+      api<Page<Task>>(
+        `/v1/tasks${queryString({
+          limit: 100,
+          cursor: pageParam,
+          status: filter.status,
+          model: filter.model,
+          created_after: filter.createdAfter,
+          created_before: filter.createdBefore,
+        })}`,
+        { signal },
+      ),
+    getNextPageParam: (last) => (last.has_more ? (last.next_cursor ?? undefined) : undefined),
+    // Changes made while the list was not on screen reached no cache: read it afresh on every visit.
+    refetchOnMount: 'always',
+  });
+  const rows = useMemo(() => tasks.data?.pages.flatMap((page) => page.data) ?? [], [tasks.data]);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the virtualizer re-renders us itself
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? -1;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = tasks;
+  useEffect(() => {
+    if (lastIndex >= rows.length - 20 && hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [lastIndex, rows.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  const setParam = (name: string, value: string) => {
+    const next = new URLSearchParams(search);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setSearch(next, { replace: true });
+  };
+  const modelNames = [
+    ...(models.data?.logical_names.map((entry) => entry.id) ?? []),
+    ...(models.data?.data.map((entry) => entry.id) ?? []),
+  ];
+
+  return (
+    <>
+      <h1>Tasks</h1>
+      <form className="row card" aria-label="Filter tasks" onSubmit={(event) => event.preventDefault()}>
+        <div className="field">
+          <label htmlFor="filter-status">Status</label>
+          <select
+            id="filter-status"
+            value={status}
+            onChange={(event) => setParam('status', event.target.value)}
+          >
+            <option value="">any</option>
+            {taskStatuses.map((entry) => (
+              <option key={entry}>{entry}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-model">Model</label>
+          <select id="filter-model" value={model} onChange={(event) => setParam('model', event.target.value)}>
+            <option value="">any</option>
+            {modelNames.map((name) => (
+              <option key={name}>{name}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-from">Created from (UTC)</label>
+          <input
+            id="filter-from"
+            type="date"
+            value={from}
+            onChange={(event) => setParam('from', event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="filter-to">Created to (UTC)</label>
+          <input
+            id="filter-to"
+            type="date"
+            value={to}
+            onChange={(event) => setParam('to', event.target.value)}
+          />
+        </div>
+      </form>
+      <p className="hint" aria-live="polite">
+        {tasks.isPending
+          ? 'Loading tasks…'
+          : tasks.isError
+            ? `Could not load tasks: ${tasks.error.message}`
+            : `${rows.length}${tasks.hasNextPage ? '+' : ''} tasks, newest first; the list updates live.`}
+      </p>
+      <div role="table" aria-label="Tasks" aria-rowcount={rows.length + 1}>
+        <div role="rowgroup">
+          <div role="row" aria-rowindex={1} className="task-list-header">
+            <span role="columnheader">Task</span>
+            <span role="columnheader">Status</span>
+            <span role="columnheader">Model</span>
+            <span role="columnheader">Created</span>
+            <span role="columnheader" className="num">
+              Cost
+            </span>
+          </div>
+        </div>
+        <div
+          ref={scroller}
+          className="task-list"
+          role="rowgroup"
+          data-testid="task-list"
+          tabIndex={0}
+          aria-label="Task rows"
+        >
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {items.map((item) => {
+              const task = rows[item.index]!;
+              return (
+                <div
+                  key={task.id}
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  className="task-row"
+                  data-task-id={task.id}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    right: 0,
+                    transform: `translateY(${item.start}px)`,
+                  }}
+                >
+                  <span role="cell">
+                    <Link to={`/tasks/${task.id}`}>{task.id}</Link>
+                  </span>
+                  <span role="cell">
+                    <StatusBadge status={task.status} />
+                  </span>
+                  <span role="cell">{task.model}</span>
+                  <span role="cell">{formatTime(task.created_at)}</span>
+                  <span role="cell" className="num">
+                    {formatUsd(task.cost.actual_usd ?? task.cost.estimated_usd)}
+                  </span>
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </div>
+    </>
+  );
+}
