@@ -24,4 +24,11 @@ export const defaultRoutes: Record<
       { model: 'gemini-3.1-flash-image', platform: 'gemini-api' },
     ],
   },
+  text_fast: {
+    description: 'Fast text for flow text nodes (prompt drafting); falls back to the older Flash-Lite.',
+    candidates: [
+      { model: 'gemini-3.5-flash-lite', platform: 'gemini-api' },
+      { model: 'gemini-3.1-flash-lite', platform: 'gemini-api' },
+    ],
+  },
 };
