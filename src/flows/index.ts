@@ -10,3 +10,15 @@ export {
 } from './validate-flow-document.js';
 export { canonicalJson, flowContent, flowContentHash, sha256Hex } from './canonical-json.js';
 export { flowJsonSchema } from './flow-json-schema.js';
+export * from './flow-run-record.js';
+export { FlowNotFoundError, FlowStateError, localAccess, mayAccess, type FlowAccess } from './flow-access.js';
+export { FlowLibrary, type FlowLibraryOptions } from './flow-library.js';
+export { diffFlowDocuments, formatFlowChanges, type FlowChange } from './diff-flow-documents.js';
+export { lifecycleProblems, modelsOfName, type LifecycleCheckOptions } from './publish-checks.js';
+export {
+  SqliteFlowStore,
+  RunIdempotencyConflictError,
+  newFlowRunId,
+  type FlowVersion,
+  type StoredFlow,
+} from './sqlite-flow-store.js';
