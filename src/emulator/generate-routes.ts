@@ -10,6 +10,7 @@ import { servedModel } from './model-availability.js';
 import type { GenerateContentResponse } from './response-shape.js';
 import { responseIdFor } from './response-ids.js';
 import { sseBody, sseContentType } from './stream.js';
+import { textGenerationResponse } from './text-generation.js';
 import { promptTokens } from './token-estimate.js';
 
 /** generateContent, streamGenerateContent and countTokens, plus the generation step batches reuse. */
@@ -23,6 +24,13 @@ export async function runGeneration(
   input: { model: CatalogModel; platform: Platform; body: unknown; context: CallContext },
 ): Promise<GenerateContentResponse> {
   const request = parseRequest(generateContentRequestSchema, input.body);
+  if (input.model.modality === 'text') {
+    return textGenerationResponse(input.model, request, {
+      responseId: responseIdFor(state.nextResponseNumber()),
+      platform: input.platform,
+      nowMs: state.clock.nowMs(),
+    });
+  }
   const plan = planGeneration({ model: input.model, platform: input.platform, request, files: state.files });
   const safetyVerdict = state.faults.safetyVerdict(input.context);
   const servedImageSize = plan.imageSize
