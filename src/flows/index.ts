@@ -22,3 +22,23 @@ export {
   type FlowVersion,
   type StoredFlow,
 } from './sqlite-flow-store.js';
+export {
+  FlowRunner,
+  nodeSignature,
+  variantCount,
+  type FlowRunEvent,
+  type FlowRunnerOptions,
+  type StartRunRequest,
+} from './flow-runner.js';
+export {
+  catalogTaskCostEstimator,
+  assumedTextOutputTokens,
+  type EstimateTaskCost,
+} from './estimate-node-cost.js';
+export {
+  blobImageInputs,
+  FlowInputError,
+  parseFlowInputs,
+  storeImageInputs,
+  type StoreImageInput,
+} from './flow-inputs.js';
