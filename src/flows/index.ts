@@ -42,3 +42,5 @@ export {
   storeImageInputs,
   type StoreImageInput,
 } from './flow-inputs.js';
+export { promoteRun, promotedDocument, type PromoteRequest } from './promote-run.js';
+export { variantGroups, type VariantGroup } from './ab-groups.js';

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/emulator/index.js';
 import {
   parseFlowInputs,
+  promoteRun,
+  registryModelNames,
+  variantGroups,
   validateFlowDocument,
   type FlowDocument,
   type NodeImage,
@@ -83,9 +86,53 @@ describe('flow runs on the task store, against the emulator', () => {
     expect(stack.runner.nodes(again.id, owner).map((node) => node.cached)).toEqual([true, true, false]);
     expect(again.result).toEqual(run.result);
 
+    // Promote variant 4 to the quality model: the text node comes from the cache, one image call is made.
+    const promoted = promoteRun(
+      stack.runner,
+      { runId: run.id, node: 'variants', variant: 4, model: 'image_quality' },
+      owner,
+      registryModelNames(stack.registry),
+    );
+    const promotedRun = await finalRun(stack.runner, promoted.id);
+    expect(promotedRun).toMatchObject({
+      status: 'succeeded',
+      version: 1,
+      lineage: { parentRunId: run.id, nodeId: 'variants', variant: 4, model: 'image_quality' },
+    });
+    expect(stack.calls()).toEqual({
+      'gemini-3.5-flash-lite': 1,
+      'gemini-3.1-flash-image': 6,
+      'gemini-3-pro-image': 1,
+    });
+    const [best] = promotedRun.result?.variants as NodeImage[];
+    expect(best).toMatchObject({
+      seed: variants[4]!.seed,
+      servedModel: 'gemini-3-pro-image',
+      requestedModel: 'image_quality',
+    });
+    expect(promotedRun.result?.direction).toBe(run.result?.direction);
+    expect(() =>
+      promoteRun(
+        stack.runner,
+        { runId: run.id, node: 'variants', variant: 9, model: 'image_quality' },
+        owner,
+      ),
+    ).toThrow(/No variant "9 of node variants \(it has 6\)"/);
+    expect(() =>
+      promoteRun(
+        stack.runner,
+        { runId: run.id, node: 'variants', variant: 0, model: 'image_quality' },
+        { keyId: 'key_other' },
+      ),
+    ).toThrow(/No run/);
+
     // Another brief changes the signature of both model nodes.
     await finalRun(stack.runner, start(stack, published, { brief: 'a tea brand', count: 2 }).id);
-    expect(stack.calls()).toEqual({ 'gemini-3.5-flash-lite': 2, 'gemini-3.1-flash-image': 8 });
+    expect(stack.calls()).toEqual({
+      'gemini-3.5-flash-lite': 2,
+      'gemini-3.1-flash-image': 8,
+      'gemini-3-pro-image': 1,
+    });
   });
 
   it('runs the A/B flow: the same prompt and seeds on both models', async () => {
@@ -105,6 +152,15 @@ describe('flow runs on the task store, against the emulator', () => {
       [7, 'gemini-3-pro-image'],
       [8, 'gemini-3-pro-image'],
     ]);
+    const groups = variantGroups(stack.runner.nodes(run.id, owner));
+    expect(
+      groups.map((group) => [group.node, group.requestedModel, group.servedModels, group.variants.length]),
+    ).toEqual([
+      ['flash', 'gemini-3.1-flash-image', ['gemini-3.1-flash-image'], 2],
+      ['pro', 'gemini-3-pro-image', ['gemini-3-pro-image'], 2],
+    ]);
+    expect(groups[1]!.costUsd).toBeGreaterThan(groups[0]!.costUsd!);
+    expect(groups.every((group) => typeof group.latencyMs === 'number')).toBe(true);
   });
 
   it('fails the dependents of a failed node, keeps the rest, and retries only what did not succeed', async () => {
