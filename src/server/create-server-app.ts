@@ -19,6 +19,7 @@ import { registerOpenAiOperations } from './openai/index.js';
 import { openApiRouter, type ServerEnv } from './openapi-router.js';
 import type { GenerationSubmission } from './request-body.js';
 import { fileRoutes } from './routes/files.js';
+import { flowRoutes, type FlowRoutesOptions } from './routes/flows.js';
 import { generationRoutes } from './routes/generations.js';
 import { healthRoutes } from './routes/health.js';
 import { imageRoutes } from './routes/images.js';
@@ -59,6 +60,8 @@ export interface ServerAppDependencies {
   onTaskSubmitted?: (taskId: string) => void;
   /** Called once a cancel of a running task is committed, so a local worker aborts its call at once. */
   onTaskCancelRequested?: (taskId: string) => void;
+  /** Flows (drafts, versions, runs): mounted at /v1/flows and /v1/flow-runs. Default: not mounted. */
+  flows?: FlowRoutesOptions;
 }
 
 export const SERVER_VERSION = IMAGEGATE_VERSION;
@@ -175,6 +178,7 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
     registerOpenAiOperations(app, openAiPathPrefix);
   }
   if (deps.webhookRoutes) app.route('/v1/webhooks', deps.webhookRoutes);
+  if (deps.flows) app.route('/', flowRoutes(deps.flows));
 
   const documentConfig = {
     openapi: '3.1.0',

@@ -15,6 +15,7 @@ import {
   type TaskRecord,
 } from '../tasks/index.js';
 import { createWebhookRoutes, generateWebhookSecret, WebhookDispatcher } from '../webhooks/index.js';
+import { createFlowService } from './flow-service.js';
 import { ApiKeyStore } from './auth/index.js';
 import { createServerApp } from './create-server-app.js';
 import { createMetrics } from './metrics/index.js';
@@ -133,6 +134,29 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     onError: (error) => onError(error),
   });
 
+  const flows = createFlowService({
+    database,
+    tasks: store,
+    blobs,
+    registry: imagegate.registry,
+    config,
+    catalog,
+    clock,
+    taskEvents: events,
+    onTaskCreated: () => worker.wake(),
+    cancelTask: (taskId) => worker.cancel(taskId),
+    onRunFinished: (run, view) => {
+      if (run.webhookUrl) {
+        webhooks.enqueue({
+          taskId: run.id,
+          url: run.webhookUrl,
+          eventType: `flow_run.${run.status}`,
+          payload: view,
+        });
+      }
+    },
+  });
+
   const app = createServerApp({
     store,
     blobs,
@@ -163,6 +187,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       clock,
     }),
     webhookRoutes: createWebhookRoutes(webhooks),
+    flows: flows.routes,
     logError: onError,
   });
 
@@ -179,11 +204,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const publicBaseUrl = () => (settings.publicBaseUrl ?? url).replace(/\/$/, '');
   worker.start();
   webhooks.start();
+  flows.resume();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       const stopped = new Promise<void>((done) => server.close(() => done()));
+      await flows.detach();
       await worker.stop({ graceMs: settings.shutdownGraceMs });
       await webhooks.stop();
       if ('closeAllConnections' in server) server.closeAllConnections();
