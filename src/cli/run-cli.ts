@@ -5,6 +5,7 @@ import { auditCommand } from './commands/audit.js';
 import { costCommand } from './commands/cost.js';
 import { editCommand } from './commands/edit.js';
 import { emulatorCommand } from './commands/emulator.js';
+import { flowCommand } from './commands/flow.js';
 import { generateCommand } from './commands/generate.js';
 import { guardCommand } from './commands/guard.js';
 import { keysCommand } from './commands/keys.js';
@@ -36,6 +37,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   program.addCommand(auditCommand(io, setExitCode));
   program.addCommand(costCommand(io, setExitCode));
   program.addCommand(keysCommand(io, setExitCode));
+  program.addCommand(flowCommand(io, setExitCode));
   program.addCommand(emulatorCommand(io));
   program.addCommand(serveCommand(io));
   for (const command of program.commands)
