@@ -44,3 +44,4 @@ export {
 } from './flow-inputs.js';
 export { promoteRun, promotedDocument, type PromoteRequest } from './promote-run.js';
 export { variantGroups, type VariantGroup } from './ab-groups.js';
+export { flowModelUsages, type FlowModelUsage } from './flow-model-usages.js';

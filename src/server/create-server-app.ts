@@ -19,7 +19,7 @@ import { registerOpenAiOperations } from './openai/index.js';
 import { openApiRouter, type ServerEnv } from './openapi-router.js';
 import type { GenerationSubmission } from './request-body.js';
 import { fileRoutes } from './routes/files.js';
-import { flowRoutes, type FlowRoutesOptions } from './routes/flows.js';
+import { flowRoutes, publishedFlowUsages, type FlowRoutesOptions } from './routes/flows.js';
 import { generationRoutes } from './routes/generations.js';
 import { healthRoutes } from './routes/health.js';
 import { imageRoutes } from './routes/images.js';
@@ -171,7 +171,13 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
   );
   app.route(
     '/',
-    modelRoutes({ catalog: deps.catalog, registry: deps.registry, config: deps.config, clock: deps.clock }),
+    modelRoutes({
+      catalog: deps.catalog,
+      registry: deps.registry,
+      config: deps.config,
+      clock: deps.clock,
+      ...(deps.flows ? { flowUsages: publishedFlowUsages(deps.flows.store, deps.config, deps.catalog) } : {}),
+    }),
   );
   if (deps.openAi) {
     app.route(openAiPathPrefix, deps.openAi);

@@ -220,6 +220,26 @@ describe('flows over HTTP', () => {
     expect((await call('POST', `/v1/flow-runs/${run.id}/retry`, owner)).status).toBe(409);
   });
 
+  it('names published flow versions in /v1/models/deprecations', async () => {
+    const dated = {
+      name: 'dated',
+      nodes: {
+        hero: { type: 'image', model: 'gemini-2.5-flash-image', prompt: 'a lighthouse' },
+        out: { type: 'output', results: { images: '{{nodes.hero.images}}' } },
+      },
+    };
+    expect((await call('PUT', '/v1/flows/dated/draft', owner, dated)).status).toBe(200);
+    const published = await call('POST', '/v1/flows/dated/publish', owner, { message: 'pin' });
+    expect(published.status).toBe(201);
+    expect((await published.json()).warnings[0].message).toMatch(/shuts down on 2026-10-02/);
+    const list = await (await call('GET', '/v1/models/deprecations', owner)).json();
+    const row = list.data.find(
+      (entry: { model: string; platform: string }) =>
+        entry.model === 'gemini-2.5-flash-image' && entry.platform === 'gemini-api',
+    );
+    expect(row.used_by).toContain('flow dated v1 node hero');
+  });
+
   it('lists its routes in the OpenAPI document', async () => {
     const document = await (await app.request('/openapi.json')).json();
     expect(Object.keys(document.paths)).toEqual(

@@ -2,9 +2,12 @@ import { createHash } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import type { Catalog } from '../../catalog/index.js';
 import type { Clock } from '../../clock/index.js';
+import type { ImagegateConfig } from '../../config/index.js';
 import {
   finalRunStatuses,
+  flowModelUsages,
   FlowInputError,
   FlowNotFoundError,
   FlowStateError,
@@ -45,6 +48,11 @@ export interface FlowRoutesOptions {
   clock: Clock;
   /** How often SSE and ?wait re-read the store without a notification. Default 1000 ms. */
   pollIntervalMs?: number;
+}
+
+/** What the deprecations list and guard name: every published version's models. */
+export function publishedFlowUsages(store: SqliteFlowStore, config: ImagegateConfig, catalog: Catalog) {
+  return () => flowModelUsages(store.allVersions(), config, catalog);
 }
 
 /** Longest `?wait` on a flow run, in seconds: runs have several calls, so longer than one task's. */
