@@ -365,6 +365,12 @@ export class FlowRunner {
     return finished;
   }
 
+  /*
+   * Writes are few on purpose (each is an fsync with the default synchronous=FULL): a node that makes no
+   * call is written once, when it succeeds; a model node once its tasks exist (status, signature and task
+   * ids together) and once when it ends (with its cache entry, in one transaction). A crash between
+   * creating the tasks and the first write loses nothing: the tasks' idempotency keys find them again.
+   */
   private async runNode(
     run: FlowRun,
     nodeId: string,
@@ -378,10 +384,8 @@ export class FlowRunner {
       outputs: new Map(parents.map((parent) => [parent.nodeId, parent.output ?? {}])),
     };
     const signature = nodeSignature(node, parents, referencedInputs(node, run.inputs));
-    if (record.status === 'pending') {
-      record = { ...record, status: 'running', signature, startedAtMs: this.clock.nowMs() };
-      this.saveNode(record);
-    }
+    const startedAtMs = record.startedAtMs ?? this.clock.nowMs();
+    record = { ...record, signature, startedAtMs };
     if (node.type === 'output') {
       this.succeed(record, {}, undefined, false);
       return;
@@ -399,22 +403,26 @@ export class FlowRunner {
     }
     const variants = node.type === 'image' ? variantCount(node, run.inputs) : 1;
     const baseSeed = node.type === 'image' ? (node.seed ?? seedFromSignature(signature)) : undefined;
-    const tasks = await Promise.all(
-      Array.from({ length: variants }, (_, variant) =>
-        this.variantTask(
-          run,
-          record,
-          node,
-          ready,
-          variant,
-          baseSeed === undefined ? undefined : baseSeed + variant,
-          signal,
-        ),
-      ),
-    );
+    const taskIds: string[] = [];
+    const created: string[] = [];
+    for (let variant = 0; variant < variants; variant++) {
+      const seed = baseSeed === undefined ? undefined : baseSeed + variant;
+      const task = await this.variantTask(run, record, node, ready, variant, seed);
+      taskIds.push(task.id);
+      if (task.created) created.push(task.id);
+    }
+    if (signal.aborted) {
+      // Cancelled while the tasks were being created: cancel the ones the node never recorded.
+      for (const taskId of created) await this.options.tasks.requestCancel(taskId, this.clock.nowMs());
+      return;
+    }
+    record = { ...record, status: 'running', taskIds };
+    this.saveNode(record);
+    for (const taskId of created) this.options.onTaskCreated?.(taskId);
+    const tasks = await Promise.all(taskIds.map((taskId) => this.waitForTask(taskId, signal)));
     if (signal.aborted) return;
-    record = this.options.store.nodeRuns(run.id).find((entry) => entry.nodeId === nodeId)!;
-    if (isFinalNode(record.status)) return;
+    const current = this.options.store.nodeRuns(run.id).find((entry) => entry.nodeId === nodeId)!;
+    if (isFinalNode(current.status)) return;
     const warnings = [...new Set(tasks.flatMap((task) => task.warnings))];
     const failed = tasks.find((task) => task.status !== 'success');
     const cost = sumCosts(tasks);
@@ -440,11 +448,14 @@ export class FlowRunner {
               nodeImage(task, variant, node.model, (baseSeed ?? 0) + variant),
             ),
           };
-    this.options.store.cacheOutput(signature, output, cost);
-    this.succeed({ ...record, warnings }, output, cost, false);
+    this.succeed({ ...record, warnings }, output, cost, false, signature);
   }
 
-  /** The variant's task: reused when it already succeeded (a retry) or exists (a resume), else created. */
+  /**
+   * The variant's task: the one already recorded when it succeeded (a retry) or is still running in this
+   * generation (a resume), else one created with the key (run, node, generation, variant), which returns
+   * the existing task when a crashed runner created it before it could record it.
+   */
   private async variantTask(
     run: FlowRun,
     record: NodeRun,
@@ -452,19 +463,19 @@ export class FlowRunner {
     ready: ReadyValues,
     variant: number,
     seed: number | undefined,
-    signal: AbortSignal,
-  ): Promise<TaskRecord> {
+  ): Promise<{ id: string; created: boolean }> {
     const previous = record.taskIds[variant];
     if (previous) {
       const task = await this.options.tasks.get(previous);
-      if (task?.status === 'success') return task;
-      if (task && !isFinalTask(task) && run.generation === generationOf(task))
-        return this.waitForTask(task.id, signal);
+      if (task?.status === 'success') return { id: task.id, created: false };
+      if (task && !isFinalTask(task) && run.generation === generationOf(task)) {
+        return { id: task.id, created: false };
+      }
     }
     const request = this.taskRequest(record.nodeId, node, ready, variant, seed);
     const nowMs = this.clock.nowMs();
-    const key = `flow:${run.id}:${record.nodeId}:g${run.generation}:v${variant}`;
-    const { task } = await this.options.tasks.create(
+    const estimatedCostUsd = this.estimateTaskCost(request);
+    const { task, created } = await this.options.tasks.create(
       {
         id: newTaskId(nowMs),
         request,
@@ -476,25 +487,17 @@ export class FlowRunner {
           generation: String(run.generation),
         },
         ...(run.ownerKeyId !== undefined ? { apiKeyId: run.ownerKeyId } : {}),
-        ...(this.estimateTaskCost(request) !== undefined
-          ? { estimatedCostUsd: this.estimateTaskCost(request)! }
-          : {}),
+        ...(estimatedCostUsd !== undefined ? { estimatedCostUsd } : {}),
         createdAtMs: nowMs,
       },
       {
-        key,
+        key: `flow:${run.id}:${record.nodeId}:g${run.generation}:v${variant}`,
         requestHash: sha256Hex(canonicalJson(request)),
         expiresAtMs: nowMs + (this.options.taskIdempotencyTtlMs ?? defaultTaskIdempotencyTtlMs),
       },
       nowMs,
     );
-    // Recorded before waiting, so status shows the task and a cancel can reach it.
-    const current = this.options.store.nodeRuns(run.id).find((entry) => entry.nodeId === record.nodeId)!;
-    const taskIds = [...current.taskIds];
-    taskIds[variant] = task.id;
-    this.saveNode({ ...current, taskIds });
-    this.options.onTaskCreated?.(task.id);
-    return this.waitForTask(task.id, signal);
+    return { id: task.id, created };
   }
 
   private estimateTaskCost(request: TaskRequest): number | undefined {
@@ -552,15 +555,24 @@ export class FlowRunner {
     }
   }
 
-  private succeed(record: NodeRun, output: NodeOutput, costUsd: number | undefined, cached: boolean): void {
-    this.saveNode({
+  /** The node's success, and with `cacheAs` its cache entry, in one write. */
+  private succeed(
+    record: NodeRun,
+    output: NodeOutput,
+    costUsd: number | undefined,
+    cached: boolean,
+    cacheAs?: string,
+  ): void {
+    const node: NodeRun = {
       ...record,
       status: 'succeeded',
       cached,
       output,
       finishedAtMs: this.clock.nowMs(),
       ...(costUsd !== undefined ? { actualCostUsd: costUsd } : {}),
-    });
+    };
+    this.options.store.saveNodeRun(node, cacheAs === undefined ? undefined : { signature: cacheAs, costUsd });
+    this.emit({ type: 'node', runId: node.runId, node });
   }
 
   private saveNode(node: NodeRun): void {

@@ -270,13 +270,17 @@ export class SqliteFlowStore {
       .slice(0, filter.limit ?? 100);
   }
 
-  saveNodeRun(node: NodeRun): void {
-    this.database
-      .prepare(
-        `INSERT INTO flow_node_runs (run_id, node_id, record_json) VALUES (?, ?, ?)
-         ON CONFLICT (run_id, node_id) DO UPDATE SET record_json = excluded.record_json`,
-      )
-      .run(node.runId, node.nodeId, JSON.stringify(node));
+  /** Saves a node run; with `cache`, also its output under the signature, in the same transaction. */
+  saveNodeRun(node: NodeRun, cache?: { signature: string; costUsd: number | undefined }): void {
+    this.database.transaction(() => {
+      this.database
+        .prepare(
+          `INSERT INTO flow_node_runs (run_id, node_id, record_json) VALUES (?, ?, ?)
+           ON CONFLICT (run_id, node_id) DO UPDATE SET record_json = excluded.record_json`,
+        )
+        .run(node.runId, node.nodeId, JSON.stringify(node));
+      if (cache && node.output) this.cacheOutput(cache.signature, node.output, cache.costUsd);
+    })();
   }
 
   nodeRuns(runId: string): NodeRun[] {
