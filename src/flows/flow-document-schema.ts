@@ -133,7 +133,12 @@ export const layoutSchema = z.record(z.string(), z.strictObject({ x: z.number(),
 export const flowDocumentSchema = z.strictObject({
   name: flowNameSchema,
   ...describedSchema,
-  inputs: z.record(identifierSchema, flowInputSchema).default({}),
+  inputs: z
+    .record(identifierSchema, flowInputSchema)
+    .refine((inputs) => Object.keys(inputs).length <= flowLimits.maxInputs, {
+      message: `at most ${flowLimits.maxInputs} inputs`,
+    })
+    .default({}),
   nodes: z.record(identifierSchema, flowNodeSchema),
   /** Canvas positions by node id. Not part of the content hash. */
   layout: layoutSchema.optional(),
