@@ -18,7 +18,7 @@ import {
 } from '../flows/index.js';
 import { sniffImageMimeType } from '../media/index.js';
 import { Registry } from '../registry/index.js';
-import { storeReferences } from '../server/reference-media.js';
+import { storeReferences } from '../server/index.js';
 import {
   imagegateTaskRunner,
   openDataDirectory,

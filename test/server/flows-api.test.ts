@@ -31,6 +31,7 @@ let folder: string;
 let app: ReturnType<typeof createServerApp>;
 let flows: FlowService;
 let worker: TaskWorker;
+let clock: ManualClock;
 let owner: string;
 let stranger: string;
 const finishedRuns: Array<{ id: string; status: string }> = [];
@@ -38,7 +39,7 @@ const finishedRuns: Array<{ id: string; status: string }> = [];
 beforeAll(async () => {
   emulator = await startEmulator({ clock: new ManualClock(judgedAtMs) });
   emulator.clock.setNow(judgedAtMs, { frozen: true });
-  const clock = new ManualClock(judgedAtMs);
+  clock = new ManualClock(judgedAtMs);
   imagegate = await Imagegate.create({
     provider: new GeminiProvider({ geminiApi: { apiKey: 'k', baseUrl: emulator.url } }),
     config: defaultConfig,
@@ -238,6 +239,22 @@ describe('flows over HTTP', () => {
         entry.model === 'gemini-2.5-flash-image' && entry.platform === 'gemini-api',
     );
     expect(row.used_by).toContain('flow dated v1 node hero');
+  });
+
+  it("runs a version whose model retired since with a warning, by the engine's fallback rules", async () => {
+    clock.set(Date.UTC(2026, 9, 3));
+    try {
+      const response = await call('POST', '/v1/flows/dated/runs?wait=60', owner, { inputs: {} });
+      const run = await response.json();
+      expect(run.warnings.join('\n')).toMatch(
+        /gemini-2\.5-flash-image on gemini-api was shut down on 2026-10-02/,
+      );
+      // A retired GA model is replaced only by a twin of its own family; there is none, so the node fails.
+      expect(run).toMatchObject({ status: 'failed' });
+      expect(run.nodes[0]).toMatchObject({ node: 'hero', status: 'failed' });
+    } finally {
+      clock.set(judgedAtMs);
+    }
   });
 
   it('lists its routes in the OpenAPI document', async () => {

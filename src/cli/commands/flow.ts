@@ -21,6 +21,7 @@ import {
   type FlowRun,
   type FlowRunEvent,
 } from '../../flows/index.js';
+import { ApiError } from '../../server/index.js';
 import type { CliIo } from '../cli-io.js';
 import { dataDirectoryFlagHelp } from '../data-directory-flag.js';
 import { describeError } from '../describe-error.js';
@@ -80,6 +81,8 @@ function flowExitCode(error: unknown): number {
     return ExitCode.badInput;
   }
   if (error instanceof FlowStateError) return ExitCode.badInput;
+  // An image input refused while storing it (unreadable, too large, a private address): the input's fault.
+  if (error instanceof ApiError && error.status < 500) return ExitCode.badInput;
   return exitCodeFor(error);
 }
 
