@@ -140,6 +140,10 @@ export class FlowRunner {
   /** Drives a running run to a final state (once per process); resolves with the final run. */
   drive(runId: string): Promise<FlowRun> {
     const existing = this.driving.get(runId);
+    // A drive stopped by a cancel may still be winding down when a retry starts the run again.
+    if (existing?.abort.signal.aborted) {
+      return existing.done.catch(() => undefined).then(() => this.drive(runId));
+    }
     if (existing) return existing.done;
     const abort = new AbortController();
     const done = this.driveUntilFinal(runId, abort.signal).finally(() => this.driving.delete(runId));
@@ -156,20 +160,19 @@ export class FlowRunner {
 
   /** Resolves once the run is final, or when `signal` aborts (then with the run as it is). */
   async waitForFinal(runId: string, signal?: AbortSignal): Promise<FlowRun> {
-    const driving = this.driving.get(runId);
-    if (driving) {
-      const aborted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve()));
-      await Promise.race([driving.done.catch(() => undefined), aborted]);
-      return this.options.store.getRun(runId)!;
-    }
+    const aborted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve()));
     for (;;) {
       const run = this.options.store.getRun(runId);
-      if (!run || finalRunStatuses.includes(run.status) || signal?.aborted) return run!;
-      const ok = await this.clock.sleep(this.pollIntervalMs, signal).then(
-        () => true,
-        () => false,
-      );
-      if (!ok) return this.options.store.getRun(runId)!;
+      if (!run) throw new FlowNotFoundError('run', runId);
+      if (finalRunStatuses.includes(run.status) || signal?.aborted) return run;
+      const driving = this.driving.get(runId);
+      if (driving) {
+        await Promise.race([driving.done.catch(() => undefined), aborted]);
+        await yieldToEventLoop();
+      } else {
+        // Driven by another process (or not at all yet): read the store again after a while.
+        await this.clock.sleep(this.pollIntervalMs, signal).catch(() => undefined);
+      }
     }
   }
 

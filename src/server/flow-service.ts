@@ -95,6 +95,8 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
       models,
       storeImageInput,
       runEvents,
+      tasks: options.tasks,
+      globalMonthlyBudgetUsd: options.config.server.monthlyBudgetUsd,
       clock: waitClock,
       ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     },

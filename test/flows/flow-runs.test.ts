@@ -246,6 +246,12 @@ nodes:
     expect(nodes.map((node) => node.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect((await stack.tasks.get(nodes[0]!.taskIds[0]!))?.status).toBe('cancelled');
     expect(stack.calls()).toEqual({});
+
+    // Retried at once, while the cancelled drive may still be winding down: it runs to the end.
+    stack.worker.start();
+    const retried = await finalRun(stack.runner, stack.runner.retry(started.id, owner).id);
+    expect(retried).toMatchObject({ status: 'succeeded', generation: 1 });
+    expect(stack.calls()).toEqual({ 'gemini-3.5-flash-lite': 1, 'gemini-3.1-flash-image': 6 });
   });
 
   it('refuses inputs that fail the trigger schema, naming the field', () => {

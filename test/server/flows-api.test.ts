@@ -34,6 +34,7 @@ let worker: TaskWorker;
 let clock: ManualClock;
 let owner: string;
 let stranger: string;
+let frugal: string;
 const finishedRuns: Array<{ id: string; status: string }> = [];
 
 beforeAll(async () => {
@@ -53,6 +54,7 @@ beforeAll(async () => {
   const keys = new ApiKeyStore(database, { clock });
   owner = keys.create({ name: 'owner' }).secret;
   stranger = keys.create({ name: 'stranger' }).secret;
+  frugal = keys.create({ name: 'frugal', monthlyBudgetUsd: 0.05 }).secret;
   // Polling and leases on the system clock (nothing asserts on time); lifecycle on the manual clock.
   worker = new TaskWorker({
     store,
@@ -147,6 +149,23 @@ describe('flows over HTTP', () => {
     ).toBe(404);
     const listed = await (await call('GET', '/v1/flows', stranger)).json();
     expect(listed.data).toEqual([]);
+  });
+
+  it('refuses a run whose estimate would take the key over its monthly budget', async () => {
+    expect(
+      (await call('PUT', '/v1/flows/frugal-assets/draft', frugal, { ...brand, name: 'frugal-assets' }))
+        .status,
+    ).toBe(200);
+    expect((await call('POST', '/v1/flows/frugal-assets/publish', frugal, { message: 'v1' })).status).toBe(
+      201,
+    );
+    const refused = await call('POST', '/v1/flows/frugal-assets/runs', frugal, {
+      inputs: { brief: 'six posters' },
+    });
+    expect(refused.status).toBe(429);
+    expect((await refused.json()).error).toMatchObject({ code: 'monthly_budget_exceeded' });
+    const runs = await (await call('GET', '/v1/flows/frugal-assets/runs', frugal)).json();
+    expect(runs.data).toEqual([]);
   });
 
   it('names the field of an invalid document and of invalid inputs', async () => {

@@ -31,7 +31,8 @@ import {
   type StoredFlow,
   type FlowProblem,
 } from '../../flows/index.js';
-import type { TaskEventHub } from '../../tasks/index.js';
+import type { TaskEventHub, TaskStore } from '../../tasks/index.js';
+import { enforceMonthlyBudget } from '../monthly-budget.js';
 import { ApiError, invalidRequest, notFound } from '../api-error.js';
 import { errorResponses } from '../api-schemas.js';
 import { openApiRouter, type ServerEnv } from '../openapi-router.js';
@@ -45,6 +46,10 @@ export interface FlowRoutesOptions {
   storeImageInput: StoreImageInput;
   /** Notified with a run id whenever one of its nodes or the run changes (SSE wakes on it). */
   runEvents: TaskEventHub;
+  /** Where the runs' tasks live: monthly budgets count what they spent. */
+  tasks: TaskStore;
+  /** The server's cap for all keys together (`server.monthlyBudgetUsd`). Default: none. */
+  globalMonthlyBudgetUsd?: number | undefined;
   clock: Clock;
   /** How often SSE and ?wait re-read the store without a notification. Default 1000 ms. */
   pollIntervalMs?: number;
@@ -284,7 +289,7 @@ const routes = {
     responses: {
       200: json(runSchema, 'Finished within ?wait'),
       202: json(runSchema, 'Running'),
-      ...errorResponses(400, 401, 404, 409),
+      ...errorResponses(400, 401, 404, 409, 429),
     },
   }),
   listRuns: createRoute({
@@ -575,6 +580,15 @@ export function flowRoutes(options: FlowRoutesOptions) {
         const existing = claim && options.store.findIdempotentRun(claim.key, claim.hash);
         if (existing) return runner.get(existing, access);
         const inputs = parseFlowInputs(version.document, body.inputs);
+        // A run is refused as a whole, before anything is stored or called, when its estimate would take
+        // the key (or the server) over its monthly budget; each of its tasks then counts as spent.
+        await enforceMonthlyBudget({
+          store: options.tasks,
+          key: c.get('apiKey'),
+          estimatedUsd: runner.estimate(version.document, inputs),
+          nowMs: clock.nowMs(),
+          globalMonthlyBudgetUsd: options.globalMonthlyBudgetUsd,
+        });
         const stored = await storeImageInputs(version.document, inputs, options.storeImageInput);
         // A version published before its model retired runs by the engine's fallback rules; say so.
         const warnings = library
