@@ -99,6 +99,9 @@ export function newFlowRunId(nowMs: number): string {
 export class SqliteFlowStore {
   private readonly clock: Clock;
 
+  /** Prepared once per SQL text: preparing is a measurable share of a small write. */
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(
     private readonly database: Database.Database,
     options: { clock?: Clock } = {},
@@ -107,6 +110,15 @@ export class SqliteFlowStore {
     database.transaction(() => {
       for (const statement of createStatements) database.prepare(statement).run();
     })();
+  }
+
+  private statement<Row = unknown>(sql: string): Database.Statement<unknown[], Row> {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.database.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared as Database.Statement<unknown[], Row>;
   }
 
   // Drafts and versions
@@ -125,11 +137,9 @@ export class SqliteFlowStore {
       >('SELECT * FROM flows WHERE name = ?')
       .get(name);
     if (!row) return undefined;
-    const latest = this.database
-      .prepare<[string], { version: number | null }>(
-        'SELECT MAX(version) AS version FROM flow_versions WHERE flow_name = ?',
-      )
-      .get(name)?.version;
+    const latest = this.statement<{ version: number | null }>(
+      'SELECT MAX(version) AS version FROM flow_versions WHERE flow_name = ?',
+    ).get(name)?.version;
     return {
       name: row.name,
       ...(row.owner_key_id !== null ? { ownerKeyId: row.owner_key_id } : {}),
@@ -141,11 +151,9 @@ export class SqliteFlowStore {
   }
 
   listFlows(ownerKeyId?: string): StoredFlow[] {
-    const rows = this.database
-      .prepare<[], { name: string; owner_key_id: string | null }>(
-        'SELECT name, owner_key_id FROM flows ORDER BY name',
-      )
-      .all();
+    const rows = this.statement<{ name: string; owner_key_id: string | null }>(
+      'SELECT name, owner_key_id FROM flows ORDER BY name',
+    ).all();
     return rows
       .filter((row) => ownerKeyId === undefined || row.owner_key_id === ownerKeyId)
       .map((row) => this.getFlow(row.name)!)
@@ -155,12 +163,10 @@ export class SqliteFlowStore {
   /** Creates the flow (owned by `ownerKeyId`) or replaces its draft. */
   saveDraft(document: FlowDocument, ownerKeyId: string | undefined): StoredFlow {
     const nowMs = this.clock.nowMs();
-    this.database
-      .prepare(
-        `INSERT INTO flows (name, owner_key_id, draft_json, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)
+    this.statement(
+      `INSERT INTO flows (name, owner_key_id, draft_json, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET draft_json = excluded.draft_json, updated_at_ms = excluded.updated_at_ms`,
-      )
-      .run(document.name, ownerKeyId ?? null, JSON.stringify(document), nowMs, nowMs);
+    ).run(document.name, ownerKeyId ?? null, JSON.stringify(document), nowMs, nowMs);
     return this.getFlow(document.name)!;
   }
 
@@ -170,53 +176,45 @@ export class SqliteFlowStore {
     return this.database
       .transaction(() => {
         const latest =
-          this.database
-            .prepare<[string], { version: number | null }>(
-              'SELECT MAX(version) AS version FROM flow_versions WHERE flow_name = ?',
-            )
-            .get(input.flowName)?.version ?? 0;
+          this.statement<{ version: number | null }>(
+            'SELECT MAX(version) AS version FROM flow_versions WHERE flow_name = ?',
+          ).get(input.flowName)?.version ?? 0;
         const version: FlowVersion = { ...input, version: latest + 1, publishedAtMs };
-        this.database
-          .prepare(
-            `INSERT INTO flow_versions (flow_name, version, sha256, document_json, message, published_by, published_at_ms, rollback_of)
+        this.statement(
+          `INSERT INTO flow_versions (flow_name, version, sha256, document_json, message, published_by, published_at_ms, rollback_of)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            version.flowName,
-            version.version,
-            version.sha256,
-            JSON.stringify(version.document),
-            version.message,
-            version.publishedBy ?? null,
-            version.publishedAtMs,
-            version.rollbackOf ?? null,
-          );
+        ).run(
+          version.flowName,
+          version.version,
+          version.sha256,
+          JSON.stringify(version.document),
+          version.message,
+          version.publishedBy ?? null,
+          version.publishedAtMs,
+          version.rollbackOf ?? null,
+        );
         return version;
       })
       .immediate();
   }
 
   getVersion(flowName: string, version: number): FlowVersion | undefined {
-    const row = this.database
-      .prepare<[string, number], VersionRow>(
-        'SELECT * FROM flow_versions WHERE flow_name = ? AND version = ?',
-      )
-      .get(flowName, version);
+    const row = this.statement<VersionRow>(
+      'SELECT * FROM flow_versions WHERE flow_name = ? AND version = ?',
+    ).get(flowName, version);
     return row ? versionFromRow(row) : undefined;
   }
 
   /** Newest first. */
   listVersions(flowName: string): FlowVersion[] {
-    return this.database
-      .prepare<[string], VersionRow>('SELECT * FROM flow_versions WHERE flow_name = ? ORDER BY version DESC')
+    return this.statement<VersionRow>('SELECT * FROM flow_versions WHERE flow_name = ? ORDER BY version DESC')
       .all(flowName)
       .map(versionFromRow);
   }
 
   /** Every published version of every flow (for guard: which versions a dated model breaks). */
   allVersions(): FlowVersion[] {
-    return this.database
-      .prepare<[], VersionRow>('SELECT * FROM flow_versions ORDER BY flow_name, version')
+    return this.statement<VersionRow>('SELECT * FROM flow_versions ORDER BY flow_name, version')
       .all()
       .map(versionFromRow);
   }
@@ -225,25 +223,25 @@ export class SqliteFlowStore {
 
   insertRun(run: FlowRun, nodes: NodeRun[]): void {
     this.database.transaction(() => {
-      this.database
-        .prepare(
-          'INSERT INTO flow_runs (id, flow_name, owner_key_id, status, created_at_ms, record_json) VALUES (?, ?, ?, ?, ?, ?)',
-        )
-        .run(run.id, run.flowName, run.ownerKeyId ?? null, run.status, run.createdAtMs, JSON.stringify(run));
+      this.statement(
+        'INSERT INTO flow_runs (id, flow_name, owner_key_id, status, created_at_ms, record_json) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(run.id, run.flowName, run.ownerKeyId ?? null, run.status, run.createdAtMs, JSON.stringify(run));
       for (const node of nodes) this.saveNodeRun(node);
     })();
   }
 
   saveRun(run: FlowRun): void {
-    this.database
-      .prepare('UPDATE flow_runs SET status = ?, record_json = ? WHERE id = ?')
-      .run(run.status, JSON.stringify(run), run.id);
+    this.statement('UPDATE flow_runs SET status = ?, record_json = ? WHERE id = ?').run(
+      run.status,
+      JSON.stringify(run),
+      run.id,
+    );
   }
 
   getRun(id: string): FlowRun | undefined {
-    const row = this.database
-      .prepare<[string], { record_json: string }>('SELECT record_json FROM flow_runs WHERE id = ?')
-      .get(id);
+    const row = this.statement<{ record_json: string }>('SELECT record_json FROM flow_runs WHERE id = ?').get(
+      id,
+    );
     return row ? (JSON.parse(row.record_json) as FlowRun) : undefined;
   }
 
@@ -254,40 +252,43 @@ export class SqliteFlowStore {
     status?: FlowRunStatus;
     limit?: number;
   }): FlowRun[] {
-    const rows = this.database
-      .prepare<[], { record_json: string }>(
-        'SELECT record_json FROM flow_runs ORDER BY created_at_ms DESC, id DESC',
-      )
-      .all();
-    return rows
-      .map((row) => JSON.parse(row.record_json) as FlowRun)
-      .filter(
-        (run) =>
-          (filter.flowName === undefined || run.flowName === filter.flowName) &&
-          (filter.ownerKeyId === undefined || run.ownerKeyId === filter.ownerKeyId) &&
-          (filter.status === undefined || run.status === filter.status),
-      )
-      .slice(0, filter.limit ?? 100);
+    const conditions: string[] = [];
+    const values: Array<string | number> = [];
+    if (filter.flowName !== undefined) {
+      conditions.push('flow_name = ?');
+      values.push(filter.flowName);
+    }
+    if (filter.ownerKeyId !== undefined) {
+      conditions.push('owner_key_id = ?');
+      values.push(filter.ownerKeyId);
+    }
+    if (filter.status !== undefined) {
+      conditions.push('status = ?');
+      values.push(filter.status);
+    }
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    return this.statement<{ record_json: string }>(
+      `SELECT record_json FROM flow_runs ${where} ORDER BY created_at_ms DESC, id DESC LIMIT ?`,
+    )
+      .all(...values, filter.limit ?? 100)
+      .map((row) => JSON.parse(row.record_json) as FlowRun);
   }
 
   /** Saves a node run; with `cache`, also its output under the signature, in the same transaction. */
   saveNodeRun(node: NodeRun, cache?: { signature: string; costUsd: number | undefined }): void {
     this.database.transaction(() => {
-      this.database
-        .prepare(
-          `INSERT INTO flow_node_runs (run_id, node_id, record_json) VALUES (?, ?, ?)
+      this.statement(
+        `INSERT INTO flow_node_runs (run_id, node_id, record_json) VALUES (?, ?, ?)
            ON CONFLICT (run_id, node_id) DO UPDATE SET record_json = excluded.record_json`,
-        )
-        .run(node.runId, node.nodeId, JSON.stringify(node));
+      ).run(node.runId, node.nodeId, JSON.stringify(node));
       if (cache && node.output) this.cacheOutput(cache.signature, node.output, cache.costUsd);
     })();
   }
 
   nodeRuns(runId: string): NodeRun[] {
-    return this.database
-      .prepare<[string], { record_json: string }>(
-        'SELECT record_json FROM flow_node_runs WHERE run_id = ? ORDER BY rowid',
-      )
+    return this.statement<{ record_json: string }>(
+      'SELECT record_json FROM flow_node_runs WHERE run_id = ? ORDER BY rowid',
+    )
       .all(runId)
       .map((row) => JSON.parse(row.record_json) as NodeRun);
   }
@@ -295,11 +296,9 @@ export class SqliteFlowStore {
   // Node cache
 
   cachedOutput(signature: string): { output: NodeOutput; costUsd?: number } | undefined {
-    const row = this.database
-      .prepare<[string], { output_json: string; cost_usd: number | null }>(
-        'SELECT output_json, cost_usd FROM flow_node_cache WHERE signature = ?',
-      )
-      .get(signature);
+    const row = this.statement<{ output_json: string; cost_usd: number | null }>(
+      'SELECT output_json, cost_usd FROM flow_node_cache WHERE signature = ?',
+    ).get(signature);
     if (!row) return undefined;
     return {
       output: JSON.parse(row.output_json) as NodeOutput,
@@ -308,36 +307,30 @@ export class SqliteFlowStore {
   }
 
   cacheOutput(signature: string, output: NodeOutput, costUsd: number | undefined): void {
-    this.database
-      .prepare(
-        `INSERT INTO flow_node_cache (signature, output_json, cost_usd, created_at_ms) VALUES (?, ?, ?, ?)
+    this.statement(
+      `INSERT INTO flow_node_cache (signature, output_json, cost_usd, created_at_ms) VALUES (?, ?, ?, ?)
          ON CONFLICT (signature) DO NOTHING`,
-      )
-      .run(signature, JSON.stringify(output), costUsd ?? null, this.clock.nowMs());
+    ).run(signature, JSON.stringify(output), costUsd ?? null, this.clock.nowMs());
   }
 
   // Idempotent run creation
 
   /** The run a live key already made; throws `RunIdempotencyConflictError` for another request hash. */
   findIdempotentRun(key: string, requestHash: string): string | undefined {
-    const row = this.database
-      .prepare<[string, number], { request_hash: string; run_id: string }>(
-        'SELECT request_hash, run_id FROM flow_run_idempotency WHERE key = ? AND expires_at_ms > ?',
-      )
-      .get(key, this.clock.nowMs());
+    const row = this.statement<{ request_hash: string; run_id: string }>(
+      'SELECT request_hash, run_id FROM flow_run_idempotency WHERE key = ? AND expires_at_ms > ?',
+    ).get(key, this.clock.nowMs());
     if (!row) return undefined;
     if (row.request_hash !== requestHash) throw new RunIdempotencyConflictError(row.run_id);
     return row.run_id;
   }
 
   rememberIdempotentRun(key: string, requestHash: string, runId: string, ttlMs: number): void {
-    this.database
-      .prepare(
-        `INSERT INTO flow_run_idempotency (key, request_hash, run_id, expires_at_ms) VALUES (?, ?, ?, ?)
+    this.statement(
+      `INSERT INTO flow_run_idempotency (key, request_hash, run_id, expires_at_ms) VALUES (?, ?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, run_id = excluded.run_id,
            expires_at_ms = excluded.expires_at_ms`,
-      )
-      .run(key, requestHash, runId, this.clock.nowMs() + ttlMs);
+    ).run(key, requestHash, runId, this.clock.nowMs() + ttlMs);
   }
 }
 
