@@ -115,6 +115,11 @@ export const catalogModelSchema = z.object({
   /** Models of one family share capabilities and art: a preview and its GA twin. */
   family: z.string().min(1),
   description: z.string().min(1),
+  /**
+   * What the model answers with. Image models (the default) are what imagegate is for; text models are
+   * in the catalog only so flow text nodes get the same lifecycle, fallback and cost handling.
+   */
+  modality: z.enum(['image', 'text']).default('image'),
   platforms: z.object({
     'gemini-api': platformLifecycleSchema.optional(),
     'vertex-ai': platformLifecycleSchema.optional(),

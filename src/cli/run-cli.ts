@@ -19,6 +19,7 @@ const commandLoaders: Record<string, () => Promise<CommandFactory>> = {
   audit: async () => (await import('./commands/audit.js')).auditCommand,
   cost: async () => (await import('./commands/cost.js')).costCommand,
   keys: async () => (await import('./commands/keys.js')).keysCommand,
+  flow: async () => (await import('./commands/flow.js')).flowCommand,
   emulator: async () => {
     const [{ emulatorCommand }, { untilStopSignal }] = await Promise.all([
       import('./commands/emulator.js'),

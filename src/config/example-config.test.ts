@@ -13,7 +13,7 @@ describe('imagegate.config.example.yaml', () => {
       clock: new ManualClock(Date.UTC(2026, 5, 1)),
     });
     expect(warnings).toEqual([]);
-    expect(Object.keys(config.routes)).toEqual(['image_fast', 'image_quality', 'posters']);
+    expect(Object.keys(config.routes)).toEqual(['image_fast', 'image_quality', 'text_fast', 'posters']);
     expect(config.routes.image_fast?.candidates).toHaveLength(3);
     expect(config.routes.posters?.candidates[1]).toEqual({ route: 'image_fast' });
     expect(config.limits).toHaveLength(2);

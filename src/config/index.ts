@@ -31,3 +31,7 @@ export { expandRoute, defaultPlatform } from './route-graph.js';
 export type { ExpandedCandidate, RouteExpansion } from './route-graph.js';
 export { describeLifecycle, isPreviewStage, isWithinWarningWindow } from './lifecycle-wording.js';
 export { didYouMean, suggestLogicalNames } from './validate-config.js';
+export { parseYamlSource } from './yaml-source.js';
+export type { YamlSource } from './yaml-source.js';
+export { formatFieldPath } from './field-path.js';
+export type { FieldPath } from './field-path.js';

@@ -22,7 +22,7 @@ describe('loadConfig', () => {
   it('uses the built-in defaults when no file is named or present', async () => {
     const loaded = await loadConfig({ cwd: directory, env: {}, clock });
     expect(loaded.source).toBe('built-in defaults');
-    expect(Object.keys(loaded.config.routes)).toEqual(['image_fast', 'image_quality']);
+    expect(Object.keys(loaded.config.routes)).toEqual(['image_fast', 'image_quality', 'text_fast']);
   });
 
   it('reads imagegate.config.yaml from the working directory', async () => {

@@ -64,7 +64,12 @@ routes:
     candidates:
       - { model: gemini-3-pro-image, platform: vertex-ai }
 `);
-    expect(Object.keys(config.routes).sort()).toEqual(['image_fast', 'image_quality', 'posters']);
+    expect(Object.keys(config.routes).sort()).toEqual([
+      'image_fast',
+      'image_quality',
+      'posters',
+      'text_fast',
+    ]);
     expect(config.routes.image_fast?.candidates).toEqual([{ model: 'gemini-3-pro-image' }]);
   });
 

@@ -10,6 +10,7 @@ import { servedModel } from './model-availability.js';
 import type { GenerateContentResponse } from './response-shape.js';
 import { responseIdFor } from './response-ids.js';
 import { sseContentType, sseStream } from './stream.js';
+import { textGenerationDraft } from './text-generation.js';
 import { promptTokens } from './token-estimate.js';
 import { checkProtoJson, type MessageDescriptor } from './proto-json.js';
 import {
@@ -29,6 +30,13 @@ async function draftGeneration(
   input: { model: CatalogModel; platform: Platform; body: unknown; context: CallContext },
 ): Promise<ResponseDraft> {
   const request = parseRequest(generateContentRequestSchema, input.body);
+  if (input.model.modality === 'text') {
+    return textGenerationDraft(input.model, request, {
+      responseId: responseIdFor(state.nextResponseNumber()),
+      platform: input.platform,
+      nowMs: state.clock.nowMs(),
+    });
+  }
   const plan = planGeneration({ model: input.model, platform: input.platform, request, files: state.files });
   const safetyVerdict = state.faults.safetyVerdict(input.context);
   const servedImageSize = plan.imageSize

@@ -10,6 +10,7 @@ import type { Catalog, CatalogModel, Platform } from '../catalog/index.js';
 import { systemClock, type Clock } from '../clock/index.js';
 import { classifyError } from '../outcome/index.js';
 import { classifyResponse, type ResponseClassification } from '../outcome/index.js';
+import { classifyTextResponse } from '../outcome/index.js';
 import { outcomeOf, type Outcome } from '../outcome/index.js';
 import { addUsage, zeroUsage, type Usage } from '../outcome/index.js';
 import type { ExpectedImage, VerifiedImage } from '../outcome/index.js';
@@ -164,7 +165,9 @@ export class Engine {
     const modelContents: unknown[] = [];
     let servedBy: RouteCandidate | undefined;
     let startIndex = 0;
-    while (images.length < request.imageCount) {
+    // A text request is one served call; an image request loops until it has every image it asked for.
+    const wantsText = request.responseModality === 'text';
+    while (wantsText ? texts.length === 0 && servedBy === undefined : images.length < request.imageCount) {
       const served = await this.runCall(request, request.imageCount - images.length, startIndex, state);
       if (servedBy && !sameTarget(servedBy, served.candidate)) {
         this.warn(
@@ -361,7 +364,10 @@ export class Engine {
         ...(state.signal ? { signal: state.signal } : {}),
       });
       this.answered.add(key);
-      const classification = await classifyResponse(response, expected);
+      const classification =
+        request.responseModality === 'text'
+          ? classifyTextResponse(response)
+          : await classifyResponse(response, expected);
       return { outcome: classification.outcome, classification, startedAtMs };
     } catch (error) {
       const outcome = classifyError(error, {

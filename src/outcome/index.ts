@@ -19,3 +19,4 @@ export {
 } from './google-error-body.js';
 export { parseRetryAfterHeaderMs, parseRetryDelayMs } from './retry-delay.js';
 export { addUsage, usageFromMetadata, zeroUsage, type Usage } from './usage.js';
+export { classifyTextResponse } from './classify-text-response.js';

@@ -97,8 +97,9 @@ export class GeminiProvider implements ImageProvider {
       model: call.modelId,
       contents,
       config: {
-        responseModalities: ['TEXT', 'IMAGE'],
-        imageConfig,
+        ...(request.responseModality === 'text'
+          ? { responseModalities: ['TEXT'] }
+          : { responseModalities: ['TEXT', 'IMAGE'], imageConfig }),
         ...(call.candidateCount > 1 ? { candidateCount: call.candidateCount } : {}),
         ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
         ...(request.topP !== undefined ? { topP: request.topP } : {}),

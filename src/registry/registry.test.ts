@@ -210,7 +210,7 @@ describe('Registry.resolve: concrete model IDs', () => {
     expect((error as UnknownModelError).requested).toBe('gemini-3.1-pro-image');
     expect((error as UnknownModelError).suggestions[0]).toBe('gemini-3-pro-image');
     expect((error as UnknownModelError).message).toMatch(
-      /^Unknown model or logical name "gemini-3\.1-pro-image"\. Did you mean "gemini-3-pro-image".*\? Known logical names: image_fast, image_quality\.$/,
+      /^Unknown model or logical name "gemini-3\.1-pro-image"\. Did you mean "gemini-3-pro-image".*\? Known logical names: image_fast, image_quality, text_fast\.$/,
     );
     expect(() => registry.resolve('image_fats')).toThrow(/Did you mean "image_fast"/);
   });
@@ -245,7 +245,7 @@ routes:
   });
 
   it('lists logical names, built-in ones included', () => {
-    expect(registry.logicalNames()).toEqual(['image_fast', 'image_quality', 'posters']);
+    expect(registry.logicalNames()).toEqual(['image_fast', 'image_quality', 'text_fast', 'posters']);
   });
 
   it('returns credential sources, never values', () => {

@@ -47,6 +47,11 @@ export const imageRequestSchema = z.object({
   systemInstruction: z.string().optional(),
   /** Number of images wanted. Default 1. */
   imageCount: z.number().int().min(1).max(8).default(1),
+  /**
+   * `text` asks a text model for text only (flow text nodes); `imageCount` is then ignored. Default:
+   * images (with text alongside, as image models answer).
+   */
+  responseModality: z.enum(['image', 'text']).optional(),
 });
 export type ImageRequest = z.infer<typeof imageRequestSchema>;
 export type ImageRequestInput = z.input<typeof imageRequestSchema>;

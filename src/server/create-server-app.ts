@@ -37,6 +37,7 @@ import { openApiRouter, type ServerEnv } from './openapi-router.js';
 import type { GenerationSubmission } from './request-body.js';
 import { listDeadLettersDoc, redeliverDeadLetterDoc } from './routes/dead-letter-docs.js';
 import { fileRoutes } from './routes/files.js';
+import { flowRoutes, publishedFlowUsages, type FlowRoutesOptions } from './routes/flows.js';
 import { generationRoutes } from './routes/generations.js';
 import { healthRoutes } from './routes/health.js';
 import { imageDetailRoutes } from './routes/image-details.js';
@@ -101,6 +102,8 @@ export interface ServerAppDependencies {
    * Default: none (`startServer` passes the package's `dist/console`).
    */
   consoleDirectory?: string | false;
+  /** Flows (drafts, versions, runs): mounted at /v1/flows and /v1/flow-runs. Default: not mounted. */
+  flows?: FlowRoutesOptions;
 }
 
 export const SERVER_VERSION = IMAGEGATE_VERSION;
@@ -238,7 +241,13 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
   );
   app.route(
     '/',
-    modelRoutes({ catalog: deps.catalog, registry: deps.registry, config: deps.config, clock: deps.clock }),
+    modelRoutes({
+      catalog: deps.catalog,
+      registry: deps.registry,
+      config: deps.config,
+      clock: deps.clock,
+      ...(deps.flows ? { flowUsages: publishedFlowUsages(deps.flows.store, deps.config, deps.catalog) } : {}),
+    }),
   );
   app.route(
     '/',
@@ -270,6 +279,7 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
     app.openAPIRegistry.registerPath(listDeadLettersDoc);
     app.openAPIRegistry.registerPath(redeliverDeadLetterDoc);
   }
+  if (deps.flows) app.route('/', flowRoutes(deps.flows));
 
   const documentConfig = {
     openapi: '3.1.0',

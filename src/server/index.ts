@@ -6,3 +6,4 @@ export { taskView, type TaskView } from './task-view.js';
 export { deprecationHeaders } from './deprecation-headers.js';
 export type { ServerEnv } from './openapi-router.js';
 export { createServerLogger, logLevels, type LogLevel } from './server-logger.js';
+export { storeReferences, type ReferenceOptions } from './reference-media.js';

@@ -18,6 +18,7 @@ import {
   type TaskRecord,
 } from '../tasks/index.js';
 import { createWebhookRoutes, generateWebhookSecret, WebhookDispatcher } from '../webhooks/index.js';
+import { createFlowService } from './flow-service.js';
 import { ApiKeyStore, BlobOwners, callerScope, decideDefaultAuth, listOwner } from './auth/index.js';
 import { defaultConsoleDirectory } from './console-hosting.js';
 import { isStorageFault, rateLimitedLog, StorageHealth } from './storage-health.js';
@@ -176,6 +177,29 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     directory: join(dataDirectory, 'regressions'),
     onError,
   });
+  const flows = createFlowService({
+    database,
+    tasks: store,
+    blobs,
+    registry: imagegate.registry,
+    config,
+    catalog,
+    clock,
+    taskEvents: events,
+    onTaskCreated: () => worker.wake(),
+    cancelTask: (taskId) => worker.cancel(taskId),
+    onRunFinished: (run, view) => {
+      if (run.webhookUrl) {
+        webhooks.enqueue({
+          taskId: run.id,
+          apiKeyId: run.ownerKeyId,
+          url: run.webhookUrl,
+          eventType: `flow_run.${run.status}`,
+          payload: view,
+        });
+      }
+    },
+  });
 
   const app = createServerApp({
     store,
@@ -215,6 +239,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     }),
     webhookRoutes: createWebhookRoutes(webhooks, { ownerOf: (c) => listOwner(callerScope(c)) }),
     regressions,
+    flows: flows.routes,
     logError: onError,
     consoleDirectory: options.consoleDirectory ?? defaultConsoleDirectory,
   });
@@ -240,6 +265,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   worker.start();
   webhooks.start();
   regressions.start();
+  flows.resume();
   const stopRetention = new AbortController();
   const retention = sweepUntilStopped({
     store,
@@ -255,6 +281,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     (closing ??= (async () => {
       const stopped = new Promise<void>((done) => server.close(() => done()));
       stopRetention.abort();
+      await flows.detach();
       await worker.stop({ graceMs: settings.shutdownGraceMs });
       await regressions.stop();
       await webhooks.stop();

@@ -31,6 +31,7 @@ export async function imageRequestFromTask(request: TaskRequest, blobs: BlobStor
     ...(request.seed !== undefined ? { seed: request.seed } : {}),
     ...(request.systemInstruction !== undefined ? { systemInstruction: request.systemInstruction } : {}),
     imageCount: request.imageCount,
+    ...(request.responseModality !== undefined ? { responseModality: request.responseModality } : {}),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

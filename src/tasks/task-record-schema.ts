@@ -45,6 +45,7 @@ export const taskRequestSchema = z.object({
   seed: z.number().optional(),
   systemInstruction: z.string().optional(),
   imageCount: z.number(),
+  responseModality: z.enum(['image', 'text']).optional(),
 });
 
 export const taskStatusSchema = z.enum(['queued', 'processing', 'success', 'failed', 'cancelled']);

@@ -45,6 +45,8 @@ export interface TaskRequest {
   seed?: number;
   systemInstruction?: string;
   imageCount: number;
+  /** `text` for a flow text node: a text model answers with text only. Absent: images. */
+  responseModality?: 'image' | 'text';
 }
 
 export interface TaskImage {

@@ -353,7 +353,11 @@ describe('models', () => {
       successor: 'gemini-3-pro-image',
       is_retired: false,
     });
-    expect(body.logical_names.map((name: any) => name.id)).toEqual(['image_fast', 'image_quality']);
+    expect(body.logical_names.map((name: any) => name.id)).toEqual([
+      'image_fast',
+      'image_quality',
+      'text_fast',
+    ]);
   });
 
   it('gets a model by alias with Sunset headers, a logical name with its route, and 404 otherwise', async () => {

@@ -24,4 +24,13 @@ export const defaultRoutes: Record<
       { model: 'gemini-3.1-flash-image', platform: 'gemini-api' },
     ],
   },
+  text_fast: {
+    // Both have no announced Gemini API shutdown: a built-in fallback that retires would make every
+    // installation's default config invalid on that day.
+    description: 'Fast text for flow text nodes (prompt drafting); falls back to Gemini 2.5 Flash.',
+    candidates: [
+      { model: 'gemini-3.5-flash-lite', platform: 'gemini-api' },
+      { model: 'gemini-2.5-flash', platform: 'gemini-api' },
+    ],
+  },
 };

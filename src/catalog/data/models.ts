@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { catalogSchema, PixelSize } from '../schema.js';
+import { textModels } from './text-models.js';
 
 /**
  * The built-in facts about Gemini image models. Plain data: every value names its source and the day it
@@ -593,6 +594,6 @@ const models: ModelInput[] = [
 ];
 
 export const catalogData: CatalogInput = {
-  reviewedOn: '2026-11-21',
-  models,
+  reviewedOn: '2026-11-29',
+  models: [...models, ...textModels],
 };

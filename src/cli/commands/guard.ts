@@ -11,8 +11,10 @@ import {
   sendGuardNotification,
 } from '../../tools/guard/index.js';
 import type { CliIo } from '../cli-io.js';
+import { dataDirectoryFlagHelp } from '../data-directory-flag.js';
 import { parseFlags } from '../parse-flags.js';
 import { describeError } from '../describe-error.js';
+import { publishedFlowUsages } from '../published-flow-usages.js';
 
 const guardExitCodesHelp = `
 Exit codes (for cron and CI):
@@ -34,6 +36,8 @@ const flagsSchema = z.object({
   webhook: z.url({ protocol: /^https?$/ }).optional(),
   allowPrivateNetwork: z.boolean().optional(),
   visibility: z.boolean().default(true),
+  dataDir: z.string().min(1).optional(),
+  flows: z.boolean().default(true),
 });
 
 export function guardCommand(io: CliIo, setExitCode: (code: number) => void): Command {
@@ -49,6 +53,8 @@ export function guardCommand(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--webhook <url>', 'also post the report to a Slack-compatible webhook (retried)')
     .option('--allow-private-network', 'let --webhook reach a private or loopback address')
     .option('--no-visibility', 'do not ask models.list whether the key can see each model')
+    .option('--data-dir <dir>', `published flow versions are read from here (${dataDirectoryFlagHelp})`)
+    .option('--no-flows', 'leave published flow versions out of the report')
     .addHelpText('after', guardExitCodesHelp)
     .action(async (raw: Record<string, unknown>) => {
       try {
@@ -74,10 +80,14 @@ async function runGuard(io: CliIo, raw: Record<string, unknown>): Promise<number
   });
   const auditedIds = flags.audit ? await auditedModelIds(io, flags.audit, loaded, catalog, atMs) : undefined;
   const visibleModelIds = flags.visibility ? await listVisible(io, loaded.config) : undefined;
+  const flowUsages = flags.flows
+    ? publishedFlowUsages(io, flags.dataDir ?? loaded.config.server.dataDirectory, loaded.config, catalog)
+    : [];
   const report = buildGuardReport({
     config: loaded.config,
     catalog,
     atMs,
+    flowUsages,
     ...(flags.warnDays ? { warnDays: flags.warnDays } : {}),
     ...(visibleModelIds ? { visibleModelIds } : {}),
     ...(auditedIds ? { auditedIds } : {}),

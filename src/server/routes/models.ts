@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { findModel, type Catalog } from '../../catalog/index.js';
+import { findModel, type Catalog, type Platform } from '../../catalog/index.js';
 import type { Clock } from '../../clock/index.js';
 import { defaultPlatform, expandRoute, type ImagegateConfig } from '../../config/index.js';
 import { UnknownModelError, NoUsableCandidateError, type Registry } from '../../registry/index.js';
@@ -21,6 +21,8 @@ export interface ModelRoutesOptions {
   registry: Registry;
   config: ImagegateConfig;
   clock: Clock;
+  /** Models used by published flow versions; the deprecations list names them beside logical names. */
+  flowUsages?: () => Array<{ modelId: string; platform: Platform; location: string }>;
 }
 
 const listModels = createRoute({
@@ -46,7 +48,8 @@ const listModels = createRoute({
 const listDeprecations = createRoute({
   method: 'get',
   path: '/v1/models/deprecations',
-  summary: 'Every model with an announced shutdown date, soonest first, and the logical names using it',
+  summary:
+    'Every model with an announced shutdown date, soonest first, and the logical names and published flow versions using it',
   responses: {
     200: {
       description: 'Shutdowns',
@@ -120,11 +123,19 @@ export function modelRoutes(options: ModelRoutesOptions) {
     )
     .openapi(listDeprecations, (c) => {
       const nowMs = clock.nowMs();
-      const report = buildGuardReport({ config, catalog, atMs: nowMs });
+      const flowUsages = options.flowUsages?.() ?? [];
+      const report = buildGuardReport({ config, catalog, atMs: nowMs, flowUsages });
       return c.json(
         {
           object: 'list' as const,
-          data: deprecationList(catalog, nowMs, routeTargets()),
+          data: deprecationList(catalog, nowMs, [
+            ...routeTargets(),
+            ...flowUsages.map((usage) => ({
+              name: usage.location,
+              modelId: usage.modelId,
+              platform: usage.platform,
+            })),
+          ]),
           guard: guardReportView(report),
         },
         200,

@@ -55,6 +55,8 @@ export interface GuardInput {
   visibleModelIds?: Partial<Record<Platform, Set<string>>>;
   /** IDs found by `imagegate audit`, each with where it was found. Default: none. */
   auditedIds?: { id: string; location: string }[];
+  /** Models used by published flow versions (`flow NAME vN node ID`). Default: none. */
+  flowUsages?: { modelId: string; platform: Platform; location: string }[];
 }
 
 /** Where a model is used: through a route (its visibility is required) or only in code. */
@@ -89,6 +91,7 @@ export function buildGuardReport(input: GuardInput): GuardReport {
       use(candidate.model, candidate.platform, name, true);
     }
   }
+  for (const usage of input.flowUsages ?? []) use(usage.modelId, usage.platform, usage.location, false);
   for (const { id, location } of input.auditedIds ?? []) {
     const model = findModel(catalog, id);
     const offeredOn = model ? platforms.filter((platform) => model.platforms[platform]) : [];

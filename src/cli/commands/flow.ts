@@ -1,0 +1,530 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { stringify as toYaml } from 'yaml';
+import { z } from 'zod';
+import { InvalidInputError } from '../../client/index.js';
+import {
+  FlowInputError,
+  FlowNotFoundError,
+  FlowStateError,
+  formatFlowChanges,
+  formatFlowProblem,
+  InvalidFlowError,
+  localAccess,
+  parseFlowInputs,
+  promoteRun,
+  storeImageInputs,
+  validateFlowDocument,
+  variantGroups,
+  type FlowDocument,
+  type FlowRun,
+  type FlowRunEvent,
+} from '../../flows/index.js';
+import { ApiError } from '../../server/index.js';
+import type { CliIo } from '../cli-io.js';
+import { dataDirectoryFlagHelp } from '../data-directory-flag.js';
+import { describeError } from '../describe-error.js';
+import { ExitCode, exitCodeFor } from '../exit-codes.js';
+import { openFlowSession, type FlowSession } from '../flow-session.js';
+
+const common = z.object({
+  json: z.boolean().optional(),
+  dataDir: z.string().min(1).optional(),
+  config: z.string().min(1).optional(),
+});
+const positiveInteger = (flag: string) =>
+  z.coerce
+    .number({ error: `${flag}: expected a whole number` })
+    .int(`${flag}: expected a whole number`)
+    .min(1, `${flag}: expected 1 or more`);
+const pushFlags = common.extend({
+  publish: z.boolean().optional(),
+  message: z.string().min(1).max(500).optional(),
+  allowPreview: z.boolean().optional(),
+});
+const runFlags = common.extend({
+  file: z.string().min(1).optional(),
+  input: z.array(z.string()).default([]),
+  version: positiveInteger('--version').optional(),
+  wait: z.boolean().optional(),
+  output: z.string().min(1).optional(),
+  cache: z.boolean().default(true),
+});
+const promoteFlags = common.extend({
+  node: z.string().min(1),
+  variant: z.coerce.number({ error: '--variant: expected a whole number' }).int().min(0),
+  model: z.string().min(1),
+  output: z.string().min(1).optional(),
+});
+
+function parseFlags<Schema extends z.ZodType>(
+  schema: Schema,
+  raw: Record<string, unknown>,
+): z.output<Schema> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const key = String(issue?.path[0] ?? '');
+  const flag = `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+  const value = raw[key] === undefined ? '' : ` ${JSON.stringify(raw[key]).slice(0, 40)}`;
+  throw new InvalidInputError(`Invalid ${flag}${value}: ${issue?.message ?? 'invalid'}.`, flag);
+}
+
+/** Bad documents, inputs and unknown names are the user's to fix: exit 2, like every bad input. */
+function flowExitCode(error: unknown): number {
+  if (
+    error instanceof InvalidFlowError ||
+    error instanceof FlowInputError ||
+    error instanceof FlowNotFoundError
+  ) {
+    return ExitCode.badInput;
+  }
+  if (error instanceof FlowStateError) return ExitCode.badInput;
+  // An image input refused while storing it (unreadable, too large, a private address): the input's fault.
+  if (error instanceof ApiError && error.status < 500) return ExitCode.badInput;
+  return exitCodeFor(error);
+}
+
+function flowAction<Args extends unknown[]>(
+  io: CliIo,
+  setExitCode: (code: number) => void,
+  action: (...args: Args) => Promise<number>,
+): (...args: Args) => Promise<void> {
+  return async (...args) => {
+    try {
+      setExitCode(await action(...args));
+    } catch (error) {
+      if (error instanceof InvalidFlowError) {
+        io.stderr(`${error.problems.map(formatFlowProblem).join('\n')}\n`);
+      } else {
+        io.stderr(`${describeError(error)}\n`);
+      }
+      setExitCode(flowExitCode(error));
+    }
+  };
+}
+
+async function withSession<T>(
+  io: CliIo,
+  flags: z.infer<typeof common>,
+  work: (session: FlowSession) => Promise<T>,
+  onEvent?: (event: FlowRunEvent) => void,
+): Promise<T> {
+  const session = await openFlowSession(io, flags, onEvent);
+  try {
+    return await work(session);
+  } finally {
+    await session.close();
+  }
+}
+
+async function readFlowFile(io: CliIo, file: string, session?: FlowSession): Promise<FlowDocument> {
+  const text = await readFile(resolve(io.cwd, file), 'utf8').catch(() => {
+    throw new InvalidInputError(`Cannot read the flow file "${file}".`, 'file');
+  });
+  const validation = validateFlowDocument(text, { file, ...(session ? { models: session.models } : {}) });
+  if (!validation.ok) throw new InvalidFlowError(validation.problems);
+  for (const warning of validation.warnings) io.stderr(`${formatFlowProblem(warning)}\n`);
+  return validation.document;
+}
+
+/** `--input key=value`, repeated; values are strings, checked and converted by the flow's input types. */
+function inputsFrom(pairs: string[]): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  for (const pair of pairs) {
+    const equals = pair.indexOf('=');
+    if (equals < 1)
+      throw new InvalidInputError(`Invalid --input "${pair.slice(0, 40)}": expected key=value.`, '--input');
+    inputs[pair.slice(0, equals)] = pair.slice(equals + 1);
+  }
+  return inputs;
+}
+
+/** One stderr line per node change: what a person watching a run wants to see. */
+function progressPrinter(io: CliIo): (event: FlowRunEvent) => void {
+  const last = new Map<string, string>();
+  return (event) => {
+    if (event.type !== 'node') return;
+    const { node } = event;
+    const state = `${node.status}${node.cached ? ' (cached)' : ''}`;
+    if (last.get(`${node.runId}:${node.nodeId}`) === state) return;
+    last.set(`${node.runId}:${node.nodeId}`, state);
+    const detail = node.error
+      ? `: ${node.error.message}`
+      : node.taskIds.length > 0 && node.status === 'running'
+        ? ` (${node.taskIds.filter(Boolean).length} task${node.taskIds.length === 1 ? '' : 's'})`
+        : '';
+    io.stderr(`  ${node.nodeId.padEnd(16)} ${state}${detail}\n`);
+  };
+}
+
+/** Writes the run's images (`<node>-<variant>.png`) and texts (`<name>.txt`) into a directory. */
+async function writeOutputs(
+  io: CliIo,
+  session: FlowSession,
+  run: FlowRun,
+  directory: string,
+): Promise<string[]> {
+  const folder = resolve(io.cwd, directory);
+  await mkdir(folder, { recursive: true });
+  const written: string[] = [];
+  for (const node of session.store.nodeRuns(run.id)) {
+    for (const image of node.output?.images ?? []) {
+      const blob = await session.blobs.get(image.sha256);
+      if (!blob) continue;
+      const path = join(
+        folder,
+        `${node.nodeId}-${image.variant}.${image.mimeType === 'image/jpeg' ? 'jpg' : 'png'}`,
+      );
+      await writeFile(path, blob.bytes);
+      written.push(path);
+    }
+  }
+  for (const [name, value] of Object.entries(run.result ?? {})) {
+    if (typeof value !== 'string') continue;
+    const path = join(folder, `${name}.txt`);
+    await writeFile(path, `${value}\n`);
+    written.push(path);
+  }
+  return written;
+}
+
+function runSummary(run: FlowRun, session: FlowSession): string {
+  const lines = [
+    `run ${run.id}: ${run.status}${run.version !== undefined ? ` (${run.flowName} v${run.version})` : ` (${run.flowName}, from a file)`}`,
+    `cost: estimated ${usd(run.estimatedCostUsd)}, actual ${usd(run.actualCostUsd)}`,
+  ];
+  for (const group of variantGroups(session.store.nodeRuns(run.id))) {
+    lines.push(
+      `${group.node} on ${group.requestedModel} (${group.servedModels.join(', ') || 'cached'}): ${group.variants.length} variant${group.variants.length === 1 ? '' : 's'}, ${usd(group.costUsd)}`,
+    );
+  }
+  for (const [name, value] of Object.entries(run.result ?? {})) {
+    if (typeof value === 'string') lines.push(`${name}: ${value}`);
+  }
+  if (run.lineage)
+    lines.push(
+      `promoted from ${run.lineage.parentRunId} node ${run.lineage.nodeId} variant ${run.lineage.variant}`,
+    );
+  if (run.error) lines.push(`error: ${run.error.message}`);
+  for (const warning of run.warnings) lines.push(`warning: ${warning}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const usd = (value: number | undefined) => (value === undefined ? 'unknown' : `$${value.toFixed(4)}`);
+
+async function finishRun(
+  io: CliIo,
+  session: FlowSession,
+  started: FlowRun,
+  flags: { json?: boolean | undefined; output?: string | undefined },
+): Promise<number> {
+  io.stderr(`run ${started.id} started (estimated ${usd(started.estimatedCostUsd)})\n`);
+  const run = await session.runner.waitForFinal(started.id);
+  const written = flags.output ? await writeOutputs(io, session, run, flags.output) : [];
+  if (flags.json) {
+    io.stdout(
+      `${JSON.stringify({ run, nodes: session.store.nodeRuns(run.id), variants: variantGroups(session.store.nodeRuns(run.id)), written }, null, 2)}\n`,
+    );
+  } else {
+    io.stdout(runSummary(run, session));
+    for (const path of written) io.stdout(`${path}\n`);
+  }
+  return run.status === 'succeeded' ? ExitCode.ok : ExitCode.permanentFailure;
+}
+
+/** `imagegate flow validate|push|pull|run|runs|versions|diff|rollback|promote`, on the embedded store. */
+export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Command {
+  const flow = new Command('flow').description(
+    'Versioned multi-step image pipelines: validate, push, publish, run, diff, roll back, promote (see docs/flows.md)',
+  );
+  const shared = (command: Command) =>
+    command
+      .option('--json', 'print JSON')
+      .option('--data-dir <dir>', dataDirectoryFlagHelp)
+      .option('--config <file>', 'imagegate.config.yaml');
+
+  shared(
+    flow
+      .command('validate')
+      .argument('<files...>')
+      .description('Check flow files; every problem with file, line, node and field'),
+  ).action(
+    flowAction(io, setExitCode, async (files: string[], raw: Record<string, unknown>) => {
+      const flags = parseFlags(common, raw);
+      return withSession(io, flags, async (session) => {
+        let failed = false;
+        const reports = [];
+        for (const file of files) {
+          try {
+            const document = await readFlowFile(io, file, session);
+            reports.push({ file, ok: true, name: document.name });
+            if (!flags.json) io.stdout(`${file}: ok (${Object.keys(document.nodes).length} nodes)\n`);
+          } catch (error) {
+            failed = true;
+            if (!(error instanceof InvalidFlowError)) throw error;
+            reports.push({ file, ok: false, problems: error.problems });
+            if (!flags.json) io.stdout(`${error.problems.map(formatFlowProblem).join('\n')}\n`);
+          }
+        }
+        if (flags.json) io.stdout(`${JSON.stringify(reports, null, 2)}\n`);
+        return failed ? ExitCode.badInput : ExitCode.ok;
+      });
+    }),
+  );
+
+  shared(
+    flow
+      .command('push')
+      .argument('<file>')
+      .description('Save a flow file as the draft; --publish makes it a new version')
+      .option('--publish', 'publish the draft as a new immutable version')
+      .option('-m, --message <text>', 'the version message (required with --publish)')
+      .option('--allow-preview', 'publish even though a pinned preview has a shutdown date'),
+  ).action(
+    flowAction(io, setExitCode, async (file: string, raw: Record<string, unknown>) => {
+      const flags = parseFlags(pushFlags, raw);
+      if (flags.publish && !flags.message)
+        throw new InvalidInputError('--publish needs -m "message".', '--message');
+      return withSession(io, flags, async (session) => {
+        const document = await readFlowFile(io, file, session);
+        session.library.saveDraft(document, localAccess);
+        if (!flags.publish) {
+          io.stdout(
+            flags.json
+              ? `${JSON.stringify({ name: document.name, draft: true })}\n`
+              : `saved the draft of ${document.name}\n`,
+          );
+          return ExitCode.ok;
+        }
+        const { version, warnings } = session.library.publish(
+          document.name,
+          { message: flags.message!, allowPreview: flags.allowPreview ?? false },
+          localAccess,
+        );
+        for (const warning of warnings) io.stderr(`${formatFlowProblem(warning)}\n`);
+        io.stdout(
+          flags.json
+            ? `${JSON.stringify(version, null, 2)}\n`
+            : `published ${version.flowName} v${version.version} (sha256 ${version.sha256.slice(0, 12)}): ${version.message}\n`,
+        );
+        return ExitCode.ok;
+      });
+    }),
+  );
+
+  shared(
+    flow
+      .command('pull')
+      .argument('<name>')
+      .description('Print (or write) the draft, or a version, as YAML')
+      .option('--version <n>', 'a published version instead of the draft')
+      .option('-o, --output <file>', 'write to this file'),
+  ).action(
+    flowAction(io, setExitCode, async (name: string, raw: Record<string, unknown>) => {
+      const flags = parseFlags(
+        common.extend({
+          version: positiveInteger('--version').optional(),
+          output: z.string().min(1).optional(),
+        }),
+        raw,
+      );
+      return withSession(io, flags, async (session) => {
+        const document = flags.version
+          ? session.library.version(name, flags.version, localAccess).document
+          : session.library.flow(name, localAccess).draft;
+        const text = flags.json ? `${JSON.stringify(document, null, 2)}\n` : toYaml(document);
+        if (flags.output) {
+          await writeFile(resolve(io.cwd, flags.output), text);
+          io.stdout(`${resolve(io.cwd, flags.output)}\n`);
+        } else io.stdout(text);
+        return ExitCode.ok;
+      });
+    }),
+  );
+
+  shared(
+    flow
+      .command('run')
+      .argument('[name]', 'a pushed flow (its newest version unless --version)')
+      .description('Run a flow in-process on the embedded store; progress per node on stderr')
+      .option('--file <flow.yaml>', 'run this file without pushing it')
+      .option(
+        '--input <key=value...>',
+        'an input; repeat for several (image inputs: a path, file id, data or https URL)',
+      )
+      .option('--version <n>', 'run this published version')
+      .option('--wait', 'wait for the run to end (always, in-process)')
+      .option('-o, --output <dir>', 'write the images and texts of the result here')
+      .option('--no-cache', 're-run every model node instead of reusing cached results'),
+  ).action(
+    flowAction(io, setExitCode, async (name: string | undefined, raw: Record<string, unknown>) => {
+      const flags = parseFlags(runFlags, raw);
+      if ((name === undefined) === (flags.file === undefined)) {
+        throw new InvalidInputError('Name a pushed flow or pass --file flow.yaml (one of the two).', 'name');
+      }
+      return withSession(
+        io,
+        flags,
+        async (session) => {
+          const source = flags.file
+            ? { document: await readFlowFile(io, flags.file, session), version: undefined }
+            : (() => {
+                const version =
+                  flags.version === undefined
+                    ? session.library.latest(name!, localAccess)
+                    : session.library.version(name!, flags.version, localAccess);
+                return { document: version.document, version: version.version };
+              })();
+          const inputs = parseFlowInputs(source.document, inputsFrom(flags.input), { fromStrings: true });
+          const stored = await storeImageInputs(source.document, inputs, session.storeImageInput);
+          session.startWorker();
+          const started = session.runner.start({
+            document: source.document,
+            ...(source.version !== undefined ? { version: source.version } : {}),
+            inputs: stored,
+            access: localAccess,
+            noCache: !flags.cache,
+            warnings: session.library.lifecycle(source.document, true).map(formatFlowProblem),
+          });
+          return finishRun(io, session, started, flags);
+        },
+        flags.json ? undefined : progressPrinter(io),
+      );
+    }),
+  );
+
+  shared(flow.command('runs').argument('<name>').description('Runs of a flow, newest first')).action(
+    flowAction(io, setExitCode, async (name: string, raw: Record<string, unknown>) => {
+      const flags = parseFlags(common, raw);
+      return withSession(io, flags, async (session) => {
+        const runs = session.store.listRuns({ flowName: name, limit: 50 });
+        if (flags.json) io.stdout(`${JSON.stringify(runs, null, 2)}\n`);
+        else
+          for (const run of runs) {
+            io.stdout(
+              `${run.id}  ${run.status.padEnd(9)} v${run.version ?? '-'}  ${new Date(run.createdAtMs).toISOString()}  ${usd(run.actualCostUsd)}${run.lineage ? `  promoted from ${run.lineage.parentRunId}` : ''}\n`,
+            );
+          }
+        return ExitCode.ok;
+      });
+    }),
+  );
+
+  shared(flow.command('versions').argument('<name>').description('Published versions, newest first')).action(
+    flowAction(io, setExitCode, async (name: string, raw: Record<string, unknown>) => {
+      const flags = parseFlags(common, raw);
+      return withSession(io, flags, async (session) => {
+        const versions = session.library.versions(name, localAccess);
+        if (flags.json)
+          io.stdout(
+            `${JSON.stringify(
+              versions.map(({ document: _document, ...version }) => version),
+              null,
+              2,
+            )}\n`,
+          );
+        else
+          for (const version of versions) {
+            io.stdout(
+              `v${version.version}  ${version.sha256.slice(0, 12)}  ${new Date(version.publishedAtMs).toISOString()}  ${version.message}${version.rollbackOf ? ` (rollback to v${version.rollbackOf})` : ''}\n`,
+            );
+          }
+        return ExitCode.ok;
+      });
+    }),
+  );
+
+  shared(
+    flow
+      .command('diff')
+      .argument('<name>')
+      .argument('<from>')
+      .argument('<to>')
+      .description('What changed between two versions, by node and field'),
+  ).action(
+    flowAction(
+      io,
+      setExitCode,
+      async (name: string, from: string, to: string, raw: Record<string, unknown>) => {
+        const flags = parseFlags(common, raw);
+        const versions = parseFlags(z.object({ from: positiveInteger('from'), to: positiveInteger('to') }), {
+          from,
+          to,
+        });
+        return withSession(io, flags, async (session) => {
+          const changes = session.library.diff(name, versions.from, versions.to, localAccess);
+          io.stdout(flags.json ? `${JSON.stringify(changes, null, 2)}\n` : `${formatFlowChanges(changes)}\n`);
+          return ExitCode.ok;
+        });
+      },
+    ),
+  );
+
+  shared(
+    flow
+      .command('rollback')
+      .argument('<name>')
+      .description('A new version equal to an older one')
+      .requiredOption('--to <n>', 'the version to return to')
+      .option('-m, --message <text>', 'the version message'),
+  ).action(
+    flowAction(io, setExitCode, async (name: string, raw: Record<string, unknown>) => {
+      const flags = parseFlags(
+        common.extend({ to: positiveInteger('--to'), message: z.string().min(1).max(500).optional() }),
+        raw,
+      );
+      return withSession(io, flags, async (session) => {
+        const { version, warnings } = session.library.rollback(
+          name,
+          { to: flags.to, ...(flags.message ? { message: flags.message } : {}) },
+          localAccess,
+        );
+        for (const warning of warnings) io.stderr(`${formatFlowProblem(warning)}\n`);
+        io.stdout(
+          flags.json
+            ? `${JSON.stringify(version, null, 2)}\n`
+            : `published ${name} v${version.version} = v${flags.to}\n`,
+        );
+        return ExitCode.ok;
+      });
+    }),
+  );
+
+  shared(
+    flow
+      .command('promote')
+      .argument('<run>')
+      .description(
+        "Re-run one variant of a finished run's image node on another model (upstream from the cache)",
+      )
+      .requiredOption('--node <id>', 'the image node')
+      .requiredOption('--variant <k>', 'the variant (0-based)')
+      .requiredOption('--model <name>', 'the target model, e.g. image_quality')
+      .option('--wait', 'wait for the run to end (always, in-process)')
+      .option('-o, --output <dir>', 'write the promoted image here'),
+  ).action(
+    flowAction(io, setExitCode, async (runId: string, raw: Record<string, unknown>) => {
+      const flags = parseFlags(promoteFlags, raw);
+      return withSession(
+        io,
+        flags,
+        async (session) => {
+          session.startWorker();
+          const started = promoteRun(
+            session.runner,
+            { runId, node: flags.node, variant: flags.variant, model: flags.model },
+            localAccess,
+            session.models,
+          );
+          return finishRun(io, session, started, flags);
+        },
+        flags.json ? undefined : progressPrinter(io),
+      );
+    }),
+  );
+  for (const command of flow.commands)
+    command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  return flow;
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { builtInCatalog } from '../catalog/index.js';
+import { ManualClock } from '../clock/index.js';
+import { defaultConfig } from '../config/index.js';
+import { Registry } from '../registry/index.js';
+import { openSqliteDatabase } from '../tasks/index.js';
+import { flowContentHash } from './canonical-json.js';
+import { formatFlowChanges } from './diff-flow-documents.js';
+import { FlowNotFoundError } from './flow-access.js';
+import { FlowLibrary } from './flow-library.js';
+import { registryModelNames } from './flow-models.js';
+import { InvalidFlowError } from './flow-problem.js';
+import { SqliteFlowStore } from './sqlite-flow-store.js';
+
+function library(atMs: number) {
+  const clock = new ManualClock(atMs);
+  const store = new SqliteFlowStore(openSqliteDatabase(':memory:'), { clock });
+  const registry = new Registry({ config: defaultConfig, clock });
+  return {
+    clock,
+    store,
+    flows: new FlowLibrary({
+      store,
+      config: defaultConfig,
+      catalog: builtInCatalog(),
+      clock,
+      models: registryModelNames(registry),
+    }),
+  };
+}
+
+const owner = { keyId: 'key_a' };
+const other = { keyId: 'key_b' };
+
+function poster(model: string, variants = 2) {
+  return {
+    name: 'poster',
+    inputs: { brief: { type: 'string' } },
+    nodes: {
+      hero: { type: 'image', model, prompt: 'A poster about {{inputs.brief}}', variants },
+      out: { type: 'output', results: { images: '{{nodes.hero.images}}' } },
+    },
+  };
+}
+
+describe('FlowLibrary: drafts, versions, diff and rollback', () => {
+  it('publishes numbered immutable versions with the content hash, key, message and time', () => {
+    const { flows, clock } = library(Date.UTC(2026, 7, 1));
+    flows.saveDraft(poster('image_fast'), owner);
+    const first = flows.publish('poster', { message: 'first' }, owner).version;
+    clock.advance(60_000);
+    flows.saveDraft(poster('image_quality', 3), owner);
+    const second = flows.publish('poster', { message: 'use the pro model' }, owner).version;
+    expect(first).toMatchObject({
+      version: 1,
+      message: 'first',
+      publishedBy: 'key_a',
+      publishedAtMs: Date.UTC(2026, 7, 1),
+    });
+    expect(second.version).toBe(2);
+    expect(second.sha256).toBe(flowContentHash(second.document));
+    expect(second.sha256).not.toBe(first.sha256);
+    expect(flows.version('poster', 1, owner).document.nodes.hero).toMatchObject({ model: 'image_fast' });
+
+    const changes = flows.diff('poster', 1, 2, owner);
+    expect(changes).toEqual([
+      {
+        change: 'changed',
+        node: 'hero',
+        field: 'nodes.hero.model',
+        before: 'image_fast',
+        after: 'image_quality',
+      },
+      { change: 'changed', node: 'hero', field: 'nodes.hero.variants', before: 2, after: 3 },
+    ]);
+    expect(formatFlowChanges(changes)).toBe(
+      '~ nodes.hero.model: "image_fast" → "image_quality"\n~ nodes.hero.variants: 2 → 3',
+    );
+
+    const rolledBack = flows.rollback('poster', { to: 1 }, owner).version;
+    expect(rolledBack).toMatchObject({ version: 3, sha256: first.sha256, rollbackOf: 1 });
+    expect(flows.versions('poster', owner).map((version) => version.version)).toEqual([3, 2, 1]);
+    expect(flows.diff('poster', 1, 3, owner)).toEqual([]);
+    expect(flows.flow('poster', owner).draft.nodes.hero).toMatchObject({ model: 'image_fast' });
+  });
+
+  it('hides a flow from another key and refuses its name', () => {
+    const { flows } = library(Date.UTC(2026, 7, 1));
+    flows.saveDraft(poster('image_fast'), owner);
+    expect(() => flows.flow('poster', other)).toThrow(FlowNotFoundError);
+    expect(() => flows.publish('poster', { message: 'x' }, other)).toThrow(FlowNotFoundError);
+    expect(() => flows.saveDraft(poster('image_fast'), other)).toThrow(/name "poster" is taken/);
+    expect(flows.flows(other)).toEqual([]);
+    expect(flows.flows({ keyId: 'root', admin: true }).map((flow) => flow.name)).toEqual(['poster']);
+  });
+
+  it('refuses a version pinned to a dated preview after its shutdown, and before it unless allowed', () => {
+    const pinned = poster('gemini-3.1-flash-image-preview');
+    const after = library(Date.UTC(2026, 5, 26));
+    after.flows.saveDraft(pinned, owner);
+    const refused = (() => {
+      try {
+        after.flows.publish('poster', { message: 'x', allowPreview: true }, owner);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).toBeInstanceOf(InvalidFlowError);
+    expect((refused as InvalidFlowError).message).toMatch(
+      /^flow poster: node "hero", nodes\.hero\.model: gemini-3\.1-flash-image-preview on gemini-api was shut down on 2026-06-25; successor gemini-3\.1-flash-image; pick a live model before publishing$/,
+    );
+
+    const before = library(Date.UTC(2026, 5, 1));
+    before.flows.saveDraft(pinned, owner);
+    expect(() => before.flows.publish('poster', { message: 'x' }, owner)).toThrow(/needs --allow-preview/);
+    const allowed = before.flows.publish('poster', { message: 'x', allowPreview: true }, owner);
+    expect(allowed.version.version).toBe(1);
+    expect(allowed.warnings.map((warning) => warning.message)).toEqual([
+      'gemini-3.1-flash-image-preview on gemini-api is a preview and shuts down on 2026-06-25 (in 24 days); successor gemini-3.1-flash-image',
+    ]);
+  });
+
+  it('warns when a GA model in the flow is inside the guard window', () => {
+    const { flows } = library(Date.UTC(2026, 8, 15));
+    flows.saveDraft(poster('gemini-2.5-flash-image'), owner);
+    const published = flows.publish('poster', { message: 'x' }, owner);
+    expect(published.warnings).toHaveLength(1);
+    expect(published.warnings[0]).toMatchObject({
+      severity: 'warning',
+      node: 'hero',
+      field: 'nodes.hero.model',
+    });
+    expect(published.warnings[0]!.message).toMatch(/shuts down on 2026-10-02 \(in 17 days\)/);
+  });
+});

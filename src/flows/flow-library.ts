@@ -1,0 +1,135 @@
+import type { Catalog } from '../catalog/index.js';
+import type { Clock } from '../clock/index.js';
+import type { ImagegateConfig } from '../config/index.js';
+import { flowContentHash } from './canonical-json.js';
+import { diffFlowDocuments, type FlowChange } from './diff-flow-documents.js';
+import { FlowNotFoundError, mayAccess, type FlowAccess } from './flow-access.js';
+import type { FlowDocument } from './flow-document-schema.js';
+import type { FlowModelNames } from './flow-models.js';
+import { InvalidFlowError, type FlowProblem } from './flow-problem.js';
+import { lifecycleProblems } from './publish-checks.js';
+import type { FlowVersion, SqliteFlowStore, StoredFlow } from './sqlite-flow-store.js';
+import { validateFlowObject } from './validate-flow-document.js';
+
+export interface FlowLibraryOptions {
+  store: SqliteFlowStore;
+  config: ImagegateConfig;
+  catalog: Catalog;
+  clock: Clock;
+  models: FlowModelNames;
+}
+
+/**
+ * Drafts and versions: a mutable draft per flow; publish makes an immutable, numbered version with the
+ * sha256 of its canonical content; rollback makes a new version equal to an old one (history is never
+ * rewritten). Lifecycle is judged at publish on the injected clock.
+ */
+export class FlowLibrary {
+  constructor(private readonly options: FlowLibraryOptions) {}
+
+  /** Validates and stores a draft; creating a flow makes the caller its owner. */
+  saveDraft(input: unknown, access: FlowAccess): { flow: StoredFlow; warnings: FlowProblem[] } {
+    const validation = validateFlowObject(input, { file: 'draft', models: this.options.models });
+    if (!validation.ok) throw new InvalidFlowError(validation.problems);
+    const existing = this.options.store.getFlow(validation.document.name);
+    if (existing && !mayAccess(access, existing.ownerKeyId)) {
+      // The name is taken by another key; saying so would reveal it exists, so it reads as taken.
+      throw new InvalidFlowError([
+        { file: 'draft', field: 'name', severity: 'error', message: `the name "${existing.name}" is taken` },
+      ]);
+    }
+    return {
+      flow: this.options.store.saveDraft(validation.document, access.keyId),
+      warnings: validation.warnings,
+    };
+  }
+
+  flow(name: string, access: FlowAccess): StoredFlow {
+    const flow = this.options.store.getFlow(name);
+    if (!flow || !mayAccess(access, flow.ownerKeyId)) throw new FlowNotFoundError('flow', name);
+    return flow;
+  }
+
+  flows(access: FlowAccess): StoredFlow[] {
+    return this.options.store.listFlows().filter((flow) => mayAccess(access, flow.ownerKeyId));
+  }
+
+  /** Publishes the draft. Lifecycle errors refuse it (InvalidFlowError); warnings come back. */
+  publish(
+    name: string,
+    request: { message: string; allowPreview?: boolean },
+    access: FlowAccess,
+  ): { version: FlowVersion; warnings: FlowProblem[] } {
+    const flow = this.flow(name, access);
+    const problems = this.lifecycle(flow.draft, request.allowPreview ?? false);
+    if (problems.some((problem) => problem.severity === 'error')) throw new InvalidFlowError(problems);
+    const version = this.options.store.insertVersion({
+      flowName: name,
+      sha256: flowContentHash(flow.draft),
+      document: flow.draft,
+      message: request.message,
+      ...(access.keyId !== undefined ? { publishedBy: access.keyId } : {}),
+    });
+    return { version, warnings: problems };
+  }
+
+  versions(name: string, access: FlowAccess): FlowVersion[] {
+    this.flow(name, access);
+    return this.options.store.listVersions(name);
+  }
+
+  version(name: string, version: number, access: FlowAccess): FlowVersion {
+    this.flow(name, access);
+    const found = this.options.store.getVersion(name, version);
+    if (!found) throw new FlowNotFoundError('version', `${name}@${version}`);
+    return found;
+  }
+
+  /** The newest version, which a trigger runs unless told otherwise. */
+  latest(name: string, access: FlowAccess): FlowVersion {
+    const flow = this.flow(name, access);
+    if (flow.latestVersion === undefined) throw new FlowNotFoundError('version', `${name} (never published)`);
+    return this.version(name, flow.latestVersion, access);
+  }
+
+  diff(name: string, from: number, to: number, access: FlowAccess): FlowChange[] {
+    return diffFlowDocuments(
+      this.version(name, from, access).document,
+      this.version(name, to, access).document,
+    );
+  }
+
+  /**
+   * A new version whose content equals version `to`; the draft follows it. Lifecycle is judged again: a
+   * version that was fine when published may pin a model retired since, and rolling back to it is refused.
+   */
+  rollback(
+    name: string,
+    request: { to: number; message?: string; allowPreview?: boolean },
+    access: FlowAccess,
+  ): { version: FlowVersion; warnings: FlowProblem[] } {
+    const target = this.version(name, request.to, access);
+    const problems = this.lifecycle(target.document, request.allowPreview ?? false);
+    if (problems.some((problem) => problem.severity === 'error')) throw new InvalidFlowError(problems);
+    const flow = this.flow(name, access);
+    this.options.store.saveDraft(target.document, flow.ownerKeyId);
+    const version = this.options.store.insertVersion({
+      flowName: name,
+      sha256: target.sha256,
+      document: target.document,
+      message: request.message ?? `rollback to version ${request.to}`,
+      ...(access.keyId !== undefined ? { publishedBy: access.keyId } : {}),
+      rollbackOf: request.to,
+    });
+    return { version, warnings: problems };
+  }
+
+  lifecycle(document: FlowDocument, allowPreview: boolean, atMs = this.options.clock.nowMs()): FlowProblem[] {
+    return lifecycleProblems(document, {
+      config: this.options.config,
+      catalog: this.options.catalog,
+      atMs,
+      allowPreview,
+    });
+  }
+}

@@ -1,0 +1,359 @@
+import { randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { systemClock, type Clock } from '../clock/index.js';
+import type { FlowDocument } from './flow-document-schema.js';
+import type { FlowRun, FlowRunStatus, NodeOutput, NodeRun } from './flow-run-record.js';
+
+/*
+ * Flows live in the same SQLite file as tasks (one data directory), in their own tables. Documents and
+ * records are JSON (the source of truth); other columns copy what lookups filter and sort on.
+ */
+const createStatements = [
+  `CREATE TABLE IF NOT EXISTS flows (
+     name TEXT PRIMARY KEY,
+     owner_key_id TEXT,
+     draft_json TEXT NOT NULL,
+     created_at_ms INTEGER NOT NULL,
+     updated_at_ms INTEGER NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS flow_versions (
+     flow_name TEXT NOT NULL REFERENCES flows (name) ON DELETE CASCADE,
+     version INTEGER NOT NULL,
+     sha256 TEXT NOT NULL,
+     document_json TEXT NOT NULL,
+     message TEXT NOT NULL,
+     published_by TEXT,
+     published_at_ms INTEGER NOT NULL,
+     rollback_of INTEGER,
+     PRIMARY KEY (flow_name, version)
+   )`,
+  `CREATE TABLE IF NOT EXISTS flow_runs (
+     id TEXT PRIMARY KEY,
+     flow_name TEXT NOT NULL,
+     owner_key_id TEXT,
+     status TEXT NOT NULL,
+     created_at_ms INTEGER NOT NULL,
+     record_json TEXT NOT NULL
+   )`,
+  `CREATE INDEX IF NOT EXISTS flow_runs_by_flow ON flow_runs (flow_name, created_at_ms)`,
+  `CREATE INDEX IF NOT EXISTS flow_runs_by_status ON flow_runs (status)`,
+  `CREATE TABLE IF NOT EXISTS flow_node_runs (
+     run_id TEXT NOT NULL REFERENCES flow_runs (id) ON DELETE CASCADE,
+     node_id TEXT NOT NULL,
+     record_json TEXT NOT NULL,
+     PRIMARY KEY (run_id, node_id)
+   )`,
+  `CREATE TABLE IF NOT EXISTS flow_node_cache (
+     signature TEXT PRIMARY KEY,
+     output_json TEXT NOT NULL,
+     cost_usd REAL,
+     created_at_ms INTEGER NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS flow_run_idempotency (
+     key TEXT PRIMARY KEY,
+     request_hash TEXT NOT NULL,
+     run_id TEXT NOT NULL,
+     expires_at_ms INTEGER NOT NULL
+   )`,
+];
+
+export interface StoredFlow {
+  name: string;
+  ownerKeyId?: string;
+  draft: FlowDocument;
+  createdAtMs: number;
+  updatedAtMs: number;
+  /** The newest version's number; undefined before the first publish. */
+  latestVersion?: number;
+}
+
+export interface FlowVersion {
+  flowName: string;
+  version: number;
+  sha256: string;
+  document: FlowDocument;
+  message: string;
+  publishedBy?: string;
+  publishedAtMs: number;
+  /** Set when this version was made by rolling back to an older one. */
+  rollbackOf?: number;
+}
+
+/** The same Idempotency-Key was used for another run request. */
+export class RunIdempotencyConflictError extends Error {
+  override readonly name = 'RunIdempotencyConflictError';
+  constructor(readonly existingRunId: string) {
+    super(`This Idempotency-Key was already used with a different run request (run ${existingRunId}).`);
+  }
+}
+
+const RUN_ID_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+export function newFlowRunId(nowMs: number): string {
+  const time = nowMs.toString(32).padStart(10, '0');
+  const random = [...randomBytes(16)].map((byte) => RUN_ID_ALPHABET.charAt(byte % 32)).join('');
+  return `flowrun_${time}${random}`;
+}
+
+/** Drafts, immutable versions, runs, node runs and the node cache on SQLite. */
+export class SqliteFlowStore {
+  private readonly clock: Clock;
+
+  /** Prepared once per SQL text: preparing is a measurable share of a small write. */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(
+    private readonly database: Database.Database,
+    options: { clock?: Clock } = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    database.transaction(() => {
+      for (const statement of createStatements) database.prepare(statement).run();
+    })();
+  }
+
+  private statement<Row = unknown>(sql: string): Database.Statement<unknown[], Row> {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.database.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared as Database.Statement<unknown[], Row>;
+  }
+
+  // Drafts and versions
+
+  getFlow(name: string): StoredFlow | undefined {
+    const row = this.database
+      .prepare<
+        [string],
+        {
+          name: string;
+          owner_key_id: string | null;
+          draft_json: string;
+          created_at_ms: number;
+          updated_at_ms: number;
+        }
+      >('SELECT * FROM flows WHERE name = ?')
+      .get(name);
+    if (!row) return undefined;
+    const latest = this.statement<{ version: number | null }>(
+      'SELECT MAX(version) AS version FROM flow_versions WHERE flow_name = ?',
+    ).get(name)?.version;
+    return {
+      name: row.name,
+      ...(row.owner_key_id !== null ? { ownerKeyId: row.owner_key_id } : {}),
+      draft: JSON.parse(row.draft_json) as FlowDocument,
+      createdAtMs: row.created_at_ms,
+      updatedAtMs: row.updated_at_ms,
+      ...(latest !== null && latest !== undefined ? { latestVersion: latest } : {}),
+    };
+  }
+
+  listFlows(ownerKeyId?: string): StoredFlow[] {
+    const rows = this.statement<{ name: string; owner_key_id: string | null }>(
+      'SELECT name, owner_key_id FROM flows ORDER BY name',
+    ).all();
+    return rows
+      .filter((row) => ownerKeyId === undefined || row.owner_key_id === ownerKeyId)
+      .map((row) => this.getFlow(row.name)!)
+      .filter(Boolean);
+  }
+
+  /** Creates the flow (owned by `ownerKeyId`) or replaces its draft. */
+  saveDraft(document: FlowDocument, ownerKeyId: string | undefined): StoredFlow {
+    const nowMs = this.clock.nowMs();
+    this.statement(
+      `INSERT INTO flows (name, owner_key_id, draft_json, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET draft_json = excluded.draft_json, updated_at_ms = excluded.updated_at_ms`,
+    ).run(document.name, ownerKeyId ?? null, JSON.stringify(document), nowMs, nowMs);
+    return this.getFlow(document.name)!;
+  }
+
+  /** Appends a version; the number is one more than the newest, decided inside the write transaction. */
+  insertVersion(input: Omit<FlowVersion, 'version' | 'publishedAtMs'>): FlowVersion {
+    const publishedAtMs = this.clock.nowMs();
+    return this.database
+      .transaction(() => {
+        const latest =
+          this.statement<{ version: number | null }>(
+            'SELECT MAX(version) AS version FROM flow_versions WHERE flow_name = ?',
+          ).get(input.flowName)?.version ?? 0;
+        const version: FlowVersion = { ...input, version: latest + 1, publishedAtMs };
+        this.statement(
+          `INSERT INTO flow_versions (flow_name, version, sha256, document_json, message, published_by, published_at_ms, rollback_of)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          version.flowName,
+          version.version,
+          version.sha256,
+          JSON.stringify(version.document),
+          version.message,
+          version.publishedBy ?? null,
+          version.publishedAtMs,
+          version.rollbackOf ?? null,
+        );
+        return version;
+      })
+      .immediate();
+  }
+
+  getVersion(flowName: string, version: number): FlowVersion | undefined {
+    const row = this.statement<VersionRow>(
+      'SELECT * FROM flow_versions WHERE flow_name = ? AND version = ?',
+    ).get(flowName, version);
+    return row ? versionFromRow(row) : undefined;
+  }
+
+  /** Newest first. */
+  listVersions(flowName: string): FlowVersion[] {
+    return this.statement<VersionRow>('SELECT * FROM flow_versions WHERE flow_name = ? ORDER BY version DESC')
+      .all(flowName)
+      .map(versionFromRow);
+  }
+
+  /** Every published version of every flow (for guard: which versions a dated model breaks). */
+  allVersions(): FlowVersion[] {
+    return this.statement<VersionRow>('SELECT * FROM flow_versions ORDER BY flow_name, version')
+      .all()
+      .map(versionFromRow);
+  }
+
+  // Runs
+
+  insertRun(run: FlowRun, nodes: NodeRun[]): void {
+    this.database.transaction(() => {
+      this.statement(
+        'INSERT INTO flow_runs (id, flow_name, owner_key_id, status, created_at_ms, record_json) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(run.id, run.flowName, run.ownerKeyId ?? null, run.status, run.createdAtMs, JSON.stringify(run));
+      for (const node of nodes) this.saveNodeRun(node);
+    })();
+  }
+
+  saveRun(run: FlowRun): void {
+    this.statement('UPDATE flow_runs SET status = ?, record_json = ? WHERE id = ?').run(
+      run.status,
+      JSON.stringify(run),
+      run.id,
+    );
+  }
+
+  getRun(id: string): FlowRun | undefined {
+    const row = this.statement<{ record_json: string }>('SELECT record_json FROM flow_runs WHERE id = ?').get(
+      id,
+    );
+    return row ? (JSON.parse(row.record_json) as FlowRun) : undefined;
+  }
+
+  /** Newest first. */
+  listRuns(filter: {
+    flowName?: string;
+    ownerKeyId?: string;
+    status?: FlowRunStatus;
+    limit?: number;
+  }): FlowRun[] {
+    const conditions: string[] = [];
+    const values: Array<string | number> = [];
+    if (filter.flowName !== undefined) {
+      conditions.push('flow_name = ?');
+      values.push(filter.flowName);
+    }
+    if (filter.ownerKeyId !== undefined) {
+      conditions.push('owner_key_id = ?');
+      values.push(filter.ownerKeyId);
+    }
+    if (filter.status !== undefined) {
+      conditions.push('status = ?');
+      values.push(filter.status);
+    }
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    return this.statement<{ record_json: string }>(
+      `SELECT record_json FROM flow_runs ${where} ORDER BY created_at_ms DESC, id DESC LIMIT ?`,
+    )
+      .all(...values, filter.limit ?? 100)
+      .map((row) => JSON.parse(row.record_json) as FlowRun);
+  }
+
+  /** Saves a node run; with `cache`, also its output under the signature, in the same transaction. */
+  saveNodeRun(node: NodeRun, cache?: { signature: string; costUsd: number | undefined }): void {
+    this.database.transaction(() => {
+      this.statement(
+        `INSERT INTO flow_node_runs (run_id, node_id, record_json) VALUES (?, ?, ?)
+           ON CONFLICT (run_id, node_id) DO UPDATE SET record_json = excluded.record_json`,
+      ).run(node.runId, node.nodeId, JSON.stringify(node));
+      if (cache && node.output) this.cacheOutput(cache.signature, node.output, cache.costUsd);
+    })();
+  }
+
+  nodeRuns(runId: string): NodeRun[] {
+    return this.statement<{ record_json: string }>(
+      'SELECT record_json FROM flow_node_runs WHERE run_id = ? ORDER BY rowid',
+    )
+      .all(runId)
+      .map((row) => JSON.parse(row.record_json) as NodeRun);
+  }
+
+  // Node cache
+
+  cachedOutput(signature: string): { output: NodeOutput; costUsd?: number } | undefined {
+    const row = this.statement<{ output_json: string; cost_usd: number | null }>(
+      'SELECT output_json, cost_usd FROM flow_node_cache WHERE signature = ?',
+    ).get(signature);
+    if (!row) return undefined;
+    return {
+      output: JSON.parse(row.output_json) as NodeOutput,
+      ...(row.cost_usd !== null ? { costUsd: row.cost_usd } : {}),
+    };
+  }
+
+  cacheOutput(signature: string, output: NodeOutput, costUsd: number | undefined): void {
+    this.statement(
+      `INSERT INTO flow_node_cache (signature, output_json, cost_usd, created_at_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT (signature) DO NOTHING`,
+    ).run(signature, JSON.stringify(output), costUsd ?? null, this.clock.nowMs());
+  }
+
+  // Idempotent run creation
+
+  /** The run a live key already made; throws `RunIdempotencyConflictError` for another request hash. */
+  findIdempotentRun(key: string, requestHash: string): string | undefined {
+    const row = this.statement<{ request_hash: string; run_id: string }>(
+      'SELECT request_hash, run_id FROM flow_run_idempotency WHERE key = ? AND expires_at_ms > ?',
+    ).get(key, this.clock.nowMs());
+    if (!row) return undefined;
+    if (row.request_hash !== requestHash) throw new RunIdempotencyConflictError(row.run_id);
+    return row.run_id;
+  }
+
+  rememberIdempotentRun(key: string, requestHash: string, runId: string, ttlMs: number): void {
+    this.statement(
+      `INSERT INTO flow_run_idempotency (key, request_hash, run_id, expires_at_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, run_id = excluded.run_id,
+           expires_at_ms = excluded.expires_at_ms`,
+    ).run(key, requestHash, runId, this.clock.nowMs() + ttlMs);
+  }
+}
+
+interface VersionRow {
+  flow_name: string;
+  version: number;
+  sha256: string;
+  document_json: string;
+  message: string;
+  published_by: string | null;
+  published_at_ms: number;
+  rollback_of: number | null;
+}
+
+function versionFromRow(row: VersionRow): FlowVersion {
+  return {
+    flowName: row.flow_name,
+    version: row.version,
+    sha256: row.sha256,
+    document: JSON.parse(row.document_json) as FlowDocument,
+    message: row.message,
+    ...(row.published_by !== null ? { publishedBy: row.published_by } : {}),
+    publishedAtMs: row.published_at_ms,
+    ...(row.rollback_of !== null ? { rollbackOf: row.rollback_of } : {}),
+  };
+}

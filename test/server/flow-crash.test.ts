@@ -1,0 +1,93 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { parseScenario, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+
+let emulator: RunningEmulator | undefined;
+let servers: ServerProcess[] = [];
+let directory: string | undefined;
+afterEach(async () => {
+  for (const server of servers) if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  await Promise.all(servers.map((server) => server.exited));
+  servers = [];
+  await emulator?.close();
+  if (directory) await rm(directory, { recursive: true, force: true });
+});
+
+function callsTo(running: RunningEmulator, model: string): number {
+  return running.stats.snapshot().models[model]?.calls ?? 0;
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string, deadlineMs = 60_000) {
+  const deadline = Date.now() + deadlineMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('a flow run across a server crash', () => {
+  it('resumes after SIGKILL: the finished text node is never called again, each variant task finishes once', async () => {
+    directory = await mkdtemp(join(tmpdir(), 'imagegate-flow-crash-'));
+    emulator = await startEmulator({
+      // Image calls are slow enough that the kill lands while they are in flight; text answers at once.
+      scenario: parseScenario(
+        "latency: { models: { 'gemini-3.1-flash-image': { medianMs: 1500, p95Ms: 1500 } } }\n",
+        'latency.yaml',
+      ),
+    });
+    const configPath = join(directory, 'imagegate.config.yaml');
+    await writeFile(configPath, 'server:\n  leaseMs: 2000\n  shutdownGraceMs: 0\n');
+    const env = { GEMINI_API_KEY: 'crash-test', GOOGLE_GEMINI_BASE_URL: emulator.url };
+    const args = ['--config', configPath, '--data-dir', join(directory, 'data')];
+    const brand = parseYaml(
+      await readFile(new URL('../../docs/examples/flows/brand-assets.yaml', import.meta.url), 'utf8'),
+    ) as object;
+    const json = (body: unknown) => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+    const first = await startServerProcess({ args, env, cwd: directory });
+    servers.push(first);
+    expect(
+      (await fetch(`${first.url}/v1/flows/brand-assets/draft`, { ...json(brand), method: 'PUT' })).status,
+    ).toBe(200);
+    expect((await fetch(`${first.url}/v1/flows/brand-assets/publish`, json({ message: 'v1' }))).status).toBe(
+      201,
+    );
+    const started = await fetch(
+      `${first.url}/v1/flows/brand-assets/runs`,
+      json({ inputs: { brief: 'a harbour', count: 3 } }),
+    );
+    expect(started.status).toBe(202);
+    const runId = ((await started.json()) as { id: string }).id;
+
+    await until(() => callsTo(emulator!, 'gemini-3.1-flash-image') >= 1, 'the first image call');
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    expect(callsTo(emulator, 'gemini-3.5-flash-lite')).toBe(1);
+
+    const second = await startServerProcess({ args, env, cwd: directory });
+    servers.push(second);
+    let run:
+      { status: string; nodes: Array<{ node: string; task_ids: string[]; cached: boolean }> } | undefined;
+    await until(async () => {
+      run = (await (await fetch(`${second.url}/v1/flow-runs/${runId}`)).json()) as typeof run;
+      return run?.status === 'succeeded';
+    }, 'the resumed run to succeed');
+    expect(callsTo(emulator, 'gemini-3.5-flash-lite')).toBe(1);
+    const variants = run!.nodes.find((node) => node.node === 'variants')!;
+    expect(new Set(variants.task_ids).size).toBe(3);
+    for (const taskId of variants.task_ids) {
+      const events = await (await fetch(`${second.url}/v1/tasks/${taskId}/events`)).text();
+      expect(events.match(/^event: success$/gm)).toHaveLength(1);
+    }
+    // Calls in flight at the kill were lost with the process and made again (at least once, docs/tasks.md).
+    expect(callsTo(emulator, 'gemini-3.1-flash-image')).toBeLessThanOrEqual(6);
+  }, 120_000);
+});
