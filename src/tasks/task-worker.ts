@@ -311,8 +311,11 @@ export class TaskWorker {
     const parkedUntilMs = this.parkedRoutes.get(task.request.model);
     if (parkedUntilMs !== undefined) {
       this.parkedRoutes.delete(task.request.model);
-      await this.store.unparkQueued(task.request.model, parkedUntilMs, this.clock.nowMs());
-      this.wake();
+      // The task is committed: a failure here must not be taken for one of storing its images.
+      await this.store
+        .unparkQueued(task.request.model, parkedUntilMs, this.clock.nowMs())
+        .then(() => this.wake())
+        .catch((error: unknown) => this.onError(error, task.id));
     }
   }
 
