@@ -50,13 +50,21 @@ describe('BlobStore', () => {
     expect(files.sort()).toEqual([first.sha256, `${first.sha256}.type`]);
   });
 
-  it('sniffs the type when the sidecar is missing', async () => {
+  it('writes no sidecar for a type the bytes show, and sniffs it back', async () => {
     const png = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#000' } })
       .png()
       .toBuffer();
     const stored = await store.put(png, 'image/png');
-    await rm(join(directory, stored.sha256.slice(0, 2), `${stored.sha256}.type`));
+    expect(await readdir(join(directory, stored.sha256.slice(0, 2)))).toEqual([stored.sha256]);
     expect((await store.get(stored.sha256))?.mimeType).toBe('image/png');
+  });
+
+  it('keeps a sidecar when the declared type differs from what the bytes show', async () => {
+    const png = await sharp({ create: { width: 3, height: 2, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
+    const stored = await store.put(png, 'application/octet-stream');
+    expect((await store.get(stored.sha256))?.mimeType).toBe('application/octet-stream');
   });
 
   it('answers undefined / false for unknown and malformed addresses without touching other paths', async () => {

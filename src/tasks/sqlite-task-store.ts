@@ -91,6 +91,11 @@ export class SqliteTaskStore implements TaskStore {
          UNION SELECT json_extract(item.value, '$.sha256')
            FROM tasks, json_each(tasks.record_json, '$.result.images') AS item`,
       ),
+      unparkQueued: database.prepare<{ model: string; parkedUntilMs: number; nowMs: number }>(
+        `UPDATE tasks SET run_after_ms = @nowMs,
+           record_json = json_set(record_json, '$.runAfterMs', @nowMs, '$.updatedAtMs', @nowMs)
+         WHERE status = 'queued' AND run_after_ms = @parkedUntilMs AND model = @model`,
+      ),
       parkQueued: database.prepare<{ model: string; runAfterMs: number; nowMs: number }>(
         `UPDATE tasks SET run_after_ms = @runAfterMs,
            record_json = json_set(record_json, '$.runAfterMs', @runAfterMs, '$.updatedAtMs', @nowMs)
@@ -354,6 +359,10 @@ export class SqliteTaskStore implements TaskStore {
 
   async parkQueued(model: string, runAfterMs: number, nowMs: number): Promise<number> {
     return this.statements.parkQueued.run({ model, runAfterMs, nowMs }).changes;
+  }
+
+  async unparkQueued(model: string, parkedUntilMs: number, nowMs: number): Promise<number> {
+    return this.statements.unparkQueued.run({ model, parkedUntilMs, nowMs }).changes;
   }
 
   async release(lease: Lease, nowMs: number): Promise<boolean> {

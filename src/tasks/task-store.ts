@@ -172,6 +172,11 @@ export interface TaskStore {
    * one). Returns how many moved.
    */
   parkQueued(model: string, runAfterMs: number, nowMs: number): Promise<number>;
+  /**
+   * Undoes `parkQueued(model, parkedUntilMs)`: queued tasks of `model` due exactly at `parkedUntilMs` become
+   * claimable at `nowMs`, in one write and without events. Returns how many moved.
+   */
+  unparkQueued(model: string, parkedUntilMs: number, nowMs: number): Promise<number>;
   /** Back to queued, claimable at once (graceful shutdown); logged as a `queued` event with reason `released`. */
   release(lease: Lease, nowMs: number): Promise<boolean>;
 

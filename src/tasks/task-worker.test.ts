@@ -315,18 +315,20 @@ describe('TaskWorker', () => {
       expect((await store.get(task.id))?.runAfterMs).toBe(startMs + 90_000);
     });
 
-    it('parks a run refused by open circuits until the next trial without counting it, and the route with it', async () => {
+    it('parks a run refused by open circuits until the next trial without counting it, and the route further ahead', async () => {
       const first = await submit();
       const sameRoute = await submit({}, startMs + 1);
       const otherRoute = await submit({ model: 'image_quality' }, startMs + 2);
       const runModels: string[] = [];
+      let modelsAreBack = false;
       const run: TaskRunner = async (_request, model) => {
         runModels.push(model);
+        if (modelsAreBack) return generation();
         throw new ImageGenerationError(outcomeOf('unavailable', 'circuit open'), [], [], {
           circuitOpenUntilMs: clock.nowMs() + 5_000,
         });
       };
-      const subject = worker(run, { maxTaskRuns: 1 });
+      const subject = worker(run, { maxTaskRuns: 1, parkHorizonMs: 60_000 });
       clock.set(startMs + 3);
       expect(await subject.runOnce()).toBe(first.id);
       expect(await store.get(first.id)).toMatchObject({
@@ -334,12 +336,12 @@ describe('TaskWorker', () => {
         claimCount: 0,
         runAfterMs: startMs + 5_003,
       });
-      expect((await store.get(sameRoute.id))?.runAfterMs).toBe(startMs + 5_003);
+      expect((await store.get(sameRoute.id))?.runAfterMs).toBe(startMs + 65_003);
       expect((await store.get(otherRoute.id))?.runAfterMs).toBe(startMs + 2);
       expect(await subject.runOnce()).toBe(otherRoute.id);
       expect(await subject.runOnce()).toBeUndefined();
 
-      // Each trial time one task per route is claimed and parked again; none uses up maxTaskRuns.
+      // Each trial time the task that probes is claimed and parked again, uncounted; the rest stay parked.
       for (let round = 0; round < 4; round += 1) {
         clock.advance(5_000);
         const claimed: Array<string | undefined> = [];
@@ -351,6 +353,15 @@ describe('TaskWorker', () => {
         expect(await store.get(id)).toMatchObject({ status: 'queued', claimCount: 0 });
       }
       expect((await store.eventsAfter(sameRoute.id, 0)).map((event) => event.type)).toEqual(['queued']);
+
+      // The route answers again: its parked task comes forward at once.
+      modelsAreBack = true;
+      clock.advance(5_000);
+      expect(await subject.runOnce()).toBe(first.id);
+      expect((await store.get(first.id))?.status).toBe('success');
+      expect((await store.get(sameRoute.id))?.runAfterMs).toBe(clock.nowMs());
+      expect(await subject.runOnce()).toBe(sameRoute.id);
+      expect((await store.get(sameRoute.id))?.status).toBe('success');
     });
 
     it('fails a permanent engine failure at once with its outcome kind and status', async () => {

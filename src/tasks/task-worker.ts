@@ -33,6 +33,12 @@ export interface TaskWorkerOptions {
   retryBaseDelayMs?: number;
   /** Longest reschedule delay. Default 3600000 ms (1 h). */
   maxRetryDelayMs?: number;
+  /**
+   * While a route's circuits are all open, its other queued tasks are parked this far ahead in one write;
+   * they come back at once when a task of the route succeeds (or, after a restart, when this has passed).
+   * Only the tasks that were running keep probing at each trial time. Default 60000 ms.
+   */
+  parkHorizonMs?: number;
   /** Notified after every write the worker makes. Default: none. */
   events?: TaskEventHub;
   /** Called once a task is final (success, failed or cancelled) by this worker. Default: none. */
@@ -68,6 +74,9 @@ export class TaskWorker {
   private readonly maxTaskRuns: number;
   private readonly retryBaseDelayMs: number;
   private readonly maxRetryDelayMs: number;
+  private readonly parkHorizonMs: number;
+  /** Routes (the tasks' model names) whose queued tasks this worker parked, and until when. */
+  private readonly parkedRoutes = new Map<string, number>();
   private readonly events: TaskEventHub | undefined;
   private readonly onTaskFinished: ((task: TaskRecord) => void) | undefined;
   private readonly onError: (error: unknown, taskId?: string) => void;
@@ -87,6 +96,7 @@ export class TaskWorker {
     this.maxTaskRuns = positiveInteger('maxTaskRuns', options.maxTaskRuns ?? 5);
     this.retryBaseDelayMs = positiveInteger('retryBaseDelayMs', options.retryBaseDelayMs ?? 30_000);
     this.maxRetryDelayMs = positiveInteger('maxRetryDelayMs', options.maxRetryDelayMs ?? 3_600_000);
+    this.parkHorizonMs = positiveInteger('parkHorizonMs', options.parkHorizonMs ?? 60_000);
     this.events = options.events;
     this.onTaskFinished = options.onTaskFinished;
     this.onError =
@@ -306,6 +316,16 @@ export class TaskWorker {
       ...(result.costUsd !== undefined ? { actualCostUsd: result.costUsd } : {}),
       servedBy: result.servedBy,
     });
+    // The route answers again: its parked tasks come forward now, at the pace the engine's limits allow.
+    const parkedUntilMs = this.parkedRoutes.get(task.request.model);
+    if (parkedUntilMs !== undefined) {
+      this.parkedRoutes.delete(task.request.model);
+      // The task is committed: a failure here must not be taken for one of storing its images.
+      await this.store
+        .unparkQueued(task.request.model, parkedUntilMs, this.clock.nowMs())
+        .then(() => this.wake())
+        .catch((error: unknown) => this.onError(error, task.id));
+    }
   }
 
   private async afterFailure(
@@ -332,12 +352,18 @@ export class TaskWorker {
     }
     const decision = decideFailure(error);
     if (decision.action === 'park') {
-      // No model was reachable: the run does not count, and the route's other queued tasks wait for the
-      // same trial time instead of being claimed and parked one by one.
+      // No model was reachable: the run does not count and waits for the next trial. The route's other
+      // queued tasks are parked further ahead in one write (renewed only when that time has passed), so
+      // they are neither claimed and parked one by one nor rewritten at every trial.
       const nowMs = this.clock.nowMs();
+      const model = task.request.model;
+      if ((this.parkedRoutes.get(model) ?? 0) <= decision.untilMs) {
+        const horizonMs = decision.untilMs + this.parkHorizonMs;
+        await this.store.parkQueued(model, horizonMs, nowMs);
+        this.parkedRoutes.set(model, horizonMs);
+      }
       const reason = `${decision.error.type}: ${decision.error.message}`;
       if (await this.store.park(lease, decision.untilMs, reason, nowMs)) this.notify(task.id);
-      await this.store.parkQueued(task.request.model, decision.untilMs, nowMs);
       return;
     }
     if (decision.action === 'retry' && task.claimCount < this.maxTaskRuns) {

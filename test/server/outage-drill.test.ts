@@ -122,8 +122,8 @@ describe('outage drill', () => {
     expect(lastFinishedMs - outageEndMs).toBeLessThanOrEqual(1.1 * quotaDrainMs);
 
     // A run refused by open breakers is parked until the next trial, not counted and backed off; while
-    // every candidate is open the worker claims only what a trial time brings forward (up to its
-    // concurrency), not every queued task.
+    // every candidate is open the worker claims only the tasks that were running when they opened, not
+    // every queued task.
     const events = (await Promise.all(ids.map((id) => server!.store.eventsAfter(id, 0)))).flat();
     const reschedules = events.filter((event) => event.type === 'rescheduled');
     for (const event of reschedules) {
@@ -136,8 +136,12 @@ describe('outage drill', () => {
       (event) => event.type === 'processing' && event.atMs >= startMs && event.atMs < outageEndMs,
     ).length;
     expect(reschedules.length).toBeGreaterThan(0);
+    // The tasks that were running probe: one claim each per candidate's trial time, every cooldown.
+    const candidates = registry.resolve('image_fast').candidates.length;
     expect(claimsDuringOutage).toBeLessThanOrEqual(
-      defaultTaskWorkerConcurrency * (Math.ceil(outageMs / defaultCircuitBreakerOptions.cooldownMs) + 1),
+      defaultTaskWorkerConcurrency *
+        candidates *
+        (Math.ceil(outageMs / defaultCircuitBreakerOptions.cooldownMs) + 1),
     );
 
     // During the outage: per model, the calls that could be out before its circuit opened, then probes

@@ -274,6 +274,21 @@ export function describeTaskStoreContract(
         expect((await claimOne('worker-a', startMs + 5_000)).task.id).toBe(beyond.task.id);
       });
 
+      it('unparks exactly the tasks a parkQueued moved, when their route answers again', async () => {
+        const movedOnSince = await store.create(newTask(startMs));
+        const stillParked = await store.create(newTask(startMs + 1));
+        expect(await store.parkQueued('image_fast', startMs + 60_000, startMs + 3)).toBe(2);
+        // One of them came due, ran and was rescheduled for another reason: it stays where it is.
+        const { lease } = await claimOne('worker-a', startMs + 60_000);
+        expect(lease.taskId).toBe(movedOnSince.task.id);
+        await store.reschedule(lease, startMs + 90_000, 'rate_limited', startMs + 60_000);
+
+        expect(await store.unparkQueued('image_fast', startMs + 60_000, startMs + 10)).toBe(1);
+        expect(await store.get(stillParked.task.id)).toMatchObject({ runAfterMs: startMs + 10 });
+        expect((await store.get(movedOnSince.task.id))?.runAfterMs).toBe(startMs + 90_000);
+        expect((await claimOne('worker-a', startMs + 10)).task.id).toBe(stillParked.task.id);
+      });
+
       it('hands a task whose lease expired to another worker with a higher token', async () => {
         const { task } = await store.create(newTask(startMs));
         const first = await claimOne('worker-a', startMs);
