@@ -17,6 +17,7 @@ import {
   type TaskStore,
 } from './task-store.js';
 import { ensureSqliteSchema } from './sqlite-schema.js';
+import { storedMediaPathPrefix } from './stored-contents.js';
 
 export interface SqliteTaskStoreOptions {
   /** Default: the system clock. Used when `create` is called without `nowMs`. */
@@ -89,7 +90,13 @@ export class SqliteTaskStore implements TaskStore {
            FROM tasks, json_each(tasks.record_json, '$.request.references') AS item
          UNION SELECT json_extract(record_json, '$.request.video.sha256') FROM tasks
          UNION SELECT json_extract(item.value, '$.sha256')
-           FROM tasks, json_each(tasks.record_json, '$.result.images') AS item`,
+           FROM tasks, json_each(tasks.record_json, '$.result.images') AS item
+         UNION SELECT substr(item.value, ${storedMediaPathPrefix.length + 1})
+           FROM tasks, json_tree(tasks.record_json, '$.request.history') AS item
+           WHERE item.key = 'fileUri' AND substr(item.value, 1, ${storedMediaPathPrefix.length}) = '${storedMediaPathPrefix}'
+         UNION SELECT substr(item.value, ${storedMediaPathPrefix.length + 1})
+           FROM tasks, json_tree(tasks.record_json, '$.result.nextTurnContents') AS item
+           WHERE item.key = 'fileUri' AND substr(item.value, 1, ${storedMediaPathPrefix.length}) = '${storedMediaPathPrefix}'`,
       ),
       unparkQueued: database.prepare<{ model: string; parkedUntilMs: number; nowMs: number }>(
         `UPDATE tasks SET run_after_ms = @nowMs,

@@ -185,7 +185,10 @@ export interface TaskStore {
    * events and idempotency keys. Returns how many tasks went.
    */
   pruneFinished(finishedBeforeMs: number): Promise<number>;
-  /** The SHA-256 of every blob a stored task refers to: reference images, videos and result images. */
+  /**
+   * The SHA-256 of every blob a stored task refers to: reference images, videos, result images, and the
+   * stored images of its conversation (history and next_turn_contents).
+   */
   referencedBlobs(): Promise<Set<string>>;
 
   /** Cancels a queued task at once; marks a processing one `cancelRequested`. Final tasks are unchanged. */

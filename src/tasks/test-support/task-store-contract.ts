@@ -342,6 +342,36 @@ export function describeTaskStoreContract(
           new Set([reference.sha256, video.sha256, success.result.images[0]!.sha256]),
         );
       });
+
+      it("lists the stored images of a conversation: the history it was given and its next turn's", async () => {
+        const inHistory = 'c'.repeat(64);
+        const inReply = 'd'.repeat(64);
+        const part = (sha256: string) => ({
+          fileData: { mimeType: 'image/png', fileUri: `/v1/images/${sha256}` },
+        });
+        await store.create(
+          newTask(startMs, {
+            request: request({ history: [{ role: 'user', parts: [{ text: 'x' }, part(inHistory)] }] }),
+          }),
+        );
+        const { lease } = await claimOne('worker-a', startMs + 1);
+        await store.complete(
+          lease,
+          {
+            ...success,
+            result: {
+              ...success.result,
+              nextTurnContents: [
+                { role: 'model', parts: [{ text: 'here', thoughtSignature: 's' }, part(inReply)] },
+              ],
+            },
+          },
+          startMs + 2,
+        );
+        const referenced = await store.referencedBlobs();
+        expect(referenced.has(inHistory)).toBe(true);
+        expect(referenced.has(inReply)).toBe(true);
+      });
     });
 
     describe('fencing', () => {
