@@ -143,7 +143,18 @@ export function FlowCanvas({
   }, [document, models.data, selected, runNodes, errorNode, onMove]);
   // Local node state (positions while dragging), reset whenever the document or the run changes.
   const [local, setLocal] = useState({ built, nodes: built });
-  if (local.built !== built) setLocal({ built, nodes: built });
+  if (local.built !== built) {
+    // Keep each node's measured size: a node whose element does not resize is not measured again, and
+    // React Flow hides nodes it has no size for.
+    const measured = new Map(local.nodes.map((node) => [node.id, node.measured]));
+    setLocal({
+      built,
+      nodes: built.map((node) => {
+        const size = measured.get(node.id);
+        return size ? { ...node, measured: size } : node;
+      }),
+    });
+  }
   const nodes = local.built === built ? local.nodes : built;
   const edges = useMemo<Edge[]>(() => {
     const seen = new Map<string, Edge>();
@@ -182,7 +193,7 @@ export function FlowCanvas({
         onPaneClick={() => onSelect(null)}
         nodesConnectable={false}
         fitView
-        fitViewOptions={{ padding: 0.2 }}
+        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
         minZoom={0.2}
       >
         <Background />
