@@ -218,6 +218,9 @@ describe.skipIf(!chromiumPath && !underCi)('flow canvas in Chromium', () => {
     const promotedGroup = promoted.locator('section[data-group="variants"]');
     await expect.poll(() => promotedGroup.locator('li.variant img').count(), { timeout: 20_000 }).toBe(1);
     expect(await promotedGroup.locator('h3').textContent()).toContain('image_quality');
+    expect(await promoted.locator('.react-flow__node[data-id="variants"]').textContent()).toContain(
+      'image_quality',
+    );
     await checkPage(page, 'flow-promoted');
     // The list shows the last run now.
     await nav().getByRole('link', { name: 'Flows' }).click();
@@ -225,6 +228,49 @@ describe.skipIf(!chromiumPath && !underCi)('flow canvas in Chromium', () => {
       .poll(() => page.locator('tr[data-flow="brand-assets"]').textContent())
       .toContain('succeeded');
   }, 120_000);
+
+  it('stays interactive with a 60-node flow: render and drag times (docs/benchmarks.md)', async () => {
+    // 58 templates in a tree (each reads its parent), an image node at a leaf, an output: 60 nodes.
+    const nodes: Record<string, unknown> = {};
+    for (let index = 0; index < 58; index++) {
+      nodes[`t${index}`] = {
+        type: 'template',
+        template:
+          index === 0 ? '{{inputs.prompt}}' : `{{nodes.t${Math.floor((index - 1) / 3)}.text}} ${index}`,
+      };
+    }
+    nodes['img'] = { type: 'image', model: 'image_fast', prompt: '{{nodes.t57.text}}', variants: 1 };
+    nodes['out'] = { type: 'output', results: { images: '{{nodes.img.images}}' } };
+    const put = await fetch(`${base}/v1/flows/sixty/draft`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${fixture.adminKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'sixty', inputs: { prompt: { type: 'string' } }, nodes }),
+    });
+    expect(put.status).toBe(200);
+    const started = performance.now();
+    await page.goto(`${base}/flows/sixty`);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(61);
+    await canvasNode('out').waitFor();
+    const renderMs = performance.now() - started;
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(60);
+
+    const node = canvasNode('t0');
+    const before = (await node.boundingBox())!;
+    const dragStarted = performance.now();
+    await page.mouse.move(before.x + 10, before.y + 5);
+    await page.mouse.down();
+    await page.mouse.move(before.x + 10, before.y + 85, { steps: 10 });
+    await page.mouse.up();
+    await expect.poll(async () => (await node.boundingBox())!.y).toBeGreaterThan(before.y + 40);
+    const dragMs = performance.now() - dragStarted;
+    await expect.poll(() => page.getByText('unsaved changes').count()).toBe(1);
+    console.log(
+      `60-node flow: rendered in ${Math.round(renderMs)} ms, a node dragged in ${Math.round(dragMs)} ms`,
+    );
+    expect(renderMs).toBeLessThan(5000);
+    expect(dragMs).toBeLessThan(2000);
+    await checkPage(page, 'flow-sixty');
+  });
 
   it('logged no console errors and fetched nothing from another host', () => {
     expect(errors).toEqual([]);

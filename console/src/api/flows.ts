@@ -177,7 +177,7 @@ export function flowPositions(document: FlowDocumentJson): Record<string, { x: n
     const column = depthOf(id, new Set());
     const row = rows.get(column) ?? 0;
     rows.set(column, row + 1);
-    positions[id] = { x: column * 300, y: row * 170 };
+    positions[id] = { x: column * 300, y: row * 120 };
   }
   const layout = document.layout ?? {};
   const trigger = layout[triggerId];

@@ -194,7 +194,7 @@ export function FlowCanvas({
         nodesConnectable={false}
         fitView
         fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
-        minZoom={0.2}
+        minZoom={0.1}
       >
         <Background />
         <Controls showInteractive={false} />

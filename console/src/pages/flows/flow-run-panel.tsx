@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { api } from '../../api/api-client.js';
 import {
@@ -287,6 +287,16 @@ function RunView({
   onOpenRun: (id: string) => void;
 }) {
   const [selected, setSelected] = useState<string | null>(null);
+  // A promote run ran its node on the target model with one variant: draw it that way.
+  const lineage = run.lineage;
+  const shown = useMemo(() => {
+    const node = lineage ? document.nodes[lineage.nodeId] : undefined;
+    if (!lineage || !node) return document;
+    return {
+      ...document,
+      nodes: { ...document.nodes, [lineage.nodeId]: { ...node, model: lineage.model, variants: 1 } },
+    };
+  }, [document, lineage]);
   return (
     <section className="card stack" aria-labelledby="current-run-heading" data-run={run.id}>
       <h2 id="current-run-heading">
@@ -314,7 +324,7 @@ function RunView({
       ))}
       {run.error && <p className="error">{run.error.message}</p>}
       <FlowCanvas
-        document={document}
+        document={shown}
         selected={selected}
         onSelect={setSelected}
         runNodes={run.nodes}
@@ -400,7 +410,7 @@ function VariantGroupView({
         {group.cached && ' · cached'}
       </p>
       {finished(run.status) && (
-        <div className="field">
+        <div className="field promote-target">
           <label htmlFor={selectId}>Promote to model</label>
           <select id={selectId} value={target} onChange={(event) => setTarget(event.target.value)}>
             {!imageChoices.some((choice) => choice.id === target) && <option value={target}>{target}</option>}
