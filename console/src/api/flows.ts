@@ -171,13 +171,21 @@ export function flowPositions(document: FlowDocumentJson): Record<string, { x: n
     depth.set(id, value);
     return value;
   };
-  const rows = new Map<number, number>();
-  const positions: Record<string, { x: number; y: number }> = {};
+  // Columns by depth; a column of more than `perColumn` nodes wraps into several, so wide flows stay readable.
+  const perColumn = 8;
+  const byDepth = new Map<number, string[]>();
   for (const id of ids) {
     const column = depthOf(id, new Set());
-    const row = rows.get(column) ?? 0;
-    rows.set(column, row + 1);
-    positions[id] = { x: column * 300, y: row * 120 };
+    byDepth.set(column, [...(byDepth.get(column) ?? []), id]);
+  }
+  const positions: Record<string, { x: number; y: number }> = {};
+  let x = 0;
+  for (const column of [...byDepth.keys()].sort((a, b) => a - b)) {
+    const members = byDepth.get(column)!;
+    members.forEach((id, index) => {
+      positions[id] = { x: x + Math.floor(index / perColumn) * 270, y: (index % perColumn) * 120 };
+    });
+    x += Math.ceil(members.length / perColumn) * 270 + 40;
   }
   const layout = document.layout ?? {};
   const trigger = layout[triggerId];
