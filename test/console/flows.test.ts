@@ -4,7 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPage, openPage, signIn, startConsoleFixture, type ConsoleFixture } from './console-harness.js';
+import {
+  checkPage,
+  openPage,
+  signIn,
+  slowModel,
+  startConsoleFixture,
+  type ConsoleFixture,
+} from './console-harness.js';
 import { findChromium } from './find-chromium.js';
 
 const chromiumPath = findChromium();
@@ -88,10 +95,17 @@ describe.skipIf(!chromiumPath && !underCi)('flow canvas in Chromium', () => {
     const exported = await readFile((await file.path())!, 'utf8');
     expect(exported).toContain('name: brand-assets');
     expect(exported).toContain('{{nodes.direction.text}}');
+    await row.getByRole('button', { name: 'Duplicate brand-assets' }).click();
+    await page.locator('tr[data-flow="brand-assets-copy"]').waitFor();
+    const copy = await api<{ draft: { name: string; nodes: Record<string, unknown> } }>(
+      '/v1/flows/brand-assets-copy',
+    );
+    expect(copy.draft.name).toBe('brand-assets-copy');
+    expect(Object.keys(copy.draft.nodes)).toEqual(['direction', 'variants', 'review']);
   });
 
   it('shows the imported flow on the canvas: its layout, wiring, models with lifecycle', async () => {
-    await page.getByRole('link', { name: 'brand-assets' }).click();
+    await page.getByRole('link', { name: 'brand-assets', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'brand-assets' }).waitFor();
     for (const id of ['Inputs', 'direction', 'variants', 'review']) await canvasNode(id).waitFor();
     // brief → direction, count → variants, direction → variants, direction → review, variants → review
@@ -193,6 +207,15 @@ describe.skipIf(!chromiumPath && !underCi)('flow canvas in Chromium', () => {
     await page.getByRole('heading', { name: 'Run v3' }).waitFor();
     expect(await page.getByLabel(/^count/).inputValue()).toBe('6');
     await page.getByLabel(/^brief/).fill('A logo for a bakery called Crumb, warm and friendly');
+    // Record every node state the canvas shows, to see the states arrive live.
+    await page.evaluate(() => {
+      const seen = new Set<string>();
+      (window as unknown as { seenStates: Set<string> }).seenStates = seen;
+      new MutationObserver(() => {
+        for (const element of document.querySelectorAll('.flow-node-run[data-status]'))
+          seen.add(element.getAttribute('data-status')!);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
     await page.getByRole('button', { name: 'Run', exact: true }).last().click();
     const run = page.locator('section[data-run]');
     await run.waitFor();
@@ -201,6 +224,11 @@ describe.skipIf(!chromiumPath && !underCi)('flow canvas in Chromium', () => {
       expect(await run.locator(`tr[data-node-state="${id}"] .badge`).textContent()).toBe('succeeded');
       await run.locator(`.react-flow__node[data-id="${id}"] .flow-node.run-succeeded`).waitFor();
     }
+    const seenStates = await page.evaluate(() => [
+      ...(window as unknown as { seenStates: Set<string> }).seenStates,
+    ]);
+    expect(seenStates).toContain('running');
+    expect(seenStates).toContain('succeeded');
     const group = run.locator('section[data-group="variants"]');
     await expect.poll(() => group.locator('li.variant').count()).toBe(6);
     await expect.poll(() => group.locator('li.variant img').count(), { timeout: 20_000 }).toBe(6);
@@ -228,6 +256,42 @@ describe.skipIf(!chromiumPath && !underCi)('flow canvas in Chromium', () => {
       .poll(() => page.locator('tr[data-flow="brand-assets"]').textContent())
       .toContain('succeeded');
   }, 120_000);
+
+  it('cancels a running run and retries it', async () => {
+    const headers = { Authorization: `Bearer ${fixture.adminKey}`, 'Content-Type': 'application/json' };
+    const draft = await fetch(`${base}/v1/flows/slow/draft`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({
+        name: 'slow',
+        inputs: { prompt: { type: 'string' } },
+        nodes: {
+          img: { type: 'image', model: slowModel, prompt: '{{inputs.prompt}}', variants: 1 },
+          out: { type: 'output', results: { images: '{{nodes.img.images}}' } },
+        },
+      }),
+    });
+    expect(draft.status).toBe(200);
+    const published = await fetch(`${base}/v1/flows/slow/publish`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ message: 'slow', allow_preview: true }),
+    });
+    expect(published.status).toBe(201);
+    await page.goto(`${base}/flows/slow?tab=run`);
+    await page.getByLabel(/^prompt/).fill('A slow lighthouse');
+    await page.getByRole('button', { name: 'Run', exact: true }).last().click();
+    const run = page.locator('section[data-run]');
+    await run.locator('tr[data-node-state="img"] .badge.running').waitFor();
+    await run.getByRole('button', { name: 'Cancel run' }).click();
+    await run.locator('h2 .badge.cancelled').waitFor();
+    expect(await run.locator('tr[data-node-state="img"] .badge').textContent()).toBe('cancelled');
+    await run.getByRole('button', { name: 'Retry failed nodes' }).click();
+    await run.locator('h2 .badge.running').waitFor();
+    await run.locator('tr[data-node-state="img"] .badge.running').waitFor();
+    await run.getByRole('button', { name: 'Cancel run' }).click();
+    await run.locator('h2 .badge.cancelled').waitFor();
+  });
 
   it('stays interactive with a 60-node flow: render and drag times (docs/benchmarks.md)', async () => {
     // 58 templates in a tree (each reads its parent), an image node at a leaf, an output: 60 nodes.

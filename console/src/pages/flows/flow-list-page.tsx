@@ -142,7 +142,18 @@ export default function FlowListPage() {
                     )}
                   </td>
                   <td className="nowrap">{formatTime(flow.updated_at)}</td>
-                  <td>
+                  <td className="nowrap">
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-label={`Duplicate ${flow.name}`}
+                      disabled={saveDraft.isPending}
+                      onClick={() =>
+                        saveDraft.mutate({ ...flow.draft, name: copyName(flow.name, flows.data.data) })
+                      }
+                    >
+                      Duplicate
+                    </button>{' '}
                     <button
                       type="button"
                       className="secondary"
@@ -175,4 +186,13 @@ function LastRun({ name }: { name: string }) {
       <span className={`badge ${last.status}`}>{last.status}</span> {formatTime(last.created_at)}
     </span>
   );
+}
+
+/** `NAME-copy`, or `NAME-copy-2`, … : the first name no flow of the key has (a draft save would replace it). */
+function copyName(name: string, flows: Flow[]): string {
+  const taken = new Set(flows.map((flow) => flow.name));
+  for (let index = 1; ; index++) {
+    const candidate = index === 1 ? `${name}-copy` : `${name}-copy-${index}`;
+    if (!taken.has(candidate)) return candidate;
+  }
 }

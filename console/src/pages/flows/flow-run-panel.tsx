@@ -20,7 +20,7 @@ import { FlowCanvas } from './flow-canvas.js';
 const finished = (status: FlowRun['status']) => status !== 'running';
 
 /** A run followed live: fetched once, then its node events over SSE until the final `run` event. */
-function useLiveRun(runId: string | null) {
+function useLiveRun(runId: string | null, generation: number) {
   const [state, setState] = useState<{ runId: string | null; run: FlowRun | null; error: string | null }>({
     runId: null,
     run: null,
@@ -66,7 +66,7 @@ function useLiveRun(runId: string | null) {
       }
     })();
     return () => controller.abort();
-  }, [runId]);
+  }, [runId, generation]);
   return state.runId === runId && runId !== null
     ? { run: state.run, error: state.error }
     : { run: null, error: null };
@@ -87,7 +87,9 @@ export function FlowRunPanel({ flow }: { flow: Flow }) {
     queryKey: ['flows', flow.name, 'runs'],
     queryFn: () => api<{ data: FlowRun[] }>(`${flowPath(flow.name)}/runs?limit=10`),
   });
-  const { run, error: followError } = useLiveRun(runId);
+  // Bumped after a cancel or retry, to follow the run's events again.
+  const [generation, setGeneration] = useState(0);
+  const { run, error: followError } = useLiveRun(runId, generation);
   useEffect(() => {
     if (run && finished(run.status))
       void queryClient.invalidateQueries({ queryKey: ['flows', flow.name, 'runs'] });
@@ -144,7 +146,14 @@ export function FlowRunPanel({ flow }: { flow: Flow }) {
           {followError}
         </p>
       )}
-      {run && <RunView run={run} document={version.data?.document ?? flow.draft} onOpenRun={openRun} />}
+      {run && (
+        <RunView
+          run={run}
+          document={version.data?.document ?? flow.draft}
+          onOpenRun={openRun}
+          onRefollow={() => setGeneration((value) => value + 1)}
+        />
+      )}
       <section className="card" aria-labelledby="runs-heading">
         <h2 id="runs-heading">Recent runs</h2>
         {runs.data?.data.length === 0 && <p className="muted">No runs yet.</p>}
@@ -281,10 +290,12 @@ function RunView({
   run,
   document,
   onOpenRun,
+  onRefollow,
 }: {
   run: FlowRun;
   document: Flow['draft'];
   onOpenRun: (id: string) => void;
+  onRefollow: () => void;
 }) {
   const [selected, setSelected] = useState<string | null>(null);
   // A promote run ran its node on the target model with one variant: draw it that way.
@@ -317,6 +328,7 @@ function RunView({
           <code>{run.lineage.model}</code>
         </p>
       )}
+      <RunActions run={run} onChanged={onRefollow} />
       {run.warnings.map((warning) => (
         <p key={warning} className="badge warning">
           {warning}
@@ -456,5 +468,42 @@ function VariantGroupView({
         ))}
       </ul>
     </section>
+  );
+}
+
+/** Cancel a running run; retry a failed or cancelled one (only its failed or unfinished nodes run again). */
+function RunActions({ run, onChanged }: { run: FlowRun; onChanged: () => void }) {
+  const queryClient = useQueryClient();
+  const action = useMutation({
+    mutationFn: (verb: 'cancel' | 'retry') =>
+      api<FlowRun>(`/v1/flow-runs/${encodeURIComponent(run.id)}/${verb}`, { method: 'POST' }),
+    onSuccess: (updated) => {
+      void queryClient.invalidateQueries({ queryKey: ['flows', updated.flow, 'runs'] });
+      onChanged();
+    },
+  });
+  if (run.status === 'succeeded') return null;
+  return (
+    <div className="row">
+      {run.status === 'running' ? (
+        <button
+          type="button"
+          className="danger"
+          disabled={action.isPending}
+          onClick={() => action.mutate('cancel')}
+        >
+          Cancel run
+        </button>
+      ) : (
+        <button type="button" disabled={action.isPending} onClick={() => action.mutate('retry')}>
+          Retry failed nodes
+        </button>
+      )}
+      {action.isError && (
+        <p role="alert" className="error">
+          {action.error.message}
+        </p>
+      )}
+    </div>
   );
 }
