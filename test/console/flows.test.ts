@@ -212,8 +212,9 @@ describe.skipIf(!chromiumPath && !underCi)('flow canvas in Chromium', () => {
       const seen = new Set<string>();
       (window as unknown as { seenStates: Set<string> }).seenStates = seen;
       new MutationObserver(() => {
-        for (const element of document.querySelectorAll('.flow-node-run[data-status]'))
-          seen.add(element.getAttribute('data-status')!);
+        document
+          .querySelectorAll('.flow-node-run[data-status]')
+          .forEach((element) => seen.add(element.getAttribute('data-status')!));
       }).observe(document.body, { subtree: true, childList: true, attributes: true });
     });
     await page.getByRole('button', { name: 'Run', exact: true }).last().click();
