@@ -120,6 +120,9 @@ describe.skipIf(!chromiumPath && !underCi)('flow canvas in Chromium', () => {
     expect(image.x).toBeLessThan(review.x);
     expect(Math.abs(direction.y - review.y)).toBeLessThan(2);
     await checkPage(page, 'flow-editor');
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await checkPage(page, 'flow-editor-laptop');
+    await page.setViewportSize({ width: 1366, height: 800 });
   });
 
   it('edits a node in the side panel: a server error is shown on the field and node; saves and publishes', async () => {
