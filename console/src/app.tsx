@@ -13,6 +13,8 @@ const ModelsPage = lazy(() => import('./pages/models-page.js'));
 const CostPage = lazy(() => import('./pages/cost-page.js'));
 const KeysPage = lazy(() => import('./pages/keys-page.js'));
 const ComparisonsPage = lazy(() => import('./pages/comparisons-page.js'));
+const FlowListPage = lazy(() => import('./pages/flows/flow-list-page.js'));
+const FlowPage = lazy(() => import('./pages/flows/flow-page.js'));
 
 /** The console's routes; every page but sign-in needs a session (with or without a key). */
 export function App() {
@@ -36,6 +38,8 @@ export function App() {
         <Route path="cost" element={<Page element={<CostPage />} />} />
         <Route path="comparisons" element={<Page element={<ComparisonsPage />} />} />
         <Route path="comparisons/:id" element={<Page element={<ComparisonsPage />} />} />
+        <Route path="flows" element={<Page element={<FlowListPage />} />} />
+        <Route path="flows/:name" element={<Page element={<FlowPage />} />} />
         <Route path="keys" element={<Page element={<KeysPage />} />} />
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -10,6 +10,7 @@ const links = [
   { to: '/models', label: 'Models' },
   { to: '/cost', label: 'Cost' },
   { to: '/comparisons', label: 'Comparisons' },
+  { to: '/flows', label: 'Flows' },
   { to: '/keys', label: 'Keys' },
 ];
 
