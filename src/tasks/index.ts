@@ -50,3 +50,17 @@ export {
   loadStoredMedia,
 } from './stored-contents.js';
 export { decideFailure, type FailureDecision } from './task-failure.js';
+export {
+  openPostgresPool,
+  postgresUrlSchema,
+  postgresSchemaNameSchema,
+  type PostgresPoolOptions,
+} from './postgres-connection.js';
+export {
+  migratePostgres,
+  postgresMigrationNames,
+  UnknownPostgresMigrationError,
+  type PostgresMigrationResult,
+} from './postgres-migrations.js';
+export { PostgresTaskStore, type PostgresTaskStoreOptions } from './postgres-task-store.js';
+export { postgresChannels } from './postgres-channels.js';
