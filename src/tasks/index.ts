@@ -52,7 +52,6 @@ export {
 export { decideFailure, type FailureDecision } from './task-failure.js';
 export {
   openPostgresPool,
-  postgresUrlSchema,
   postgresSchemaNameSchema,
   type PostgresPoolOptions,
 } from './postgres-connection.js';

@@ -1,11 +1,6 @@
 import pg from 'pg';
 import { z } from 'zod';
-
-/** A PostgreSQL connection URL, as `store.url` and `--to` take it. */
-export const postgresUrlSchema = z
-  .string()
-  .trim()
-  .regex(/^postgres(ql)?:\/\/.+/, 'a postgres:// or postgresql:// URL, e.g. postgres://user@host:5432/db');
+import { postgresUrlSchema } from '../config/index.js';
 
 /** Unquoted identifier rules, so a schema name can go into `search_path` without escaping games. */
 export const postgresSchemaNameSchema = z
