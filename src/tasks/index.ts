@@ -52,6 +52,7 @@ export {
 export { decideFailure, type FailureDecision } from './task-failure.js';
 export {
   openPostgresPool,
+  postgresConnectionConfig,
   postgresSchemaNameSchema,
   type PostgresPoolOptions,
 } from './postgres-connection.js';
@@ -63,3 +64,4 @@ export {
 } from './postgres-migrations.js';
 export { PostgresTaskStore, type PostgresTaskStoreOptions } from './postgres-task-store.js';
 export { postgresChannels } from './postgres-channels.js';
+export { PostgresTaskListener, type PostgresTaskListenerOptions } from './postgres-task-listener.js';

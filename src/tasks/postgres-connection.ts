@@ -22,18 +22,25 @@ export interface PostgresPoolOptions {
  * that would end the process when PostgreSQL restarts.
  */
 export function openPostgresPool(url: string, options: PostgresPoolOptions = {}): pg.Pool {
-  const connectionString = postgresUrlSchema.parse(url);
-  const schema = options.schema === undefined ? undefined : postgresSchemaNameSchema.parse(options.schema);
-  const pool = new pg.Pool({
-    connectionString,
-    max: options.max ?? 10,
-    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
-  });
+  const pool = new pg.Pool({ ...postgresConnectionConfig(url, options), max: options.max ?? 10 });
   pool.on('error', () => {
     // An idle client lost its connection (PostgreSQL restarted): the pool drops it and opens a new one.
   });
   return pool;
+}
+
+/** Validated connection settings for one client (the pool's, and the listener's). */
+export function postgresConnectionConfig(
+  url: string,
+  options: Pick<PostgresPoolOptions, 'schema' | 'connectionTimeoutMs'> = {},
+): pg.ClientConfig {
+  const connectionString = postgresUrlSchema.parse(url);
+  const schema = options.schema === undefined ? undefined : postgresSchemaNameSchema.parse(options.schema);
+  return {
+    connectionString,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  };
 }
 
 /** Runs `work` in one transaction on one pooled connection; rolls back when it throws. */
