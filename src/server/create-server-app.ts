@@ -11,7 +11,7 @@ import type { Registry, Route } from '../registry/index.js';
 import type { TaskEventHub, TaskStore } from '../tasks/index.js';
 import type { ImageCostEstimate } from '../tools/cost/index.js';
 import { ApiError, errorResponse, invalidRequest, notFound, tooLarge } from '../http/index.js';
-import { createAuthMiddleware, createKeyRateLimitMiddleware, type ApiKeyStore } from './auth/index.js';
+import { createAuthMiddleware, createKeyRateLimitMiddleware, type ApiKeyDirectory } from './auth/index.js';
 import { estimateTaskCostUsd } from './estimate-task-cost.js';
 import { docsPage, type OpenApiDocumentLike } from './docs-page.js';
 import type { Metrics } from './metrics/index.js';
@@ -37,7 +37,7 @@ export interface ServerAppDependencies {
   clock: Clock;
   events: TaskEventHub;
   /** API keys. Default: none, every request is anonymous (and `requireApiKey` cannot be honoured). */
-  keys?: ApiKeyStore;
+  keys?: ApiKeyDirectory;
   /** What answers image calls, shown by /healthz. Default 'custom'. */
   target?: 'google' | 'emulator' | 'custom';
   /** Prometheus metrics, served at /metrics (open) when `config.server.metrics` is on. Default: none. */

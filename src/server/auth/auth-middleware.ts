@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { ApiError, errorResponse } from '../../http/index.js';
-import type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
+import type { ApiKeyDirectory } from './api-key-directory.js';
+import type { ApiKeyRecord } from './api-key-store.js';
 
 /** The context variables the auth middleware sets; routes read `c.get('apiKey')`. */
 export interface AuthEnv {
@@ -8,7 +9,7 @@ export interface AuthEnv {
 }
 
 export interface AuthMiddlewareOptions {
-  keys: ApiKeyStore;
+  keys: ApiKeyDirectory;
   /** Whether a request without a key is refused. An invalid key is refused either way. */
   required: boolean;
 }
@@ -41,7 +42,7 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
       return next();
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const record = match?.[1] ? options.keys.verify(match[1]) : undefined;
+    const record = match?.[1] ? await options.keys.verify(match[1]) : undefined;
     if (!record) {
       return errorResponse(
         c,
