@@ -11,6 +11,8 @@ import type { Registry, Route } from '../registry/index.js';
 import type { TaskEventHub, TaskStore } from '../tasks/index.js';
 import type { ImageCostEstimate } from '../tools/cost/index.js';
 import { ApiError, errorResponse, invalidRequest, notFound, tooLarge } from '../http/index.js';
+import { createDependencyGate } from './dependency-gate.js';
+import type { DependencyHealth } from './dependency-health.js';
 import { createAuthMiddleware, createKeyRateLimitMiddleware, type ApiKeyDirectory } from './auth/index.js';
 import { estimateTaskCostUsd } from './estimate-task-cost.js';
 import { docsPage, type OpenApiDocumentLike } from './docs-page.js';
@@ -38,6 +40,8 @@ export interface ServerAppDependencies {
   events: TaskEventHub;
   /** API keys. Default: none, every request is anonymous (and `requireApiKey` cannot be honoured). */
   keys?: ApiKeyDirectory;
+  /** Outside services (PostgreSQL, S3): reported by /healthz; while one is down, API calls answer 503. */
+  dependencies?: DependencyHealth;
   /** What answers image calls, shown by /healthz. Default 'custom'. */
   target?: 'google' | 'emulator' | 'custom';
   /** Prometheus metrics, served at /metrics (open) when `config.server.metrics` is on. Default: none. */
@@ -84,6 +88,13 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
   );
 
   if (deps.metrics) app.use('*', deps.metrics.middleware);
+  if (deps.dependencies) {
+    const gate = createDependencyGate(
+      deps.dependencies,
+      deps.dependencies.report().postgres ? 'postgres' : 's3',
+    );
+    for (const path of ['/v1/*', '/openai/*']) app.use(path, gate);
+  }
   if (deps.keys) {
     const auth = createAuthMiddleware({ keys: deps.keys, required: settings.requireApiKey });
     const rateLimit = createKeyRateLimitMiddleware({
@@ -119,7 +130,12 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
 
   app.route(
     '/',
-    healthRoutes({ store: deps.store, target: deps.target ?? 'custom', version: SERVER_VERSION }),
+    healthRoutes({
+      store: deps.store,
+      target: deps.target ?? 'custom',
+      version: SERVER_VERSION,
+      ...(deps.dependencies ? { dependencies: deps.dependencies } : {}),
+    }),
   );
   if (deps.metrics && settings.metrics) {
     const { handler } = deps.metrics;

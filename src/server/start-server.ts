@@ -1,22 +1,21 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { BlobStore } from '../blobs/index.js';
 import { builtInCatalog, type Catalog } from '../catalog/index.js';
 import { Imagegate } from '../client/index.js';
 import { systemClock, type Clock } from '../clock/index.js';
-import { loadConfig, type ImagegateConfig } from '../config/index.js';
+import { loadConfig, resolveDeploymentSettings, type ImagegateConfig } from '../config/index.js';
 import {
   imagegateTaskRunner,
-  openDataDirectory,
-  SqliteTaskStore,
+  pauseClaimsWhile,
   TaskEventHub,
   TaskWorker,
   type TaskRecord,
 } from '../tasks/index.js';
 import { createWebhookRoutes, generateWebhookSecret, WebhookDispatcher } from '../webhooks/index.js';
-import { ApiKeyStore } from './auth/index.js';
 import { createServerApp } from './create-server-app.js';
+import { DependencyHealth } from './dependency-health.js';
+import { openServerStorage } from './open-server-storage.js';
 import { createMetrics } from './metrics/index.js';
 import { createOpenAiRoutes } from './openai/index.js';
 import { taskView } from './task-view.js';
@@ -84,11 +83,20 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     },
   };
   const settings = config.server;
-  const data = openDataDirectory(settings.dataDirectory, { cwd });
-  const { directory: dataDirectory, handle: database } = data;
-  const store = new SqliteTaskStore(database, { clock, closeDatabase: false });
-  const blobs = new BlobStore({ directory: data.blobs });
-  const keys = new ApiKeyStore(database, { clock });
+  const storage = await openServerStorage(resolveDeploymentSettings(settings, env), {
+    dataDirectory: settings.dataDirectory,
+    cwd,
+    clock,
+    env,
+  });
+  options.onNotice?.(`imagegate uses ${storage.description}`);
+  const { store, blobs, keys, database, dataDirectory } = storage;
+  const dependencies = new DependencyHealth({
+    checks: storage.dependencies,
+    clock,
+    onChange: (name, status) =>
+      options.onNotice?.(status.ok ? `${name} answers again` : `${name} does not answer (${status.reason})`),
+  });
   const events = new TaskEventHub();
   const metrics = createMetrics();
   const imagegate = await Imagegate.create({
@@ -102,7 +110,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     database,
     secret: await webhookSecret(
       env[settings.webhookSecretEnv],
-      data.webhookSecret,
+      storage.webhookSecretPath,
       settings.webhookSecretEnv,
       options.onNotice,
     ),
@@ -122,7 +130,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     }
   };
   const worker = new TaskWorker({
-    store,
+    // While PostgreSQL (or S3) is down the worker takes no new work; it resumes when they answer.
+    store: pauseClaimsWhile(store, () => dependencies.firstDown() !== undefined),
     blobs,
     run: imagegateTaskRunner(imagegate),
     clock,
@@ -142,6 +151,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     clock,
     events,
     keys,
+    ...(storage.dependencies.length > 0 ? { dependencies } : {}),
     target: imagegate.target,
     metrics,
     // Tasks submitted here start at once; the worker's poll finds retries and other processes' tasks.
@@ -177,13 +187,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     // Nothing listens (a busy port): release what was opened, the in-process emulator above all, so
     // the process can exit instead of hanging on its open socket.
     await imagegate.close();
-    await store.close();
-    database.close();
+    await storage.close();
     throw error;
   });
   const urlHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   const url = `http://${urlHost}:${address.port}`;
   const publicBaseUrl = () => (settings.publicBaseUrl ?? url).replace(/\/$/, '');
+  dependencies.start();
+  // Other instances' new tasks wake this worker; their events reach SSE streams served here.
+  await storage.listen({ onClaimable: () => worker.wake(), onEvents: (taskId) => events.notify(taskId) });
   worker.start();
   webhooks.start();
 
@@ -195,9 +207,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       await webhooks.stop();
       if ('closeAllConnections' in server) server.closeAllConnections();
       await stopped;
+      await dependencies.stop();
       await imagegate.close();
-      await store.close();
-      database.close();
+      await storage.close();
     })());
   return { url, port: address.port, dataDirectory, target: imagegate.target, config, close };
 }

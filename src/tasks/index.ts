@@ -65,3 +65,4 @@ export {
 export { PostgresTaskStore, type PostgresTaskStoreOptions } from './postgres-task-store.js';
 export { postgresChannels } from './postgres-channels.js';
 export { PostgresTaskListener, type PostgresTaskListenerOptions } from './postgres-task-listener.js';
+export { pauseClaimsWhile } from './paused-claims.js';
