@@ -8,6 +8,7 @@ import { emulatorCommand } from './commands/emulator.js';
 import { generateCommand } from './commands/generate.js';
 import { guardCommand } from './commands/guard.js';
 import { keysCommand } from './commands/keys.js';
+import { migrateCommand } from './commands/migrate.js';
 import { modelsCommand } from './commands/models.js';
 import { regressCommand } from './commands/regress.js';
 import { serveCommand } from './commands/serve.js';
@@ -37,6 +38,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   program.addCommand(auditCommand(io, setExitCode));
   program.addCommand(costCommand(io, setExitCode));
   program.addCommand(keysCommand(io, setExitCode));
+  program.addCommand(migrateCommand(io, setExitCode));
   program.addCommand(emulatorCommand(io, untilStopSignal, setExitCode));
   program.addCommand(serveCommand(io, untilStopSignal, setExitCode));
   for (const command of program.commands)

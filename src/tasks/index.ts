@@ -66,3 +66,4 @@ export { PostgresTaskStore, type PostgresTaskStoreOptions } from './postgres-tas
 export { postgresChannels } from './postgres-channels.js';
 export { PostgresTaskListener, type PostgresTaskListenerOptions } from './postgres-task-listener.js';
 export { pauseClaimsWhile } from './paused-claims.js';
+export { copySqliteToPostgres, type CopyReport } from './copy-sqlite-to-postgres.js';
