@@ -11,6 +11,7 @@ import type { Registry, Route } from '../registry/index.js';
 import type { TaskEventHub, TaskStore } from '../tasks/index.js';
 import type { ImageCostEstimate } from '../tools/cost/index.js';
 import { ApiError, errorResponse, invalidRequest, notFound, tooLarge } from '../http/index.js';
+import type { SharedRateLimits } from '../coordination/index.js';
 import { createDependencyGate } from './dependency-gate.js';
 import type { DependencyHealth } from './dependency-health.js';
 import { createAuthMiddleware, createKeyRateLimitMiddleware, type ApiKeyDirectory } from './auth/index.js';
@@ -42,6 +43,8 @@ export interface ServerAppDependencies {
   keys?: ApiKeyDirectory;
   /** Outside services (PostgreSQL, S3): reported by /healthz; while one is down, API calls answer 503. */
   dependencies?: DependencyHealth;
+  /** Where per-key request limits are counted (Redis: shared by instances). Default: this process. */
+  rateLimits?: SharedRateLimits;
   /** What answers image calls, shown by /healthz. Default 'custom'. */
   target?: 'google' | 'emulator' | 'custom';
   /** Prometheus metrics, served at /metrics (open) when `config.server.metrics` is on. Default: none. */
@@ -99,6 +102,7 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
     const auth = createAuthMiddleware({ keys: deps.keys, required: settings.requireApiKey });
     const rateLimit = createKeyRateLimitMiddleware({
       clock: deps.clock,
+      ...(deps.rateLimits ? { limits: deps.rateLimits } : {}),
       ...(settings.rateLimitPerMinute !== undefined ? { defaultPerMinute: settings.rateLimitPerMinute } : {}),
     });
     for (const path of ['/v1/*', '/openai/*']) app.use(path, auth, rateLimit);

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { BlobStore, S3BlobStore } from '../blobs/index.js';
 import type { Clock } from '../clock/index.js';
+import { RedisRateLimits, type SharedRateLimits } from '../coordination/index.js';
 import { describeDeployment, type DeploymentSettings } from '../config/index.js';
 import {
   migratePostgres,
@@ -25,6 +26,8 @@ export interface ServerStorage {
   dataDirectory: string;
   database: BetterSqlite3.Database;
   webhookSecretPath: string;
+  /** Per-key limits shared through Redis (`coordination: redis`); undefined: counted in-process. */
+  rateLimits?: SharedRateLimits;
   /** What `/healthz` and the worker's pause watch; empty for the embedded defaults. */
   dependencies: DependencyCheck[];
   /**
@@ -94,8 +97,16 @@ export async function openServerStorage(
     } else {
       blobs = new BlobStore({ directory: data.blobs });
     }
+    let rateLimits: SharedRateLimits | undefined;
+    if (settings.coordination.kind === 'redis') {
+      const redis = new RedisRateLimits({ url: settings.coordination.url });
+      closers.unshift(() => redis.close());
+      dependencies.push({ name: 'redis', check: () => redis.ping() });
+      rateLimits = redis;
+    }
     return {
       description: describeDeployment(settings),
+      ...(rateLimits ? { rateLimits } : {}),
       store,
       blobs,
       keys,

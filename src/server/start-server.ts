@@ -152,6 +152,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     events,
     keys,
     ...(storage.dependencies.length > 0 ? { dependencies } : {}),
+    ...(storage.rateLimits ? { rateLimits: storage.rateLimits } : {}),
     target: imagegate.target,
     metrics,
     // Tasks submitted here start at once; the worker's poll finds retries and other processes' tasks.

@@ -16,9 +16,11 @@ import {
   startTemporaryS3Server,
   type TemporaryS3Server,
 } from '../../src/blobs/test-support/temporary-s3-server.js';
+import { redisAvailable, testRedisUrl } from '../../src/coordination/test-support/temporary-redis.js';
+import { PostgresApiKeyStore } from '../../src/server/auth/index.js';
 import { startTcpCut, type TcpCut } from './tcp-cut.js';
 
-const available = await postgresAvailable();
+const available = (await postgresAvailable()) && (await redisAvailable());
 
 describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S3 bucket', () => {
   const schema = temporaryPostgresSchema('imagegate_multi');
@@ -54,6 +56,8 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
             GOOGLE_GEMINI_BASE_URL: emulator.url,
             // Instance b reaches PostgreSQL through a relay the outage test cuts.
             ...(name === 'b' ? { IMAGEGATE_POSTGRES_URL: viaRelay.toString() } : {}),
+            IMAGEGATE_COORDINATION: 'redis',
+            IMAGEGATE_REDIS_URL: testRedisUrl,
             AWS_ACCESS_KEY_ID: s3.options.credentials.accessKeyId,
             AWS_SECRET_ACCESS_KEY: s3.options.credentials.secretAccessKey,
           },
@@ -74,9 +78,25 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
   it('says what it uses', () => {
     expect(notices).toContainEqual(
       expect.stringMatching(
-        /^a: imagegate uses store: postgres .*; blobs: s3 bucket imagegate-test at http:\/\/127\.0\.0\.1:\d+; coordination: local$/,
+        /^a: imagegate uses store: postgres .*; blobs: s3 bucket imagegate-test at http:\/\/127\.0\.0\.1:\d+; coordination: redis redis:\/\/.*$/,
       ),
     );
+  });
+
+  it('a key made on one instance works on both, and its rate limit counts across them', async () => {
+    const pool = (await schema()).pool();
+    const { secret } = await new PostgresApiKeyStore(pool).create({ name: 'shared', rateLimitPerMinute: 3 });
+    await pool.end();
+    const statuses: number[] = [];
+    for (let index = 0; index < 6; index += 1) {
+      const server = servers[index % 2]!;
+      const response = await fetch(`${server.url}/v1/tasks`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses.filter((status) => status === 200)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(3);
   });
 
   it('a task submitted to one instance is read, with its image and events, from the other', async () => {
