@@ -27,6 +27,7 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
   let s3: TemporaryS3Server;
   let emulator: RunningEmulator;
   let relay: TcpCut;
+  let redisRelay: TcpCut;
   let directory: string;
   const servers: RunningServer[] = [];
   const notices: string[] = [];
@@ -37,6 +38,10 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
     emulator = await startEmulator();
     const target = new URL(testPostgresUrl);
     relay = await startTcpCut(target.hostname, Number(target.port || 5432));
+    const redisTarget = new URL(testRedisUrl);
+    redisRelay = await startTcpCut(redisTarget.hostname, Number(redisTarget.port || 6379));
+    const redisViaRelay = new URL(testRedisUrl);
+    redisViaRelay.port = String(redisRelay.port);
     directory = await mkdtemp(join(tmpdir(), 'imagegate-multi-'));
     const viaRelay = new URL(testPostgresUrl);
     viaRelay.port = String(relay.port);
@@ -57,7 +62,8 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
             // Instance b reaches PostgreSQL through a relay the outage test cuts.
             ...(name === 'b' ? { IMAGEGATE_POSTGRES_URL: viaRelay.toString() } : {}),
             IMAGEGATE_COORDINATION: 'redis',
-            IMAGEGATE_REDIS_URL: testRedisUrl,
+            // Instance b reaches PostgreSQL and Redis through relays the outage tests cut.
+            IMAGEGATE_REDIS_URL: name === 'b' ? redisViaRelay.toString() : testRedisUrl,
             AWS_ACCESS_KEY_ID: s3.options.credentials.accessKeyId,
             AWS_SECRET_ACCESS_KEY: s3.options.credentials.secretAccessKey,
           },
@@ -70,6 +76,7 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
   afterAll(async () => {
     for (const server of servers) await server.close();
     await relay?.close();
+    await redisRelay?.close();
     await emulator?.close();
     await s3?.close();
     if (directory) await rm(directory, { recursive: true, force: true });
@@ -166,5 +173,34 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
     });
     expect(((await accepted.json()) as any).status).toBe('success');
     expect(notices).toContainEqual('b: postgres answers again');
+  });
+
+  it('losing Redis gives 503 with Retry-After, and it recovers by itself', async () => {
+    const b = servers[1]!;
+    await redisRelay.cut();
+    const health = await fetch(`${b.url}/healthz`);
+    expect(health.status).toBe(503);
+    expect(((await health.json()) as any).dependencies.redis.ok).toBe(false);
+    const refused = await fetch(`${b.url}/v1/images/generations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'While Redis is away' }),
+    });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+
+    await redisRelay.restore();
+    let status = 0;
+    while (status !== 200) {
+      status = (await fetch(`${b.url}/healthz`)).status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const accepted = await fetch(`${b.url}/v1/images/generations?wait=30`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'After Redis came back' }),
+    });
+    expect(((await accepted.json()) as any).status).toBe('success');
+    expect(notices).toContainEqual('b: redis answers again');
   });
 });
