@@ -3,7 +3,7 @@ import { openPostgresPool } from './postgres-connection.js';
 import { migratePostgres, postgresMigrationNames } from './postgres-migrations.js';
 import { PostgresTaskStore } from './postgres-task-store.js';
 import { newTaskId } from './task-id.js';
-import type { NewTask } from './task-store.js';
+import { BudgetExceededError, type NewTask } from './task-store.js';
 import { describeTaskStoreContract } from './test-support/task-store-contract.js';
 import {
   postgresAvailable,
@@ -86,6 +86,34 @@ describe.skipIf(!available)('PostgreSQL task store', () => {
         );
         expect(new Set(results.map((result) => result.task.id)).size).toBe(1);
         expect(results.filter((result) => result.created)).toHaveLength(1);
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
+    });
+  });
+
+  describe('budgets across instances', () => {
+    it('three stores creating at once admit no more than a $1 budget holds', async () => {
+      const temporary = await schema();
+      await temporary.truncate();
+      const stores = [0, 1, 2].map(() => new PostgresTaskStore(temporary.pool()));
+      try {
+        const budget = { sinceMs: startMs, caps: [{ apiKeyId: 'key_1', limitUsd: 1 }, { limitUsd: 50 }] };
+        const results = await Promise.allSettled(
+          Array.from({ length: 60 }, (_, index) =>
+            stores[index % 3]!.create(
+              { ...newTask(startMs + index), apiKeyId: 'key_1', estimatedCostUsd: 0.039 },
+              undefined,
+              startMs + index,
+              budget,
+            ),
+          ),
+        );
+        // floor(1 / 0.039) = 25: never more, whichever instance took the submit.
+        expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(25);
+        for (const result of results) {
+          if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(BudgetExceededError);
+        }
       } finally {
         await Promise.all(stores.map((store) => store.close()));
       }

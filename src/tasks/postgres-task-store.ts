@@ -7,7 +7,9 @@ import { decodeTaskCursor, encodeTaskCursor } from './task-cursor.js';
 import { taskEventDataSchema, taskRecordSchema, taskStatusSchema } from './task-record-schema.js';
 import type { TaskRecord } from './task-record.js';
 import {
+  BudgetExceededError,
   IdempotencyConflictError,
+  type TaskBudget,
   type IdempotencyClaim,
   type Lease,
   type NewTask,
@@ -23,6 +25,14 @@ export interface PostgresTaskStoreOptions {
   /** Whether `close()` also ends the pool. Default true. */
   closePool?: boolean;
 }
+
+/** `taskSpendUsd` in SQL: estimates held by unfinished tasks, actual costs of every task. */
+const SPENT_SQL = `SELECT COALESCE(SUM(CASE WHEN status IN ('queued', 'processing')
+    THEN COALESCE((record->>'actualCostUsd')::float8, (record->>'estimatedCostUsd')::float8, 0)
+    ELSE COALESCE((record->>'actualCostUsd')::float8, 0) END), 0)::float8 AS spent
+  FROM tasks WHERE created_at_ms >= $1`;
+/** Rounding room, so a budget of $0.12 fits three tasks of $0.04 despite binary fractions. */
+const BUDGET_EPSILON_USD = 1e-9;
 
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
@@ -60,6 +70,7 @@ export class PostgresTaskStore implements TaskStore {
     task: NewTask,
     idempotency?: IdempotencyClaim,
     nowMs: number = this.clock.nowMs(),
+    budget?: TaskBudget,
   ): Promise<{ task: TaskRecord; created: boolean }> {
     return inPostgresTransaction(this.pool, async (client) => {
       if (idempotency) {
@@ -77,6 +88,7 @@ export class PostgresTaskStore implements TaskStore {
           if (record) return { task: record, created: false };
         }
       }
+      if (budget) await reserve(client, budget, task.estimatedCostUsd ?? 0);
       const record: TaskRecord = {
         id: task.id,
         status: 'queued',
@@ -151,8 +163,7 @@ export class PostgresTaskStore implements TaskStore {
       conditions.push(`status = ${parameter(taskStatusSchema.parse(filter.status))}`);
     }
     if (filter.model !== undefined) conditions.push(`model = ${parameter(filter.model)}`);
-    // `null` (tasks without a key) is how the hardening work spells "keyless"; accepted ahead of it.
-    const apiKeyId = filter.apiKeyId as string | null | undefined;
+    const apiKeyId = filter.apiKeyId;
     if (apiKeyId === null) conditions.push('api_key_id IS NULL');
     else if (apiKeyId !== undefined) conditions.push(`api_key_id = ${parameter(apiKeyId)}`);
     if (filter.createdAfterMs !== undefined) {
@@ -344,6 +355,29 @@ export class PostgresTaskStore implements TaskStore {
       if (claimable) await notifyClaimable(client);
       return true;
     });
+  }
+}
+
+/**
+ * Throws `BudgetExceededError` when the estimate does not fit under a cap; inside `create`'s transaction.
+ * Creates under one cap serialise on an advisory lock (per key, or one for the server-wide cap), so
+ * concurrent submits on several instances cannot all pass a check made before any of them committed.
+ */
+async function reserve(client: Queryable, budget: TaskBudget, estimatedUsd: number): Promise<void> {
+  const lockNames = [...new Set(budget.caps.map((cap) => `imagegate:budget:${cap.apiKeyId ?? '*'}`))].sort();
+  // One order for every transaction: two creates taking the same locks cannot deadlock.
+  for (const name of lockNames) {
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [name]);
+  }
+  for (const cap of budget.caps) {
+    const { rows } = await client.query<{ spent: number }>(
+      cap.apiKeyId === undefined ? SPENT_SQL : `${SPENT_SQL} AND api_key_id = $2`,
+      cap.apiKeyId === undefined ? [budget.sinceMs] : [budget.sinceMs, cap.apiKeyId],
+    );
+    const spentUsd = Number(rows[0]?.spent ?? 0);
+    if (spentUsd + estimatedUsd > cap.limitUsd + BUDGET_EPSILON_USD) {
+      throw new BudgetExceededError(cap, spentUsd, estimatedUsd);
+    }
   }
 }
 

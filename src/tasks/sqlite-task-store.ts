@@ -5,8 +5,10 @@ import { decodeTaskCursor, encodeTaskCursor } from './task-cursor.js';
 import { taskEventDataSchema, taskRecordSchema, taskStatusSchema } from './task-record-schema.js';
 import type { TaskRecord } from './task-record.js';
 import {
+  BudgetExceededError,
   IdempotencyConflictError,
   type IdempotencyClaim,
+  type TaskBudget,
   type Lease,
   type NewTask,
   type TaskCompletion,
@@ -22,6 +24,13 @@ export interface SqliteTaskStoreOptions {
   /** Whether `close()` also closes the database handle. Default true. */
   closeDatabase?: boolean;
 }
+
+const SPENT_SQL = `SELECT COALESCE(SUM(CASE WHEN status IN ('queued', 'processing')
+    THEN COALESCE(json_extract(record_json, '$.actualCostUsd'), json_extract(record_json, '$.estimatedCostUsd'), 0)
+    ELSE COALESCE(json_extract(record_json, '$.actualCostUsd'), 0) END), 0) AS spent
+  FROM tasks WHERE created_at_ms >= ?`;
+/** Rounding room, so a budget of $0.12 fits three tasks of $0.04 despite binary fractions. */
+const BUDGET_EPSILON_USD = 1e-9;
 
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
@@ -91,6 +100,11 @@ export class SqliteTaskStore implements TaskStore {
            expires_at_ms = excluded.expires_at_ms`,
       ),
       deleteExpiredIdempotency: database.prepare('DELETE FROM idempotency_keys WHERE expires_at_ms <= ?'),
+      // `taskSpendUsd` in SQL: estimates held by unfinished tasks, actual costs of every task.
+      spentSince: database.prepare<[number], { spent: number }>(`${SPENT_SQL}`),
+      spentSinceByKey: database.prepare<[number, string], { spent: number }>(
+        `${SPENT_SQL} AND api_key_id = ?`,
+      ),
     };
   }
 
@@ -98,6 +112,7 @@ export class SqliteTaskStore implements TaskStore {
     task: NewTask,
     idempotency?: IdempotencyClaim,
     nowMs: number = this.clock.nowMs(),
+    budget?: TaskBudget,
   ): Promise<{ task: TaskRecord; created: boolean }> {
     return this.database
       .transaction(() => {
@@ -112,6 +127,7 @@ export class SqliteTaskStore implements TaskStore {
             if (record) return { task: record, created: false };
           }
         }
+        if (budget) this.reserve(budget, task.estimatedCostUsd ?? 0);
         const record: TaskRecord = {
           id: task.id,
           status: 'queued',
@@ -176,7 +192,9 @@ export class SqliteTaskStore implements TaskStore {
       conditions.push('model = @model');
       parameters.model = filter.model;
     }
-    if (filter.apiKeyId !== undefined) {
+    if (filter.apiKeyId === null) {
+      conditions.push('api_key_id IS NULL');
+    } else if (filter.apiKeyId !== undefined) {
       conditions.push('api_key_id = @apiKeyId');
       parameters.apiKeyId = filter.apiKeyId;
     }
@@ -342,6 +360,20 @@ export class SqliteTaskStore implements TaskStore {
 
   async close(): Promise<void> {
     if (this.closeDatabase && this.database.open) this.database.close();
+  }
+
+  /** Throws `BudgetExceededError` when the estimate does not fit under a cap; inside `create`'s transaction. */
+  private reserve(budget: TaskBudget, estimatedUsd: number): void {
+    for (const cap of budget.caps) {
+      const row =
+        cap.apiKeyId === undefined
+          ? this.statements.spentSince.get(budget.sinceMs)
+          : this.statements.spentSinceByKey.get(budget.sinceMs, cap.apiKeyId);
+      const spentUsd = row?.spent ?? 0;
+      if (spentUsd + estimatedUsd > cap.limitUsd + BUDGET_EPSILON_USD) {
+        throw new BudgetExceededError(cap, spentUsd, estimatedUsd);
+      }
+    }
   }
 
   private readRecord(id: string): TaskRecord | undefined {

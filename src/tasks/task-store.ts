@@ -29,10 +29,42 @@ export class IdempotencyConflictError extends Error {
   }
 }
 
+/** One monthly cap a new task must fit under: one key's, or every task's (`apiKeyId` undefined). */
+export interface SpendCap {
+  apiKeyId?: string;
+  limitUsd: number;
+}
+
+/**
+ * Caps checked in the same transaction that creates the task, so concurrent submits cannot all pass
+ * a check made before any of them was recorded. The task's `estimatedCostUsd` is what it reserves.
+ */
+export interface TaskBudget {
+  /** Tasks created from this instant on count (the start of the UTC month, by the injected clock). */
+  sinceMs: number;
+  caps: SpendCap[];
+}
+
+/** A new task would take a cap past its limit; nothing was created. */
+export class BudgetExceededError extends Error {
+  override readonly name = 'BudgetExceededError';
+  constructor(
+    readonly cap: SpendCap,
+    /** What counted against the cap before this task (see `taskSpendUsd`). */
+    readonly spentUsd: number,
+    readonly estimatedUsd: number,
+  ) {
+    super(
+      `The task's estimated $${estimatedUsd} would take the spend of ${cap.apiKeyId ?? 'all keys'} from $${spentUsd} past its limit of $${cap.limitUsd}.`,
+    );
+  }
+}
+
 export interface TaskListFilter {
   status?: TaskStatus;
   model?: string;
-  apiKeyId?: string;
+  /** Tasks of this key; null: tasks submitted without a key. Default: every task. */
+  apiKeyId?: string | null;
   createdAfterMs?: number;
   createdBeforeMs?: number;
   /** Opaque cursor from the previous page. */
@@ -85,12 +117,15 @@ export interface TaskStore {
   /**
    * Commits a new task (and its `queued` event) before returning. With an idempotency claim, a second
    * call with the same key and hash returns the first task with `created: false`; another hash throws
-   * `IdempotencyConflictError`. Expired claims are ignored.
+   * `IdempotencyConflictError`. Expired claims are ignored. With a budget, the task is created only if
+   * its estimate fits under every cap together with what is already spent or reserved, checked in the
+   * same transaction; otherwise `BudgetExceededError` and nothing is created. A replay is never refused.
    */
   create(
     task: NewTask,
     idempotency?: IdempotencyClaim,
     nowMs?: number,
+    budget?: TaskBudget,
   ): Promise<{ task: TaskRecord; created: boolean }>;
   /**
    * The task a live idempotency claim with this key already created, read without creating anything, so

@@ -3,6 +3,7 @@ import type { Attempt } from '../../engine/index.js';
 import { newTaskId } from '../task-id.js';
 import type { TaskRecord, TaskRequest } from '../task-record.js';
 import {
+  BudgetExceededError,
   IdempotencyConflictError,
   type Lease,
   type NewTask,
@@ -405,6 +406,68 @@ export function describeTaskStoreContract(
       });
     });
 
+    describe('budget reservation', () => {
+      const budget = (limitUsd: number, apiKeyId?: string) => ({
+        sinceMs: startMs,
+        caps: [{ ...(apiKeyId ? { apiKeyId } : {}), limitUsd }],
+      });
+      const priced = (atMs: number, estimatedCostUsd: number, apiKeyId = 'key_1') =>
+        newTask(atMs, { estimatedCostUsd, apiKeyId });
+
+      it('admits concurrent creates only while their estimates fit, and creates nothing past it', async () => {
+        const results = await Promise.allSettled(
+          Array.from({ length: 10 }, (_, index) =>
+            store.create(priced(startMs + index, 0.04), undefined, startMs + index, budget(0.12, 'key_1')),
+          ),
+        );
+        expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(3);
+        const refused = results.filter((result) => result.status === 'rejected');
+        expect(refused).toHaveLength(7);
+        for (const result of refused) expect(result.reason).toBeInstanceOf(BudgetExceededError);
+        expect((await store.list({})).tasks).toHaveLength(3);
+        // Another key's cap is its own; a cap without a key counts every task.
+        await store.create(
+          priced(startMs + 20, 0.04, 'key_2'),
+          undefined,
+          startMs + 20,
+          budget(0.05, 'key_2'),
+        );
+        await expect(
+          store.create(priced(startMs + 21, 0.04, 'key_2'), undefined, startMs + 21, budget(0.17)),
+        ).rejects.toBeInstanceOf(BudgetExceededError);
+      });
+
+      it('settles to the actual cost on success and releases on failure or cancel', async () => {
+        const cap = budget(0.1, 'key_1');
+        await store.create(priced(startMs, 0.06), undefined, startMs, cap);
+        await store.create(priced(startMs + 1, 0.04), undefined, startMs + 1, cap);
+        await expect(
+          store.create(priced(startMs + 2, 0.01), undefined, startMs + 2, cap),
+        ).rejects.toBeInstanceOf(BudgetExceededError);
+        const first = await claimOne('worker-a', startMs + 3);
+        // success costs 0.039 (below the 0.06 reserved): 0.021 frees up.
+        await store.complete(first.lease, success, startMs + 4);
+        await store.create(priced(startMs + 5, 0.02), undefined, startMs + 5, cap);
+        const second = await claimOne('worker-a', startMs + 6);
+        await store.complete(second.lease, failure, startMs + 7);
+        const queued = (await store.list({ status: 'queued' })).tasks[0]!;
+        await store.requestCancel(queued.id, startMs + 8);
+        // Left: 0.039 spent; a failed and a cancelled task without billed calls count nothing.
+        await store.create(priced(startMs + 9, 0.061), undefined, startMs + 9, cap);
+        await expect(
+          store.create(priced(startMs + 10, 0.001), undefined, startMs + 10, cap),
+        ).rejects.toBeInstanceOf(BudgetExceededError);
+      });
+
+      it('counts only tasks since the window start and never refuses an idempotent replay', async () => {
+        await store.create(priced(startMs - 1, 5), undefined, startMs - 1);
+        const claim = { key: 'key_1:k', requestHash: 'h', expiresAtMs: startMs + 60_000 };
+        const first = await store.create(priced(startMs, 0.1), claim, startMs, budget(0.1, 'key_1'));
+        const replay = await store.create(priced(startMs + 1, 0.1), claim, startMs + 1, budget(0.1, 'key_1'));
+        expect(replay).toEqual({ task: first.task, created: false });
+      });
+    });
+
     describe('list', () => {
       async function seed(): Promise<TaskRecord[]> {
         const created: TaskRecord[] = [];
@@ -456,6 +519,8 @@ export function describeTaskStoreContract(
           created[4]?.id,
           created[3]?.id,
         ]);
+        const keyless = (await store.create(newTask(startMs + 5_000))).task;
+        expect(ids((await store.list({ apiKeyId: null })).tasks)).toEqual([keyless.id]);
         expect(
           ids(
             (await store.list({ createdAfterMs: startMs + 1_000, createdBeforeMs: startMs + 4_000 })).tasks,
