@@ -5,6 +5,8 @@ export {
   type ApiKeyRecord,
   type CreateApiKeyInput,
 } from './api-key-store.js';
+export type { ApiKeyDirectory } from './api-key-directory.js';
+export { PostgresApiKeyStore } from './postgres-api-key-store.js';
 export { hashApiKeySecret, looksLikeApiKeySecret } from './api-key-secret.js';
 export { createAuthMiddleware, type AuthEnv, type AuthMiddlewareOptions } from './auth-middleware.js';
 export { createKeyRateLimitMiddleware, type KeyRateLimitOptions } from './key-rate-limit-middleware.js';
