@@ -29,7 +29,7 @@ import {
   createAuthMiddleware,
   createKeyRateLimitMiddleware,
   type ApiKeyDirectory,
-  type BlobOwners,
+  type BlobOwnership,
 } from './auth/index.js';
 import { documentSharedAnswers } from './shared-answers.js';
 import { isStorageFault, StorageHealth, storageUnavailable } from './storage-health.js';
@@ -74,7 +74,7 @@ export interface ServerAppDependencies {
    */
   keys?: ApiKeyDirectory;
   /** Which key owns which blob; with it, images and file ids reach only their owners. Default: not checked. */
-  owners?: BlobOwners;
+  owners?: BlobOwnership;
   /** Storage faults seen lately, shown by /healthz. Default: a fresh tracker on `clock`. */
   storage?: StorageHealth;
   /** A small write where tasks and images live, run by /healthz. Default: none (a store read only). */

@@ -13,7 +13,14 @@ import {
   SqliteTaskStore,
   type TaskStore,
 } from '../tasks/index.js';
-import { ApiKeyStore, PostgresApiKeyStore, type ApiKeyDirectory } from './auth/index.js';
+import {
+  ApiKeyStore,
+  BlobOwners,
+  PostgresApiKeyStore,
+  PostgresBlobOwners,
+  type ApiKeyDirectory,
+  type BlobOwnership,
+} from './auth/index.js';
 import type { DependencyCheck } from './dependency-health.js';
 
 export interface ServerStorage {
@@ -22,6 +29,8 @@ export interface ServerStorage {
   store: TaskStore;
   blobs: BlobStore;
   keys: ApiKeyDirectory;
+  /** Which key owns which blob: in the shared store, so every instance answers the same. */
+  owners: BlobOwnership;
   /** The data directory: its SQLite file keeps webhook deliveries, and the webhook secret file. */
   dataDirectory: string;
   database: BetterSqlite3.Database;
@@ -60,6 +69,7 @@ export async function openServerStorage(
   try {
     let store: TaskStore;
     let keys: ApiKeyDirectory;
+    let owners: BlobOwnership;
     let listen: ServerStorage['listen'] = async () => {};
     if (settings.store.kind === 'postgres') {
       const { url, schema, poolSize } = settings.store;
@@ -68,6 +78,7 @@ export async function openServerStorage(
       if (settings.store.migrate) await migratePostgres(pool, schema ? { schema } : {});
       store = new PostgresTaskStore(pool, { clock: options.clock, closePool: false });
       keys = new PostgresApiKeyStore(pool, { clock: options.clock });
+      owners = new PostgresBlobOwners(pool);
       dependencies.push({ name: 'postgres', check: async () => void (await pool.query('SELECT 1')) });
       listen = async (handlers) => {
         const listener = new PostgresTaskListener({
@@ -81,6 +92,7 @@ export async function openServerStorage(
     } else {
       store = new SqliteTaskStore(data.handle, { clock: options.clock, closeDatabase: false });
       keys = new ApiKeyStore(data.handle, { clock: options.clock });
+      owners = new BlobOwners(data.handle);
     }
     let blobs: BlobStore;
     if (settings.blobs.kind === 's3') {
@@ -110,6 +122,7 @@ export async function openServerStorage(
       store,
       blobs,
       keys,
+      owners,
       dataDirectory: data.directory,
       database: data.handle,
       webhookSecretPath: data.webhookSecret,

@@ -20,7 +20,7 @@ import { createServerApp } from './create-server-app.js';
 import { DependencyHealth } from './dependency-health.js';
 import { openServerStorage } from './open-server-storage.js';
 import { createFlowService } from './flow-service.js';
-import { BlobOwners, callerScope, decideDefaultAuth, listOwner } from './auth/index.js';
+import { callerScope, decideDefaultAuth, listOwner } from './auth/index.js';
 import { defaultConsoleDirectory } from './console-hosting.js';
 import { isStorageFault, rateLimitedLog, StorageHealth } from './storage-health.js';
 import { createMetrics } from './metrics/index.js';
@@ -111,7 +111,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     env,
   });
   options.onNotice?.(`imagegate uses ${serverStorage.description}`);
-  const { store, blobs, keys, database, dataDirectory } = serverStorage;
+  const { store, blobs, keys, owners, database, dataDirectory } = serverStorage;
   const dependencies = new DependencyHealth({
     checks: serverStorage.dependencies,
     clock,
@@ -129,8 +129,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     throw new Error(auth.message);
   }
   if (auth.kind === 'open') options.onNotice?.(auth.notice);
-  // Blob ownership lives beside the webhook deliveries in the data directory's SQLite file.
-  const owners = new BlobOwners(database);
   const events = new TaskEventHub();
   const metrics = createMetrics();
   const imagegate = await Imagegate.create({

@@ -58,8 +58,9 @@ const tables: TableCopy[] = [
   {
     table: 'api_keys',
     // rowid order is creation order within one millisecond; the PostgreSQL position keeps it.
-    select: `SELECT id, name, prefix, secret_sha256, created_at_ms, revoked_at_ms, rate_limit_per_minute,
-               monthly_budget_usd, admin FROM api_keys ORDER BY created_at_ms, rowid`,
+    // Every column there is: files from before admin keys lack `admin` (their keys are ordinary ones).
+    select: 'SELECT * FROM api_keys ORDER BY created_at_ms, rowid',
+    convert: (row) => ({ ...row, admin: row['admin'] ?? 0 }),
     columns: [
       'id',
       'name',
@@ -75,9 +76,8 @@ const tables: TableCopy[] = [
   },
   {
     table: 'webhook_deliveries',
-    select: `SELECT id, task_id, api_key_id, url, event_type, payload, status, attempts, created_at_ms,
-               next_attempt_at_ms, last_attempt_at_ms, last_status_code, last_error, delivered_at_ms, dead_at_ms
-             FROM webhook_deliveries ORDER BY id`,
+    // Files from before deliveries had owners lack `api_key_id` (copied as none).
+    select: 'SELECT * FROM webhook_deliveries ORDER BY id',
     columns: [
       'id',
       'task_id',

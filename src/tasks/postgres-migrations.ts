@@ -1,5 +1,6 @@
 import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
 import type pg from 'pg';
+import { storedMediaPathPrefix } from './stored-contents.js';
 
 /*
  * The PostgreSQL schema, as an ordered list of migrations kept in code (Kysely's Migrator records which
@@ -97,6 +98,34 @@ const migrations: Record<string, Migration> = {
     async up(db) {
       await sql`ALTER TABLE api_keys ADD COLUMN admin INTEGER NOT NULL DEFAULT 0`.execute(db);
       await sql`ALTER TABLE webhook_deliveries ADD COLUMN api_key_id TEXT`.execute(db);
+      // Which keys own which blobs; a task's outputs (its images and the stored images of its next turn)
+      // become its key's in the transaction that makes it a success.
+      await sql`CREATE TABLE blob_owners (
+          sha256 TEXT NOT NULL,
+          owner TEXT NOT NULL,
+          PRIMARY KEY (sha256, owner)
+        )`.execute(db);
+      await sql`CREATE FUNCTION own_task_outputs() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          INSERT INTO blob_owners (sha256, owner)
+            SELECT item->>'sha256', COALESCE(NEW.api_key_id, '')
+            FROM jsonb_array_elements(COALESCE(NEW.record->'result'->'images', '[]'::jsonb)) AS item
+            ON CONFLICT DO NOTHING;
+          INSERT INTO blob_owners (sha256, owner)
+            SELECT substr(uri #>> '{}', ${sql.lit(storedMediaPathPrefix.length + 1)}), COALESCE(NEW.api_key_id, '')
+            FROM jsonb_path_query(NEW.record, '$.result.nextTurnContents[*].parts[*].fileData.fileUri') AS uri
+            WHERE starts_with(uri #>> '{}', ${sql.lit(storedMediaPathPrefix)})
+            ON CONFLICT DO NOTHING;
+          RETURN NEW;
+        END $$`.execute(db);
+      await sql`CREATE TRIGGER blob_owners_of_task_outputs AFTER UPDATE OF status ON tasks FOR EACH ROW
+        WHEN (NEW.status = 'success' AND OLD.status <> 'success') EXECUTE FUNCTION own_task_outputs()`.execute(
+        db,
+      );
+      // Claims take the earliest due task first: the index follows that order.
+      await sql`CREATE INDEX tasks_due ON tasks (claimable_at_ms, created_at_ms, id) WHERE claimable_at_ms IS NOT NULL`.execute(
+        db,
+      );
     },
   },
 };

@@ -200,8 +200,9 @@ export class PostgresTaskStore implements TaskStore {
       for (;;) {
         // Rows another worker is claiming right now are skipped, not waited for.
         const { rows } = await client.query<{ record: unknown }>(
+          // Earliest due first (as on SQLite), so a task parked for a while does not jump the queue.
           `SELECT record FROM tasks WHERE claimable_at_ms IS NOT NULL AND claimable_at_ms <= $1
-           ORDER BY created_at_ms, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+           ORDER BY claimable_at_ms, created_at_ms, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
           [nowMs],
         );
         const row = rows[0];

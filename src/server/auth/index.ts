@@ -13,5 +13,6 @@ export { createKeyRateLimitMiddleware, type KeyRateLimitOptions } from './key-ra
 export { checkMonthlyBudget, type MonthlyBudgetCheck } from './check-monthly-budget.js';
 export { requireAdmin } from './require-admin.js';
 export { callerScope, mayAccess, listOwner, type CallerScope } from './caller-scope.js';
-export { BlobOwners } from './blob-owners.js';
+export { BlobOwners, type BlobOwnership } from './blob-owners.js';
+export { PostgresBlobOwners } from './postgres-blob-owners.js';
 export { decideDefaultAuth, isLoopbackHost, type DefaultAuthDecision } from './default-auth.js';

@@ -67,7 +67,7 @@ export function temporaryPostgresSchema(prefix = 'imagegate_test'): () => Promis
         pool: () => openPostgresPool(testPostgresUrl, { schema: name }),
         truncate: async () => {
           await pool.query(
-            'TRUNCATE tasks, task_events, idempotency_keys, api_keys, webhook_deliveries RESTART IDENTITY',
+            'TRUNCATE tasks, task_events, idempotency_keys, api_keys, webhook_deliveries, blob_owners RESTART IDENTITY',
           );
         },
       };
