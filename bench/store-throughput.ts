@@ -1,6 +1,7 @@
 /**
  * Tasks per second through the durable task store: enqueue N tasks, then drain them with a worker
  * (concurrency 8) whose runner does nothing, so the figure is the store's and the worker's own cost.
+ * PostgreSQL (IMAGEGATE_BENCH_POSTGRES_URL, default the local test database) in a schema of its own.
  * Baseline in the same run: BullMQ (Queue + Worker, concurrency 8, a no-op processor) on the local Redis,
  * the queue the design names for multi-instance deployments. Skipped with a message when Redis is not
  * reachable.
@@ -17,12 +18,16 @@ import { Redis } from 'ioredis';
 import { BlobStore } from '../src/blobs/index.js';
 import type { GenerationResult } from '../src/client/index.js';
 import {
+  migratePostgres,
   newTaskId,
+  openPostgresPool,
   openSqliteDatabase,
+  PostgresTaskStore,
   SqliteTaskStore,
   TaskWorker,
   type SqliteDatabaseOptions,
   type TaskRequest,
+  type TaskStore,
 } from '../src/tasks/index.js';
 
 const taskCount = 2_000;
@@ -58,6 +63,48 @@ async function measureSqlite(name: string, databaseOptions: SqliteDatabaseOption
   const folder = await mkdtemp(join(tmpdir(), 'imagegate-bench-store-'));
   const store = new SqliteTaskStore(openSqliteDatabase(join(folder, 'tasks.db'), databaseOptions));
   try {
+    return await measureStore(name, store, folder);
+  } finally {
+    await store.close();
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+/** PostgreSQL with its default durability (synchronous_commit on), in a schema of its own, dropped after. */
+async function measurePostgres(url: string): Promise<Measurement> {
+  const schema = `imagegate_bench_${randomBytes(4).toString('hex')}`;
+  const pool = openPostgresPool(url, { schema, max: concurrency + 2 });
+  const folder = await mkdtemp(join(tmpdir(), 'imagegate-bench-store-'));
+  try {
+    await migratePostgres(pool, { schema });
+    const version = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0]
+      ?.server_version;
+    return await measureStore(
+      `PostgreSQL ${version ?? ''} task store (synchronous_commit=on)`,
+      new PostgresTaskStore(pool, { closePool: false }),
+      folder,
+    );
+  } finally {
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await pool.end();
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+async function postgresAnswers(url: string): Promise<boolean> {
+  const pool = openPostgresPool(url, { max: 1, connectionTimeoutMs: 1_000 });
+  try {
+    await pool.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await pool.end();
+  }
+}
+
+async function measureStore(name: string, store: TaskStore, folder: string): Promise<Measurement> {
+  {
     const enqueueStarted = performance.now();
     for (let index = 0; index < taskCount; index++) {
       const createdAtMs = Date.now();
@@ -87,9 +134,6 @@ async function measureSqlite(name: string, databaseOptions: SqliteDatabaseOption
     const left = (await store.list({ status: 'success', limit: 1 })).tasks.length;
     if (left !== 1) throw new Error('the drain finished without successful tasks');
     return { name, enqueueMs, drainMs };
-  } finally {
-    await store.close();
-    await rm(folder, { recursive: true, force: true });
   }
 }
 
@@ -159,6 +203,9 @@ export async function run(): Promise<void> {
   const results: Measurement[] = [];
   results.push(await measureSqlite('SQLite task store, synchronous=FULL (default)', { synchronous: 'full' }));
   results.push(await measureSqlite('SQLite task store, synchronous=NORMAL', { synchronous: 'normal' }));
+  const postgresUrl = process.env.IMAGEGATE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  if (await postgresAnswers(postgresUrl)) results.push(await measurePostgres(postgresUrl));
+  else console.log(`PostgreSQL row skipped: nothing answers at ${postgresUrl}.`);
   const redisUp = await redisAnswersPing();
   if (redisUp) results.push(await measureBullmq());
   else console.log(`BullMQ baseline skipped: Redis is not reachable at ${redis.host}:${redis.port}.`);

@@ -3,18 +3,12 @@ import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promis
 import { join } from 'node:path';
 import { sniffMediaType } from '../media/index.js';
 import type { BlobProvenance } from './blob-provenance.js';
-import { embedJpegProvenance, readJpegProvenance } from './jpeg-provenance.js';
-import { embedPngProvenance, readPngProvenance } from './png-provenance.js';
+import type { BlobStorage, StoredBlob } from './blob-storage.js';
+import { readImageProvenance, tagImageWithProvenance } from './image-provenance.js';
 
 export interface BlobStoreOptions {
   /** Root folder; created on first write. No default: the caller decides where images live. */
   directory: string;
-}
-
-export interface StoredBlob {
-  /** Hex SHA-256 of the stored bytes: the blob's address. */
-  sha256: string;
-  size: number;
 }
 
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
@@ -25,7 +19,7 @@ const FALLBACK_MIME_TYPE = 'application/octet-stream';
  * `<sha>.type` sidecar when the bytes do not show it. A write goes to a temporary file that is fsynced and renamed into place, so a
  * reader (or a crash) never sees half a blob; the same bytes written twice are stored once.
  */
-export class BlobStore {
+export class FileBlobStore implements BlobStorage {
   private readonly directory: string;
 
   constructor(options: BlobStoreOptions) {
@@ -58,11 +52,7 @@ export class BlobStore {
     mimeType: 'image/png' | 'image/jpeg',
     provenance: BlobProvenance,
   ): Promise<StoredBlob> {
-    const tagged =
-      mimeType === 'image/png'
-        ? embedPngProvenance(bytes, provenance)
-        : embedJpegProvenance(bytes, provenance);
-    return this.put(tagged, mimeType);
+    return this.put(tagImageWithProvenance(bytes, mimeType, provenance), mimeType);
   }
 
   async get(sha256: string): Promise<{ bytes: Buffer; mimeType: string } | undefined> {
@@ -116,16 +106,21 @@ export class BlobStore {
 
   /** Provenance embedded by `putImage`, or undefined for other bytes. */
   readProvenance(bytes: Uint8Array): BlobProvenance | undefined {
-    const type = sniffMediaType(bytes);
-    if (type === 'image/png') return readPngProvenance(bytes);
-    if (type === 'image/jpeg') return readJpegProvenance(bytes);
-    return undefined;
+    return readImageProvenance(bytes);
   }
 
   private pathOf(sha256: string): string {
     return join(this.directory, sha256.slice(0, 2), sha256);
   }
 }
+
+/**
+ * Where blobs live, as a type: the file store or the S3 store (`BlobStorage`). The name stays the
+ * type every consumer imports, and `new BlobStore(...)` still builds the file store, so single-instance
+ * code reads as before.
+ */
+export type BlobStore = BlobStorage;
+export const BlobStore = FileBlobStore;
 
 async function writeAtomically(folder: string, path: string, bytes: Uint8Array): Promise<void> {
   const temporaryPath = join(folder, `.tmp-${randomBytes(8).toString('hex')}`);

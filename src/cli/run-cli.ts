@@ -20,6 +20,7 @@ const commandLoaders: Record<string, () => Promise<CommandFactory>> = {
   cost: async () => (await import('./commands/cost.js')).costCommand,
   keys: async () => (await import('./commands/keys.js')).keysCommand,
   flow: async () => (await import('./commands/flow.js')).flowCommand,
+  migrate: async () => (await import('./commands/migrate.js')).migrateCommand,
   emulator: async () => {
     const [{ emulatorCommand }, { untilStopSignal }] = await Promise.all([
       import('./commands/emulator.js'),

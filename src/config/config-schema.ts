@@ -2,6 +2,11 @@ import { z } from 'zod';
 import { defaultRoutes, platformSchema } from '../catalog/index.js';
 // Imported from its own file, not the outcome index, so loading a config does not load image decoding.
 import { outcomeKindSchema } from '../outcome/index.js';
+import {
+  blobsConfigSchema,
+  coordinationConfigSchema,
+  storeConfigSchema,
+} from './deployment-config-schema.js';
 
 /**
  * The shape of `imagegate.config.yaml`. Every section is optional; what is left out takes the default
@@ -247,6 +252,9 @@ export const serverConfigSchema = z.strictObject({
     .describe(
       'SQLite task database and image blobs, relative to the working directory. Default ./.imagegate.',
     ),
+  store: storeConfigSchema,
+  blobs: blobsConfigSchema,
+  coordination: coordinationConfigSchema,
   publicBaseUrl: z
     .url()
     .optional()

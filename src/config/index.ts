@@ -31,6 +31,22 @@ export { expandRoute, defaultPlatform } from './route-graph.js';
 export type { ExpandedCandidate, RouteExpansion } from './route-graph.js';
 export { describeLifecycle, isPreviewStage, isWithinWarningWindow } from './lifecycle-wording.js';
 export { didYouMean, suggestLogicalNames } from './validate-config.js';
+export {
+  storeConfigSchema,
+  blobsConfigSchema,
+  coordinationConfigSchema,
+  postgresUrlSchema,
+  type StoreConfig,
+  type BlobsConfig,
+  type CoordinationConfig,
+} from './deployment-config-schema.js';
+export {
+  resolveDeploymentSettings,
+  describeDeployment,
+  deploymentEnvironmentVariables,
+  DeploymentSettingsError,
+  type DeploymentSettings,
+} from './deployment-settings.js';
 export { parseYamlSource } from './yaml-source.js';
 export type { YamlSource } from './yaml-source.js';
 export { formatFieldPath } from './field-path.js';

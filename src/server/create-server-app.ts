@@ -15,17 +15,22 @@ import {
   ApiError,
   errorResponse,
   invalidRequest,
+  jsonDepthExceeds,
+  MAX_GENERATION_BODY_BYTES,
+  MAX_JSON_DEPTH,
   notFound,
   tooLarge,
   unsupportedMediaType,
 } from '../http/index.js';
+import type { SharedRateLimits } from '../coordination/index.js';
+import { createDependencyGate } from './dependency-gate.js';
+import type { DependencyHealth } from './dependency-health.js';
 import {
   createAuthMiddleware,
   createKeyRateLimitMiddleware,
-  type ApiKeyStore,
-  type BlobOwners,
+  type ApiKeyDirectory,
+  type BlobOwnership,
 } from './auth/index.js';
-import { jsonDepthExceeds, MAX_GENERATION_BODY_BYTES, MAX_JSON_DEPTH } from '../http/index.js';
 import { documentSharedAnswers } from './shared-answers.js';
 import { isStorageFault, StorageHealth, storageUnavailable } from './storage-health.js';
 import { estimateTaskCostUsd } from './estimate-task-cost.js';
@@ -67,13 +72,17 @@ export interface ServerAppDependencies {
    * API keys. Once any key exists every request needs a valid one (except /healthz and an open
    * /metrics). Default: none, every request is anonymous (and `requireApiKey` cannot be honoured).
    */
-  keys?: ApiKeyStore;
+  keys?: ApiKeyDirectory;
   /** Which key owns which blob; with it, images and file ids reach only their owners. Default: not checked. */
-  owners?: BlobOwners;
+  owners?: BlobOwnership;
   /** Storage faults seen lately, shown by /healthz. Default: a fresh tracker on `clock`. */
   storage?: StorageHealth;
   /** A small write where tasks and images live, run by /healthz. Default: none (a store read only). */
   probeWrite?: () => Promise<void>;
+  /** Outside services (PostgreSQL, S3): reported by /healthz; while one is down, API calls answer 503. */
+  dependencies?: DependencyHealth;
+  /** Where per-key request limits are counted (Redis: shared by instances). Default: this process. */
+  rateLimits?: SharedRateLimits;
   /** What answers image calls, shown by /healthz. Default 'custom'. */
   target?: 'google' | 'emulator' | 'custom';
   /** Prometheus metrics, served at /metrics (open) when `config.server.metrics` is on. Default: none. */
@@ -136,12 +145,20 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
   );
 
   if (deps.metrics) app.use('*', deps.metrics.middleware);
+  if (deps.dependencies) {
+    const gate = createDependencyGate(
+      deps.dependencies,
+      deps.dependencies.report().postgres ? 'postgres' : 's3',
+    );
+    for (const path of ['/v1/*', '/openai/*']) app.use(path, gate);
+  }
   if (deps.keys) {
     const keys = deps.keys;
     // The default-auth rule: open only while no key exists (and `serve` allows that on loopback only).
     const auth = createAuthMiddleware({ keys, required: () => settings.requireApiKey || keys.hasKeys() });
     const rateLimit = createKeyRateLimitMiddleware({
       clock: deps.clock,
+      ...(deps.rateLimits ? { limits: deps.rateLimits } : {}),
       ...(settings.rateLimitPerMinute !== undefined ? { defaultPerMinute: settings.rateLimitPerMinute } : {}),
     });
     const metricsOpen = deps.metrics !== undefined && settings.metrics;
@@ -184,6 +201,7 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
       version: SERVER_VERSION,
       storage,
       ...(deps.probeWrite ? { probeWrite: deps.probeWrite } : {}),
+      ...(deps.dependencies ? { dependencies: deps.dependencies } : {}),
     }),
   );
   if (deps.metrics && settings.metrics) {

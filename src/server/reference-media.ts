@@ -4,7 +4,7 @@ import { checkMediaBytes, isVideoType, MediaInputError } from '../media/index.js
 import { safeFetch, SafeFetchError, SsrfRefusedError } from '../net/index.js';
 import type { StoredMediaReference } from '../tasks/index.js';
 import { ApiError, invalidRequest, tooLarge } from '../http/index.js';
-import type { BlobOwners, CallerScope } from './auth/index.js';
+import type { BlobOwnership, CallerScope } from './auth/index.js';
 import { MAX_URL_LENGTH, quoteValue } from '../http/index.js';
 
 /** `file_<sha256>`: an uploaded file is addressed by its content, so its id needs no table. */
@@ -28,7 +28,7 @@ export interface ReferenceOptions {
    * Blob ownership and who is submitting: a file id must be the caller's own upload, and every stored
    * reference becomes the caller's. Default: not checked.
    */
-  owners?: { owners: BlobOwners; scope: CallerScope };
+  owners?: { owners: BlobOwnership; scope: CallerScope };
 }
 
 export interface StoredReferences {
@@ -66,7 +66,9 @@ async function storeOne(
   if (fileId) {
     const sha256 = fileId[1]!;
     // Another key's upload answers exactly like one that was never made: no existence oracle.
-    const reachable = options.owners ? options.owners.owners.reachable(options.owners.scope, sha256) : true;
+    const reachable = options.owners
+      ? await options.owners.owners.reachable(options.owners.scope, sha256)
+      : true;
     const blob = reachable ? await options.blobs.get(sha256) : undefined;
     if (!blob)
       throw invalidRequest(
@@ -106,7 +108,7 @@ async function storeBytes(
   }
   const media = checkOrRefuse(bytes, param, maxBytes);
   const blob = await options.blobs.put(bytes, media.mimeType);
-  options.owners?.owners.add(blob.sha256, options.owners.scope.keyId);
+  await options.owners?.owners.add(blob.sha256, options.owners.scope.keyId);
   return { sha256: blob.sha256, mimeType: media.mimeType };
 }
 

@@ -2,15 +2,13 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { BlobStore } from '../blobs/index.js';
 import { builtInCatalog, type Catalog } from '../catalog/index.js';
 import { Imagegate } from '../client/index.js';
 import { systemClock, type Clock } from '../clock/index.js';
-import { loadConfig, type ImagegateConfig } from '../config/index.js';
+import { loadConfig, resolveDeploymentSettings, type ImagegateConfig } from '../config/index.js';
 import {
   imagegateTaskRunner,
-  openDataDirectory,
-  SqliteTaskStore,
+  pauseClaimsWhile,
   sweepUntilStopped,
   TaskEventHub,
   TaskWorker,
@@ -18,11 +16,13 @@ import {
   type TaskRecord,
 } from '../tasks/index.js';
 import { createWebhookRoutes, generateWebhookSecret, WebhookDispatcher } from '../webhooks/index.js';
+import { createServerApp } from './create-server-app.js';
+import { DependencyHealth } from './dependency-health.js';
+import { openServerStorage } from './open-server-storage.js';
 import { createFlowService } from './flow-service.js';
-import { ApiKeyStore, BlobOwners, callerScope, decideDefaultAuth, listOwner } from './auth/index.js';
+import { callerScope, decideDefaultAuth, listOwner } from './auth/index.js';
 import { defaultConsoleDirectory } from './console-hosting.js';
 import { isStorageFault, rateLimitedLog, StorageHealth } from './storage-health.js';
-import { createServerApp } from './create-server-app.js';
 import { createMetrics } from './metrics/index.js';
 import { estimateTaskCostUsd } from './estimate-task-cost.js';
 import { RegressionJobs } from './regressions/regression-jobs.js';
@@ -83,10 +83,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const cwd = options.cwd ?? process.cwd();
   // A full disk fails every poll of every loop; the same error is written once a minute, with a count,
   // and /healthz reports storage faults the worker and webhooks meet, not only those of requests.
-  const storage = new StorageHealth(clock);
+  const storageHealth = new StorageHealth(clock);
   const log = rateLimitedLog(options.onError ?? ((error: unknown) => console.error(error)), clock);
   const onError = (error: unknown) => {
-    if (isStorageFault(error)) storage.recordFault(error);
+    if (isStorageFault(error)) storageHealth.recordFault(error);
     log(error);
   };
   const loaded =
@@ -104,24 +104,31 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     },
   };
   const settings = config.server;
-  // Owner-only (0700 directory, 0600 database): it holds prompts, key hashes and the webhook secret.
-  const data = openDataDirectory(settings.dataDirectory, { cwd });
-  const { directory: dataDirectory, handle: database } = data;
-  const store = new SqliteTaskStore(database, { clock, closeDatabase: false });
-  const blobs = new BlobStore({ directory: data.blobs });
-  const keys = new ApiKeyStore(database, { clock });
+  const serverStorage = await openServerStorage(resolveDeploymentSettings(settings, env), {
+    dataDirectory: settings.dataDirectory,
+    cwd,
+    clock,
+    env,
+  });
+  options.onNotice?.(`imagegate uses ${serverStorage.description}`);
+  const { store, blobs, keys, owners, database, dataDirectory } = serverStorage;
+  const dependencies = new DependencyHealth({
+    checks: serverStorage.dependencies,
+    clock,
+    onChange: (name, status) =>
+      options.onNotice?.(status.ok ? `${name} answers again` : `${name} does not answer (${status.reason})`),
+  });
   const auth = decideDefaultAuth({
     host: settings.host,
-    hasKeys: keys.hasKeys(),
+    hasKeys: await keys.hasKeys(),
     requireApiKey: settings.requireApiKey,
     allowUnauthenticated: settings.allowUnauthenticated,
   });
   if (auth.kind === 'refuse') {
-    database.close();
+    await serverStorage.close();
     throw new Error(auth.message);
   }
   if (auth.kind === 'open') options.onNotice?.(auth.notice);
-  const owners = new BlobOwners(database);
   const events = new TaskEventHub();
   const metrics = createMetrics();
   const imagegate = await Imagegate.create({
@@ -135,7 +142,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     database,
     secret: await webhookSecret(
       env[settings.webhookSecretEnv],
-      data.webhookSecret,
+      serverStorage.webhookSecretPath,
       settings.webhookSecretEnv,
       options.onNotice,
     ),
@@ -156,7 +163,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     }
   };
   const worker = new TaskWorker({
-    store,
+    // While PostgreSQL (or S3) is down the worker takes no new work; it resumes when they answer.
+    store: pauseClaimsWhile(store, () => dependencies.firstDown() !== undefined),
     blobs,
     run: imagegateTaskRunner(imagegate),
     clock,
@@ -211,8 +219,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     events,
     keys,
     owners,
-    storage,
+    storage: storageHealth,
     probeWrite: () => probeWrite(database, dataDirectory, clock.nowMs()),
+    ...(serverStorage.dependencies.length > 0 ? { dependencies } : {}),
+    ...(serverStorage.rateLimits ? { rateLimits: serverStorage.rateLimits } : {}),
     target: imagegate.target,
     metrics,
     // Tasks submitted here start at once; the worker's poll finds retries and other processes' tasks.
@@ -255,13 +265,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     // Nothing listens (a busy port): release what was opened, the in-process emulator above all, so
     // the process can exit instead of hanging on its open socket.
     await imagegate.close();
-    await store.close();
-    database.close();
+    await serverStorage.close();
     throw error;
   });
   const urlHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   const url = `http://${urlHost}:${address.port}`;
   const publicBaseUrl = () => (settings.publicBaseUrl ?? url).replace(/\/$/, '');
+  dependencies.start();
+  // Other instances' new tasks wake this worker; their events reach SSE streams served here.
+  await serverStorage.listen({
+    onClaimable: () => worker.wake(),
+    onEvents: (taskId) => events.notify(taskId),
+  });
   worker.start();
   webhooks.start();
   regressions.start();
@@ -288,9 +303,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       await retention;
       if ('closeAllConnections' in server) server.closeAllConnections();
       await stopped;
+      await dependencies.stop();
       await imagegate.close();
-      await store.close();
-      database.close();
+      await serverStorage.close();
     })());
   return {
     url,

@@ -60,5 +60,22 @@ export {
   type RetentionSweep,
 } from './task-retention.js';
 export { decideFailure, type FailureDecision } from './task-failure.js';
+export {
+  openPostgresPool,
+  postgresConnectionConfig,
+  postgresSchemaNameSchema,
+  type PostgresPoolOptions,
+} from './postgres-connection.js';
+export {
+  migratePostgres,
+  postgresMigrationNames,
+  UnknownPostgresMigrationError,
+  type PostgresMigrationResult,
+} from './postgres-migrations.js';
+export { PostgresTaskStore, type PostgresTaskStoreOptions } from './postgres-task-store.js';
+export { postgresChannels } from './postgres-channels.js';
+export { PostgresTaskListener, type PostgresTaskListenerOptions } from './postgres-task-listener.js';
+export { pauseClaimsWhile } from './paused-claims.js';
+export { copySqliteToPostgres, type CopyReport } from './copy-sqlite-to-postgres.js';
 export { taskSpendUsd } from './task-spend.js';
 export { encodeTaskCursor } from './task-cursor.js';

@@ -34,7 +34,8 @@ export const createApiKeyInputSchema = z.strictObject({
 });
 export type CreateApiKeyInput = z.input<typeof createApiKeyInputSchema>;
 
-const rowSchema = z.object({
+/** A row of `api_keys`, in SQLite and PostgreSQL alike. */
+export const apiKeyRowSchema = z.object({
   id: z.string(),
   name: z.string(),
   prefix: z.string(),
@@ -45,7 +46,7 @@ const rowSchema = z.object({
   monthly_budget_usd: z.number().nullable(),
   admin: z.number().int(),
 });
-type ApiKeyRow = z.infer<typeof rowSchema>;
+export type ApiKeyRow = z.infer<typeof apiKeyRowSchema>;
 
 /** A revoke by prefix that matches several keys; the caller must name one by id. */
 export class AmbiguousApiKeyError extends Error {
@@ -105,27 +106,7 @@ export class ApiKeyStore {
 
   /** Creates a key; the returned `secret` is the only copy there will ever be. */
   create(input: CreateApiKeyInput): { record: ApiKeyRecord; secret: string } {
-    const parsed = createApiKeyInputSchema.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.join('.') || 'input';
-      const value = (input as Record<string, unknown>)[field];
-      throw new RangeError(
-        `Invalid API key ${field} ${JSON.stringify(value)}: ${issue?.message ?? 'invalid'}.`,
-      );
-    }
-    const secret = generateApiKeySecret();
-    const row: ApiKeyRow = {
-      id: `key_${randomBase62(12)}`,
-      name: parsed.data.name,
-      prefix: secret.slice(0, API_KEY_DISPLAY_PREFIX_LENGTH),
-      secret_sha256: hashApiKeySecret(secret),
-      created_at_ms: this.clock.nowMs(),
-      revoked_at_ms: null,
-      rate_limit_per_minute: parsed.data.rateLimitPerMinute ?? null,
-      monthly_budget_usd: parsed.data.monthlyBudgetUsd ?? null,
-      admin: parsed.data.admin ? 1 : 0,
-    };
+    const { row, secret } = newApiKeyRow(input, this.clock.nowMs());
     this.database
       .prepare(
         `INSERT INTO api_keys (id, name, prefix, secret_sha256, created_at_ms, revoked_at_ms,
@@ -134,12 +115,12 @@ export class ApiKeyStore {
            @rate_limit_per_minute, @monthly_budget_usd, @admin)`,
       )
       .run(row);
-    return { record: recordOf(row), secret };
+    return { record: apiKeyRecordOf(row), secret };
   }
 
   /** Every key, revoked ones included, oldest first (creation order breaks ties within one millisecond). */
   list(): ApiKeyRecord[] {
-    return this.rows('SELECT * FROM api_keys ORDER BY created_at_ms, rowid').map(recordOf);
+    return this.rows('SELECT * FROM api_keys ORDER BY created_at_ms, rowid').map(apiKeyRecordOf);
   }
 
   /**
@@ -161,7 +142,7 @@ export class ApiKeyStore {
         .prepare('UPDATE api_keys SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL')
         .run(match.revoked_at_ms, match.id);
     }
-    return recordOf(match);
+    return apiKeyRecordOf(match);
   }
 
   /** The live key this secret belongs to, or undefined (unknown, malformed or revoked). */
@@ -173,18 +154,45 @@ export class ApiKeyStore {
     // The lookup already matched; the constant-time comparison keeps the final check free of early exits.
     if (!timingSafeEqual(Buffer.from(row.secret_sha256, 'hex'), Buffer.from(hash, 'hex'))) return undefined;
     if (row.revoked_at_ms !== null) return undefined;
-    return recordOf(row);
+    return apiKeyRecordOf(row);
   }
 
   private rows(sql: string, ...parameters: unknown[]): ApiKeyRow[] {
     return this.database
       .prepare(sql)
       .all(...parameters)
-      .map((row) => rowSchema.parse(row));
+      .map((row) => apiKeyRowSchema.parse(row));
   }
 }
 
-function recordOf(row: ApiKeyRow): ApiKeyRecord {
+/** Checks the input and makes the row and its secret (the only copy) for a new key. */
+export function newApiKeyRow(input: CreateApiKeyInput, nowMs: number): { row: ApiKeyRow; secret: string } {
+  const parsed = createApiKeyInputSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') || 'input';
+    const value = (input as Record<string, unknown>)[field];
+    throw new RangeError(
+      `Invalid API key ${field} ${JSON.stringify(value)}: ${issue?.message ?? 'invalid'}.`,
+    );
+  }
+  const secret = generateApiKeySecret();
+  const row: ApiKeyRow = {
+    id: `key_${randomBase62(12)}`,
+    name: parsed.data.name,
+    prefix: secret.slice(0, API_KEY_DISPLAY_PREFIX_LENGTH),
+    secret_sha256: hashApiKeySecret(secret),
+    created_at_ms: nowMs,
+    revoked_at_ms: null,
+    rate_limit_per_minute: parsed.data.rateLimitPerMinute ?? null,
+    monthly_budget_usd: parsed.data.monthlyBudgetUsd ?? null,
+    admin: parsed.data.admin ? 1 : 0,
+  };
+  return { row, secret };
+}
+
+/** The record of a row; revoked keys keep their revocation time. */
+export function apiKeyRecordOf(row: ApiKeyRow): ApiKeyRecord {
   return {
     id: row.id,
     name: row.name,

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { ApiError, errorResponse } from '../../http/index.js';
-import type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
+import type { ApiKeyDirectory } from './api-key-directory.js';
+import type { ApiKeyRecord } from './api-key-store.js';
 
 /** The context variables the auth middleware sets; routes read `c.get('apiKey')`. */
 export interface AuthEnv {
@@ -8,12 +9,12 @@ export interface AuthEnv {
 }
 
 export interface AuthMiddlewareOptions {
-  keys: ApiKeyStore;
+  keys: ApiKeyDirectory;
   /**
    * Whether a request without a key is refused, fixed or asked per request (the server requires keys
    * once any exists). An invalid key is refused either way.
    */
-  required: boolean | (() => boolean);
+  required: boolean | (() => boolean | Promise<boolean>);
 }
 
 const challenge = { 'WWW-Authenticate': 'Bearer realm="imagegate"' };
@@ -27,7 +28,7 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
   return async (c, next) => {
     const header = c.req.header('authorization');
     if (header === undefined || header.trim() === '') {
-      if (typeof options.required === 'function' ? options.required() : options.required) {
+      if (typeof options.required === 'function' ? await options.required() : options.required) {
         return errorResponse(
           c,
           new ApiError(
@@ -44,7 +45,7 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
       return next();
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const record = match?.[1] ? options.keys.verify(match[1]) : undefined;
+    const record = match?.[1] ? await options.keys.verify(match[1]) : undefined;
     if (!record) {
       return errorResponse(
         c,

@@ -3,7 +3,18 @@ import { storedMediaPathPrefix } from '../../tasks/index.js';
 import type { CallerScope } from './caller-scope.js';
 
 /** How a blob made without a key is owned (SQLite primary keys cannot hold NULL usefully). */
-const KEYLESS_OWNER = '';
+export const KEYLESS_OWNER = '';
+
+/**
+ * Which keys own which blobs, wherever that is kept: `BlobOwners` (SQLite, one instance) or
+ * `PostgresBlobOwners` (shared by instances). Callers `await` both answers.
+ */
+export interface BlobOwnership {
+  /** Records that `keyId` (undefined: no key) owns the blob. */
+  add(sha256: string, keyId: string | undefined): void | Promise<void>;
+  /** Whether the caller may reach the blob (admins reach every blob that exists). */
+  reachable(scope: CallerScope, sha256: string): boolean | Promise<boolean>;
+}
 
 /**
  * Which keys own which blobs. Blobs are content-addressed and shared on disk, so ownership is a separate
@@ -11,7 +22,7 @@ const KEYLESS_OWNER = '';
  * blob is reachable (`GET /v1/images/…`, a `file_…` id in `images`) only by a key that owns it; to
  * anyone else it does not exist, with the same answer as a hash nobody stored (no existence oracle).
  */
-export class BlobOwners {
+export class BlobOwners implements BlobOwnership {
   private readonly insert: BetterSqlite3.Statement<[string, string]>;
   private readonly select: BetterSqlite3.Statement<[string, string], { found: number }>;
 

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../../clock/index.js';
-import { TokenBucket } from '../../engine/index.js';
+import { LocalRateLimits, type SharedRateLimits } from '../../coordination/index.js';
 import { errorResponse, rateLimited, retryAfterHeader } from '../../http/index.js';
 import type { AuthEnv } from './auth-middleware.js';
 
@@ -11,6 +11,8 @@ export interface KeyRateLimitOptions {
    * shared bucket). Default: no limit.
    */
   defaultPerMinute?: number;
+  /** Where requests are counted: Redis to share the limits across instances. Default: this process. */
+  limits?: SharedRateLimits;
 }
 
 /** The bucket name keyless requests share. */
@@ -22,27 +24,21 @@ const ANONYMOUS_BUCKET = '(no key)';
  * after the auth middleware.
  */
 export function createKeyRateLimitMiddleware(options: KeyRateLimitOptions): MiddlewareHandler<AuthEnv> {
-  const buckets = new Map<string, { perMinute: number; bucket: TokenBucket }>();
+  const limits = options.limits ?? new LocalRateLimits();
   return async (c, next) => {
     const key = c.get('apiKey');
     const perMinute = key?.rateLimitPerMinute ?? options.defaultPerMinute;
     if (perMinute === undefined) return next();
     const bucketName = key?.id ?? ANONYMOUS_BUCKET;
-    const nowMs = options.clock.nowMs();
-    let entry = buckets.get(bucketName);
-    if (!entry || entry.perMinute !== perMinute) {
-      entry = { perMinute, bucket: new TokenBucket(perMinute, nowMs) };
-      buckets.set(bucketName, entry);
-    }
-    const taken = entry.bucket.tryTake(nowMs);
-    if (!taken.taken) {
-      const retryAfterSeconds = retryAfterHeader(taken.waitMs)['Retry-After'];
+    const taken = await limits.take(`key:${bucketName}`, perMinute, options.clock.nowMs());
+    if (!taken.allowed) {
+      const retryAfterSeconds = retryAfterHeader(taken.retryAfterMs)['Retry-After'];
       const who = key ? `API key "${key.name}" (${key.prefix}…)` : 'requests without an API key';
       return errorResponse(
         c,
         rateLimited(
           `Rate limit of ${perMinute} requests per minute reached for ${who}; retry after ${retryAfterSeconds} s.`,
-          taken.waitMs,
+          taken.retryAfterMs,
         ),
       );
     }

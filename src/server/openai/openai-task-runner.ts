@@ -4,7 +4,7 @@ import type { ImageRequest } from '../../request/index.js';
 import type { Registry, Route } from '../../registry/index.js';
 import { newTaskId, type TaskRecord, type TaskRequest, type TaskStore } from '../../tasks/index.js';
 import type { ImageCostEstimate } from '../../tools/cost/index.js';
-import type { BlobOwners } from '../auth/index.js';
+import type { BlobOwnership } from '../auth/index.js';
 import { enforceMonthlyBudget, monthlyTaskBudget, rethrowBudgetExceeded } from '../monthly-budget.js';
 import type { GenerationSubmission } from '../request-body.js';
 import { isFinal, waitForTask, type TaskChangeSource } from '../wait-for-task.js';
@@ -23,7 +23,7 @@ export interface OpenAiTaskRunnerOptions {
   globalMonthlyBudgetUsd?: number | undefined;
   /** Called once the task is committed (the server wakes its worker). */
   onTaskSubmitted?: ((taskId: string) => void) | undefined;
-  owners?: BlobOwners | undefined;
+  owners?: BlobOwnership | undefined;
   /** How often the wait re-reads the store without an event. Default 1000 ms. */
   pollIntervalMs?: number;
 }
@@ -54,7 +54,7 @@ export function openAiTaskRunner(options: OpenAiTaskRunnerOptions): OpenAiGenera
     const references = [];
     for (const media of request.referenceImages) {
       const stored = await options.blobs.put(media.bytes, media.mimeType);
-      options.owners?.add(stored.sha256, key?.id);
+      await options.owners?.add(stored.sha256, key?.id);
       references.push({ sha256: stored.sha256, mimeType: media.mimeType });
     }
     const taskRequest: TaskRequest = {

@@ -5,7 +5,7 @@ import type { Clock } from '../../clock/index.js';
 import { isVideoType, sniffMediaType } from '../../media/index.js';
 import { invalidRequest, tooLarge } from '../../http/index.js';
 import { errorResponses } from '../api-schemas.js';
-import { callerScope, type BlobOwners } from '../auth/index.js';
+import { callerScope, type BlobOwnership } from '../auth/index.js';
 import { openApiRouter, type ServerEnv } from '../openapi-router.js';
 import { fileIdOf, UPLOAD_TYPES } from '../reference-media.js';
 
@@ -17,7 +17,7 @@ export interface FileRoutesOptions {
   /** Largest uploaded video in bytes. */
   maxVideoBytes: number;
   /** With it, an upload belongs to the key that made it. Default: unchecked. */
-  owners?: BlobOwners | undefined;
+  owners?: BlobOwnership | undefined;
 }
 
 const fileSchema = z
@@ -81,7 +81,7 @@ export function fileRoutes(options: FileRoutesOptions) {
       throw tooLarge(`The ${mimeType} file is ${bytes.byteLength} bytes; the limit is ${limit}.`, 'file');
     }
     const stored = await options.blobs.put(bytes, mimeType);
-    options.owners?.add(stored.sha256, callerScope(c).keyId);
+    await options.owners?.add(stored.sha256, callerScope(c).keyId);
     return c.json(
       {
         id: fileIdOf(stored.sha256),

@@ -17,7 +17,7 @@ import type { ImageCostEstimate } from '../../tools/cost/index.js';
 import { IdempotencyConflictError, type TaskStore } from '../../tasks/index.js';
 import { ApiError, invalidRequest } from '../../http/index.js';
 import { errorResponses, taskSchema } from '../api-schemas.js';
-import { callerScope, type BlobOwners, type CallerScope } from '../auth/index.js';
+import { callerScope, type BlobOwnership, type CallerScope } from '../auth/index.js';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../http/index.js';
 import { enforceMonthlyBudget, monthlyTaskBudget, rethrowBudgetExceeded } from '../monthly-budget.js';
 import { openApiRouter } from '../openapi-router.js';
@@ -55,7 +55,7 @@ export interface GenerationRoutesOptions {
   /** How often `?wait` re-reads the store without an event. Default 1000 ms. */
   waitPollIntervalMs?: number;
   /** Blob ownership: file ids must be the caller's, stored references become the caller's. Default: unchecked. */
-  owners?: BlobOwners | undefined;
+  owners?: BlobOwnership | undefined;
 }
 
 const submitGeneration = createRoute({
@@ -205,13 +205,13 @@ export function generationRoutes(options: GenerationRoutesOptions) {
 async function storedHistory(
   history: readonly ConversationContent[],
   blobs: BlobStore,
-  ownership: { owners: BlobOwners; scope: CallerScope } | undefined,
+  ownership: { owners: BlobOwnership; scope: CallerScope } | undefined,
 ): Promise<ConversationContent[]> {
   for (const [contentIndex, content] of history.entries()) {
     for (const [partIndex, part] of content.parts.entries()) {
       const sha256 = storedMediaSha256(part);
       if (!sha256) continue;
-      const reachable = ownership ? ownership.owners.reachable(ownership.scope, sha256) : true;
+      const reachable = ownership ? await ownership.owners.reachable(ownership.scope, sha256) : true;
       if (!reachable || !(await blobs.has(sha256))) {
         throw invalidRequest(
           `No stored image ${sha256.slice(0, 12)}… on this server: send the image inline (inlineData) or submit the turn that made it here.`,
@@ -223,7 +223,7 @@ async function storedHistory(
   return storeInlineMedia(history, {
     put: async (bytes, mimeType) => {
       const stored = await blobs.put(bytes, mimeType);
-      ownership?.owners.add(stored.sha256, ownership.scope.keyId);
+      await ownership?.owners.add(stored.sha256, ownership.scope.keyId);
       return stored;
     },
   });

@@ -5,7 +5,7 @@ import { invalidRequest, notFound } from '../../http/index.js';
 import { errorResponses } from '../api-schemas.js';
 import { openApiRouter } from '../openapi-router.js';
 import { ThumbnailCache } from '../thumbnail-cache.js';
-import { callerScope, type BlobOwners } from '../auth/index.js';
+import { callerScope, type BlobOwnership } from '../auth/index.js';
 
 const sha256ParamsSchema = z.object({
   sha256: z
@@ -85,11 +85,11 @@ export function imageDetailRoutes(options: {
   blobs: BlobStore;
   cache?: ThumbnailCache;
   /** With it, only the image's owners reach its views. Default: unchecked. */
-  owners?: BlobOwners | undefined;
+  owners?: BlobOwnership | undefined;
 }) {
   const cache = options.cache ?? new ThumbnailCache();
-  const refuseUnreachable = (scope: ReturnType<typeof callerScope>, sha256: string) => {
-    if (options.owners && !options.owners.reachable(scope, sha256)) {
+  const refuseUnreachable = async (scope: ReturnType<typeof callerScope>, sha256: string) => {
+    if (options.owners && !(await options.owners.reachable(scope, sha256))) {
       throw notFound(`No image with sha256 ${sha256}.`, 'image_not_found');
     }
   };
@@ -97,7 +97,7 @@ export function imageDetailRoutes(options: {
     .openapi(getThumbnail, async (c) => {
       const { sha256 } = c.req.valid('param');
       // Before the ETag: a 304 for an image the caller may not see would confirm that it exists.
-      refuseUnreachable(callerScope(c), sha256);
+      await refuseUnreachable(callerScope(c), sha256);
       const width = c.req.valid('query').width ?? 256;
       const etag = `"${sha256}-w${width}"`;
       c.header('Cache-Control', 'public, max-age=31536000, immutable');
@@ -125,7 +125,7 @@ export function imageDetailRoutes(options: {
     })
     .openapi(getProvenance, async (c) => {
       const { sha256 } = c.req.valid('param');
-      refuseUnreachable(callerScope(c), sha256);
+      await refuseUnreachable(callerScope(c), sha256);
       const blob = await options.blobs.get(sha256);
       if (!blob) throw notFound(`No image with sha256 ${sha256}.`, 'image_not_found');
       const metadata = blob.mimeType.startsWith('image/')

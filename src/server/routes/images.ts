@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { BlobStore } from '../../blobs/index.js';
 import { notFound } from '../../http/index.js';
 import { errorResponses } from '../api-schemas.js';
-import { callerScope, type BlobOwners } from '../auth/index.js';
+import { callerScope, type BlobOwnership } from '../auth/index.js';
 import { openApiRouter } from '../openapi-router.js';
 
 const getImage = createRoute({
@@ -31,13 +31,13 @@ const getImage = createRoute({
 export function imageRoutes(options: {
   blobs: BlobStore;
   /** With it, an image reaches only the keys that own it; to others it does not exist. Default: unchecked. */
-  owners?: BlobOwners | undefined;
+  owners?: BlobOwnership | undefined;
 }) {
   return openApiRouter().openapi(getImage, async (c) => {
     const { sha256 } = c.req.valid('param');
     const etag = `"${sha256}"`;
     // Existence first: a 304 for any well-formed hash would tell nothing true and cache a 404 as fresh.
-    const reachable = options.owners ? options.owners.reachable(callerScope(c), sha256) : true;
+    const reachable = options.owners ? await options.owners.reachable(callerScope(c), sha256) : true;
     const blob = reachable ? await options.blobs.get(sha256) : undefined;
     if (!blob) throw notFound(`No image with sha256 ${sha256}.`, 'image_not_found');
     c.header('Cache-Control', 'public, max-age=31536000, immutable');

@@ -2,14 +2,19 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../../clock/index.js';
 import type { TaskStore } from '../../tasks/index.js';
-import { AmbiguousApiKeyError, requireAdmin, type ApiKeyRecord, type ApiKeyStore } from '../auth/index.js';
+import {
+  AmbiguousApiKeyError,
+  requireAdmin,
+  type ApiKeyDirectory,
+  type ApiKeyRecord,
+} from '../auth/index.js';
 import { ApiError, notFound } from '../../http/index.js';
 import { errorResponses } from '../api-schemas.js';
 import { spendThisMonthUsd } from '../monthly-budget.js';
 import { openApiRouter, type ServerEnv } from '../openapi-router.js';
 
 export interface KeyRoutesOptions {
-  keys: ApiKeyStore;
+  keys: ApiKeyDirectory;
   store: TaskStore;
   clock: Clock;
 }
@@ -130,14 +135,16 @@ export function keyRoutes(options: KeyRoutesOptions) {
       requireAdmin(c);
       const nowMs = clock.nowMs();
       const data = await Promise.all(
-        keys.list().map(async (record) => keyView(record, await spendThisMonthUsd(store, record.id, nowMs))),
+        (await keys.list()).map(async (record) =>
+          keyView(record, await spendThisMonthUsd(store, record.id, nowMs)),
+        ),
       );
       return c.json({ object: 'list' as const, data }, 200);
     })
-    .openapi(createKey, (c) => {
+    .openapi(createKey, async (c) => {
       requireAdmin(c);
       const body = c.req.valid('json');
-      const { record, secret } = keys.create({
+      const { record, secret } = await keys.create({
         name: body.name,
         ...(body.rate_limit_per_minute !== undefined
           ? { rateLimitPerMinute: body.rate_limit_per_minute }
@@ -147,7 +154,7 @@ export function keyRoutes(options: KeyRoutesOptions) {
       });
       return c.json({ ...keyView(record, 0), secret }, 201);
     })
-    .openapi(revokeKey, (c) => {
+    .openapi(revokeKey, async (c) => {
       const caller = requireAdmin(c);
       const { id } = c.req.valid('param');
       if (id === caller.id) {
@@ -160,7 +167,7 @@ export function keyRoutes(options: KeyRoutesOptions) {
       }
       let record: ApiKeyRecord | undefined;
       try {
-        record = keys.revoke(id);
+        record = await keys.revoke(id);
       } catch (error) {
         if (error instanceof AmbiguousApiKeyError) throw notFound(`No API key "${id}".`, 'key_not_found');
         throw error;

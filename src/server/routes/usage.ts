@@ -6,7 +6,7 @@ import type { ImagegateConfig } from '../../config/index.js';
 import { finalStatuses, type TaskStatus } from '../../tasks/index.js';
 import type { TaskStore } from '../../tasks/index.js';
 import { aggregateCosts, monthToDateSpendUsd, startOfUtcMonthMs } from '../../tools/cost/index.js';
-import type { ApiKeyStore } from '../auth/index.js';
+import type { ApiKeyDirectory } from '../auth/index.js';
 import { errorResponses } from '../api-schemas.js';
 import { collectTasks } from '../collect-tasks.js';
 import { openApiRouter, type ServerEnv } from '../openapi-router.js';
@@ -16,7 +16,7 @@ export interface UsageRoutesOptions {
   catalog: Catalog;
   config: ImagegateConfig;
   clock: Clock;
-  keys?: ApiKeyStore;
+  keys?: ApiKeyDirectory;
 }
 
 const HOUR_MS = 3_600_000;
@@ -230,7 +230,7 @@ export function usageRoutes(options: UsageRoutesOptions) {
           actual_usd: group.actualUsd,
         }));
       const byDay = fillDays(groups('day'), fromMs, days);
-      const names = new Map((options.keys?.list() ?? []).map((key) => [key.id, key.name]));
+      const names = new Map(((await options.keys?.list()) ?? []).map((key) => [key.id, key.name]));
       return c.json(
         {
           object: 'usage.cost' as const,

@@ -1,0 +1,152 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type pg from 'pg';
+import { inPostgresTransaction } from './postgres-connection.js';
+import { taskRecordSchema } from './task-record-schema.js';
+
+/** What was copied, per table: rows read from SQLite, rows new in PostgreSQL (a re-run adds none). */
+export type CopyReport = Record<CopiedTable, { read: number; inserted: number }>;
+type CopiedTable = 'tasks' | 'task_events' | 'idempotency_keys' | 'api_keys' | 'webhook_deliveries';
+
+/** Rows per INSERT; keeps each statement's parameter count far below PostgreSQL's 65535. */
+const BATCH_ROWS = 500;
+
+interface TableCopy {
+  table: CopiedTable;
+  /** SQLite query; its columns are the PostgreSQL columns, in order. */
+  select: string;
+  columns: string[];
+  /** Primary key, for ON CONFLICT DO NOTHING: copying twice changes nothing. */
+  key: string;
+  /** Checks and converts a row (JSON text to JSONB values). */
+  convert?(row: Record<string, unknown>): Record<string, unknown>;
+}
+
+const tables: TableCopy[] = [
+  {
+    table: 'tasks',
+    select: `SELECT id, status, model, api_key_id, created_at_ms, run_after_ms, lease_expires_at_ms, fencing_token,
+               record_json AS record FROM tasks ORDER BY created_at_ms, id`,
+    columns: [
+      'id',
+      'status',
+      'model',
+      'api_key_id',
+      'created_at_ms',
+      'run_after_ms',
+      'lease_expires_at_ms',
+      'fencing_token',
+      'record',
+    ],
+    key: 'id',
+    // Every record is read through the schema: a corrupt row stops the copy before anything commits.
+    convert: (row) => ({ ...row, record: taskRecordSchema.parse(JSON.parse(String(row.record))) }),
+  },
+  {
+    table: 'task_events',
+    select:
+      'SELECT task_id, sequence, type, at_ms, data_json AS data FROM task_events ORDER BY task_id, sequence',
+    columns: ['task_id', 'sequence', 'type', 'at_ms', 'data'],
+    key: 'task_id, sequence',
+    convert: (row) => ({ ...row, data: JSON.parse(String(row.data)) as unknown }),
+  },
+  {
+    table: 'idempotency_keys',
+    select: 'SELECT key, request_hash, task_id, expires_at_ms FROM idempotency_keys ORDER BY key',
+    columns: ['key', 'request_hash', 'task_id', 'expires_at_ms'],
+    key: 'key',
+  },
+  {
+    table: 'api_keys',
+    // rowid order is creation order within one millisecond; the PostgreSQL position keeps it.
+    // Every column there is: files from before admin keys lack `admin` (their keys are ordinary ones).
+    select: 'SELECT * FROM api_keys ORDER BY created_at_ms, rowid',
+    convert: (row) => ({ ...row, admin: row['admin'] ?? 0 }),
+    columns: [
+      'id',
+      'name',
+      'prefix',
+      'secret_sha256',
+      'created_at_ms',
+      'revoked_at_ms',
+      'rate_limit_per_minute',
+      'monthly_budget_usd',
+      'admin',
+    ],
+    key: 'id',
+  },
+  {
+    table: 'webhook_deliveries',
+    // Files from before deliveries had owners lack `api_key_id` (copied as none).
+    select: 'SELECT * FROM webhook_deliveries ORDER BY id',
+    columns: [
+      'id',
+      'task_id',
+      'api_key_id',
+      'url',
+      'event_type',
+      'payload',
+      'status',
+      'attempts',
+      'created_at_ms',
+      'next_attempt_at_ms',
+      'last_attempt_at_ms',
+      'last_status_code',
+      'last_error',
+      'delivered_at_ms',
+      'dead_at_ms',
+    ],
+    key: 'id',
+  },
+];
+
+/**
+ * Copies a single-instance installation's SQLite database (tasks, their events, idempotency keys, API
+ * keys, webhook deliveries) into a migrated PostgreSQL schema, in one transaction: all of it lands, or
+ * none. Rows already there (same key) are left alone, so an interrupted copy can simply be run again.
+ * Blobs are not copied: point `server.blobs` at the same files, or upload them to the bucket.
+ * Stop the SQLite server first: tasks it changes during the copy would be missed.
+ */
+export async function copySqliteToPostgres(
+  source: BetterSqlite3.Database,
+  target: pg.Pool,
+): Promise<CopyReport> {
+  const report = {} as CopyReport;
+  await inPostgresTransaction(target, async (client) => {
+    for (const copy of tables) {
+      if (!tableExists(source, copy.table)) {
+        // A server that never made a key or sent a webhook has no such table yet.
+        report[copy.table] = { read: 0, inserted: 0 };
+        continue;
+      }
+      const rows = (source.prepare(copy.select).all() as Record<string, unknown>[]).map((row) =>
+        copy.convert ? copy.convert(row) : row,
+      );
+      let inserted = 0;
+      for (let start = 0; start < rows.length; start += BATCH_ROWS) {
+        const batch = rows.slice(start, start + BATCH_ROWS);
+        const values: unknown[] = [];
+        const tuples = batch.map((row) => {
+          const placeholders = copy.columns.map((column) => {
+            values.push(row[column] ?? null);
+            return `$${values.length}`;
+          });
+          return `(${placeholders.join(', ')})`;
+        });
+        const result = await client.query(
+          `INSERT INTO ${copy.table} (${copy.columns.join(', ')}) VALUES ${tuples.join(', ')}
+           ON CONFLICT (${copy.key}) DO NOTHING`,
+          values,
+        );
+        inserted += result.rowCount ?? 0;
+      }
+      report[copy.table] = { read: rows.length, inserted };
+    }
+  });
+  return report;
+}
+
+function tableExists(database: BetterSqlite3.Database, table: string): boolean {
+  return (
+    database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined
+  );
+}

@@ -1,0 +1,184 @@
+import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
+import type pg from 'pg';
+import { storedMediaPathPrefix } from './stored-contents.js';
+
+/*
+ * The PostgreSQL schema, as an ordered list of migrations kept in code (Kysely's Migrator records which
+ * ran in `kysely_migration` and holds an advisory lock while migrating, so two instances starting at once
+ * do not race). Never edit a migration that has shipped: add the next one.
+ *
+ * Times are integer milliseconds chosen by the application's injected clock (never PostgreSQL's now()),
+ * so tests with a faked clock and servers with a skewed one agree with what they wrote. The task record
+ * lives whole in `record` (the source of truth); the other columns copy what claims, fencing and listings
+ * filter or sort on.
+ */
+const migrations: Record<string, Migration> = {
+  '0001-tasks': {
+    async up(db) {
+      await sql`
+        CREATE TABLE tasks (
+          -- Byte-wise order, as in SQLite and JavaScript: ties in created_at_ms page by id.
+          id TEXT COLLATE "C" PRIMARY KEY,
+          status TEXT NOT NULL,
+          model TEXT NOT NULL,
+          api_key_id TEXT,
+          created_at_ms BIGINT NOT NULL,
+          run_after_ms BIGINT NOT NULL,
+          lease_expires_at_ms BIGINT,
+          fencing_token BIGINT NOT NULL,
+          -- When the task may be claimed: a queued task at run_after_ms, a processing one once its lease
+          -- expired; final tasks never.
+          claimable_at_ms BIGINT GENERATED ALWAYS AS (
+            CASE status WHEN 'queued' THEN run_after_ms WHEN 'processing' THEN lease_expires_at_ms END
+          ) STORED,
+          record JSONB NOT NULL
+        )`.execute(db);
+      await sql`CREATE INDEX tasks_claimable ON tasks (created_at_ms, id) WHERE claimable_at_ms IS NOT NULL`.execute(
+        db,
+      );
+      await sql`CREATE INDEX tasks_by_age ON tasks (created_at_ms, id)`.execute(db);
+      await sql`CREATE INDEX tasks_by_status_age ON tasks (status, created_at_ms, id)`.execute(db);
+      await sql`CREATE INDEX tasks_by_key_age ON tasks (api_key_id, created_at_ms, id)`.execute(db);
+      await sql`
+        CREATE TABLE task_events (
+          task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+          sequence INTEGER NOT NULL,
+          type TEXT NOT NULL,
+          at_ms BIGINT NOT NULL,
+          data JSONB NOT NULL,
+          PRIMARY KEY (task_id, sequence)
+        )`.execute(db);
+      await sql`
+        CREATE TABLE idempotency_keys (
+          key TEXT PRIMARY KEY,
+          request_hash TEXT NOT NULL,
+          task_id TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+          expires_at_ms BIGINT NOT NULL
+        )`.execute(db);
+      await sql`CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at_ms)`.execute(db);
+      await sql`
+        CREATE TABLE api_keys (
+          id TEXT PRIMARY KEY,
+          -- Creation order within one millisecond (SQLite's rowid).
+          position BIGSERIAL NOT NULL,
+          name TEXT NOT NULL,
+          prefix TEXT NOT NULL,
+          secret_sha256 TEXT NOT NULL UNIQUE,
+          created_at_ms BIGINT NOT NULL,
+          revoked_at_ms BIGINT,
+          rate_limit_per_minute INTEGER,
+          monthly_budget_usd DOUBLE PRECISION
+        )`.execute(db);
+      await sql`CREATE INDEX api_keys_by_prefix ON api_keys (prefix)`.execute(db);
+      await sql`
+        CREATE TABLE webhook_deliveries (
+          id TEXT PRIMARY KEY,
+          task_id TEXT NOT NULL,
+          url TEXT NOT NULL,
+          event_type TEXT NOT NULL,
+          payload TEXT NOT NULL,
+          status TEXT NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          created_at_ms BIGINT NOT NULL,
+          next_attempt_at_ms BIGINT,
+          last_attempt_at_ms BIGINT,
+          last_status_code INTEGER,
+          last_error TEXT,
+          delivered_at_ms BIGINT,
+          dead_at_ms BIGINT
+        )`.execute(db);
+      await sql`CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at_ms)`.execute(
+        db,
+      );
+      await sql`CREATE INDEX webhook_deliveries_by_task ON webhook_deliveries (task_id)`.execute(db);
+    },
+  },
+  // Admin keys see every key's resources; a webhook delivery belongs to the key of its task.
+  '0002-admin-keys-and-delivery-owners': {
+    async up(db) {
+      await sql`ALTER TABLE api_keys ADD COLUMN admin INTEGER NOT NULL DEFAULT 0`.execute(db);
+      await sql`ALTER TABLE webhook_deliveries ADD COLUMN api_key_id TEXT`.execute(db);
+      // Which keys own which blobs; a task's outputs (its images and the stored images of its next turn)
+      // become its key's in the transaction that makes it a success.
+      await sql`CREATE TABLE blob_owners (
+          sha256 TEXT NOT NULL,
+          owner TEXT NOT NULL,
+          PRIMARY KEY (sha256, owner)
+        )`.execute(db);
+      await sql`CREATE FUNCTION own_task_outputs() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          INSERT INTO blob_owners (sha256, owner)
+            SELECT item->>'sha256', COALESCE(NEW.api_key_id, '')
+            FROM jsonb_array_elements(COALESCE(NEW.record->'result'->'images', '[]'::jsonb)) AS item
+            ON CONFLICT DO NOTHING;
+          INSERT INTO blob_owners (sha256, owner)
+            SELECT substr(uri #>> '{}', ${sql.lit(storedMediaPathPrefix.length + 1)}), COALESCE(NEW.api_key_id, '')
+            FROM jsonb_path_query(NEW.record, '$.result.nextTurnContents[*].parts[*].fileData.fileUri') AS uri
+            WHERE starts_with(uri #>> '{}', ${sql.lit(storedMediaPathPrefix)})
+            ON CONFLICT DO NOTHING;
+          RETURN NEW;
+        END $$`.execute(db);
+      await sql`CREATE TRIGGER blob_owners_of_task_outputs AFTER UPDATE OF status ON tasks FOR EACH ROW
+        WHEN (NEW.status = 'success' AND OLD.status <> 'success') EXECUTE FUNCTION own_task_outputs()`.execute(
+        db,
+      );
+      // Claims take the earliest due task first: the index follows that order.
+      await sql`CREATE INDEX tasks_due ON tasks (claimable_at_ms, created_at_ms, id) WHERE claimable_at_ms IS NOT NULL`.execute(
+        db,
+      );
+    },
+  },
+};
+
+/** The migration names in order; the last is the schema version this imagegate expects. */
+export const postgresMigrationNames = Object.keys(migrations);
+
+export interface PostgresMigrationResult {
+  /** Migrations applied by this call, in order (empty when the schema was current). */
+  applied: string[];
+}
+
+/** Thrown when the database was migrated by a newer imagegate: this one could lose its fields. */
+export class UnknownPostgresMigrationError extends Error {
+  override readonly name = 'UnknownPostgresMigrationError';
+}
+
+/**
+ * Brings the schema up to date (creating it when `schema` is given and missing). Safe to run from several
+ * instances at once; refuses a database that has migrations this imagegate does not know.
+ */
+export async function migratePostgres(
+  pool: pg.Pool,
+  options: { schema?: string } = {},
+): Promise<PostgresMigrationResult> {
+  if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+  // The Kysely instance only borrows the pool; destroying it would end the caller's pool.
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: borrowed(pool) }) });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(options.schema ? { migrationTableSchema: options.schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/corrupted migrations/i.test(message)) {
+      throw new UnknownPostgresMigrationError(
+        `The PostgreSQL schema was migrated by a newer imagegate (${message}); upgrade imagegate.`,
+      );
+    }
+    throw error instanceof Error ? error : new Error(message);
+  }
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+/** The pool with `end` made a no-op, so Kysely's cleanup cannot close a pool it does not own. */
+function borrowed(pool: pg.Pool): pg.Pool {
+  return new Proxy(pool, {
+    get(target, property, receiver) {
+      if (property === 'end') return async () => {};
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}

@@ -1,0 +1,569 @@
+import type pg from 'pg';
+import { systemClock, type Clock } from '../clock/index.js';
+import type { Attempt } from '../engine/index.js';
+import { inPostgresTransaction } from './postgres-connection.js';
+import { postgresChannels } from './postgres-channels.js';
+import { decodeTaskCursor, encodeTaskCursor } from './task-cursor.js';
+import { taskEventDataSchema, taskRecordSchema, taskStatusSchema } from './task-record-schema.js';
+import { finalStatuses, type TaskRecord } from './task-record.js';
+import { storedMediaPathPrefix } from './stored-contents.js';
+import {
+  BudgetExceededError,
+  IdempotencyConflictError,
+  type TaskBudget,
+  type IdempotencyClaim,
+  type Lease,
+  type NewTask,
+  type TaskCompletion,
+  type TaskEvent,
+  type TaskListFilter,
+  type TaskStore,
+} from './task-store.js';
+
+export interface PostgresTaskStoreOptions {
+  /** Default: the system clock. Used when `create` is called without `nowMs`. */
+  clock?: Clock;
+  /** Whether `close()` also ends the pool. Default true. */
+  closePool?: boolean;
+}
+
+/** `taskSpendUsd` in SQL: estimates held by unfinished tasks, actual costs of every task. */
+const SPENT_SQL = `SELECT COALESCE(SUM(CASE WHEN status IN ('queued', 'processing')
+    THEN COALESCE((record->>'actualCostUsd')::float8, (record->>'estimatedCostUsd')::float8, 0)
+    ELSE COALESCE((record->>'actualCostUsd')::float8, 0) END), 0)::float8 AS spent
+  FROM tasks WHERE created_at_ms >= $1`;
+/** Rounding room, so a budget of $0.12 fits three tasks of $0.04 despite binary fractions. */
+const BUDGET_EPSILON_USD = 1e-9;
+
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 100;
+
+type EventType = TaskEvent['type'];
+interface PendingEvent {
+  type: EventType;
+  data: Record<string, unknown>;
+}
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+/**
+ * The task store on PostgreSQL, for several instances sharing one database. Every write is one
+ * transaction holding the task's row lock (`FOR UPDATE`), so lease checks and event numbering cannot
+ * interleave; claims take the oldest claimable row with `FOR UPDATE SKIP LOCKED`, so concurrent
+ * workers never wait on each other or get the same task. Commits that make a task claimable send
+ * `NOTIFY` on `postgresChannels.claimable`, and every new event on `postgresChannels.events` (with the
+ * task id), so workers and SSE streams of every instance wake without polling.
+ *
+ * Times are the caller's (the injected clock), never PostgreSQL's `now()`.
+ */
+export class PostgresTaskStore implements TaskStore {
+  private readonly clock: Clock;
+  private readonly closePool: boolean;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    options: PostgresTaskStoreOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.closePool = options.closePool ?? true;
+  }
+
+  async create(
+    task: NewTask,
+    idempotency?: IdempotencyClaim,
+    nowMs: number = this.clock.nowMs(),
+    budget?: TaskBudget,
+  ): Promise<{ task: TaskRecord; created: boolean }> {
+    return inPostgresTransaction(this.pool, async (client) => {
+      if (idempotency) {
+        // Two submits with one key serialise here, as SQLite's write lock makes them do.
+        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+          `imagegate:idempotency:${idempotency.key}`,
+        ]);
+        await client.query('DELETE FROM idempotency_keys WHERE expires_at_ms <= $1', [nowMs]);
+        const existing = await selectIdempotency(client, idempotency.key);
+        if (existing) {
+          if (existing.request_hash !== idempotency.requestHash) {
+            throw new IdempotencyConflictError(existing.task_id);
+          }
+          const record = await readRecord(client, existing.task_id);
+          if (record) return { task: record, created: false };
+        }
+      }
+      if (budget) await reserve(client, budget, task.estimatedCostUsd ?? 0);
+      const record: TaskRecord = {
+        id: task.id,
+        status: 'queued',
+        progress: 0,
+        request: task.request,
+        metadata: task.metadata,
+        ...(task.webhookUrl !== undefined ? { webhookUrl: task.webhookUrl } : {}),
+        ...(task.apiKeyId !== undefined ? { apiKeyId: task.apiKeyId } : {}),
+        ...(task.estimatedCostUsd !== undefined ? { estimatedCostUsd: task.estimatedCostUsd } : {}),
+        createdAtMs: task.createdAtMs,
+        updatedAtMs: task.createdAtMs,
+        runAfterMs: task.createdAtMs,
+        claimCount: 0,
+        fencingToken: 0,
+        cancelRequested: false,
+        attempts: [],
+        warnings: [],
+      };
+      await client.query(
+        `INSERT INTO tasks (id, status, model, api_key_id, created_at_ms, run_after_ms, lease_expires_at_ms,
+           fencing_token, record)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          record.id,
+          record.status,
+          record.request.model,
+          record.apiKeyId ?? null,
+          record.createdAtMs,
+          record.runAfterMs,
+          null,
+          record.fencingToken,
+          record,
+        ],
+      );
+      await appendEvent(client, record.id, task.createdAtMs, { type: 'queued', data: {} });
+      await notifyClaimable(client);
+      if (idempotency) {
+        await client.query(
+          `INSERT INTO idempotency_keys (key, request_hash, task_id, expires_at_ms) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, task_id = excluded.task_id,
+             expires_at_ms = excluded.expires_at_ms`,
+          [idempotency.key, idempotency.requestHash, record.id, idempotency.expiresAtMs],
+        );
+      }
+      return { task: record, created: true };
+    });
+  }
+
+  async findIdempotent(
+    claim: Pick<IdempotencyClaim, 'key' | 'requestHash'>,
+    nowMs: number = this.clock.nowMs(),
+  ): Promise<TaskRecord | undefined> {
+    const existing = await selectIdempotency(this.pool, claim.key);
+    if (!existing || Number(existing.expires_at_ms) <= nowMs) return undefined;
+    if (existing.request_hash !== claim.requestHash) throw new IdempotencyConflictError(existing.task_id);
+    return readRecord(this.pool, existing.task_id);
+  }
+
+  async get(id: string): Promise<TaskRecord | undefined> {
+    return readRecord(this.pool, id);
+  }
+
+  async list(filter: TaskListFilter): Promise<{ tasks: TaskRecord[]; nextCursor?: string }> {
+    const limit = pageSize(filter.limit);
+    const conditions: string[] = [];
+    const parameters: unknown[] = [];
+    const parameter = (value: unknown) => {
+      parameters.push(value);
+      return `$${parameters.length}`;
+    };
+    if (filter.status !== undefined) {
+      conditions.push(`status = ${parameter(taskStatusSchema.parse(filter.status))}`);
+    }
+    if (filter.model !== undefined) conditions.push(`model = ${parameter(filter.model)}`);
+    const apiKeyId = filter.apiKeyId;
+    if (apiKeyId === null) conditions.push('api_key_id IS NULL');
+    else if (apiKeyId !== undefined) conditions.push(`api_key_id = ${parameter(apiKeyId)}`);
+    if (filter.createdAfterMs !== undefined) {
+      conditions.push(`created_at_ms > ${parameter(filter.createdAfterMs)}`);
+    }
+    if (filter.createdBeforeMs !== undefined) {
+      conditions.push(`created_at_ms < ${parameter(filter.createdBeforeMs)}`);
+    }
+    if (filter.cursor !== undefined) {
+      const cursor = decodeTaskCursor(filter.cursor);
+      const at = parameter(cursor.createdAtMs);
+      conditions.push(`(created_at_ms < ${at} OR (created_at_ms = ${at} AND id < ${parameter(cursor.id)}))`);
+    }
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    //: ids compare byte-wise, as in SQLite and in JavaScript.
+    const { rows } = await this.pool.query<{ record: unknown }>(
+      `SELECT record FROM tasks ${where} ORDER BY created_at_ms DESC, id DESC LIMIT ${limit + 1}`,
+      parameters,
+    );
+    const tasks = rows.slice(0, limit).map((row) => parseRecord(row.record));
+    const last = tasks.at(-1);
+    return rows.length > limit && last
+      ? { tasks, nextCursor: encodeTaskCursor({ createdAtMs: last.createdAtMs, id: last.id }) }
+      : { tasks };
+  }
+
+  async claim(
+    workerId: string,
+    nowMs: number,
+    leaseMs: number,
+  ): Promise<{ task: TaskRecord; lease: Lease } | undefined> {
+    return inPostgresTransaction(this.pool, async (client) => {
+      for (;;) {
+        // Rows another worker is claiming right now are skipped, not waited for.
+        const { rows } = await client.query<{ record: unknown }>(
+          // Earliest due first (as on SQLite), so a task parked for a while does not jump the queue.
+          `SELECT record FROM tasks WHERE claimable_at_ms IS NOT NULL AND claimable_at_ms <= $1
+           ORDER BY claimable_at_ms, created_at_ms, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+          [nowMs],
+        );
+        const row = rows[0];
+        if (!row) return undefined;
+        const record = parseRecord(row.record);
+        const reclaimed = record.status === 'processing';
+        if (reclaimed && record.cancelRequested) {
+          // Its worker died after a cancel was asked for: finish the cancel instead of running it again.
+          await finish(client, record, nowMs, {
+            status: 'cancelled',
+            error: { type: 'cancelled', code: 'cancelled', message: 'Cancelled while its worker was gone.' },
+          });
+          continue;
+        }
+        const claimed: TaskRecord = {
+          ...record,
+          status: 'processing',
+          claimCount: record.claimCount + 1,
+          fencingToken: record.fencingToken + 1,
+          leaseOwner: workerId,
+          leaseExpiresAtMs: nowMs + leaseMs,
+          startedAtMs: record.startedAtMs ?? nowMs,
+          updatedAtMs: nowMs,
+        };
+        await writeRecord(client, claimed, nowMs, {
+          type: 'processing',
+          data: {
+            workerId,
+            claimCount: claimed.claimCount,
+            ...(reclaimed ? { reclaimedAfterLeaseExpiry: true } : {}),
+          },
+        });
+        return { task: claimed, lease: { taskId: claimed.id, workerId, fencingToken: claimed.fencingToken } };
+      }
+    });
+  }
+
+  async heartbeat(lease: Lease, nowMs: number, leaseMs: number): Promise<boolean> {
+    return this.updateUnderLease(lease, nowMs, (record) => ({
+      record: { ...record, leaseExpiresAtMs: nowMs + leaseMs },
+    }));
+  }
+
+  async setProgress(lease: Lease, progress: number, nowMs: number): Promise<boolean> {
+    const clamped = Math.min(100, Math.max(0, Math.round(progress)));
+    return this.updateUnderLease(lease, nowMs, (record) => ({
+      record: { ...record, progress: clamped },
+      event: { type: 'progress', data: { progress: clamped } },
+    }));
+  }
+
+  async recordAttempt(lease: Lease, attempt: Attempt, nowMs: number): Promise<boolean> {
+    return this.updateUnderLease(lease, nowMs, (record) => ({
+      record: { ...record, attempts: [...record.attempts, attempt] },
+      event: { type: 'attempt', data: { attempt } },
+    }));
+  }
+
+  async complete(lease: Lease, completion: TaskCompletion, nowMs: number): Promise<boolean> {
+    return inPostgresTransaction(this.pool, async (client) => {
+      const record = await readLeased(client, lease);
+      if (!record) return false;
+      await finish(client, record, nowMs, completion);
+      return true;
+    });
+  }
+
+  async reschedule(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
+    return this.updateUnderLease(
+      lease,
+      nowMs,
+      (record) => ({
+        record: unleased({ ...record, status: 'queued', runAfterMs }),
+        event: { type: 'rescheduled', data: { runAfterMs, reason } },
+      }),
+      true,
+    );
+  }
+
+  async park(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
+    return this.updateUnderLease(
+      lease,
+      nowMs,
+      (record) => ({
+        record: unleased({
+          ...record,
+          status: 'queued',
+          runAfterMs,
+          claimCount: Math.max(0, record.claimCount - 1),
+        }),
+        event: { type: 'rescheduled', data: { runAfterMs, reason, parked: true } },
+      }),
+      true,
+    );
+  }
+
+  async parkQueued(model: string, runAfterMs: number, nowMs: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE tasks SET run_after_ms = $2,
+         record = jsonb_set(jsonb_set(record, '{runAfterMs}', to_jsonb($2::bigint)), '{updatedAtMs}', to_jsonb($3::bigint))
+       WHERE status = 'queued' AND run_after_ms < $2 AND model = $1`,
+      [model, runAfterMs, nowMs],
+    );
+    return rowCount ?? 0;
+  }
+
+  async unparkQueued(model: string, parkedUntilMs: number, nowMs: number): Promise<number> {
+    return inPostgresTransaction(this.pool, async (client) => {
+      const { rowCount } = await client.query(
+        `UPDATE tasks SET run_after_ms = $3,
+           record = jsonb_set(jsonb_set(record, '{runAfterMs}', to_jsonb($3::bigint)), '{updatedAtMs}', to_jsonb($3::bigint))
+         WHERE status = 'queued' AND run_after_ms = $2 AND model = $1`,
+        [model, parkedUntilMs, nowMs],
+      );
+      // Every instance's worker may claim them now.
+      if (rowCount) await notifyClaimable(client);
+      return rowCount ?? 0;
+    });
+  }
+
+  async pruneFinished(finishedBeforeMs: number): Promise<number> {
+    // Events and idempotency keys go with their task (ON DELETE CASCADE).
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM tasks WHERE status = ANY($2) AND created_at_ms < $1
+         AND (record->>'finishedAtMs')::bigint < $1`,
+      [finishedBeforeMs, finalStatuses],
+    );
+    return rowCount ?? 0;
+  }
+
+  async referencedBlobs(): Promise<Set<string>> {
+    const prefix = storedMediaPathPrefix;
+    const { rows } = await this.pool.query<{ sha256: string | null }>(
+      `SELECT item->>'sha256' AS sha256 FROM tasks, jsonb_array_elements(record->'request'->'references') AS item
+       UNION SELECT record->'request'->'video'->>'sha256' FROM tasks
+       UNION SELECT item->>'sha256' FROM tasks,
+         jsonb_array_elements(COALESCE(record->'result'->'images', '[]'::jsonb)) AS item
+       UNION SELECT substr(uri #>> '{}', $2) FROM tasks,
+         jsonb_path_query(record, '$.request.history[*].parts[*].fileData.fileUri') AS uri
+         WHERE starts_with(uri #>> '{}', $1)
+       UNION SELECT substr(uri #>> '{}', $2) FROM tasks,
+         jsonb_path_query(record, '$.result.nextTurnContents[*].parts[*].fileData.fileUri') AS uri
+         WHERE starts_with(uri #>> '{}', $1)`,
+      [prefix, prefix.length + 1],
+    );
+    return new Set(rows.flatMap((row) => (row.sha256 ? [row.sha256] : [])));
+  }
+
+  async release(lease: Lease, nowMs: number): Promise<boolean> {
+    return this.updateUnderLease(
+      lease,
+      nowMs,
+      (record) => ({
+        record: unleased({ ...record, status: 'queued', runAfterMs: nowMs }),
+        event: { type: 'queued', data: { reason: 'released' } },
+      }),
+      true,
+    );
+  }
+
+  async requestCancel(id: string, nowMs: number): Promise<TaskRecord | undefined> {
+    return inPostgresTransaction(this.pool, async (client) => {
+      const record = await readRecord(client, id, true);
+      if (!record) return undefined;
+      if (record.status === 'queued') {
+        return finish(client, record, nowMs, {
+          status: 'cancelled',
+          error: { type: 'cancelled', code: 'cancelled', message: 'Cancelled before it started.' },
+        });
+      }
+      if (record.status === 'processing' && !record.cancelRequested) {
+        const marked = { ...record, cancelRequested: true, updatedAtMs: nowMs };
+        await writeRecord(client, marked, nowMs);
+        // The worker holding it may sit in another instance: it hears this on its next heartbeat.
+        return marked;
+      }
+      return record;
+    });
+  }
+
+  async eventsAfter(taskId: string, afterSequence: number): Promise<TaskEvent[]> {
+    const { rows } = await this.pool.query<{
+      task_id: string;
+      sequence: number;
+      type: string;
+      at_ms: string;
+      data: unknown;
+    }>('SELECT * FROM task_events WHERE task_id = $1 AND sequence > $2 ORDER BY sequence', [
+      taskId,
+      afterSequence,
+    ]);
+    return rows.map((row) => ({
+      taskId: row.task_id,
+      sequence: row.sequence,
+      type: row.type as EventType,
+      atMs: Number(row.at_ms),
+      data: taskEventDataSchema.parse(row.data),
+    }));
+  }
+
+  /** Answers when PostgreSQL does (for `/healthz` and the worker's pause). */
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.closePool && !this.pool.ended) await this.pool.end();
+  }
+
+  private updateUnderLease(
+    lease: Lease,
+    nowMs: number,
+    change: (record: TaskRecord) => { record: TaskRecord; event?: PendingEvent },
+    claimable = false,
+  ): Promise<boolean> {
+    return inPostgresTransaction(this.pool, async (client) => {
+      const record = await readLeased(client, lease);
+      if (!record) return false;
+      const { record: changed, event } = change(record);
+      await writeRecord(client, { ...changed, updatedAtMs: nowMs }, nowMs, event);
+      if (claimable) await notifyClaimable(client);
+      return true;
+    });
+  }
+}
+
+/**
+ * Throws `BudgetExceededError` when the estimate does not fit under a cap; inside `create`'s transaction.
+ * Creates under one cap serialise on an advisory lock (per key, or one for the server-wide cap), so
+ * concurrent submits on several instances cannot all pass a check made before any of them committed.
+ */
+async function reserve(client: Queryable, budget: TaskBudget, estimatedUsd: number): Promise<void> {
+  const lockNames = [...new Set(budget.caps.map((cap) => `imagegate:budget:${cap.apiKeyId ?? '*'}`))].sort();
+  // One order for every transaction: two creates taking the same locks cannot deadlock.
+  for (const name of lockNames) {
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [name]);
+  }
+  for (const cap of budget.caps) {
+    const { rows } = await client.query<{ spent: number }>(
+      cap.apiKeyId === undefined ? SPENT_SQL : `${SPENT_SQL} AND api_key_id = $2`,
+      cap.apiKeyId === undefined ? [budget.sinceMs] : [budget.sinceMs, cap.apiKeyId],
+    );
+    const spentUsd = Number(rows[0]?.spent ?? 0);
+    if (spentUsd + estimatedUsd > cap.limitUsd + BUDGET_EPSILON_USD) {
+      throw new BudgetExceededError(cap, spentUsd, estimatedUsd);
+    }
+  }
+}
+
+async function selectIdempotency(
+  client: Queryable,
+  key: string,
+): Promise<{ request_hash: string; task_id: string; expires_at_ms: string } | undefined> {
+  const { rows } = await client.query<{ request_hash: string; task_id: string; expires_at_ms: string }>(
+    'SELECT request_hash, task_id, expires_at_ms FROM idempotency_keys WHERE key = $1',
+    [key],
+  );
+  return rows[0];
+}
+
+async function readRecord(client: Queryable, id: string, lock = false): Promise<TaskRecord | undefined> {
+  const { rows } = await client.query<{ record: unknown }>(
+    `SELECT record FROM tasks WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  return rows[0] ? parseRecord(rows[0].record) : undefined;
+}
+
+/** The record, locked, if `lease` is still the current one; a stale lease reads as nothing. */
+async function readLeased(client: Queryable, lease: Lease): Promise<TaskRecord | undefined> {
+  const record = await readRecord(client, lease.taskId, true);
+  const current =
+    record?.status === 'processing' &&
+    record.fencingToken === lease.fencingToken &&
+    record.leaseOwner === lease.workerId;
+  return current ? record : undefined;
+}
+
+async function finish(
+  client: Queryable,
+  record: TaskRecord,
+  nowMs: number,
+  completion: TaskCompletion | { status: 'cancelled'; error: NonNullable<TaskRecord['error']> },
+): Promise<TaskRecord> {
+  const finished: TaskRecord = unleased({
+    ...record,
+    status: completion.status,
+    progress: completion.status === 'success' ? 100 : record.progress,
+    finishedAtMs: nowMs,
+    updatedAtMs: nowMs,
+    ...('attempts' in completion ? { attempts: completion.attempts, warnings: completion.warnings } : {}),
+    ...('usage' in completion && completion.usage ? { usage: completion.usage } : {}),
+    ...('actualCostUsd' in completion && completion.actualCostUsd !== undefined
+      ? { actualCostUsd: completion.actualCostUsd }
+      : {}),
+    ...(completion.status === 'success'
+      ? { result: completion.result, servedBy: completion.servedBy }
+      : { error: completion.error }),
+  });
+  const data =
+    completion.status === 'success'
+      ? { images: completion.result.images.map((image) => image.sha256), servedBy: completion.servedBy }
+      : { error: completion.error };
+  await writeRecord(client, finished, nowMs, { type: completion.status, data });
+  return finished;
+}
+
+async function writeRecord(
+  client: Queryable,
+  record: TaskRecord,
+  nowMs: number,
+  event?: PendingEvent,
+): Promise<void> {
+  await client.query(
+    `UPDATE tasks SET status = $2, run_after_ms = $3, lease_expires_at_ms = $4, fencing_token = $5, record = $6
+     WHERE id = $1`,
+    [
+      record.id,
+      record.status,
+      record.runAfterMs,
+      record.leaseExpiresAtMs ?? null,
+      record.fencingToken,
+      record,
+    ],
+  );
+  if (event) await appendEvent(client, record.id, nowMs, event);
+}
+
+/** Callers hold the task's row lock, so the next sequence number cannot be taken twice. */
+async function appendEvent(
+  client: Queryable,
+  taskId: string,
+  atMs: number,
+  event: PendingEvent,
+): Promise<void> {
+  await client.query(
+    `INSERT INTO task_events (task_id, sequence, type, at_ms, data)
+     SELECT $1, COALESCE(MAX(sequence), 0) + 1, $2, $3, $4 FROM task_events WHERE task_id = $1`,
+    [taskId, event.type, atMs, event.data],
+  );
+  // Delivered at commit, to every instance listening (SSE streams there read the new events).
+  await client.query('SELECT pg_notify($1, $2)', [postgresChannels.events, taskId]);
+}
+
+async function notifyClaimable(client: Queryable): Promise<void> {
+  await client.query('SELECT pg_notify($1, $2)', [postgresChannels.claimable, '']);
+}
+
+function parseRecord(value: unknown): TaskRecord {
+  return taskRecordSchema.parse(value);
+}
+
+function unleased(record: TaskRecord): TaskRecord {
+  const { leaseOwner: _owner, leaseExpiresAtMs: _expiry, ...rest } = record;
+  return rest;
+}
+
+function pageSize(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new RangeError(`limit: must be an integer from 1 to ${MAX_PAGE_SIZE} (got ${limit}).`);
+  }
+  return limit;
+}
