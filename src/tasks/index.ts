@@ -37,7 +37,12 @@ export {
 export { SqliteTaskStore, type SqliteTaskStoreOptions } from './sqlite-task-store.js';
 export { UnsupportedSchemaVersionError } from './sqlite-schema.js';
 export { TaskEventHub, type TaskEventListener } from './task-event-hub.js';
-export { defaultTaskWorkerConcurrency, TaskWorker, type TaskWorkerOptions } from './task-worker.js';
+export {
+  defaultTaskWorkerConcurrency,
+  nextTurnContents,
+  TaskWorker,
+  type TaskWorkerOptions,
+} from './task-worker.js';
 export {
   imagegateTaskRunner,
   type TaskRunner,

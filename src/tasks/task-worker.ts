@@ -298,7 +298,7 @@ export class TaskWorker {
       result: {
         images,
         ...(result.text !== undefined ? { text: result.text } : {}),
-        nextTurnContents: await nextTurnContents(task.request, result, this.blobs),
+        nextTurnContents: await nextTurnContents(task.request, result.modelContents, this.blobs),
       },
       attempts: [...task.attempts, ...result.attempts],
       warnings: unique([...task.warnings, ...liveWarnings, ...result.warnings]),
@@ -435,12 +435,12 @@ function cancelledCompletion(task: TaskRecord, runAttempts: Attempt[], warnings:
  * session sends them) and the model's reply unchanged but for its image bytes, which move to the blob
  * store (a reference takes their place), so its thought signatures survive and the record stays small.
  */
-async function nextTurnContents(
+export async function nextTurnContents(
   request: TaskRequest,
-  result: GenerationResult,
+  modelContents: readonly unknown[],
   blobs: BlobStore,
 ): Promise<unknown[]> {
-  const reply = result.modelContents[0];
+  const reply = modelContents[0];
   if (reply === undefined) return [];
   const userTurn: ConversationContent = {
     role: 'user',
