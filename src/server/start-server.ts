@@ -1,3 +1,5 @@
+import { GoogleGenAI } from '@google/genai';
+import { BatchLane } from '../batch/index.js';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -167,6 +169,30 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     onError: (error) => onError(error),
   });
 
+  // The batch lane runs where the Batch API is reachable: with a Gemini API key (the Google API, or the
+  // emulator at GOOGLE_GEMINI_BASE_URL). Without one, `lane: "batch"` is refused at submit.
+  const batchApiKey = env[config.credentials['gemini-api'].apiKeyEnv];
+  const batchLane = batchApiKey
+    ? new BatchLane({
+        database,
+        store,
+        blobs,
+        registry: imagegate.registry,
+        catalog,
+        client: new GoogleGenAI({
+          apiKey: batchApiKey,
+          httpOptions: {
+            apiVersion: 'v1beta',
+            ...(env.GOOGLE_GEMINI_BASE_URL ? { baseUrl: env.GOOGLE_GEMINI_BASE_URL } : {}),
+          },
+        }),
+        clock,
+        notify: (taskId) => events.notify(taskId),
+        onTaskFinished,
+        onError,
+      })
+    : undefined;
+
   const regressions = new RegressionJobs({
     runs: new RegressionRunStore(database),
     blobs,
@@ -237,6 +263,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       },
       clock,
     }),
+    ...(batchLane ? { batchJobs: batchLane.jobs } : {}),
     webhookRoutes: createWebhookRoutes(webhooks, { ownerOf: (c) => listOwner(callerScope(c)) }),
     regressions,
     flows: flows.routes,
@@ -263,6 +290,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const url = `http://${urlHost}:${address.port}`;
   const publicBaseUrl = () => (settings.publicBaseUrl ?? url).replace(/\/$/, '');
   worker.start();
+  batchLane?.start();
   webhooks.start();
   regressions.start();
   flows.resume();
@@ -283,6 +311,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       stopRetention.abort();
       await flows.detach();
       await worker.stop({ graceMs: settings.shutdownGraceMs });
+      await batchLane?.stop();
       await regressions.stop();
       await webhooks.stop();
       await retention;
