@@ -270,4 +270,36 @@ describe('BatchLane against the emulator through @google/genai', () => {
     await lane.tick();
     expect((await tasksOf(h, ids)).every((task) => task.status === 'success')).toBe(true);
   });
+
+  it('sends a larger job as JSONL through the Files API and reads the results file, retrying two 503s', async () => {
+    const h = await harness();
+    const ids = await submitBatchTasks(h, 4);
+    const failures: number[] = [];
+    const client = Object.assign(Object.create(h.client) as GoogleGenAI, {
+      files: Object.assign(Object.create(h.client.files) as GoogleGenAI['files'], {
+        download: (params: Parameters<GoogleGenAI['files']['download']>[0]) => {
+          if (failures.length < 2) {
+            failures.push(503);
+            return Promise.reject(Object.assign(new Error('unavailable'), { name: 'ApiError', status: 503 }));
+          }
+          return h.client.files.download(params);
+        },
+      }),
+    });
+    const lane = h.lane({ client, fileInputAboveBytes: 0 });
+    await lane.tick();
+    const [job] = lane.jobs.list();
+    const inputs: string[] = [];
+    for await (const file of await h.client.files.list()) inputs.push(file.displayName ?? '');
+    expect(inputs).toContain(`${job?.id}-input`);
+
+    h.clock.advance(batchDurationMs);
+    await lane.tick();
+    expect(failures).toEqual([503, 503]);
+    expect((await h.client.batches.get({ name: job!.name! })).dest?.fileName).toBeDefined();
+    for (const task of await tasksOf(h, ids)) {
+      expect(task.status).toBe('success');
+      expect(task.result?.images).toHaveLength(1);
+    }
+  });
 });

@@ -1,4 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { BatchJob as RemoteBatchJob, GoogleGenAI, InlinedRequest, InlinedResponse } from '@google/genai';
 import type Database from 'better-sqlite3';
@@ -8,6 +11,7 @@ import { systemClock, type Clock } from '../clock/index.js';
 import { costOfUsage, expectedImageFor, type Attempt } from '../engine/index.js';
 import { classifyResponse, type Outcome } from '../outcome/index.js';
 import type { Registry } from '../registry/index.js';
+import type { ImageRequest } from '../request/index.js';
 import {
   imageRequestFromTask,
   nextTurnContents,
@@ -17,7 +21,13 @@ import {
   type TaskStore,
 } from '../tasks/index.js';
 import { BatchJobStore, type BatchJob, type BatchJobItem } from './batch-job-store.js';
-import { batchRequestFor, batchUnsupportedReason, inlineRequestBytes } from './batch-request.js';
+import {
+  batchRequestFor,
+  batchUnsupportedReason,
+  inlineRequestBytes,
+  jsonlLineFor,
+} from './batch-request.js';
+import { resultsFromFile } from './results-file.js';
 import { outcomeOfItemError } from './item-outcome.js';
 
 export interface BatchLaneOptions {
@@ -35,8 +45,14 @@ export interface BatchLaneOptions {
   maxTasksPerJob?: number;
   /** A job with fewer tasks is sent once its oldest task has waited this long. Default 60 000 ms. */
   gatherWindowMs?: number;
-  /** Largest inline create body; kept under the Batch API's 20 MB limit. Default 19 MB. */
+  /** Largest job input; kept under the Batch API's 20 MB inline limit. Default 19 MB. */
   maxInlineBytes?: number;
+  /** A job whose input is larger goes as a JSONL file through the Files API, not inline. Default 1 MB. */
+  fileInputAboveBytes?: number;
+  /** Tries of a results file download answered 503 or 504 (waits double from `pollBaseMs`). Default 4. */
+  downloadAttempts?: number;
+  /** Where results files are downloaded to, briefly. Default: the system's temporary folder. */
+  downloadDirectory?: string;
   /** First wait between polls of a job, doubled per poll. Default 30 000 ms. */
   pollBaseMs?: number;
   /** Longest wait between polls. Default 600 000 ms. */
@@ -68,6 +84,8 @@ export class BatchLane {
   private readonly maxTasksPerJob: number;
   private readonly gatherWindowMs: number;
   private readonly maxInlineBytes: number;
+  private readonly fileInputAboveBytes: number;
+  private readonly downloadAttempts: number;
   private readonly pollBaseMs: number;
   private readonly pollMaxMs: number;
   private readonly tickIntervalMs: number;
@@ -83,6 +101,8 @@ export class BatchLane {
     this.maxTasksPerJob = positiveInteger('maxTasksPerJob', options.maxTasksPerJob ?? 100);
     this.gatherWindowMs = nonNegative('gatherWindowMs', options.gatherWindowMs ?? 60_000);
     this.maxInlineBytes = positiveInteger('maxInlineBytes', options.maxInlineBytes ?? 19 * 1024 * 1024);
+    this.fileInputAboveBytes = nonNegative('fileInputAboveBytes', options.fileInputAboveBytes ?? 1024 * 1024);
+    this.downloadAttempts = positiveInteger('downloadAttempts', options.downloadAttempts ?? 4);
     this.pollBaseMs = positiveInteger('pollBaseMs', options.pollBaseMs ?? 30_000);
     this.pollMaxMs = positiveInteger('pollMaxMs', options.pollMaxMs ?? 600_000);
     this.tickIntervalMs = positiveInteger('tickIntervalMs', options.tickIntervalMs ?? 5_000);
@@ -238,7 +258,7 @@ export class BatchLane {
       existing ??
       (await this.options.client.batches.create({
         model: job.modelId,
-        src: await this.requestsOf(gathered),
+        src: await this.inputOf(job, await this.requestsOf(gathered)),
         config: { displayName: job.id },
       }));
     if (!created.name) throw new Error(`The Batch API answered the creation of ${job.id} without a name.`);
@@ -253,14 +273,55 @@ export class BatchLane {
     );
   }
 
-  private async requestsOf(items: BatchJobItem[]): Promise<InlinedRequest[]> {
-    const requests: InlinedRequest[] = [];
+  private async requestsOf(items: BatchJobItem[]): Promise<Array<{ key: string; request: ImageRequest }>> {
+    const requests: Array<{ key: string; request: ImageRequest }> = [];
     for (const item of items) {
       const task = await this.options.store.get(item.taskId);
       if (!task) continue;
-      requests.push(batchRequestFor(item.key, await imageRequestFromTask(task.request, this.options.blobs)));
+      requests.push({ key: item.key, request: await imageRequestFromTask(task.request, this.options.blobs) });
     }
     return requests;
+  }
+
+  /** Inline requests for a small job; otherwise a JSONL file uploaded through the Files API, named. */
+  private async inputOf(
+    job: BatchJob,
+    requests: Array<{ key: string; request: ImageRequest }>,
+  ): Promise<InlinedRequest[] | string> {
+    const inline = requests.map(({ key, request }) => batchRequestFor(key, request));
+    const bytes = inline.reduce((total, request) => total + inlineRequestBytes(request), 0);
+    if (bytes <= this.fileInputAboveBytes) return inline;
+    const lines = requests.map(({ key, request }) => jsonlLineFor(key, request));
+    const file = await this.options.client.files.upload({
+      file: new Blob([`${lines.join('\n')}\n`], { type: 'application/jsonl' }),
+      config: { mimeType: 'application/jsonl', displayName: `${job.id}-input` },
+    });
+    if (!file.name) throw new Error(`The Files API answered the upload of ${job.id}'s input without a name.`);
+    return file.name;
+  }
+
+  /**
+   * Downloads a results file to a private temporary folder (the SDK streams it to disk), retrying 503 and
+   * 504 with doubling waits, then maps its lines one at a time.
+   */
+  private async mapResultsFile(job: BatchJob, fileName: string): Promise<void> {
+    const folder = await mkdtemp(join(this.options.downloadDirectory ?? tmpdir(), 'imagegate-batch-'));
+    try {
+      const path = join(folder, 'results.jsonl');
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await this.options.client.files.download({ file: fileName, downloadPath: path });
+          break;
+        } catch (error) {
+          const status = (error as { status?: unknown }).status;
+          if ((status !== 503 && status !== 504) || attempt >= this.downloadAttempts) throw error;
+          await this.clock.sleep(Math.min(this.pollMaxMs, this.pollBaseMs * 2 ** (attempt - 1)));
+        }
+      }
+      await this.mapResults(job, resultsFromFile(path));
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   }
 
   private async findUpstream(displayName: string): Promise<RemoteBatchJob | undefined> {
@@ -277,7 +338,9 @@ export class BatchLane {
     const nowMs = this.clock.nowMs();
     if (state === 'JOB_STATE_SUCCEEDED') {
       this.jobs.update(job.id, { state }, nowMs);
-      await this.mapResults(job, remote.dest?.inlinedResponses ?? []);
+      const resultsFile = remote.dest?.fileName;
+      if (resultsFile) await this.mapResultsFile(job, resultsFile);
+      else await this.mapResults(job, remote.dest?.inlinedResponses ?? []);
       this.jobs.update(job.id, { finished: true }, this.clock.nowMs());
       return;
     }
@@ -301,29 +364,36 @@ export class BatchLane {
     this.jobs.update(job.id, { nextPollAtMs: nowMs + waitMs, polls: job.polls + 1 }, nowMs);
   }
 
-  /** Results are matched by `metadata.key`, or by position when the platform dropped the metadata. */
-  private async mapResults(job: BatchJob, responses: InlinedResponse[]): Promise<void> {
-    const byKey = new Map<string, InlinedResponse>();
-    for (const response of responses) {
-      const key = response.metadata?.key;
-      if (key !== undefined) byKey.set(key, response);
-    }
+  /**
+   * Results are matched by `metadata.key`, or by position when the platform dropped the key; read one at a
+   * time. Items without a result move online.
+   */
+  private async mapResults(
+    job: BatchJob,
+    results: Iterable<InlinedResponse> | AsyncIterable<InlinedResponse>,
+  ): Promise<void> {
     const items = this.jobs.items(job.id);
-    for (const [index, item] of items.entries()) {
-      if (item.state !== 'pending') continue;
-      const response = byKey.get(item.key) ?? (byKey.size === 0 ? responses[index] : undefined);
-      if (!response) {
-        await this.sendOnline(item.taskId, `batch job ${job.name ?? job.id} returned no result for it`);
-        this.jobs.setItemState(job.id, item.key, 'online');
-        continue;
-      }
+    const byKey = new Map(items.map((item) => [item.key, item]));
+    const answered = new Set<string>();
+    let index = 0;
+    for await (const result of results) {
+      const key = result.metadata?.key;
+      const item = key !== undefined ? byKey.get(key) : items[index];
+      index += 1;
+      if (!item || item.state !== 'pending' || answered.has(item.key)) continue;
+      answered.add(item.key);
       try {
-        this.jobs.setItemState(job.id, item.key, await this.finishItem(job, item, response));
+        this.jobs.setItemState(job.id, item.key, await this.finishItem(job, item, result));
       } catch (error) {
         this.onError(error);
         await this.sendOnline(item.taskId, `its batch result could not be stored: ${String(error)}`);
         this.jobs.setItemState(job.id, item.key, 'online');
       }
+    }
+    for (const item of items) {
+      if (item.state !== 'pending' || answered.has(item.key)) continue;
+      await this.sendOnline(item.taskId, `batch job ${job.name ?? job.id} returned no result for it`);
+      this.jobs.setItemState(job.id, item.key, 'online');
     }
   }
 

@@ -50,3 +50,20 @@ export function batchRequestFor(key: string, request: ImageRequest): InlinedRequ
 export function inlineRequestBytes(request: InlinedRequest): number {
   return Buffer.byteLength(JSON.stringify(request), 'utf8');
 }
+
+/**
+ * One line of a JSONL batch input: `{ key, request }` with the request in the REST shape of
+ * `generateContent` (`generationConfig`, `systemInstruction` as content), which file lines use.
+ */
+export function jsonlLineFor(key: string, request: ImageRequest): string {
+  const { contents, config } = batchRequestFor(key, request);
+  const { systemInstruction, ...generationConfig } = config ?? {};
+  return JSON.stringify({
+    key,
+    request: {
+      contents,
+      generationConfig,
+      ...(systemInstruction ? { systemInstruction: { parts: [{ text: systemInstruction }] } } : {}),
+    },
+  });
+}
