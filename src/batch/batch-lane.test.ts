@@ -92,7 +92,11 @@ async function harness(emulatorOptions: { expireBatches?: boolean } = {}): Promi
   };
 }
 
-async function submitBatchTasks(h: Harness, count: number): Promise<string[]> {
+async function submitBatchTasks(
+  h: Harness,
+  count: number,
+  overrides: Partial<TaskRecord['request']> = {},
+): Promise<string[]> {
   const ids: string[] = [];
   for (let index = 0; index < count; index += 1) {
     const nowMs = h.clock.nowMs();
@@ -107,6 +111,7 @@ async function submitBatchTasks(h: Harness, count: number): Promise<string[]> {
         references: [],
         history: [],
         imageCount: 1,
+        ...overrides,
       },
       metadata: {},
       createdAtMs: nowMs,
@@ -301,5 +306,24 @@ describe('BatchLane against the emulator through @google/genai', () => {
       expect(task.status).toBe('success');
       expect(task.result?.images).toHaveLength(1);
     }
+  });
+
+  it("fails a task whose item the model refused, by the outcome table, and finishes the job's others", async () => {
+    const h = await harness();
+    const [refused] = await submitBatchTasks(h, 1, { model: 'gemini-2.5-flash-image', imageSize: '4K' });
+    const [fine] = await submitBatchTasks(h, 1, { model: 'gemini-2.5-flash-image' });
+    const lane = h.lane();
+    h.clock.advance(60_000);
+    await lane.tick();
+    expect(lane.jobs.list()).toHaveLength(1);
+    h.clock.advance(batchDurationMs);
+    await lane.tick();
+    expect(await h.store.get(refused!)).toMatchObject({
+      status: 'failed',
+      error: { type: 'invalid_request', code: '400' },
+    });
+    expect((await h.store.get(refused!))?.error?.message).toContain('4K');
+    expect((await h.store.get(fine!))?.status).toBe('success');
+    expect(lane.jobs.list()[0]?.counts).toEqual({ pending: 0, succeeded: 1, failed: 1, online: 0 });
   });
 });
