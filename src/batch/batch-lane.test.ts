@@ -45,7 +45,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function harness(emulatorOptions: { expireBatches?: boolean } = {}): Promise<Harness> {
+async function harness(
+  emulatorOptions: { expireBatches?: boolean; batchResultDownloadFailures?: number } = {},
+): Promise<Harness> {
   const clock = new ManualClock(startMs);
   const emulator = await startEmulator({ port: 0, clock, batchDurationMs, ...emulatorOptions });
   const folder = await mkdtemp(join(tmpdir(), 'imagegate-batch-'));
@@ -276,22 +278,10 @@ describe('BatchLane against the emulator through @google/genai', () => {
     expect((await tasksOf(h, ids)).every((task) => task.status === 'success')).toBe(true);
   });
 
-  it('sends a larger job as JSONL through the Files API and reads the results file, retrying two 503s', async () => {
-    const h = await harness();
+  it('sends a larger job as JSONL through the Files API and reads the results file after two 503s', async () => {
+    const h = await harness({ batchResultDownloadFailures: 2 });
     const ids = await submitBatchTasks(h, 4);
-    const failures: number[] = [];
-    const client = Object.assign(Object.create(h.client) as GoogleGenAI, {
-      files: Object.assign(Object.create(h.client.files) as GoogleGenAI['files'], {
-        download: (params: Parameters<GoogleGenAI['files']['download']>[0]) => {
-          if (failures.length < 2) {
-            failures.push(503);
-            return Promise.reject(Object.assign(new Error('unavailable'), { name: 'ApiError', status: 503 }));
-          }
-          return h.client.files.download(params);
-        },
-      }),
-    });
-    const lane = h.lane({ client, fileInputAboveBytes: 0 });
+    const lane = h.lane({ fileInputAboveBytes: 0 });
     await lane.tick();
     const [job] = lane.jobs.list();
     const inputs: string[] = [];
@@ -299,9 +289,11 @@ describe('BatchLane against the emulator through @google/genai', () => {
     expect(inputs).toContain(`${job?.id}-input`);
 
     h.clock.advance(batchDurationMs);
+    const sleepsBefore = h.clock.sleepsMs.length;
     await lane.tick();
-    expect(failures).toEqual([503, 503]);
     expect((await h.client.batches.get({ name: job!.name! })).dest?.fileName).toBeDefined();
+    // Two waits between the three tries of the download, doubling.
+    expect(h.clock.sleepsMs.slice(sleepsBefore).filter((ms) => ms >= 30_000)).toEqual([30_000, 60_000]);
     for (const task of await tasksOf(h, ids)) {
       expect(task.status).toBe('success');
       expect(task.result?.images).toHaveLength(1);

@@ -45,6 +45,12 @@ describe('BatchStore', () => {
     expect(store.stateOf(batch)).toBe('BATCH_STATE_EXPIRED');
   });
 
+  it('fails each batch results download the configured number of times, per batch', () => {
+    const store = new BatchStore(new ManualClock(0), { resultDownloadFailures: 2 });
+    expect([1, 2, 3].map(() => store.failResultDownload('a'))).toEqual([true, true, false]);
+    expect(store.failResultDownload('b')).toBe(true);
+  });
+
   it('lists newest first and deletes', () => {
     const clock = new ManualClock(0);
     const store = new BatchStore(clock);

@@ -49,6 +49,11 @@ export interface BatchStoreOptions {
    * real users see stuck in PENDING/RUNNING until the platform gives up on it (default false).
    */
   expireBatches?: boolean;
+  /**
+   * How many times each batch's results file download answers 503 before it succeeds: the failure users
+   * see on large results although every item succeeded (default 0).
+   */
+  resultDownloadFailures?: number;
 }
 
 export class BatchStore {
@@ -56,6 +61,8 @@ export class BatchStore {
   private createdCount = 0;
   readonly batchDurationMs: number;
   private readonly expireBatches: boolean;
+  private readonly resultDownloadFailures: number;
+  private readonly failedDownloads = new Map<string, number>();
 
   constructor(
     private readonly clock: Clock,
@@ -63,6 +70,7 @@ export class BatchStore {
   ) {
     this.batchDurationMs = options.batchDurationMs ?? 60_000;
     this.expireBatches = options.expireBatches ?? false;
+    this.resultDownloadFailures = options.resultDownloadFailures ?? 0;
   }
 
   add(input: Omit<StoredBatch, 'id' | 'createTimeMs'>): StoredBatch {
@@ -83,6 +91,14 @@ export class BatchStore {
 
   delete(id: string): boolean {
     return this.batches.delete(id);
+  }
+
+  /** Whether this download of the batch's results file fails (counting it), per `resultDownloadFailures`. */
+  failResultDownload(batchId: string): boolean {
+    const failed = this.failedDownloads.get(batchId) ?? 0;
+    if (failed >= this.resultDownloadFailures) return false;
+    this.failedDownloads.set(batchId, failed + 1);
+    return true;
   }
 
   endTimeMs(batch: StoredBatch): number {
