@@ -13,6 +13,7 @@ import { startEmulator, type RunningEmulator } from '../emulator/index.js';
 import { costOfUsage } from '../engine/index.js';
 import { Registry } from '../registry/index.js';
 import {
+  batchLaneOnlineWarning,
   imagegateTaskRunner,
   newTaskId,
   openSqliteDatabase,
@@ -46,7 +47,11 @@ afterEach(async () => {
 });
 
 async function harness(
-  emulatorOptions: { expireBatches?: boolean; batchResultDownloadFailures?: number } = {},
+  emulatorOptions: {
+    expireBatches?: boolean;
+    batchResultDownloadFailures?: number;
+    batchDurationMs?: number;
+  } = {},
 ): Promise<Harness> {
   const clock = new ManualClock(startMs);
   const emulator = await startEmulator({ port: 0, clock, batchDurationMs, ...emulatorOptions });
@@ -125,6 +130,21 @@ async function submitBatchTasks(
   return ids;
 }
 
+async function onlineWorker(h: Harness): Promise<TaskWorker> {
+  const imagegate = await Imagegate.create({
+    config: defaultConfig,
+    env: { GEMINI_API_KEY: 'online-key', GOOGLE_GEMINI_BASE_URL: h.emulator.url },
+    clock: h.clock,
+  });
+  cleanups.push(() => imagegate.close());
+  return new TaskWorker({
+    store: h.store,
+    blobs: h.blobs,
+    clock: h.clock,
+    run: imagegateTaskRunner(imagegate),
+  });
+}
+
 async function tasksOf(h: Harness, ids: string[]): Promise<TaskRecord[]> {
   return Promise.all(ids.map(async (id) => (await h.store.get(id))!));
 }
@@ -190,23 +210,13 @@ describe('BatchLane against the emulator through @google/genai', () => {
     expect(lane.jobs.list()[0]).toMatchObject({ state: 'JOB_STATE_EXPIRED', finished: true });
     expect(lane.jobs.list()[0]?.counts.online).toBe(4);
 
-    const imagegate = await Imagegate.create({
-      config: defaultConfig,
-      env: { GEMINI_API_KEY: 'online-key', GOOGLE_GEMINI_BASE_URL: h.emulator.url },
-      clock: h.clock,
-    });
-    cleanups.push(() => imagegate.close());
-    const worker = new TaskWorker({
-      store: h.store,
-      blobs: h.blobs,
-      clock: h.clock,
-      run: imagegateTaskRunner(imagegate),
-    });
+    const worker = await onlineWorker(h);
     for (let run = 0; run < ids.length; run += 1) expect(await worker.runOnce()).toBeDefined();
     for (const task of await tasksOf(h, ids)) {
       expect(task.status).toBe('success');
       expect(task.lane).toBe('batch');
       expect(task.result?.images).toHaveLength(1);
+      expect(task.warnings).toContain(batchLaneOnlineWarning);
       // Online, at the online price.
       const online = costOfUsage(task.usage!, findModel(builtInCatalog(), modelId)!);
       expect(task.actualCostUsd).toBe('costUsd' in online ? online.costUsd : undefined);
@@ -317,5 +327,26 @@ describe('BatchLane against the emulator through @google/genai', () => {
     expect((await h.store.get(refused!))?.error?.message).toContain('4K');
     expect((await h.store.get(fine!))?.status).toBe('success');
     expect(lane.jobs.list()[0]?.counts).toEqual({ pending: 0, succeeded: 1, failed: 1, online: 0 });
+  });
+
+  it('runs a task online near its deadline while its job still runs, and drops the late result', async () => {
+    const h = await harness({ batchDurationMs: 30 * 3_600_000 });
+    const ids = await submitBatchTasks(h, 4);
+    const lane = h.lane();
+    await lane.tick();
+    const worker = await onlineWorker(h);
+    expect(await worker.runOnce()).toBeUndefined();
+
+    h.clock.set(startMs + 23 * 3_600_000);
+    for (let run = 0; run < ids.length; run += 1) expect(await worker.runOnce()).toBeDefined();
+    const online = await tasksOf(h, ids);
+    expect(online.every((task) => task.status === 'success')).toBe(true);
+
+    h.clock.set(startMs + 31 * 3_600_000);
+    await lane.tick();
+    expect(lane.jobs.list()[0]).toMatchObject({ state: 'JOB_STATE_SUCCEEDED', finished: true });
+    expect(lane.jobs.list()[0]?.counts.online).toBe(4);
+    // The late batch result changed nothing: the tasks keep their online result and price.
+    expect(await tasksOf(h, ids)).toEqual(online);
   });
 });

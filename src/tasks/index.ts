@@ -38,6 +38,7 @@ export { SqliteTaskStore, type SqliteTaskStoreOptions } from './sqlite-task-stor
 export { UnsupportedSchemaVersionError } from './sqlite-schema.js';
 export { TaskEventHub, type TaskEventListener } from './task-event-hub.js';
 export {
+  batchLaneOnlineWarning,
   defaultTaskWorkerConcurrency,
   nextTurnContents,
   TaskWorker,

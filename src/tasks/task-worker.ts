@@ -43,6 +43,10 @@ export interface TaskWorkerOptions {
 
 export const defaultTaskWorkerConcurrency = 4;
 
+/** Shown on a batch-lane task that ran online (see docs/batch.md). */
+export const batchLaneOnlineWarning =
+  'Ran in the online lane at the online price: its batch job did not finish it before its deadline margin, or released it (its events say why).';
+
 type AbortCause = 'cancel' | 'shutdown' | 'lease-lost';
 
 interface RunningTask {
@@ -210,7 +214,8 @@ export class TaskWorker {
     const heartbeat = this.heartbeatUntilStopped(task.id, lease, abort, heartbeatStop.signal);
     let attemptWrites = Promise.resolve();
     const liveAttempts: Attempt[] = [];
-    const liveWarnings: string[] = [];
+    // A batch-lane task reaches a worker only when the batch lane gave it up or its deadline came near.
+    const liveWarnings: string[] = task.lane === 'batch' ? [batchLaneOnlineWarning] : [];
     try {
       let result: GenerationResult;
       let request: ImageRequest;
