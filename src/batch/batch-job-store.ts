@@ -83,6 +83,11 @@ const itemRowSchema = z.object({
   state: z.enum(['pending', 'succeeded', 'failed', 'online']),
 });
 
+const countRowSchema = z.object({
+  state: z.enum(['pending', 'succeeded', 'failed', 'online']),
+  count: z.number(),
+});
+
 const itemStates: readonly BatchItemState[] = ['pending', 'succeeded', 'failed', 'online'];
 
 export class BatchJobStore {
@@ -191,6 +196,22 @@ export class BatchJobStore {
       for (const item of this.items(job.id)) counts[item.state] += 1;
       return { ...job, counts };
     });
+  }
+
+  /** Items of every job by state (for metrics). */
+  itemCounts(): Record<BatchItemState, number> {
+    const counts = Object.fromEntries(itemStates.map((state) => [state, 0])) as Record<
+      BatchItemState,
+      number
+    >;
+    const rows = this.database
+      .prepare('SELECT state, COUNT(*) AS count FROM batch_job_items GROUP BY state')
+      .all();
+    for (const row of rows) {
+      const parsed = countRowSchema.parse(row);
+      counts[parsed.state] = parsed.count;
+    }
+    return counts;
   }
 
   /** The latest job a task was gathered into, for the task view. */

@@ -169,6 +169,7 @@ describe('BatchLane against the emulator through @google/genai', () => {
     await lane.tick();
     const jobs = lane.jobs.list();
     expect(jobs.map((job) => job.counts.pending).sort()).toEqual([2, 4, 4]);
+    expect(lane.jobs.itemCounts()).toEqual({ pending: 10, succeeded: 0, failed: 0, online: 0 });
     const upstream: string[] = [];
     for await (const job of await h.client.batches.list()) upstream.push(job.name ?? '');
     expect(upstream.sort()).toEqual(jobs.map((job) => job.name).sort());
@@ -192,6 +193,7 @@ describe('BatchLane against the emulator through @google/genai', () => {
         [true, 4],
       ]),
     );
+    expect(lane.jobs.itemCounts()).toEqual({ pending: 0, succeeded: 10, failed: 0, online: 0 });
     expect(lane.jobs.list().map((job) => job.state)).toEqual([
       'JOB_STATE_SUCCEEDED',
       'JOB_STATE_SUCCEEDED',

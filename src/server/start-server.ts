@@ -125,7 +125,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   if (auth.kind === 'open') options.onNotice?.(auth.notice);
   const owners = new BlobOwners(database);
   const events = new TaskEventHub();
-  const metrics = createMetrics();
+  // Read at scrape time, once the batch lane below exists (when a Gemini API key is set).
+  const metrics = createMetrics({ batchItemCounts: () => batchLane?.jobs.itemCounts() ?? {} });
   const imagegate = await Imagegate.create({
     config,
     env,
