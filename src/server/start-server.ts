@@ -188,6 +188,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           },
         }),
         clock,
+        ...definedOnly(settings.batch),
         notify: (taskId) => events.notify(taskId),
         onTaskFinished,
         onError,
@@ -366,4 +367,11 @@ async function webhookSecret(
   await writeFile(path, `${generateWebhookSecret()}\n`, { mode: 0o600, flag: 'wx' }).catch(() => undefined);
   onNotice?.(`No ${variable} set: webhooks are signed with the secret kept in ${path}.`);
   return (await readFile(path, 'utf8')).trim();
+}
+
+/** The settings given, without the keys left undefined (the batch lane then uses its own defaults). */
+function definedOnly<T extends object>(settings: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }
