@@ -351,4 +351,33 @@ describe('BatchLane against the emulator through @google/genai', () => {
     // The late batch result changed nothing: the tasks keep their online result and price.
     expect(await tasksOf(h, ids)).toEqual(online);
   });
+
+  it('after a crash between creating a job and storing its name, finds it upstream instead of creating another', async () => {
+    const h = await harness();
+    const ids = await submitBatchTasks(h, 4);
+    const crashing = h.lane({
+      client: Object.assign(Object.create(h.client) as GoogleGenAI, {
+        batches: Object.assign(Object.create(h.client.batches) as GoogleGenAI['batches'], {
+          create: async (params: Parameters<GoogleGenAI['batches']['create']>[0]) => {
+            await h.client.batches.create(params);
+            throw new Error('the process died before the name was stored');
+          },
+        }),
+      }),
+      onError: () => undefined,
+    });
+    await crashing.tick();
+    expect(crashing.jobs.list()[0]).toMatchObject({ state: 'submitting' });
+
+    const lane = h.lane();
+    h.clock.advance(60_000);
+    await lane.tick();
+    const upstream: string[] = [];
+    for await (const job of await h.client.batches.list()) upstream.push(job.name ?? '');
+    expect(upstream).toHaveLength(1);
+    expect(lane.jobs.list()[0]?.name).toBe(upstream[0]);
+    h.clock.advance(batchDurationMs);
+    await lane.tick();
+    expect((await tasksOf(h, ids)).every((task) => task.status === 'success')).toBe(true);
+  });
 });

@@ -149,7 +149,9 @@ export class BatchLane {
     const waiting = await this.options.store.queuedForBatch(nowMs, this.maxTasksPerJob * 10);
     const byModel = new Map<string, Array<{ task: TaskRecord; request: InlinedRequest; bytes: number }>>();
     for (const task of waiting) {
-      const prepared = await this.prepare(task);
+      const prepared = await this.prepare(task).catch((error: unknown) => ({
+        reason: `its request could not be prepared: ${error instanceof Error ? error.message : String(error)}`,
+      }));
       if ('reason' in prepared) {
         await this.sendOnline(task.id, prepared.reason);
         continue;
@@ -220,7 +222,7 @@ export class BatchLane {
     const job = this.jobs.get(id);
     if (!job) return;
     try {
-      await this.resumeSubmission(job);
+      await this.resumeSubmission(job, { fresh: true });
     } catch (error) {
       // The job stays `submitting`: a later round looks for it upstream before creating it.
       this.onError(error);
@@ -232,7 +234,7 @@ export class BatchLane {
    * Finishes a submission that may have been cut short: gathers the items' tasks (again), looks the job up
    * upstream by its display name, and creates it only if it is not there.
    */
-  private async resumeSubmission(job: BatchJob): Promise<void> {
+  private async resumeSubmission(job: BatchJob, options: { fresh?: boolean } = {}): Promise<void> {
     const { store } = this.options;
     const nowMs = this.clock.nowMs();
     const items = this.jobs.items(job.id);
@@ -253,7 +255,8 @@ export class BatchLane {
       this.jobs.update(job.id, { state: 'EMPTY', finished: true }, nowMs);
       return;
     }
-    const existing = await this.findUpstream(job.id);
+    // A job stored in this very round cannot exist upstream yet: only a resumed one is looked up.
+    const existing = options.fresh ? undefined : await this.findUpstream(job.id);
     const created =
       existing ??
       (await this.options.client.batches.create({

@@ -3,14 +3,15 @@ import type { ImageRequest } from '../request/index.js';
 
 /**
  * Why a task cannot go into a batch job in this version (it then runs online), or undefined when it can:
- * a batch line carries what `generateContent` would, and the gateway does not yet upload videos or
- * convert PNG to JPEG for batch results.
+ * a batch line carries what `generateContent` would, and the gateway does not yet upload videos, convert
+ * PNG to JPEG or ask for several candidates in a batch line.
  */
 export function batchUnsupportedReason(request: ImageRequest): string | undefined {
   if (request.video) return 'a video input is not sent through the batch lane yet';
   if (request.responseModality === 'text')
     return 'text-only requests are not sent through the batch lane yet';
   if (request.outputMimeType !== 'image/png') return 'JPEG output is not produced by the batch lane yet';
+  if (request.imageCount > 1) return 'several images per request are not sent through the batch lane yet';
   return undefined;
 }
 
@@ -37,7 +38,6 @@ export function batchRequestFor(key: string, request: ImageRequest): InlinedRequ
     config: {
       responseModalities: ['TEXT', 'IMAGE'],
       imageConfig,
-      ...(request.imageCount > 1 ? { candidateCount: request.imageCount } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.topP !== undefined ? { topP: request.topP } : {}),
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
