@@ -311,6 +311,42 @@ export const serverConfigSchema = z.strictObject({
     .nonnegative()
     .default(10_000)
     .describe('On SIGTERM, time running tasks get to finish before they are released. Default 10000.'),
+  batch: z
+    .strictObject({
+      maxTasksPerJob: z
+        .number()
+        .int()
+        .min(1)
+        .max(10_000)
+        .optional()
+        .describe('Most tasks in one Batch API job. Default 100.'),
+      gatherWindowMs: z
+        .number()
+        .int()
+        .nonnegative()
+        .optional()
+        .describe('A job with fewer tasks is sent once its oldest task has waited this long. Default 60000.'),
+      fileInputAboveBytes: z
+        .number()
+        .int()
+        .nonnegative()
+        .optional()
+        .describe('A job with a larger input goes as a JSONL file through the Files API. Default 1048576.'),
+      pollBaseMs: z
+        .number()
+        .int()
+        .min(1000)
+        .optional()
+        .describe('First wait between polls of a job, doubled per poll. Default 30000.'),
+      pollMaxMs: z
+        .number()
+        .int()
+        .min(1000)
+        .optional()
+        .describe('Longest wait between polls of a job. Default 600000.'),
+    })
+    .prefault({})
+    .describe('The batch lane (lane "batch", docs/batch.md); it runs when a Gemini API key is set.'),
   retentionDays: z
     .number()
     .int()

@@ -24,6 +24,10 @@ export interface EmulatorOptions {
   maxRequestBytes?: number;
   /** Emulated time a batch takes from creation to SUCCEEDED (default 60 000 ms). */
   batchDurationMs?: number;
+  /** Batch jobs end EXPIRED, without results, instead of SUCCEEDED (default false). */
+  expireBatches?: boolean;
+  /** Each batch results file download answers 503 this many times before it succeeds (default 0). */
+  batchResultDownloadFailures?: number;
   /** Emulated time an uploaded video stays PROCESSING (default 2 000 ms). */
   videoProcessingMs?: number;
   /** Origin for upload URLs and file URIs, e.g. `http://emulator:8090` (default: the request's own origin). */
@@ -80,10 +84,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       options.videoProcessingMs !== undefined ? { videoProcessingMs: options.videoProcessingMs } : {},
     ),
     uploads: new ResumableUploads(),
-    batches: new BatchStore(
-      clock,
-      options.batchDurationMs !== undefined ? { batchDurationMs: options.batchDurationMs } : {},
-    ),
+    batches: new BatchStore(clock, {
+      ...(options.batchDurationMs !== undefined ? { batchDurationMs: options.batchDurationMs } : {}),
+      ...(options.expireBatches !== undefined ? { expireBatches: options.expireBatches } : {}),
+      ...(options.batchResultDownloadFailures !== undefined
+        ? { resultDownloadFailures: options.batchResultDownloadFailures }
+        : {}),
+    }),
     maxRequestBytes: options.maxRequestBytes ?? defaultMaxRequestBytes(catalog),
     invalidApiKeys: new Set(options.invalidApiKeys ?? []),
     acceptedApiKeys: () => {

@@ -141,6 +141,12 @@ export const taskSchema = z
     warnings: z.array(z.string()),
     error: z.object({ type: z.string(), code: z.string(), message: z.string() }).nullable(),
     cancel_requested: z.boolean(),
+    lane: z.enum(['online', 'batch']),
+    deadline_at: z.number().nullable().openapi({ description: 'Batch lane: Unix seconds.' }),
+    batch_job: z
+      .object({ id: z.string(), name: z.string().nullable(), state: z.string().nullable() })
+      .nullable()
+      .openapi({ description: 'Batch lane: the Gemini Batch API job holding the task.' }),
   })
   .openapi('Task');
 

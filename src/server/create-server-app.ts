@@ -34,6 +34,8 @@ import {
 import { documentSharedAnswers } from './shared-answers.js';
 import { isStorageFault, StorageHealth, storageUnavailable } from './storage-health.js';
 import { estimateTaskCostUsd } from './estimate-task-cost.js';
+import { batchRoutes } from './routes/batches.js';
+import type { BatchJobStore } from '../batch/index.js';
 import { isConsolePath, mountConsole } from './console-hosting.js';
 import { docsPage, type OpenApiDocumentLike } from './docs-page.js';
 import type { Metrics } from './metrics/index.js';
@@ -113,6 +115,11 @@ export interface ServerAppDependencies {
   consoleDirectory?: string | false;
   /** Flows (drafts, versions, runs): mounted at /v1/flows and /v1/flow-runs. Default: not mounted. */
   flows?: FlowRoutesOptions;
+  /**
+   * The batch lane's jobs: with them `lane: "batch"` is accepted, task views show the batch job and
+   * `GET /v1/batches` is mounted. Default: none (no batch lane runs).
+   */
+  batchJobs?: BatchJobStore;
 }
 
 export const SERVER_VERSION = IMAGEGATE_VERSION;
@@ -227,6 +234,7 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
       waitPollIntervalMs: pollIntervalMs,
       estimateCost: deps.estimateCost ?? estimateTaskCostUsd,
       owners: deps.owners,
+      batchLane: deps.batchJobs !== undefined,
     }),
   );
   app.route(
@@ -237,8 +245,10 @@ export function createServerApp(deps: ServerAppDependencies): OpenAPIHono<Server
       clock: deps.clock,
       events: deps.events,
       ...(deps.onTaskCancelRequested ? { onCancelRequested: deps.onTaskCancelRequested } : {}),
+      batchJobOf: (batchJobId) => deps.batchJobs?.get(batchJobId),
     }),
   );
+  if (deps.batchJobs) app.route('/', batchRoutes({ jobs: deps.batchJobs }));
   app.route(
     '/',
     taskEventRoutes({ store: deps.store, events: deps.events, clock: deps.clock, pollIntervalMs }),

@@ -79,6 +79,15 @@ export const generationBodySchema = z
       .max(MAX_URL_LENGTH)
       .optional()
       .openapi({ description: 'Receives the finished task. Default: no webhook.' }),
+    lane: z.enum(['online', 'batch']).optional().openapi({
+      description:
+        'online: run now. batch: through the Gemini Batch API at the batch price, finished by `deadline` (online near it if need be). Default online.',
+    }),
+    deadline: z.iso.datetime({ offset: true }).optional().openapi({
+      description:
+        'Batch lane only: finish by this instant (ISO 8601), 2 h to 48 h from now. Default 24 h from now.',
+      example: '2026-12-01T06:00:00Z',
+    }),
     size: aspectRatioOrAutoSchema.optional().openapi({ description: 'Alias of aspect_ratio.' }),
     resolution: imageSizeSchema.optional().openapi({ description: 'Alias of image_size.' }),
     reference_images: referencesSchema.optional().openapi({ description: 'Alias of images.' }),
@@ -102,6 +111,10 @@ export interface GenerationSubmission {
   imageCount: number;
   metadata: Record<string, string>;
   webhookUrl?: string;
+  /** `batch`: the batch lane. Absent: online. */
+  lane?: 'batch';
+  /** Batch lane only: the requested deadline (Unix ms). */
+  deadlineMs?: number;
 }
 
 /** Resolves the aliases; a field given under both names with different values is a 400 naming both. */
@@ -115,6 +128,14 @@ export function canonicalSubmission(
   const images = pickOne(body, 'images', 'reference_images');
   if ('error' in images) return images;
   const ratio = aspectRatio.value === 'auto' ? undefined : aspectRatio.value;
+  if (body.deadline !== undefined && body.lane !== 'batch') {
+    return {
+      error: invalidRequest(
+        'deadline applies to the batch lane only: send lane "batch" with it.',
+        'deadline',
+      ),
+    };
+  }
   return {
     submission: {
       model: body.model ?? DEFAULT_MODEL,
@@ -130,6 +151,8 @@ export function canonicalSubmission(
       imageCount: body.n ?? 1,
       metadata: body.metadata ?? {},
       ...(body.webhook_url ? { webhookUrl: body.webhook_url } : {}),
+      ...(body.lane === 'batch' ? { lane: 'batch' as const } : {}),
+      ...(body.deadline !== undefined ? { deadlineMs: Date.parse(body.deadline) } : {}),
     },
   };
 }

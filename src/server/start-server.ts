@@ -1,3 +1,5 @@
+import { GoogleGenAI } from '@google/genai';
+import { BatchLane } from '../batch/index.js';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -130,7 +132,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
   if (auth.kind === 'open') options.onNotice?.(auth.notice);
   const events = new TaskEventHub();
-  const metrics = createMetrics();
+  // Read at scrape time, once the batch lane below exists (when a Gemini API key is set).
+  const metrics = createMetrics({ batchItemCounts: () => batchLane?.jobs.itemCounts() ?? {} });
   const imagegate = await Imagegate.create({
     config,
     env,
@@ -174,6 +177,31 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     onTaskFinished,
     onError: (error) => onError(error),
   });
+
+  // The batch lane runs where the Batch API is reachable: with a Gemini API key (the Google API, or the
+  // emulator at GOOGLE_GEMINI_BASE_URL). Without one, `lane: "batch"` is refused at submit.
+  const batchApiKey = env[config.credentials['gemini-api'].apiKeyEnv];
+  const batchLane = batchApiKey
+    ? new BatchLane({
+        database,
+        store,
+        blobs,
+        registry: imagegate.registry,
+        catalog,
+        client: new GoogleGenAI({
+          apiKey: batchApiKey,
+          httpOptions: {
+            apiVersion: 'v1beta',
+            ...(env.GOOGLE_GEMINI_BASE_URL ? { baseUrl: env.GOOGLE_GEMINI_BASE_URL } : {}),
+          },
+        }),
+        clock,
+        ...definedOnly(settings.batch),
+        notify: (taskId) => events.notify(taskId),
+        onTaskFinished,
+        onError,
+      })
+    : undefined;
 
   const regressions = new RegressionJobs({
     runs: new RegressionRunStore(database),
@@ -247,6 +275,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       },
       clock,
     }),
+    ...(batchLane ? { batchJobs: batchLane.jobs } : {}),
     webhookRoutes: createWebhookRoutes(webhooks, { ownerOf: (c) => listOwner(callerScope(c)) }),
     regressions,
     flows: flows.routes,
@@ -278,6 +307,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     onEvents: (taskId) => events.notify(taskId),
   });
   worker.start();
+  batchLane?.start();
   webhooks.start();
   regressions.start();
   flows.resume();
@@ -298,6 +328,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       stopRetention.abort();
       await flows.detach();
       await worker.stop({ graceMs: settings.shutdownGraceMs });
+      await batchLane?.stop();
       await regressions.stop();
       await webhooks.stop();
       await retention;
@@ -351,4 +382,11 @@ async function webhookSecret(
   await writeFile(path, `${generateWebhookSecret()}\n`, { mode: 0o600, flag: 'wx' }).catch(() => undefined);
   onNotice?.(`No ${variable} set: webhooks are signed with the secret kept in ${path}.`);
   return (await readFile(path, 'utf8')).trim();
+}
+
+/** The settings given, without the keys left undefined (the batch lane then uses its own defaults). */
+function definedOnly<T extends object>(settings: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }

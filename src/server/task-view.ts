@@ -45,6 +45,17 @@ export interface TaskView {
   warnings: string[];
   error: { type: string; code: string; message: string } | null;
   cancel_requested: boolean;
+  lane: 'online' | 'batch';
+  /** Batch lane: Unix seconds. */
+  deadline_at: number | null;
+  /** Batch lane: the job the task was gathered into; name and state once the server knows them. */
+  batch_job: { id: string; name: string | null; state: string | null } | null;
+}
+
+/** What the batch lane knows of a task's job (name upstream and state), for the view. */
+export interface BatchJobSummary {
+  name?: string;
+  state: string;
 }
 
 /** Where an image blob is served; `imagesPath` default `/v1/images`. */
@@ -53,7 +64,10 @@ export function imageUrl(sha256: string, imagesPath = '/v1/images'): string {
 }
 
 /** A stored task as the API shows it: snake_case, Unix seconds, image URLs instead of bytes. */
-export function taskView(task: TaskRecord, options: { imagesPath?: string } = {}): TaskView {
+export function taskView(
+  task: TaskRecord,
+  options: { imagesPath?: string; batchJob?: BatchJobSummary | undefined } = {},
+): TaskView {
   return {
     id: task.id,
     object: 'generation.task',
@@ -85,6 +99,16 @@ export function taskView(task: TaskRecord, options: { imagesPath?: string } = {}
     warnings: task.warnings,
     error: task.error ? { type: task.error.type, code: task.error.code, message: task.error.message } : null,
     cancel_requested: task.cancelRequested,
+    lane: task.lane ?? 'online',
+    deadline_at: task.deadlineMs === undefined ? null : unixSeconds(task.deadlineMs),
+    batch_job:
+      task.batchJobId === undefined
+        ? null
+        : {
+            id: task.batchJobId,
+            name: options.batchJob?.name ?? null,
+            state: options.batchJob?.state ?? null,
+          },
   };
 }
 

@@ -37,7 +37,13 @@ export {
 export { SqliteTaskStore, type SqliteTaskStoreOptions } from './sqlite-task-store.js';
 export { UnsupportedSchemaVersionError } from './sqlite-schema.js';
 export { TaskEventHub, type TaskEventListener } from './task-event-hub.js';
-export { defaultTaskWorkerConcurrency, TaskWorker, type TaskWorkerOptions } from './task-worker.js';
+export {
+  batchLaneOnlineWarning,
+  defaultTaskWorkerConcurrency,
+  nextTurnContents,
+  TaskWorker,
+  type TaskWorkerOptions,
+} from './task-worker.js';
 export {
   imagegateTaskRunner,
   type TaskRunner,

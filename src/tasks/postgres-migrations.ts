@@ -122,10 +122,8 @@ const migrations: Record<string, Migration> = {
         WHEN (NEW.status = 'success' AND OLD.status <> 'success') EXECUTE FUNCTION own_task_outputs()`.execute(
         db,
       );
-      // Claims take the earliest due task first: the index follows that order.
-      await sql`CREATE INDEX tasks_due ON tasks (claimable_at_ms, created_at_ms, id) WHERE claimable_at_ms IS NOT NULL`.execute(
-        db,
-      );
+      // Claims take the queued task due longest first: the index follows that order.
+      await sql`CREATE INDEX tasks_due ON tasks (status, run_after_ms, created_at_ms, id)`.execute(db);
     },
   },
 };

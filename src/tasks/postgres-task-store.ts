@@ -101,7 +101,8 @@ export class PostgresTaskStore implements TaskStore {
         ...(task.estimatedCostUsd !== undefined ? { estimatedCostUsd: task.estimatedCostUsd } : {}),
         createdAtMs: task.createdAtMs,
         updatedAtMs: task.createdAtMs,
-        runAfterMs: task.createdAtMs,
+        runAfterMs: task.batch?.onlineFromMs ?? task.createdAtMs,
+        ...(task.batch ? { lane: 'batch' as const, deadlineMs: task.batch.deadlineMs } : {}),
         claimCount: 0,
         fencingToken: 0,
         cancelRequested: false,
@@ -199,13 +200,28 @@ export class PostgresTaskStore implements TaskStore {
     return inPostgresTransaction(this.pool, async (client) => {
       for (;;) {
         // Rows another worker is claiming right now are skipped, not waited for.
-        const { rows } = await client.query<{ record: unknown }>(
-          // Earliest due first (as on SQLite), so a task parked for a while does not jump the queue.
-          `SELECT record FROM tasks WHERE claimable_at_ms IS NOT NULL AND claimable_at_ms <= $1
-           ORDER BY claimable_at_ms, created_at_ms, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-          [nowMs],
-        );
-        const row = rows[0];
+        // As on SQLite: the queued task due longest, or the processing task whose lease expired that was
+        // created earliest, whichever of the two was created first.
+        const [queued, expired] = await Promise.all([
+          client.query<{ record: unknown; created_at_ms: string; id: string }>(
+            `SELECT record, created_at_ms, id FROM tasks WHERE status = 'queued' AND run_after_ms <= $1
+             ORDER BY run_after_ms, created_at_ms, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+            [nowMs],
+          ),
+          client.query<{ record: unknown; created_at_ms: string; id: string }>(
+            `SELECT record, created_at_ms, id FROM tasks WHERE status = 'processing' AND lease_expires_at_ms <= $1
+             ORDER BY created_at_ms, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+            [nowMs],
+          ),
+        ]);
+        const [first, second] = [queued.rows[0], expired.rows[0]];
+        const row =
+          first && second
+            ? Number(second.created_at_ms) < Number(first.created_at_ms) ||
+              (second.created_at_ms === first.created_at_ms && second.id < first.id)
+              ? second
+              : first
+            : (first ?? second);
         if (!row) return undefined;
         const record = parseRecord(row.record);
         const reclaimed = record.status === 'processing';
@@ -217,26 +233,45 @@ export class PostgresTaskStore implements TaskStore {
           });
           continue;
         }
-        const claimed: TaskRecord = {
-          ...record,
-          status: 'processing',
-          claimCount: record.claimCount + 1,
-          fencingToken: record.fencingToken + 1,
-          leaseOwner: workerId,
-          leaseExpiresAtMs: nowMs + leaseMs,
-          startedAtMs: record.startedAtMs ?? nowMs,
-          updatedAtMs: nowMs,
-        };
-        await writeRecord(client, claimed, nowMs, {
-          type: 'processing',
-          data: {
-            workerId,
-            claimCount: claimed.claimCount,
-            ...(reclaimed ? { reclaimedAfterLeaseExpiry: true } : {}),
-          },
-        });
-        return { task: claimed, lease: { taskId: claimed.id, workerId, fencingToken: claimed.fencingToken } };
+        return claimRecord(client, record, workerId, nowMs, leaseMs, reclaimed);
       }
+    });
+  }
+
+  async claimTask(
+    taskId: string,
+    workerId: string,
+    nowMs: number,
+    leaseMs: number,
+  ): Promise<{ task: TaskRecord; lease: Lease } | undefined> {
+    return inPostgresTransaction(this.pool, async (client) => {
+      const record = await readRecord(client, taskId, true);
+      if (record?.status !== 'queued') return undefined;
+      return claimRecord(client, record, workerId, nowMs, leaseMs, false);
+    });
+  }
+
+  async queuedForBatch(nowMs: number, limit: number): Promise<TaskRecord[]> {
+    const { rows } = await this.pool.query<{ record: unknown }>(
+      `SELECT record FROM tasks WHERE status = 'queued' AND run_after_ms > $1
+         AND record->>'lane' = 'batch' AND NOT (record ? 'batchJobId')
+       ORDER BY created_at_ms, id LIMIT $2`,
+      [nowMs, limit],
+    );
+    return rows.map((row) => parseRecord(row.record));
+  }
+
+  async assignBatchJob(taskIds: string[], batchJobId: string, nowMs: number): Promise<string[]> {
+    return inPostgresTransaction(this.pool, async (client) => {
+      const assigned: string[] = [];
+      for (const id of taskIds) {
+        const record = await readRecord(client, id, true);
+        if (record?.status !== 'queued' || record.lane !== 'batch' || record.batchJobId !== undefined)
+          continue;
+        await writeRecord(client, { ...record, batchJobId, updatedAtMs: nowMs }, nowMs);
+        assigned.push(id);
+      }
+      return assigned;
     });
   }
 
@@ -566,4 +601,34 @@ function pageSize(limit: number | undefined): number {
     throw new RangeError(`limit: must be an integer from 1 to ${MAX_PAGE_SIZE} (got ${limit}).`);
   }
   return limit;
+}
+
+/** Leases a task to a worker with a new fencing token; one `processing` event. Inside the caller's transaction. */
+async function claimRecord(
+  client: Queryable,
+  record: TaskRecord,
+  workerId: string,
+  nowMs: number,
+  leaseMs: number,
+  reclaimed: boolean,
+): Promise<{ task: TaskRecord; lease: Lease }> {
+  const claimed: TaskRecord = {
+    ...record,
+    status: 'processing',
+    claimCount: record.claimCount + 1,
+    fencingToken: record.fencingToken + 1,
+    leaseOwner: workerId,
+    leaseExpiresAtMs: nowMs + leaseMs,
+    startedAtMs: record.startedAtMs ?? nowMs,
+    updatedAtMs: nowMs,
+  };
+  await writeRecord(client, claimed, nowMs, {
+    type: 'processing',
+    data: {
+      workerId,
+      claimCount: claimed.claimCount,
+      ...(reclaimed ? { reclaimedAfterLeaseExpiry: true } : {}),
+    },
+  });
+  return { task: claimed, lease: { taskId: claimed.id, workerId, fencingToken: claimed.fencingToken } };
 }

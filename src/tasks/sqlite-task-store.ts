@@ -108,6 +108,11 @@ export class SqliteTaskStore implements TaskStore {
            record_json = json_set(record_json, '$.runAfterMs', @runAfterMs, '$.updatedAtMs', @nowMs)
          WHERE status = 'queued' AND run_after_ms < @runAfterMs AND model = @model`,
       ),
+      queuedForBatch: database.prepare<[number, number], TaskRow>(
+        `SELECT record_json FROM tasks WHERE status = 'queued' AND run_after_ms > ?
+           AND json_extract(record_json, '$.lane') = 'batch' AND json_extract(record_json, '$.batchJobId') IS NULL
+         ORDER BY created_at_ms, id LIMIT ?`,
+      ),
       oldestExpiredLease: database.prepare<[number], { id: string; created_at_ms: number }>(
         `SELECT id, created_at_ms FROM tasks WHERE status = 'processing' AND lease_expires_at_ms <= ?
          ORDER BY created_at_ms, id LIMIT 1`,
@@ -171,7 +176,8 @@ export class SqliteTaskStore implements TaskStore {
           ...(task.estimatedCostUsd !== undefined ? { estimatedCostUsd: task.estimatedCostUsd } : {}),
           createdAtMs: task.createdAtMs,
           updatedAtMs: task.createdAtMs,
-          runAfterMs: task.createdAtMs,
+          runAfterMs: task.batch?.onlineFromMs ?? task.createdAtMs,
+          ...(task.batch ? { lane: 'batch' as const, deadlineMs: task.batch.deadlineMs } : {}),
           claimCount: 0,
           fencingToken: 0,
           cancelRequested: false,
@@ -286,29 +292,44 @@ export class SqliteTaskStore implements TaskStore {
             });
             continue;
           }
-          const claimed: TaskRecord = {
-            ...record,
-            status: 'processing',
-            claimCount: record.claimCount + 1,
-            fencingToken: record.fencingToken + 1,
-            leaseOwner: workerId,
-            leaseExpiresAtMs: nowMs + leaseMs,
-            startedAtMs: record.startedAtMs ?? nowMs,
-            updatedAtMs: nowMs,
-          };
-          this.writeRecord(claimed, nowMs, {
-            type: 'processing',
-            data: {
-              workerId,
-              claimCount: claimed.claimCount,
-              ...(reclaimed ? { reclaimedAfterLeaseExpiry: true } : {}),
-            },
-          });
-          return {
-            task: claimed,
-            lease: { taskId: claimed.id, workerId, fencingToken: claimed.fencingToken },
-          };
+          return this.claimRecord(record, workerId, nowMs, leaseMs, reclaimed);
         }
+      })
+      .immediate();
+  }
+
+  async claimTask(
+    taskId: string,
+    workerId: string,
+    nowMs: number,
+    leaseMs: number,
+  ): Promise<{ task: TaskRecord; lease: Lease } | undefined> {
+    return this.database
+      .transaction(() => {
+        const record = this.readRecord(taskId);
+        if (record?.status !== 'queued') return undefined;
+        return this.claimRecord(record, workerId, nowMs, leaseMs, false);
+      })
+      .immediate();
+  }
+
+  async queuedForBatch(nowMs: number, limit: number): Promise<TaskRecord[]> {
+    return this.statements.queuedForBatch.all(nowMs, limit).map((row) => parseRecord(row.record_json));
+  }
+
+  async assignBatchJob(taskIds: string[], batchJobId: string, nowMs: number): Promise<string[]> {
+    return this.database
+      .transaction(() => {
+        const assigned: string[] = [];
+        for (const id of taskIds) {
+          const record = this.readRecord(id);
+          if (record?.status !== 'queued' || record.lane !== 'batch' || record.batchJobId !== undefined) {
+            continue;
+          }
+          this.writeRecord({ ...record, batchJobId, updatedAtMs: nowMs }, nowMs);
+          assigned.push(id);
+        }
+        return assigned;
       })
       .immediate();
   }
@@ -425,6 +446,38 @@ export class SqliteTaskStore implements TaskStore {
 
   async close(): Promise<void> {
     if (this.closeDatabase && this.database.open) this.database.close();
+  }
+
+  /** Leases `record` to `workerId` with a new fencing token; inside a transaction. */
+  private claimRecord(
+    record: TaskRecord,
+    workerId: string,
+    nowMs: number,
+    leaseMs: number,
+    reclaimed: boolean,
+  ): { task: TaskRecord; lease: Lease } {
+    const claimed: TaskRecord = {
+      ...record,
+      status: 'processing',
+      claimCount: record.claimCount + 1,
+      fencingToken: record.fencingToken + 1,
+      leaseOwner: workerId,
+      leaseExpiresAtMs: nowMs + leaseMs,
+      startedAtMs: record.startedAtMs ?? nowMs,
+      updatedAtMs: nowMs,
+    };
+    this.writeRecord(claimed, nowMs, {
+      type: 'processing',
+      data: {
+        workerId,
+        claimCount: claimed.claimCount,
+        ...(reclaimed ? { reclaimedAfterLeaseExpiry: true } : {}),
+      },
+    });
+    return {
+      task: claimed,
+      lease: { taskId: claimed.id, workerId, fencingToken: claimed.fencingToken },
+    };
   }
 
   /** Throws `BudgetExceededError` when the estimate does not fit under a cap; inside `create`'s transaction. */

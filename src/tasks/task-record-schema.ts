@@ -84,6 +84,9 @@ export const taskRecordSchema = z.object({
   usage: usageSchema.optional(),
   actualCostUsd: z.number().optional(),
   servedBy: z.object({ modelId: z.string(), platform: platformSchema }).optional(),
+  lane: z.literal('batch').optional(),
+  deadlineMs: z.number().optional(),
+  batchJobId: z.string().optional(),
 }) satisfies z.ZodType<TaskRecord>;
 
 export const taskEventDataSchema = z.record(z.string(), z.unknown()) satisfies z.ZodType<TaskEvent['data']>;

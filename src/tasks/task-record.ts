@@ -103,4 +103,13 @@ export interface TaskRecord {
   usage?: Usage;
   actualCostUsd?: number;
   servedBy?: { modelId: string; platform: Platform };
+  /**
+   * `batch`: the task waits for a Gemini Batch API job (src/batch). Its `runAfterMs` is then the instant
+   * it moves to the online lane if no batch result has finished it. Absent: the online lane.
+   */
+  lane?: 'batch';
+  /** Batch lane: when the caller wants the task finished by, online if need be. */
+  deadlineMs?: number;
+  /** Batch lane: the local id of the batch job the task was gathered into (src/batch keeps the job). */
+  batchJobId?: string;
 }

@@ -11,6 +11,11 @@ export interface NewTask {
   apiKeyId?: string;
   estimatedCostUsd?: number;
   createdAtMs: number;
+  /**
+   * The batch lane: the task is left to a batch job and becomes claimable by workers (the online lane)
+   * only at `batch.onlineFromMs`, shortly before `batch.deadlineMs`. Default: the online lane, claimable at once.
+   */
+  batch?: { deadlineMs: number; onlineFromMs: number };
 }
 
 export interface IdempotencyClaim {
@@ -177,6 +182,26 @@ export interface TaskStore {
    * claimable at `nowMs`, in one write and without events. Returns how many moved.
    */
   unparkQueued(model: string, parkedUntilMs: number, nowMs: number): Promise<number>;
+  /**
+   * Queued batch-lane tasks not yet gathered into a batch job and not yet due online (`runAfterMs > nowMs`),
+   * oldest first.
+   */
+  queuedForBatch(nowMs: number, limit: number): Promise<TaskRecord[]>;
+  /**
+   * Marks tasks as gathered into batch job `batchJobId`, in one transaction; only tasks still queued,
+   * batch-lane and ungathered are marked. Returns the ids marked.
+   */
+  assignBatchJob(taskIds: string[], batchJobId: string, nowMs: number): Promise<string[]>;
+  /**
+   * Claims one named queued task whatever its `runAfterMs` (a batch result arrived for it). Undefined when
+   * it is not queued (a worker took it online, it was cancelled or finished).
+   */
+  claimTask(
+    taskId: string,
+    workerId: string,
+    nowMs: number,
+    leaseMs: number,
+  ): Promise<{ task: TaskRecord; lease: Lease } | undefined>;
   /** Back to queued, claimable at once (graceful shutdown); logged as a `queued` event with reason `released`. */
   release(lease: Lease, nowMs: number): Promise<boolean>;
 

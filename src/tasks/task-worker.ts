@@ -49,6 +49,10 @@ export interface TaskWorkerOptions {
 
 export const defaultTaskWorkerConcurrency = 4;
 
+/** Shown on a batch-lane task that ran online (see docs/batch.md). */
+export const batchLaneOnlineWarning =
+  'Ran in the online lane at the online price: its batch job did not finish it before its deadline margin, or released it (its events say why).';
+
 type AbortCause = 'cancel' | 'shutdown' | 'lease-lost';
 
 interface RunningTask {
@@ -220,7 +224,8 @@ export class TaskWorker {
     const heartbeat = this.heartbeatUntilStopped(task.id, lease, abort, heartbeatStop.signal);
     let attemptWrites = Promise.resolve();
     const liveAttempts: Attempt[] = [];
-    const liveWarnings: string[] = [];
+    // A batch-lane task reaches a worker only when the batch lane gave it up or its deadline came near.
+    const liveWarnings: string[] = task.lane === 'batch' ? [batchLaneOnlineWarning] : [];
     try {
       let result: GenerationResult;
       let request: ImageRequest;
@@ -308,7 +313,7 @@ export class TaskWorker {
       result: {
         images,
         ...(result.text !== undefined ? { text: result.text } : {}),
-        nextTurnContents: await nextTurnContents(task.request, result, this.blobs),
+        nextTurnContents: await nextTurnContents(task.request, result.modelContents, this.blobs),
       },
       attempts: [...task.attempts, ...result.attempts],
       warnings: unique([...task.warnings, ...liveWarnings, ...result.warnings]),
@@ -461,12 +466,12 @@ function cancelledCompletion(task: TaskRecord, runAttempts: Attempt[], warnings:
  * session sends them) and the model's reply unchanged but for its image bytes, which move to the blob
  * store (a reference takes their place), so its thought signatures survive and the record stays small.
  */
-async function nextTurnContents(
+export async function nextTurnContents(
   request: TaskRequest,
-  result: GenerationResult,
+  modelContents: readonly unknown[],
   blobs: BlobStore,
 ): Promise<unknown[]> {
-  const reply = result.modelContents[0];
+  const reply = modelContents[0];
   if (reply === undefined) return [];
   const userTurn: ConversationContent = {
     role: 'user',

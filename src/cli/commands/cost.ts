@@ -32,7 +32,7 @@ const planFlagsSchema = z.object({ config: z.string().min(1).optional(), json: z
 const reportFlagsSchema = z.object({
   from: isoDateSchema.optional(),
   to: isoDateSchema.optional(),
-  by: z.enum(['day', 'key', 'model', 'logical']).default('day'),
+  by: z.enum(['day', 'key', 'model', 'logical', 'lane']).default('day'),
   dataDir: z.string().min(1).optional(),
   config: z.string().min(1).optional(),
   json: z.boolean().optional(),
@@ -81,7 +81,7 @@ export function costCommand(io: CliIo, setExitCode: (code: number) => void): Com
     )
     .option('--from <date>', 'first day included (YYYY-MM-DD, UTC)')
     .option('--to <date>', 'last day included (YYYY-MM-DD, UTC)')
-    .option('--by <grouping>', 'day, key, model or logical', 'day')
+    .option('--by <grouping>', 'day, key, model, logical or lane', 'day')
     .option('--data-dir <path>', dataDirectoryFlagHelp)
     .option('--config <path>', 'imagegate.config.yaml naming the data directory')
     .option('--json', 'print JSON')

@@ -121,7 +121,10 @@ function operationJson(
   includeResults: boolean,
 ): Record<string, unknown> {
   const batchState = state.batches.stateOf(batch);
-  const done = batchState === 'BATCH_STATE_SUCCEEDED' || batchState === 'BATCH_STATE_CANCELLED';
+  const done =
+    batchState === 'BATCH_STATE_SUCCEEDED' ||
+    batchState === 'BATCH_STATE_CANCELLED' ||
+    batchState === 'BATCH_STATE_EXPIRED';
   const nowMs = state.clock.nowMs();
   const endTimeMs = state.batches.endTimeMs(batch);
   const output = includeResults ? outputOf(batch) : undefined;
@@ -229,7 +232,11 @@ export async function handleBatchList(call: ApiCall): Promise<Response> {
 export function handleBatchCancel(call: ApiCall, batchId: string): Response {
   const batch = existingBatch(call, batchId);
   const state = call.state.batches.stateOf(batch);
-  if (state === 'BATCH_STATE_SUCCEEDED' || state === 'BATCH_STATE_CANCELLED') {
+  if (
+    state === 'BATCH_STATE_SUCCEEDED' ||
+    state === 'BATCH_STATE_CANCELLED' ||
+    state === 'BATCH_STATE_EXPIRED'
+  ) {
     throw new EmulatorApiError(
       400,
       `batches/${batchId} has already finished (${state}) and cannot be cancelled.`,

@@ -35,6 +35,22 @@ describe('BatchStore', () => {
     expect(store.endTimeMs(batch)).toBe(5_000);
   });
 
+  it('ends EXPIRED instead of SUCCEEDED when told to expire batches', () => {
+    const clock = new ManualClock(0);
+    const store = new BatchStore(clock, { batchDurationMs: 40_000, expireBatches: true });
+    const batch = store.add(input);
+    clock.advance(39_999);
+    expect(store.stateOf(batch)).toBe('BATCH_STATE_RUNNING');
+    clock.advance(1);
+    expect(store.stateOf(batch)).toBe('BATCH_STATE_EXPIRED');
+  });
+
+  it('fails each batch results download the configured number of times, per batch', () => {
+    const store = new BatchStore(new ManualClock(0), { resultDownloadFailures: 2 });
+    expect([1, 2, 3].map(() => store.failResultDownload('a'))).toEqual([true, true, false]);
+    expect(store.failResultDownload('b')).toBe(true);
+  });
+
   it('lists newest first and deletes', () => {
     const clock = new ManualClock(0);
     const store = new BatchStore(clock);

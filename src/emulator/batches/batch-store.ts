@@ -10,7 +10,11 @@ import type { GenerateContentResponse } from '../response-shape.js';
  */
 
 export type BatchState =
-  'BATCH_STATE_PENDING' | 'BATCH_STATE_RUNNING' | 'BATCH_STATE_SUCCEEDED' | 'BATCH_STATE_CANCELLED';
+  | 'BATCH_STATE_PENDING'
+  | 'BATCH_STATE_RUNNING'
+  | 'BATCH_STATE_SUCCEEDED'
+  | 'BATCH_STATE_CANCELLED'
+  | 'BATCH_STATE_EXPIRED';
 
 export interface BatchItem {
   /** The item's GenerateContentRequest as sent (camelCase keys), validated when the batch runs. */
@@ -40,18 +44,33 @@ export interface StoredBatch {
 export interface BatchStoreOptions {
   /** Emulated time from creation to SUCCEEDED (default 60 000 ms). */
   batchDurationMs?: number;
+  /**
+   * Jobs end EXPIRED, with no results, when `batchDurationMs` has passed, instead of SUCCEEDED: the job
+   * real users see stuck in PENDING/RUNNING until the platform gives up on it (default false).
+   */
+  expireBatches?: boolean;
+  /**
+   * How many times each batch's results file download answers 503 before it succeeds: the failure users
+   * see on large results although every item succeeded (default 0).
+   */
+  resultDownloadFailures?: number;
 }
 
 export class BatchStore {
   private readonly batches = new Map<string, StoredBatch>();
   private createdCount = 0;
   readonly batchDurationMs: number;
+  private readonly expireBatches: boolean;
+  private readonly resultDownloadFailures: number;
+  private readonly failedDownloads = new Map<string, number>();
 
   constructor(
     private readonly clock: Clock,
     options: BatchStoreOptions = {},
   ) {
     this.batchDurationMs = options.batchDurationMs ?? 60_000;
+    this.expireBatches = options.expireBatches ?? false;
+    this.resultDownloadFailures = options.resultDownloadFailures ?? 0;
   }
 
   add(input: Omit<StoredBatch, 'id' | 'createTimeMs'>): StoredBatch {
@@ -74,6 +93,14 @@ export class BatchStore {
     return this.batches.delete(id);
   }
 
+  /** Whether this download of the batch's results file fails (counting it), per `resultDownloadFailures`. */
+  failResultDownload(batchId: string): boolean {
+    const failed = this.failedDownloads.get(batchId) ?? 0;
+    if (failed >= this.resultDownloadFailures) return false;
+    this.failedDownloads.set(batchId, failed + 1);
+    return true;
+  }
+
   endTimeMs(batch: StoredBatch): number {
     return batch.cancelledAtMs ?? batch.createTimeMs + this.batchDurationMs;
   }
@@ -81,7 +108,9 @@ export class BatchStore {
   stateOf(batch: StoredBatch): BatchState {
     if (batch.cancelledAtMs !== undefined) return 'BATCH_STATE_CANCELLED';
     const elapsedMs = this.clock.nowMs() - batch.createTimeMs;
-    if (elapsedMs >= this.batchDurationMs) return 'BATCH_STATE_SUCCEEDED';
+    if (elapsedMs >= this.batchDurationMs) {
+      return this.expireBatches ? 'BATCH_STATE_EXPIRED' : 'BATCH_STATE_SUCCEEDED';
+    }
     return elapsedMs < this.batchDurationMs / 4 ? 'BATCH_STATE_PENDING' : 'BATCH_STATE_RUNNING';
   }
 }

@@ -171,6 +171,10 @@ export function handleFileDownload(call: ApiCall, fileId: string): Response {
       `Cannot download files/${file.id}: only generated files can be downloaded, not uploaded ones.`,
     );
   }
+  const batchId = file.id.startsWith('batch-') ? file.id.slice('batch-'.length) : undefined;
+  if (batchId !== undefined && call.state.batches.failResultDownload(batchId)) {
+    throw new EmulatorApiError(503, 'The service is currently unavailable.', { status: 'UNAVAILABLE' });
+  }
   return new Response(Buffer.from(file.bytes), {
     status: 200,
     headers: { 'content-type': file.mimeType, 'content-length': String(file.bytes.byteLength) },

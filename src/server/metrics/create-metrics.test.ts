@@ -48,4 +48,16 @@ describe('createMetrics', () => {
     expect(firstText).toContain('imagegate_tasks_total{status="success",model="image_fast"} 2');
     expect(secondText).not.toContain('imagegate_tasks_total{');
   });
+
+  it('reports batch lane items by state at each scrape, when given a source', async () => {
+    const counts = { pending: 3, succeeded: 0, failed: 0, online: 0 };
+    const metrics = createMetrics({ batchItemCounts: () => counts });
+    expect(await metrics.registry.metrics()).toContain('imagegate_batch_items{state="pending"} 3');
+    counts.pending = 1;
+    counts.succeeded = 2;
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('imagegate_batch_items{state="pending"} 1');
+    expect(text).toContain('imagegate_batch_items{state="succeeded"} 2');
+    expect(await createMetrics().registry.metrics()).not.toContain('imagegate_batch_items');
+  });
 });

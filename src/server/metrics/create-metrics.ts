@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface Metrics {
   /** The registry `/metrics` exposes; add more metrics to it as needed. */
@@ -20,8 +20,25 @@ const durationBucketsSeconds = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
  * A private registry with the process's default metrics, HTTP request metrics and the task counter.
  * Each call makes a new registry, so several servers (or tests) in one process never clash.
  */
-export function createMetrics(): Metrics {
+export function createMetrics(
+  options: {
+    /** Batch lane items by state (pending, succeeded, failed, online), read at each scrape. Default: no gauge. */
+    batchItemCounts?: () => Readonly<Record<string, number>>;
+  } = {},
+): Metrics {
   const registry = new Registry();
+  const batchItemCounts = options.batchItemCounts;
+  if (batchItemCounts) {
+    new Gauge({
+      name: 'imagegate_batch_items',
+      help: 'Batch lane items by state: pending in a job, succeeded, failed, or moved to the online lane',
+      labelNames: ['state'] as const,
+      registers: [registry],
+      collect() {
+        for (const [state, count] of Object.entries(batchItemCounts())) this.set({ state }, count);
+      },
+    });
+  }
   collectDefaultMetrics({ register: registry });
   const requestsTotal = new Counter({
     name: 'http_requests_total',

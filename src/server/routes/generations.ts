@@ -10,6 +10,7 @@ import {
   type Route,
 } from '../../registry/index.js';
 import type { ConversationContent } from '../../request/index.js';
+import { batchDeadline } from '../../batch/index.js';
 import { storedMediaSha256, storeInlineMedia } from '../../tasks/index.js';
 import { newTaskId } from '../../tasks/index.js';
 import type { TaskRecord, TaskRequest } from '../../tasks/index.js';
@@ -56,6 +57,8 @@ export interface GenerationRoutesOptions {
   waitPollIntervalMs?: number;
   /** Blob ownership: file ids must be the caller's, stored references become the caller's. Default: unchecked. */
   owners?: BlobOwnership | undefined;
+  /** A batch lane runs in this server, so `lane: "batch"` is accepted. Default false (refused with a 400). */
+  batchLane?: boolean | undefined;
 }
 
 const submitGeneration = createRoute({
@@ -100,6 +103,16 @@ export function generationRoutes(options: GenerationRoutesOptions) {
     const canonical = canonicalSubmission(body);
     if ('error' in canonical) throw canonical.error;
     const { submission } = canonical;
+    if (submission.lane === 'batch' && !options.batchLane) {
+      throw invalidRequest(
+        'This server runs no batch lane (it needs a Gemini API key for the Batch API); send lane "online" or leave it out.',
+        'lane',
+      );
+    }
+    const batchWindow =
+      submission.lane === 'batch' ? batchDeadline(clock.nowMs(), submission.deadlineMs) : undefined;
+    if (batchWindow && 'error' in batchWindow)
+      throw invalidRequest(`deadline: ${batchWindow.error}.`, 'deadline');
     const route = resolveRoute(registry, submission.model);
     const apiKey = c.get('apiKey');
     const apiKeyId = apiKey?.id;
@@ -156,6 +169,7 @@ export function generationRoutes(options: GenerationRoutesOptions) {
             ...(apiKeyId ? { apiKeyId } : {}),
             ...(estimatedCostUsd !== undefined ? { estimatedCostUsd } : {}),
             createdAtMs: nowMs,
+            ...(batchWindow ? { batch: batchWindow } : {}),
           },
           claim ? { ...claim, expiresAtMs: nowMs + IDEMPOTENCY_WINDOW_MS } : undefined,
           nowMs,

@@ -16,7 +16,7 @@ import {
 } from '../../http/index.js';
 import { openApiRouter, type ServerEnv } from '../openapi-router.js';
 import { taskHeaders } from '../task-headers.js';
-import { taskView } from '../task-view.js';
+import { taskView, type BatchJobSummary } from '../task-view.js';
 import { isFinal } from '../wait-for-task.js';
 
 export interface TaskRoutesOptions {
@@ -27,6 +27,8 @@ export interface TaskRoutesOptions {
   events: { notify(taskId: string): void };
   /** Told when a running task is marked for cancel, so its worker aborts the upstream call. */
   onCancelRequested?: (taskId: string) => void;
+  /** The batch job of a batch-lane task, shown by `GET /v1/tasks/{id}`. Default: none shown. */
+  batchJobOf?: ((batchJobId: string) => BatchJobSummary | undefined) | undefined;
 }
 
 const listQuerySchema = z.object({
@@ -171,7 +173,8 @@ export function taskRoutes(options: TaskRoutesOptions) {
     .openapi(getTask, async (c) => {
       const task = await visibleTask(c, store, c.req.valid('param').id);
       setHeaders(c, task);
-      return c.json(taskView(task), 200);
+      const batchJob = task.batchJobId === undefined ? undefined : options.batchJobOf?.(task.batchJobId);
+      return c.json(taskView(task, { batchJob }), 200);
     })
     .openapi(cancelTask, async (c) => {
       const { id } = c.req.valid('param');

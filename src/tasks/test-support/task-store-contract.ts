@@ -308,6 +308,41 @@ export function describeTaskStoreContract(
       });
     });
 
+    describe('batch lane', () => {
+      const batch = { deadlineMs: startMs + 24 * 3_600_000, onlineFromMs: startMs + 23 * 3_600_000 };
+
+      it('keeps a batch task from workers until it is due online, and gathers it once', async () => {
+        const { task } = await store.create(newTask(startMs, { batch }));
+        await store.create(newTask(startMs + 1));
+        expect(task).toMatchObject({
+          lane: 'batch',
+          deadlineMs: batch.deadlineMs,
+          runAfterMs: batch.onlineFromMs,
+        });
+        expect((await claimOne('worker-a', startMs + 10)).task.id).not.toBe(task.id);
+        expect(await store.claim('worker-a', startMs + 10, leaseMs)).toBeUndefined();
+
+        expect((await store.queuedForBatch(startMs + 10, 10)).map((queued) => queued.id)).toEqual([task.id]);
+        expect(await store.assignBatchJob([task.id], 'job-1', startMs + 20)).toEqual([task.id]);
+        expect(await store.assignBatchJob([task.id], 'job-2', startMs + 20)).toEqual([]);
+        expect(await store.queuedForBatch(startMs + 30, 10)).toEqual([]);
+        expect(await store.get(task.id)).toMatchObject({ batchJobId: 'job-1', status: 'queued' });
+        expect((await claimOne('worker-a', batch.onlineFromMs)).task.id).toBe(task.id);
+      });
+
+      it('claims a named queued task whatever its runAfterMs, once', async () => {
+        const { task } = await store.create(newTask(startMs, { batch }));
+        const claimed = await store.claimTask(task.id, 'batch-lane', startMs + 5, leaseMs);
+        expect(claimed?.task).toMatchObject({
+          status: 'processing',
+          leaseOwner: 'batch-lane',
+          claimCount: 1,
+        });
+        expect(await store.claimTask(task.id, 'batch-lane', startMs + 6, leaseMs)).toBeUndefined();
+        expect(await store.claimTask('task_img_unknown', 'batch-lane', startMs + 6, leaseMs)).toBeUndefined();
+      });
+    });
+
     describe('retention', () => {
       it('deletes final tasks finished before a time, with their events and keys; keeps the rest', async () => {
         const claim = { key: 'key_1:old', requestHash: 'hash-a', expiresAtMs: startMs + 86_400_000 };

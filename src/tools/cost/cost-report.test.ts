@@ -62,7 +62,7 @@ const tasks: TaskRecord[] = [
     servedBy: { modelId: 'flash', platform: 'gemini-api' },
     result: { images: [image], nextTurnContents: [] },
   }),
-  task({ createdAtMs: day('2026-06-02', 13), status: 'queued', estimatedCostUsd: 0.067 }),
+  task({ createdAtMs: day('2026-06-02', 13), status: 'queued', estimatedCostUsd: 0.067, lane: 'batch' }),
   task({ createdAtMs: day('2026-05-31'), apiKeyId: 'key_a', estimatedCostUsd: 1, actualCostUsd: 1 }),
 ];
 
@@ -103,6 +103,11 @@ describe('aggregateCosts', () => {
     expect(byLogical.groups.map((group) => [group.key, group.tasks])).toEqual([
       ['image_fast', 4],
       ['image_quality', 1],
+    ]);
+    const byLane = aggregateCosts(tasks, { by: 'lane' });
+    expect(byLane.groups.map((group) => [group.key, group.tasks, group.estimatedUsd])).toEqual([
+      ['batch', 1, 0.067],
+      ['online', 4, expect.any(Number)],
     ]);
   });
 

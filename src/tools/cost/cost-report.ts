@@ -1,9 +1,9 @@
 import type { TaskRecord } from '../../tasks/index.js';
 
-export type CostGrouping = 'day' | 'key' | 'model' | 'logical';
+export type CostGrouping = 'day' | 'key' | 'model' | 'logical' | 'lane';
 
 export interface CostReportGroup {
-  /** The UTC day, the API key id, the served model or the requested name. */
+  /** The UTC day, the API key id, the served model, the requested name or the lane asked for. */
   key: string;
   tasks: number;
   images: number;
@@ -25,7 +25,8 @@ export interface CostReport {
 export const noKeyGroup = '(no key)';
 
 /**
- * Spend from task records, grouped by UTC day, API key, served model or requested logical name, with
+ * Spend from task records, grouped by UTC day, API key, served model, requested logical name or requested
+ * lane (a batch task that ran online counts under `batch`, at what it cost), with
  * the submit-time estimate beside the actual cost. Tasks created outside [fromMs, toMs) are left out.
  */
 export function aggregateCosts(
@@ -78,6 +79,8 @@ function groupKey(task: TaskRecord, by: CostGrouping): string {
       return task.servedBy?.modelId ?? `${task.request.model} (not served)`;
     case 'logical':
       return task.request.model;
+    case 'lane':
+      return task.lane ?? 'online';
   }
 }
 

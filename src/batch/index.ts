@@ -1,0 +1,16 @@
+export { BatchLane, type BatchLaneOptions } from './batch-lane.js';
+export {
+  BatchJobStore,
+  type BatchJob,
+  type BatchJobItem,
+  type BatchJobView,
+  type BatchItemState,
+} from './batch-job-store.js';
+export {
+  batchDeadline,
+  defaultBatchDeadlineMs,
+  maxBatchDeadlineMs,
+  minBatchDeadlineMs,
+  onlineMarginMs,
+  type BatchDeadline,
+} from './batch-deadline.js';
