@@ -8,6 +8,19 @@ import { taskEventDataSchema, taskRecordSchema, taskStatusSchema } from './task-
 import { finalStatuses, type TaskRecord } from './task-record.js';
 import { storedMediaPathPrefix } from './stored-contents.js';
 import {
+  attempted,
+  claimed,
+  finished,
+  heartbeat,
+  parked,
+  progressed,
+  released,
+  rescheduled,
+  type FinalCompletion,
+  type LeasedChange,
+  type PendingTaskEvent,
+} from './task-transitions.js';
+import {
   BudgetExceededError,
   IdempotencyConflictError,
   type TaskBudget,
@@ -38,11 +51,7 @@ const BUDGET_EPSILON_USD = 1e-9;
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
 
-type EventType = TaskEvent['type'];
-interface PendingEvent {
-  type: EventType;
-  data: Record<string, unknown>;
-}
+type PendingEvent = PendingTaskEvent;
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
 /**
@@ -276,24 +285,15 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async heartbeat(lease: Lease, nowMs: number, leaseMs: number): Promise<boolean> {
-    return this.updateUnderLease(lease, nowMs, (record) => ({
-      record: { ...record, leaseExpiresAtMs: nowMs + leaseMs },
-    }));
+    return this.updateUnderLease(lease, nowMs, heartbeat(nowMs, leaseMs));
   }
 
   async setProgress(lease: Lease, progress: number, nowMs: number): Promise<boolean> {
-    const clamped = Math.min(100, Math.max(0, Math.round(progress)));
-    return this.updateUnderLease(lease, nowMs, (record) => ({
-      record: { ...record, progress: clamped },
-      event: { type: 'progress', data: { progress: clamped } },
-    }));
+    return this.updateUnderLease(lease, nowMs, progressed(progress));
   }
 
   async recordAttempt(lease: Lease, attempt: Attempt, nowMs: number): Promise<boolean> {
-    return this.updateUnderLease(lease, nowMs, (record) => ({
-      record: { ...record, attempts: [...record.attempts, attempt] },
-      event: { type: 'attempt', data: { attempt } },
-    }));
+    return this.updateUnderLease(lease, nowMs, attempted(attempt));
   }
 
   async complete(lease: Lease, completion: TaskCompletion, nowMs: number): Promise<boolean> {
@@ -306,32 +306,11 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async reschedule(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
-    return this.updateUnderLease(
-      lease,
-      nowMs,
-      (record) => ({
-        record: unleased({ ...record, status: 'queued', runAfterMs }),
-        event: { type: 'rescheduled', data: { runAfterMs, reason } },
-      }),
-      true,
-    );
+    return this.updateUnderLease(lease, nowMs, rescheduled(runAfterMs, reason), true);
   }
 
   async park(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
-    return this.updateUnderLease(
-      lease,
-      nowMs,
-      (record) => ({
-        record: unleased({
-          ...record,
-          status: 'queued',
-          runAfterMs,
-          claimCount: Math.max(0, record.claimCount - 1),
-        }),
-        event: { type: 'rescheduled', data: { runAfterMs, reason, parked: true } },
-      }),
-      true,
-    );
+    return this.updateUnderLease(lease, nowMs, parked(runAfterMs, reason), true);
   }
 
   async parkQueued(model: string, runAfterMs: number, nowMs: number): Promise<number> {
@@ -387,15 +366,7 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async release(lease: Lease, nowMs: number): Promise<boolean> {
-    return this.updateUnderLease(
-      lease,
-      nowMs,
-      (record) => ({
-        record: unleased({ ...record, status: 'queued', runAfterMs: nowMs }),
-        event: { type: 'queued', data: { reason: 'released' } },
-      }),
-      true,
-    );
+    return this.updateUnderLease(lease, nowMs, released(nowMs), true);
   }
 
   async requestCancel(id: string, nowMs: number): Promise<TaskRecord | undefined> {
@@ -432,7 +403,7 @@ export class PostgresTaskStore implements TaskStore {
     return rows.map((row) => ({
       taskId: row.task_id,
       sequence: row.sequence,
-      type: row.type as EventType,
+      type: row.type as PendingEvent['type'],
       atMs: Number(row.at_ms),
       data: taskEventDataSchema.parse(row.data),
     }));
@@ -450,7 +421,7 @@ export class PostgresTaskStore implements TaskStore {
   private updateUnderLease(
     lease: Lease,
     nowMs: number,
-    change: (record: TaskRecord) => { record: TaskRecord; event?: PendingEvent },
+    change: LeasedChange,
     claimable = false,
   ): Promise<boolean> {
     return inPostgresTransaction(this.pool, async (client) => {
@@ -520,29 +491,11 @@ async function finish(
   client: Queryable,
   record: TaskRecord,
   nowMs: number,
-  completion: TaskCompletion | { status: 'cancelled'; error: NonNullable<TaskRecord['error']> },
+  completion: FinalCompletion,
 ): Promise<TaskRecord> {
-  const finished: TaskRecord = unleased({
-    ...record,
-    status: completion.status,
-    progress: completion.status === 'success' ? 100 : record.progress,
-    finishedAtMs: nowMs,
-    updatedAtMs: nowMs,
-    ...('attempts' in completion ? { attempts: completion.attempts, warnings: completion.warnings } : {}),
-    ...('usage' in completion && completion.usage ? { usage: completion.usage } : {}),
-    ...('actualCostUsd' in completion && completion.actualCostUsd !== undefined
-      ? { actualCostUsd: completion.actualCostUsd }
-      : {}),
-    ...(completion.status === 'success'
-      ? { result: completion.result, servedBy: completion.servedBy }
-      : { error: completion.error }),
-  });
-  const data =
-    completion.status === 'success'
-      ? { images: completion.result.images.map((image) => image.sha256), servedBy: completion.servedBy }
-      : { error: completion.error };
-  await writeRecord(client, finished, nowMs, { type: completion.status, data });
-  return finished;
+  const change = finished(record, nowMs, completion);
+  await writeRecord(client, change.record, nowMs, change.event);
+  return change.record;
 }
 
 async function writeRecord(
@@ -590,11 +543,6 @@ function parseRecord(value: unknown): TaskRecord {
   return taskRecordSchema.parse(value);
 }
 
-function unleased(record: TaskRecord): TaskRecord {
-  const { leaseOwner: _owner, leaseExpiresAtMs: _expiry, ...rest } = record;
-  return rest;
-}
-
 function pageSize(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
@@ -603,7 +551,7 @@ function pageSize(limit: number | undefined): number {
   return limit;
 }
 
-/** Leases a task to a worker with a new fencing token; one `processing` event. Inside the caller's transaction. */
+/** Writes a claim inside the caller's transaction. */
 async function claimRecord(
   client: Queryable,
   record: TaskRecord,
@@ -612,23 +560,7 @@ async function claimRecord(
   leaseMs: number,
   reclaimed: boolean,
 ): Promise<{ task: TaskRecord; lease: Lease }> {
-  const claimed: TaskRecord = {
-    ...record,
-    status: 'processing',
-    claimCount: record.claimCount + 1,
-    fencingToken: record.fencingToken + 1,
-    leaseOwner: workerId,
-    leaseExpiresAtMs: nowMs + leaseMs,
-    startedAtMs: record.startedAtMs ?? nowMs,
-    updatedAtMs: nowMs,
-  };
-  await writeRecord(client, claimed, nowMs, {
-    type: 'processing',
-    data: {
-      workerId,
-      claimCount: claimed.claimCount,
-      ...(reclaimed ? { reclaimedAfterLeaseExpiry: true } : {}),
-    },
-  });
-  return { task: claimed, lease: { taskId: claimed.id, workerId, fencingToken: claimed.fencingToken } };
+  const change = claimed(record, workerId, nowMs, leaseMs, reclaimed);
+  await writeRecord(client, change.record, nowMs, change.event);
+  return { task: change.record, lease: change.lease };
 }

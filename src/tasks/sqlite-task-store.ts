@@ -17,6 +17,19 @@ import {
   type TaskStore,
 } from './task-store.js';
 import { ensureSqliteSchema } from './sqlite-schema.js';
+import {
+  attempted,
+  claimed,
+  finished,
+  heartbeat,
+  parked,
+  progressed,
+  released,
+  rescheduled,
+  type FinalCompletion,
+  type LeasedChange,
+  type PendingTaskEvent,
+} from './task-transitions.js';
 import { storedMediaPathPrefix } from './stored-contents.js';
 
 export interface SqliteTaskStoreOptions {
@@ -42,11 +55,7 @@ export const claimableQueuedSql = `SELECT id, created_at_ms FROM tasks WHERE sta
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
 
-type EventType = TaskEvent['type'];
-interface PendingEvent {
-  type: EventType;
-  data: Record<string, unknown>;
-}
+type PendingEvent = PendingTaskEvent;
 
 interface TaskRow {
   record_json: string;
@@ -335,24 +344,15 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async heartbeat(lease: Lease, nowMs: number, leaseMs: number): Promise<boolean> {
-    return this.updateUnderLease(lease, nowMs, (record) => ({
-      record: { ...record, leaseExpiresAtMs: nowMs + leaseMs },
-    }));
+    return this.updateUnderLease(lease, nowMs, heartbeat(nowMs, leaseMs));
   }
 
   async setProgress(lease: Lease, progress: number, nowMs: number): Promise<boolean> {
-    const clamped = Math.min(100, Math.max(0, Math.round(progress)));
-    return this.updateUnderLease(lease, nowMs, (record) => ({
-      record: { ...record, progress: clamped },
-      event: { type: 'progress', data: { progress: clamped } },
-    }));
+    return this.updateUnderLease(lease, nowMs, progressed(progress));
   }
 
   async recordAttempt(lease: Lease, attempt: Attempt, nowMs: number): Promise<boolean> {
-    return this.updateUnderLease(lease, nowMs, (record) => ({
-      record: { ...record, attempts: [...record.attempts, attempt] },
-      event: { type: 'attempt', data: { attempt } },
-    }));
+    return this.updateUnderLease(lease, nowMs, attempted(attempt));
   }
 
   async complete(lease: Lease, completion: TaskCompletion, nowMs: number): Promise<boolean> {
@@ -367,22 +367,11 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async reschedule(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
-    return this.updateUnderLease(lease, nowMs, (record) => ({
-      record: unleased({ ...record, status: 'queued', runAfterMs }),
-      event: { type: 'rescheduled', data: { runAfterMs, reason } },
-    }));
+    return this.updateUnderLease(lease, nowMs, rescheduled(runAfterMs, reason));
   }
 
   async park(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
-    return this.updateUnderLease(lease, nowMs, (record) => ({
-      record: unleased({
-        ...record,
-        status: 'queued',
-        runAfterMs,
-        claimCount: Math.max(0, record.claimCount - 1),
-      }),
-      event: { type: 'rescheduled', data: { runAfterMs, reason, parked: true } },
-    }));
+    return this.updateUnderLease(lease, nowMs, parked(runAfterMs, reason));
   }
 
   async parkQueued(model: string, runAfterMs: number, nowMs: number): Promise<number> {
@@ -394,10 +383,7 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async release(lease: Lease, nowMs: number): Promise<boolean> {
-    return this.updateUnderLease(lease, nowMs, (record) => ({
-      record: unleased({ ...record, status: 'queued', runAfterMs: nowMs }),
-      event: { type: 'queued', data: { reason: 'released' } },
-    }));
+    return this.updateUnderLease(lease, nowMs, released(nowMs));
   }
 
   async pruneFinished(finishedBeforeMs: number): Promise<number> {
@@ -438,7 +424,7 @@ export class SqliteTaskStore implements TaskStore {
     return this.statements.eventsAfter.all(taskId, afterSequence).map((row) => ({
       taskId: row.task_id,
       sequence: row.sequence,
-      type: row.type as EventType,
+      type: row.type as PendingEvent['type'],
       atMs: row.at_ms,
       data: taskEventDataSchema.parse(JSON.parse(row.data_json)),
     }));
@@ -456,28 +442,9 @@ export class SqliteTaskStore implements TaskStore {
     leaseMs: number,
     reclaimed: boolean,
   ): { task: TaskRecord; lease: Lease } {
-    const claimed: TaskRecord = {
-      ...record,
-      status: 'processing',
-      claimCount: record.claimCount + 1,
-      fencingToken: record.fencingToken + 1,
-      leaseOwner: workerId,
-      leaseExpiresAtMs: nowMs + leaseMs,
-      startedAtMs: record.startedAtMs ?? nowMs,
-      updatedAtMs: nowMs,
-    };
-    this.writeRecord(claimed, nowMs, {
-      type: 'processing',
-      data: {
-        workerId,
-        claimCount: claimed.claimCount,
-        ...(reclaimed ? { reclaimedAfterLeaseExpiry: true } : {}),
-      },
-    });
-    return {
-      task: claimed,
-      lease: { taskId: claimed.id, workerId, fencingToken: claimed.fencingToken },
-    };
+    const change = claimed(record, workerId, nowMs, leaseMs, reclaimed);
+    this.writeRecord(change.record, nowMs, change.event);
+    return { task: change.record, lease: change.lease };
   }
 
   /** Throws `BudgetExceededError` when the estimate does not fit under a cap; inside `create`'s transaction. */
@@ -509,11 +476,7 @@ export class SqliteTaskStore implements TaskStore {
     return current ? record : undefined;
   }
 
-  private updateUnderLease(
-    lease: Lease,
-    nowMs: number,
-    change: (record: TaskRecord) => { record: TaskRecord; event?: PendingEvent },
-  ): Promise<boolean> {
+  private updateUnderLease(lease: Lease, nowMs: number, change: LeasedChange): Promise<boolean> {
     const applied = this.database
       .transaction(() => {
         const record = this.readLeased(lease);
@@ -526,32 +489,10 @@ export class SqliteTaskStore implements TaskStore {
     return Promise.resolve(applied);
   }
 
-  private finish(
-    record: TaskRecord,
-    nowMs: number,
-    completion: TaskCompletion | { status: 'cancelled'; error: NonNullable<TaskRecord['error']> },
-  ): TaskRecord {
-    const finished: TaskRecord = unleased({
-      ...record,
-      status: completion.status,
-      progress: completion.status === 'success' ? 100 : record.progress,
-      finishedAtMs: nowMs,
-      updatedAtMs: nowMs,
-      ...('attempts' in completion ? { attempts: completion.attempts, warnings: completion.warnings } : {}),
-      ...('usage' in completion && completion.usage ? { usage: completion.usage } : {}),
-      ...('actualCostUsd' in completion && completion.actualCostUsd !== undefined
-        ? { actualCostUsd: completion.actualCostUsd }
-        : {}),
-      ...(completion.status === 'success'
-        ? { result: completion.result, servedBy: completion.servedBy }
-        : { error: completion.error }),
-    });
-    const data =
-      completion.status === 'success'
-        ? { images: completion.result.images.map((image) => image.sha256), servedBy: completion.servedBy }
-        : { error: completion.error };
-    this.writeRecord(finished, nowMs, { type: completion.status, data });
-    return finished;
+  private finish(record: TaskRecord, nowMs: number, completion: FinalCompletion): TaskRecord {
+    const change = finished(record, nowMs, completion);
+    this.writeRecord(change.record, nowMs, change.event);
+    return change.record;
   }
 
   private writeRecord(record: TaskRecord, nowMs: number, event?: PendingEvent): void {
@@ -578,11 +519,6 @@ export class SqliteTaskStore implements TaskStore {
 
 function parseRecord(json: string): TaskRecord {
   return taskRecordSchema.parse(JSON.parse(json));
-}
-
-function unleased(record: TaskRecord): TaskRecord {
-  const { leaseOwner: _owner, leaseExpiresAtMs: _expiry, ...rest } = record;
-  return rest;
 }
 
 function isOlder(
