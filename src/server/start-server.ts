@@ -11,6 +11,7 @@ import { loadConfig, resolveDeploymentSettings, type ImagegateConfig } from '../
 import {
   imagegateTaskRunner,
   pauseClaimsWhile,
+  storedMediaUri,
   sweepUntilStopped,
   TaskEventHub,
   TaskWorker,
@@ -271,7 +272,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       }),
       storeImage: async (bytes, mimeType) => {
         const stored = await blobs.put(bytes, mimeType);
-        return `${publicBaseUrl()}/v1/images/${stored.sha256}`;
+        return `${publicBaseUrl()}${storedMediaUri(stored.sha256)}`;
       },
       clock,
     }),

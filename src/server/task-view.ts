@@ -1,6 +1,6 @@
 import type { Attempt } from '../engine/index.js';
 import type { Usage } from '../outcome/index.js';
-import type { TaskRecord } from '../tasks/index.js';
+import { storedMediaUri, type TaskRecord } from '../tasks/index.js';
 
 export interface TaskImageView {
   url: string;
@@ -58,9 +58,9 @@ export interface BatchJobSummary {
   state: string;
 }
 
-/** Where an image blob is served; `imagesPath` default `/v1/images`. */
-export function imageUrl(sha256: string, imagesPath = '/v1/images'): string {
-  return `${imagesPath}/${sha256}`;
+/** Where an image blob is served; by default the path conversation references use (`/v1/images/<sha256>`). */
+export function imageUrl(sha256: string, imagesPath?: string): string {
+  return imagesPath === undefined ? storedMediaUri(sha256) : `${imagesPath}/${sha256}`;
 }
 
 /** A stored task as the API shows it: snake_case, Unix seconds, image URLs instead of bytes. */

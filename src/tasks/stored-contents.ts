@@ -14,7 +14,9 @@ import type { ConversationContent } from '../request/index.js';
 export const storedMediaPathPrefix = '/v1/images/';
 
 /** A relative path, or an absolute URL of any imagegate server: the hash names the content either way. */
-const storedMediaUriPattern = /^(?:https?:\/\/[^/?#]+)?\/v1\/images\/([0-9a-f]{64})$/;
+const storedMediaUriPattern = new RegExp(
+  `^(?:https?://[^/?#]+)?${storedMediaPathPrefix.replaceAll('/', '\\/')}([0-9a-f]{64})$`,
+);
 
 export interface BlobsForContents {
   put(bytes: Uint8Array, mimeType: string): Promise<{ sha256: string }>;
