@@ -1,5 +1,5 @@
 import type { Content, InlinedRequest } from '@google/genai';
-import type { ImageRequest } from '../request/index.js';
+import { inlineDataPart, requestContents, samplingSettingsOf, type ImageRequest } from '../request/index.js';
 
 /**
  * Why a task cannot go into a batch job in this version (it then runs online), or undefined when it can:
@@ -10,7 +10,7 @@ export function batchUnsupportedReason(request: ImageRequest): string | undefine
   if (request.video) return 'a video input is not sent through the batch lane yet';
   if (request.responseModality === 'text')
     return 'text-only requests are not sent through the batch lane yet';
-  if (request.outputMimeType !== 'image/png') return 'JPEG output is not produced by the batch lane yet';
+  if (request.outputFormat !== 'png') return 'JPEG output is not produced by the batch lane yet';
   if (request.imageCount > 1) return 'several images per request are not sent through the batch lane yet';
   return undefined;
 }
@@ -20,28 +20,18 @@ export function batchRequestFor(key: string, request: ImageRequest): InlinedRequ
   const imageConfig: Record<string, string> = {};
   if (request.aspectRatio) imageConfig.aspectRatio = request.aspectRatio;
   if (request.imageSize) imageConfig.imageSize = request.imageSize;
-  const contents: Content[] = [
-    ...(request.history as Content[]),
-    {
-      role: 'user',
-      parts: [
-        { text: request.prompt },
-        ...request.referenceImages.map((image) => ({
-          inlineData: { mimeType: image.mimeType, data: Buffer.from(image.bytes).toString('base64') },
-        })),
-      ],
-    },
-  ];
+  const contents = requestContents(
+    request.history,
+    request.prompt,
+    request.referenceImages.map(inlineDataPart),
+  ) as Content[];
   return {
     contents,
     metadata: { key },
     config: {
       responseModalities: ['TEXT', 'IMAGE'],
       imageConfig,
-      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-      ...(request.topP !== undefined ? { topP: request.topP } : {}),
-      ...(request.seed !== undefined ? { seed: request.seed } : {}),
-      ...(request.systemInstruction ? { systemInstruction: request.systemInstruction } : {}),
+      ...samplingSettingsOf(request),
     },
   };
 }

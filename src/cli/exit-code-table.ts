@@ -1,16 +1,7 @@
-// The codes and their help text, apart from the error checks in exit-codes.ts: those import the engine,
-// and every run of the CLI (even `--version`) needs this table.
+// The codes and their help text, apart from the error checks in exit-codes.ts: every run of the CLI (even
+// `--version`) prints or reads this table, so it imports nothing heavy. The codes are errors' (src/errors).
 
-/** Exit codes of the generating commands (`generate`, `edit`, `thumbnail`, `models`). */
-export const ExitCode = {
-  ok: 0,
-  /** The input was refused before any call: fix the command or the file. */
-  badInput: 2,
-  /** The platform gave a permanent answer (retired with no fallback, blocked, auth, invalid request). */
-  permanentFailure: 3,
-  /** Only transient failures (rate limits, outages) until the retry budget ran out: try again later. */
-  transientExhausted: 4,
-} as const;
+export { ExitCode } from '../errors/index.js';
 
 export const exitCodesHelp = `
 Exit codes:

@@ -2,7 +2,17 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { aspectRatioSchema, imageSizeSchema, platformSchema } from '../catalog/index.js';
 import { DEFAULT_MODEL } from '../client/index.js';
-import { outputFormatFor, outputFormats } from './output-path.js';
+import {
+  definedOnly,
+  generationParametersSchema,
+  imageCountSchema,
+  MAX_IMAGE_COUNT,
+  outputFormatSchema,
+  seedSchema,
+  temperatureSchema,
+  topPSchema,
+} from '../request/index.js';
+import { outputFormatFor } from './output-path.js';
 import { parseFlags } from './parse-flags.js';
 
 /** Flags shared by `generate`, `edit` and `thumbnail`. */
@@ -12,7 +22,7 @@ export function addGenerationFlags(command: Command): Command {
     .option('--platform <platform>', 'gemini-api or vertex-ai (default: the route decides)')
     .option('--aspect <ratio>', `aspect ratio: ${aspectRatioSchema.options.join(', ')}`)
     .option('--size <size>', `image size: ${imageSizeSchema.options.join(', ')}`)
-    .option('--n <count>', 'number of images (1-8)', '1')
+    .option('--n <count>', `number of images (1-${MAX_IMAGE_COUNT})`, '1')
     .option('--seed <int>', 'seed for repeatable output')
     .option('--temperature <number>', 'sampling temperature 0-2')
     .option('--top-p <number>', 'nucleus sampling 0-1')
@@ -34,12 +44,12 @@ export const generationFlagsSchema = z.object({
   platform: platformSchema.optional(),
   aspect: aspectRatioSchema.optional(),
   size: imageSizeSchema.optional(),
-  n: numberFlag('--n').pipe(z.number().int().min(1).max(8)),
-  seed: numberFlag('--seed').pipe(z.number().int()).optional(),
-  temperature: numberFlag('--temperature').pipe(z.number().min(0).max(2)).optional(),
-  topP: numberFlag('--top-p').pipe(z.number().min(0).max(1)).optional(),
-  system: z.string().optional(),
-  format: z.enum(outputFormats).optional(),
+  n: numberFlag('--n').pipe(imageCountSchema),
+  seed: numberFlag('--seed').pipe(seedSchema).optional(),
+  temperature: numberFlag('--temperature').pipe(temperatureSchema).optional(),
+  topP: numberFlag('--top-p').pipe(topPSchema).optional(),
+  system: generationParametersSchema.shape.systemInstruction,
+  format: outputFormatSchema.optional(),
   output: z.string().min(1).optional(),
   config: z.string().min(1).optional(),
   json: z.boolean().optional(),
@@ -55,18 +65,18 @@ export function parseGenerationFlags(raw: Record<string, unknown>): GenerationFl
   return { ...flags, format: outputFormatFor(flags.output, flags.format) };
 }
 
-/** The library options the flags stand for. */
+/** The library options the flags stand for: the flags' names renamed here and nowhere else. */
 export function libraryOptionsFrom(flags: GenerationFlags) {
-  return {
+  return definedOnly({
     model: flags.model,
-    ...(flags.platform ? { platform: flags.platform } : {}),
-    ...(flags.aspect ? { aspectRatio: flags.aspect } : {}),
-    ...(flags.size ? { imageSize: flags.size } : {}),
+    platform: flags.platform,
+    aspectRatio: flags.aspect,
+    imageSize: flags.size,
     n: flags.n,
-    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-    ...(flags.temperature !== undefined ? { temperature: flags.temperature } : {}),
-    ...(flags.topP !== undefined ? { topP: flags.topP } : {}),
-    ...(flags.system ? { systemInstruction: flags.system } : {}),
-    outputFormat: flags.format ?? 'png',
-  };
+    seed: flags.seed,
+    temperature: flags.temperature,
+    topP: flags.topP,
+    systemInstruction: flags.system,
+    outputFormat: flags.format,
+  });
 }

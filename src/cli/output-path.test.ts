@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../client/invalid-input-error.js';
+import { InvalidInputError } from '../errors/index.js';
 import { checkOutputPath, outputFormatFor } from './output-path.js';
 
 describe('outputFormatFor', () => {

@@ -1,11 +1,10 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
-import { InvalidInputError } from '../client/index.js';
+import { InvalidInputError } from '../errors/index.js';
+import type { OutputFormat } from '../request/index.js';
 
-/** The image formats `--format` takes, and the `-o` extensions that name each. */
-export const outputFormats = ['png', 'jpeg'] as const;
-export type OutputFormat = (typeof outputFormats)[number];
+/** The `-o` extensions that name each output format. */
 const formatByExtension: Record<string, OutputFormat> = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg' };
 
 /** Whether `-o` names a folder: a trailing slash, or no `-o` at all (the working directory). */

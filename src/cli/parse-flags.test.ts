@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { InvalidInputError } from '../client/invalid-input-error.js';
+import { InvalidInputError } from '../errors/index.js';
 import { flagName, parseFlags } from './parse-flags.js';
 
 describe('parseFlags', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { aspectRatioSchema, imageSizeSchema, platformSchema } from '../catalog/index.js';
-import { mediaInputSchema } from '../request/index.js';
+import { aspectRatioSchema, platformSchema } from '../catalog/index.js';
+import { generationParametersSchema, mediaInputSchema } from '../request/index.js';
 
 /** The logical name used when a call names no model. */
 export const DEFAULT_MODEL = 'image_fast';
@@ -23,23 +23,27 @@ export const VIDEO_TYPES = ['video/mp4', 'video/quicktime', 'video/webm'] as con
 export const mediaSourceSchema = z.union([z.string().min(1), mediaInputSchema]);
 export type MediaSource = z.infer<typeof mediaSourceSchema>;
 
+const parameters = generationParametersSchema.shape;
+
+/** The request's generation parameters under the library's names (`n` is the request's `imageCount`). */
 const sharedOptions = {
   /** Logical name or concrete model ID. Default `image_fast`. */
   model: z.string().min(1).default(DEFAULT_MODEL),
   /** Restrict a concrete model ID to one platform. Default: the route's platforms. */
   platform: platformSchema.optional(),
-  aspectRatio: aspectRatioSchema.optional(),
-  imageSize: imageSizeSchema.optional(),
-  /** Default png. */
-  outputFormat: z.enum(['png', 'jpeg']).default('png'),
-  /** Number of images. Default 1. */
-  n: z.number().int().min(1).max(8).default(1),
-  temperature: z.number().min(0).max(2).optional(),
-  topP: z.number().min(0).max(1).optional(),
-  seed: z.number().int().optional(),
-  systemInstruction: z.string().optional(),
+  aspectRatio: parameters.aspectRatio,
+  imageSize: parameters.imageSize,
+  outputFormat: parameters.outputFormat,
+  n: parameters.imageCount,
+  temperature: parameters.temperature,
+  topP: parameters.topP,
+  seed: parameters.seed,
+  systemInstruction: parameters.systemInstruction,
   signal: z.instanceof(AbortSignal).optional(),
 };
+const sharedOptionsSchema = z.object(sharedOptions);
+/** The options every method shares, parsed (defaults filled in). */
+export type SharedOptions = z.output<typeof sharedOptionsSchema>;
 
 export const generateImageOptionsSchema = z.object({
   prompt: z.string().trim().min(1, 'a prompt is required'),
@@ -70,5 +74,5 @@ export const thumbnailOptionsSchema = z.object({
 });
 export type ThumbnailOptions = z.input<typeof thumbnailOptionsSchema>;
 
-export const chatOptionsSchema = z.object({ ...sharedOptions });
+export const chatOptionsSchema = sharedOptionsSchema;
 export type ChatOptions = z.input<typeof chatOptionsSchema>;

@@ -9,10 +9,15 @@ import { checkMediaBytes, readMediaFile, type ReadMediaOptions } from '../media/
 import type { VerifiedImage } from '../outcome/index.js';
 import type { ImageProvider } from '../provider/index.js';
 import {
+  generationParametersOf,
   imageRequestSchema,
+  inlineDataPart,
+  mimeTypeOfFormat,
+  userTurn,
   type ConversationContent,
   type ImageRequest,
   type MediaInput,
+  type OutputFormat,
 } from '../request/index.js';
 import { Registry, type Route } from '../registry/index.js';
 import { connectProvider } from './connect-provider.js';
@@ -29,9 +34,10 @@ import {
   type EditImageOptions,
   type GenerateImageOptions,
   type MediaSource,
+  type SharedOptions,
   type ThumbnailOptions,
 } from './generate-options.js';
-import { parseInput } from './invalid-input-error.js';
+import { parseInput } from '../errors/index.js';
 
 export interface ImagegateOptions {
   /** A config object, or the path of an imagegate.config.yaml. Default: the usual lookup (see docs). */
@@ -57,6 +63,16 @@ export interface ImagegateOptions {
 export interface CallHooks {
   onAttempt?: (attempt: Attempt) => void;
   onWarning?: (warning: string) => void;
+}
+
+/** Where and how `runRequest` runs a request. */
+export interface RunRequestOptions extends CallHooks {
+  /** Logical name or concrete model ID. */
+  model: string;
+  /** Restrict a concrete model ID to one platform. Default: the route's platforms. */
+  platform?: Platform | undefined;
+  /** Cancels the run: no further call of any kind is made. */
+  signal?: AbortSignal | undefined;
 }
 
 export type GenerationResult = ImageResult & {
@@ -125,14 +141,14 @@ export class Imagegate {
 
   async generateImage(options: GenerateImageOptions, hooks: CallHooks = {}): Promise<GenerationResult> {
     const parsed = parseInput(generateImageOptionsSchema, options, 'generateImage options');
-    const referenceImages = await this.readReferences(parsed.referenceImages);
-    return this.run(parsed.model, parsed.platform, requestFrom(parsed, { referenceImages }), parsed, hooks);
+    const referenceImages = await this.readReferenceImages(parsed.referenceImages);
+    return this.runRequest(requestFrom(parsed, { referenceImages }), runOptionsFrom(parsed, hooks));
   }
 
   async editImage(options: EditImageOptions, hooks: CallHooks = {}): Promise<GenerationResult> {
     const parsed = parseInput(editImageOptionsSchema, options, 'editImage options');
-    const referenceImages = await this.readReferences(parsed.images);
-    return this.run(parsed.model, parsed.platform, requestFrom(parsed, { referenceImages }), parsed, hooks);
+    const referenceImages = await this.readReferenceImages(parsed.images);
+    return this.runRequest(requestFrom(parsed, { referenceImages }), runOptionsFrom(parsed, hooks));
   }
 
   async thumbnailFromVideo(
@@ -147,7 +163,7 @@ export class Imagegate {
       role: 'video',
     });
     await this.checkVideoSupport();
-    return this.run(parsed.model, parsed.platform, requestFrom(parsed, { video: videoInput }), parsed, hooks);
+    return this.runRequest(requestFrom(parsed, { video: videoInput }), runOptionsFrom(parsed, hooks));
   }
 
   /** A multi-turn editing session. Each turn sends the whole history back, thought signatures included. */
@@ -170,27 +186,31 @@ export class Imagegate {
     await this.closeProvider();
   }
 
-  /** @internal reads and checks reference images (paths or bytes) before anything is sent. */
-  readReferences(sources: MediaSource[]): Promise<MediaInput[]> {
+  /**
+   * Reads reference images (file paths or bytes) and checks their type and size, before anything is sent.
+   * @throws MediaInputError naming the file that cannot be used
+   */
+  readReferenceImages(sources: MediaSource[]): Promise<MediaInput[]> {
     return Promise.all(sources.map((source) => readMedia(source, this.referenceOptions)));
   }
 
-  /** @internal shared by the public methods and chat sessions. */
-  async run(
-    model: string,
-    platform: Platform | undefined,
-    request: ImageRequest,
-    options: { outputFormat: 'png' | 'jpeg'; signal?: AbortSignal | undefined },
-    hooks: CallHooks,
-  ): Promise<GenerationResult> {
+  /**
+   * Runs a validated request on a logical name or model: the one way every entry point runs one (the
+   * methods above, chat sessions, the server's task worker, and through it the synchronous routes and flow
+   * runs). Images come back in the request's `outputFormat`.
+   * @throws ImageGenerationError with the deciding outcome and every attempt
+   * @throws UnknownModelError or NoUsableCandidateError when the name resolves to nothing usable
+   */
+  async runRequest(request: ImageRequest, options: RunRequestOptions): Promise<GenerationResult> {
+    const { model, platform, signal } = options;
     const route = this.registry.resolve(model, platform ? { platform } : undefined);
-    for (const warning of route.warnings) hooks.onWarning?.(warning);
+    for (const warning of route.warnings) options.onWarning?.(warning);
     const result = await this.engine.run(request, route, {
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(hooks.onAttempt ? { onAttempt: hooks.onAttempt } : {}),
-      ...(hooks.onWarning ? { onWarning: hooks.onWarning } : {}),
+      ...(signal ? { signal } : {}),
+      ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}),
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     });
-    const images = await Promise.all(result.images.map((image) => encodeAs(image, options.outputFormat)));
+    const images = await Promise.all(result.images.map((image) => encodeAs(image, request.outputFormat)));
     return { ...result, images, requestedModel: model };
   }
 }
@@ -202,7 +222,7 @@ export class ChatSession {
 
   constructor(
     private readonly imagegate: Imagegate,
-    private readonly options: ReturnType<typeof chatOptionsSchema.parse>,
+    private readonly options: SharedOptions,
   ) {}
 
   get history(): readonly ConversationContent[] {
@@ -215,18 +235,12 @@ export class ChatSession {
     hooks: CallHooks = {},
   ): Promise<GenerationResult> {
     const prompt = parseInput(generateImageOptionsSchema.shape.prompt, message, 'chat message');
-    const referenceImages = await this.imagegate.readReferences(turnOptions.referenceImages ?? []);
+    const referenceImages = await this.imagegate.readReferenceImages(turnOptions.referenceImages ?? []);
     const request = requestFrom(this.options, { referenceImages, history: [...this.turns], prompt });
-    const result = await this.imagegate.run(
-      this.options.model,
-      this.options.platform,
-      request,
-      this.options,
-      hooks,
-    );
+    const result = await this.imagegate.runRequest(request, runOptionsFrom(this.options, hooks));
     const reply = result.modelContents[0] as ConversationContent | undefined;
     if (reply) {
-      this.turns.push(userTurn(prompt, referenceImages), { ...reply, role: 'model' });
+      this.turns.push(userTurn(prompt, referenceImages.map(inlineDataPart)), { ...reply, role: 'model' });
     }
     const servedBy = `${result.servedBy.modelId} on ${result.servedBy.platform}`;
     if (this.lastServedBy && this.lastServedBy !== servedBy) {
@@ -240,19 +254,9 @@ export class ChatSession {
   }
 }
 
-/** Builds the engine's request from parsed options; the schema fills every default. */
+/** Builds the engine's request from parsed options: the library's `n` is the request's `imageCount`. */
 function requestFrom(
-  options: {
-    prompt?: string;
-    outputFormat: 'png' | 'jpeg';
-    aspectRatio?: ImageRequest['aspectRatio'];
-    imageSize?: ImageRequest['imageSize'];
-    n: number;
-    temperature?: number | undefined;
-    topP?: number | undefined;
-    seed?: number | undefined;
-    systemInstruction?: string | undefined;
-  },
+  options: SharedOptions & { prompt?: string },
   extra: {
     referenceImages?: MediaInput[];
     video?: MediaInput;
@@ -261,31 +265,16 @@ function requestFrom(
   },
 ): ImageRequest {
   return imageRequestSchema.parse({
+    ...generationParametersOf({ ...options, imageCount: options.n }),
     prompt: extra.prompt ?? options.prompt,
     history: extra.history ?? [],
     referenceImages: extra.referenceImages ?? [],
     ...(extra.video ? { video: extra.video } : {}),
-    ...(options.aspectRatio ? { aspectRatio: options.aspectRatio } : {}),
-    ...(options.imageSize ? { imageSize: options.imageSize } : {}),
-    imageCount: options.n,
-    outputMimeType: options.outputFormat === 'jpeg' ? 'image/jpeg' : 'image/png',
-    ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
-    ...(options.topP !== undefined ? { topP: options.topP } : {}),
-    ...(options.seed !== undefined ? { seed: options.seed } : {}),
-    ...(options.systemInstruction ? { systemInstruction: options.systemInstruction } : {}),
   });
 }
 
-function userTurn(prompt: string, images: MediaInput[]): ConversationContent {
-  return {
-    role: 'user',
-    parts: [
-      { text: prompt },
-      ...images.map((image) => ({
-        inlineData: { mimeType: image.mimeType, data: Buffer.from(image.bytes).toString('base64') },
-      })),
-    ],
-  };
+function runOptionsFrom(options: SharedOptions, hooks: CallHooks): RunRequestOptions {
+  return { model: options.model, platform: options.platform, signal: options.signal, ...hooks };
 }
 
 async function readMedia(source: MediaSource, options: ReadMediaOptions): Promise<MediaInput> {
@@ -294,8 +283,8 @@ async function readMedia(source: MediaSource, options: ReadMediaOptions): Promis
 }
 
 /** The Gemini API always answers PNG; JPEG is encoded here so every platform honours `outputFormat`. */
-async function encodeAs(image: VerifiedImage, format: 'png' | 'jpeg'): Promise<VerifiedImage> {
-  const wantedMimeType = format === 'jpeg' ? 'image/jpeg' : 'image/png';
+async function encodeAs(image: VerifiedImage, format: OutputFormat): Promise<VerifiedImage> {
+  const wantedMimeType = mimeTypeOfFormat(format);
   if (image.mimeType === wantedMimeType) return image;
   const bytes = await sharp(image.bytes)[format]().toBuffer();
   return {

@@ -3,10 +3,11 @@ export {
   ChatSession,
   type ImagegateOptions,
   type CallHooks,
+  type RunRequestOptions,
   type GenerationResult,
 } from './imagegate.js';
 export { generateImage, editImage, thumbnailFromVideo } from './one-shot.js';
-export { InvalidInputError } from './invalid-input-error.js';
+export { InvalidInputError } from '../errors/index.js';
 export {
   DEFAULT_MODEL,
   MAX_REFERENCE_IMAGE_BYTES,
@@ -18,5 +19,4 @@ export {
 } from './generate-options.js';
 export { REFERENCE_IMAGE_TYPES } from './generate-options.js';
 export { VIDEO_TYPES } from './generate-options.js';
-export { parseInput } from './invalid-input-error.js';
 export { connectProvider } from './connect-provider.js';

@@ -1,3 +1,5 @@
+import { ImagegateError } from '../errors/index.js';
+
 /** One problem found in a config file, located as precisely as the file allows. */
 export interface ConfigIssue {
   severity: 'error' | 'warning';
@@ -20,10 +22,9 @@ export function formatConfigIssue(issue: ConfigIssue): string {
  * A config that cannot be used. `file`, `line` and `field` locate the first problem; `issues` holds every
  * error found, so one run shows them all.
  */
-export class ConfigError extends Error {
+export class ConfigError extends ImagegateError {
   readonly file?: string;
   readonly line?: number;
-  readonly field?: string;
   readonly issues: ConfigIssue[];
 
   constructor(issues: ConfigIssue[]) {
@@ -32,11 +33,9 @@ export class ConfigError extends Error {
       issues.length === 1
         ? `Invalid imagegate config: ${formatConfigIssue(first!)}`
         : `Invalid imagegate config (${issues.length} problems):\n${issues.map((issue) => `  ${formatConfigIssue(issue)}`).join('\n')}`;
-    super(summary);
-    this.name = 'ConfigError';
+    super('invalid_config', summary, first?.field === undefined ? {} : { field: first.field });
     this.issues = issues;
     this.file = first?.file;
     this.line = first?.line;
-    this.field = first?.field;
   }
 }

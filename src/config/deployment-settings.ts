@@ -7,6 +7,7 @@ import {
   type CoordinationConfig,
   type StoreConfig,
 } from './deployment-config-schema.js';
+import { ImagegateError, type ImagegateErrorOptions } from '../errors/index.js';
 
 export interface DeploymentSettings {
   store: StoreConfig;
@@ -31,8 +32,10 @@ export const deploymentEnvironmentVariables = {
 } as const;
 
 /** Thrown for a bad override; names the variable and what it allows. */
-export class DeploymentSettingsError extends Error {
-  override readonly name = 'DeploymentSettingsError';
+export class DeploymentSettingsError extends ImagegateError {
+  constructor(message: string, options: ImagegateErrorOptions = {}) {
+    super('invalid_config', message, options);
+  }
 }
 
 const booleanText = z.enum(['true', 'false']).transform((value) => value === 'true');

@@ -15,7 +15,7 @@ import { outcomeOf, type Outcome } from '../outcome/index.js';
 import { addUsage, zeroUsage, type Usage } from '../outcome/index.js';
 import type { ExpectedImage, VerifiedImage } from '../outcome/index.js';
 import type { ImageProvider } from '../provider/index.js';
-import type { ImageRequest } from '../request/index.js';
+import { mimeTypeOfFormat, type ImageRequest } from '../request/index.js';
 import type { Attempt, ImageResult } from './attempt.js';
 import { retryWaitMs } from './backoff.js';
 import {
@@ -600,7 +600,7 @@ function mayFallBack(outcome: Outcome, policy: RoutePolicy): boolean {
  */
 export function expectedImageFor(model: CatalogModel, request: ImageRequest): ExpectedImage {
   const imageSize = request.imageSize ?? knownValue(model.capabilities.defaultImageSize);
-  const expected: ExpectedImage = { mimeType: request.outputMimeType };
+  const expected: ExpectedImage = { mimeType: mimeTypeOfFormat(request.outputFormat) };
   if (!imageSize) return expected;
   if (request.aspectRatio) {
     const size = outputPixelSize(model, imageSize, request.aspectRatio);

@@ -1,3 +1,5 @@
+import { ImagegateError, type ImagegateErrorOptions } from '../errors/index.js';
+
 /**
  * Who is asking. Every flow and run belongs to the API key that created it; a request by another key
  * gets "not found" (never "forbidden", which would confirm the name exists). Without auth (local CLI, an
@@ -15,17 +17,18 @@ export function mayAccess(access: FlowAccess, ownerKeyId: string | undefined): b
 }
 
 /** A flow, version or run that does not exist, or belongs to another key. */
-export class FlowNotFoundError extends Error {
-  override readonly name = 'FlowNotFoundError';
+export class FlowNotFoundError extends ImagegateError {
   constructor(
     readonly what: 'flow' | 'version' | 'run' | 'node' | 'variant',
     readonly id: string,
   ) {
-    super(`No ${what} "${id}".`);
+    super('not_found', `No ${what} "${id}".`, { code: `${what}_not_found` });
   }
 }
 
 /** A request that cannot be done in the current state (retry of a running run, promote of an unfinished one). */
-export class FlowStateError extends Error {
-  override readonly name = 'FlowStateError';
+export class FlowStateError extends ImagegateError {
+  constructor(message: string, options: ImagegateErrorOptions = {}) {
+    super('conflict', message, { code: 'invalid_state', ...options });
+  }
 }

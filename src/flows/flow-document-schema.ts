@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { aspectRatioSchema, imageSizeSchema } from '../catalog/index.js';
+import { generationParametersSchema, temperatureSchema } from '../request/index.js';
 
 /*
  * A flow document: typed inputs, nodes keyed by id, and a layout section for canvas positions.
@@ -80,7 +81,7 @@ export const textNodeSchema = z.strictObject({
   model: z.string().min(1),
   prompt: promptSchema,
   system: z.string().max(flowLimits.maxPromptLength).optional(),
-  temperature: z.number().min(0).max(2).optional(),
+  temperature: temperatureSchema.optional(),
 });
 
 export const templateNodeSchema = z.strictObject({
@@ -99,7 +100,7 @@ export const imageNodeSchema = z.strictObject({
   variants: z.union([z.number().int(), singleReferenceSchema]).default(1),
   aspectRatio: aspectRatioSchema.optional(),
   imageSize: imageSizeSchema.optional(),
-  format: z.enum(['png', 'jpeg']).default('png'),
+  format: generationParametersSchema.shape.outputFormat,
   /** Variant k runs with seed + k. Default: derived from the node's signature, so reruns reproduce. */
   seed: z.number().int().min(0).max(2_147_483_647).optional(),
   /** Reference images: image inputs or upstream image outputs; makes the node an edit. */

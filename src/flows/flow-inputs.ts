@@ -4,15 +4,12 @@ import { sniffImageMimeType } from '../media/index.js';
 import type { StoredMediaReference } from '../tasks/index.js';
 import { flowLimits, type FlowDocument, type FlowInput } from './flow-document-schema.js';
 import { previewValue } from './flow-problem.js';
+import { ImagegateError } from '../errors/index.js';
 
 /** A run's inputs that fail the flow's trigger schema: HTTP 400 / exit 2, naming the field. */
-export class FlowInputError extends Error {
-  override readonly name = 'FlowInputError';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
+export class FlowInputError extends ImagegateError {
+  constructor(field: string, message: string) {
+    super('invalid_input', `${field}: ${message}`, { field, code: 'invalid_input' });
   }
 }
 

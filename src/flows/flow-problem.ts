@@ -1,3 +1,5 @@
+import { ImagegateError } from '../errors/index.js';
+
 /** One thing wrong with a flow document, placed as precisely as the document allows. */
 export interface FlowProblem {
   /** The file name, or `request body` / `draft` where there is no file. */
@@ -21,20 +23,25 @@ export function formatFlowProblem(problem: FlowProblem): string {
 }
 
 /** A flow document that does not validate; every problem is listed, the first in the message. */
-export class InvalidFlowError extends Error {
-  override readonly name = 'InvalidFlowError';
+export class InvalidFlowError extends ImagegateError {
   constructor(readonly problems: FlowProblem[]) {
     const errors = problems.filter((problem) => problem.severity === 'error');
     super(
+      'invalid_flow',
       errors.length === 1
         ? formatFlowProblem(errors[0]!)
         : `${errors.length} problems in the flow; first: ${errors[0] ? formatFlowProblem(errors[0]) : 'none'}`,
+      // The field of the first error, for the HTTP and CLI error shapes.
+      errors[0] ? { field: errors[0].field } : {},
     );
   }
 
-  /** The field of the first error, for the HTTP and CLI error shapes. */
-  get field(): string | undefined {
-    return this.problems.find((problem) => problem.severity === 'error')?.field;
+  /** Every error of the flow, one per line: a remote caller sees them all at once. */
+  override get clientMessage(): string {
+    return this.problems
+      .filter((problem) => problem.severity === 'error')
+      .map(formatFlowProblem)
+      .join('\n');
   }
 }
 

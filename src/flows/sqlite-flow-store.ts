@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../clock/index.js';
 import type { FlowDocument } from './flow-document-schema.js';
 import type { FlowRun, FlowRunStatus, NodeOutput, NodeRun } from './flow-run-record.js';
+import { ImagegateError } from '../errors/index.js';
 
 /*
  * Flows live in the same SQLite file as tasks (one data directory), in their own tables. Documents and
@@ -80,10 +81,13 @@ export interface FlowVersion {
 }
 
 /** The same Idempotency-Key was used for another run request. */
-export class RunIdempotencyConflictError extends Error {
-  override readonly name = 'RunIdempotencyConflictError';
+export class RunIdempotencyConflictError extends ImagegateError {
   constructor(readonly existingRunId: string) {
-    super(`This Idempotency-Key was already used with a different run request (run ${existingRunId}).`);
+    super(
+      'conflict',
+      `This Idempotency-Key was already used with a different run request (run ${existingRunId}).`,
+      { field: 'Idempotency-Key', code: 'idempotency_key_reused' },
+    );
   }
 }
 

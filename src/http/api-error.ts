@@ -1,20 +1,10 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import type { ApiErrorType } from '../errors/index.js';
 import { MAX_QUOTED_VALUE_CHARS, quoteValue } from './input-limits.js';
 
-/** The `type` of an error body; the names clients of OpenAI-style APIs already switch on. */
-export type ApiErrorType =
-  | 'invalid_request_error'
-  | 'authentication_error'
-  | 'permission_error'
-  | 'not_found_error'
-  | 'conflict_error'
-  | 'request_too_large'
-  | 'rate_limit_exceeded'
-  | 'unsupported_media_type'
-  | 'service_unavailable'
-  | 'api_error';
+export type { ApiErrorType };
 
 export interface ApiErrorBody {
   error: {

@@ -33,3 +33,4 @@ export { DEFAULT_MAX_OPENAI_EDIT_BODY_BYTES } from './input-limits.js';
 export { MAX_OPENAI_GENERATION_BODY_BYTES } from './input-limits.js';
 export { MAX_OPENAI_IMAGE_COUNT } from './input-limits.js';
 export { MAX_OPENAI_PROMPT_CHARACTERS } from './input-limits.js';
+export { apiErrorFor, internalErrorMessage, type ApiErrorForOptions } from './api-error-for.js';

@@ -1,3 +1,5 @@
+import { MAX_IMAGE_COUNT } from '../request/index.js';
+
 /**
  * Every bound on what a caller sends or asks for, defined once. Routes, schemas, the error messages and
  * the table in docs/server.md ("Limits") derive from here; `input-limits.test.ts` checks the table.
@@ -28,8 +30,8 @@ export const MAX_JSON_DEPTH = 32;
 export const MAX_GENERATION_BODY_BYTES = 64 * 1024 * 1024;
 /** `prompt` of the OpenAI-compatible endpoints, as on OpenAI's GPT image models. */
 export const MAX_OPENAI_PROMPT_CHARACTERS = 32_000;
-/** Images per OpenAI-compatible request: imagegate's limit (OpenAI allows 10). */
-export const MAX_OPENAI_IMAGE_COUNT = 8;
+/** Images per OpenAI-compatible request: imagegate's limit, the request's own (OpenAI allows 10). */
+export const MAX_OPENAI_IMAGE_COUNT = MAX_IMAGE_COUNT;
 /** A JSON body of `POST /openai/v1/images/generations` (it carries no images). */
 export const MAX_OPENAI_GENERATION_BODY_BYTES = 1024 * 1024;
 /** A multipart body of `POST /openai/v1/images/edits` (the images included), unless the server sets another. */

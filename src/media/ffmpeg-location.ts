@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import { findOnPath, isExecutableFile } from './find-on-path.js';
+import { ImagegateError, type ImagegateErrorOptions } from '../errors/index.js';
 
 /** Environment variable naming the ffmpeg executable; it wins over PATH and the npm package. */
 export const ffmpegPathVariable = 'IMAGEGATE_FFMPEG';
@@ -44,8 +45,10 @@ export async function locateFfmpeg(
 }
 
 /** ffmpeg could not be found or started (not installed, or IMAGEGATE_FFMPEG points nowhere). */
-export class FfmpegNotFoundError extends Error {
-  override readonly name = 'FfmpegNotFoundError';
+export class FfmpegNotFoundError extends ImagegateError {
+  constructor(message: string, options: ImagegateErrorOptions = {}) {
+    super('missing_tool', message, options);
+  }
 }
 
 /** The sentence a user reads when `locateFfmpeg` found nothing: what was tried and what to do. */

@@ -1,15 +1,15 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { MediaInput } from '../request/index.js';
 import { sniffMediaType, type SniffedMediaType } from './sniff-media-type.js';
+import { ImagegateError } from '../errors/index.js';
 
 /** A problem with an input file the user named: always the user's to fix, never retried. */
-export class MediaInputError extends Error {
-  override readonly name = 'MediaInputError';
+export class MediaInputError extends ImagegateError {
   constructor(
     message: string,
     readonly path: string,
   ) {
-    super(message);
+    super('invalid_media', message, { field: path });
   }
 }
 

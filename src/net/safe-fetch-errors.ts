@@ -1,6 +1,7 @@
+import { ImagegateError } from '../errors/index.js';
+
 /** A request refused by the network policy: a forbidden address (after DNS, on any redirect hop) or scheme. */
-export class SsrfRefusedError extends Error {
-  override readonly name = 'SsrfRefusedError';
+export class SsrfRefusedError extends ImagegateError {
   constructor(
     message: string,
     /** The URL of the hop that was refused (the redirect target when a redirect was refused). */
@@ -10,7 +11,7 @@ export class SsrfRefusedError extends Error {
     /** Why the address is forbidden (`loopback`, `private`, `metadata`…); for logs, never for callers. */
     readonly reason?: string,
   ) {
-    super(message);
+    super('url_refused', message);
   }
 }
 
@@ -18,14 +19,13 @@ export class SsrfRefusedError extends Error {
 export type SafeFetchFailure = 'timeout' | 'too_large' | 'too_many_redirects' | 'invalid_url' | 'network';
 
 /** A fetch that the policy allowed but that did not produce a response within the limits. */
-export class SafeFetchError extends Error {
-  override readonly name = 'SafeFetchError';
+export class SafeFetchError extends ImagegateError {
   constructor(
     message: string,
     readonly url: string,
     readonly failure: SafeFetchFailure,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super('fetch_failed', message, options);
   }
 }

@@ -1,4 +1,4 @@
-export { outcomeKindSchema, outcomeKinds, type OutcomeKind } from './outcome-kind.js';
+export { outcomeKindSchema, outcomeKinds, type OutcomeKind } from '../errors/index.js';
 export { outcomeOf, outcomeRules, type Outcome } from './outcome.js';
 export { classifyError, type ErrorContext } from './classify-error.js';
 export { blockedFinishReasons, classifyResponse, type ResponseClassification } from './classify-response.js';

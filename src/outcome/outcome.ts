@@ -1,4 +1,4 @@
-import type { OutcomeKind } from './outcome-kind.js';
+import type { OutcomeKind } from '../errors/index.js';
 
 /**
  * One classified response or error. `retryable` and `fallbackEligible` follow the design's outcome table;

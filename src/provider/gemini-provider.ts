@@ -6,7 +6,15 @@ import { bareModelId, findModel, knownValue } from '../catalog/index.js';
 import type { Catalog, Platform } from '../catalog/index.js';
 import { systemClock, type Clock } from '../clock/index.js';
 import type { ImageProvider, ProviderCall } from './image-provider.js';
-import type { MediaInput } from '../request/index.js';
+import {
+  inlineDataPart,
+  mimeTypeOfFormat,
+  requestContents,
+  samplingSettingsOf,
+  type ContentPart,
+  type MediaInput,
+} from '../request/index.js';
+import { ImagegateError, type ImagegateErrorOptions } from '../errors/index.js';
 
 /** Gemini API (Developer API) credentials. */
 export interface GeminiApiConnection {
@@ -45,8 +53,10 @@ export interface GeminiProviderOptions {
  * Thrown when an uploaded file did not become usable in time or failed processing. Transient: the
  * outcome classifier treats it as `unavailable`.
  */
-export class FileProcessingError extends Error {
-  override readonly name = 'FileProcessingError';
+export class FileProcessingError extends ImagegateError {
+  constructor(message: string, options: ImagegateErrorOptions = {}) {
+    super('invalid_media', message, options);
+  }
 }
 
 /** An upload the platform still holds, reused by retries and later calls instead of uploading again. */
@@ -59,8 +69,10 @@ interface UploadedFile {
 const UPLOAD_REUSE_MARGIN_MS = 60 * 60 * 1000;
 
 /** Thrown when a call names a platform the provider has no credentials for. */
-export class PlatformNotConfiguredError extends Error {
-  override readonly name = 'PlatformNotConfiguredError';
+export class PlatformNotConfiguredError extends ImagegateError {
+  constructor(message: string, options: ImagegateErrorOptions = {}) {
+    super('invalid_config', message, options);
+  }
 }
 
 const API_VERSION = { 'gemini-api': 'v1beta', 'vertex-ai': 'v1beta1' } as const;
@@ -90,8 +102,8 @@ export class GeminiProvider implements ImageProvider {
     if (request.imageSize) imageConfig.imageSize = request.imageSize;
     // Only Vertex lets the caller choose the encoding; on the Gemini API the SDK refuses the field, and the
     // library converts the PNG afterwards.
-    if (call.platform === 'vertex-ai' && request.outputMimeType !== 'image/png') {
-      imageConfig.outputMimeType = request.outputMimeType;
+    if (call.platform === 'vertex-ai' && request.outputFormat !== 'png') {
+      imageConfig.outputMimeType = mimeTypeOfFormat(request.outputFormat);
     }
     return client.models.generateContent({
       model: call.modelId,
@@ -101,10 +113,7 @@ export class GeminiProvider implements ImageProvider {
           ? { responseModalities: ['TEXT'] }
           : { responseModalities: ['TEXT', 'IMAGE'], imageConfig }),
         ...(call.candidateCount > 1 ? { candidateCount: call.candidateCount } : {}),
-        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-        ...(request.topP !== undefined ? { topP: request.topP } : {}),
-        ...(request.seed !== undefined ? { seed: request.seed } : {}),
-        ...(request.systemInstruction ? { systemInstruction: request.systemInstruction } : {}),
+        ...samplingSettingsOf(request),
         ...(call.signal ? { abortSignal: call.signal } : {}),
       },
     });
@@ -171,14 +180,13 @@ export class GeminiProvider implements ImageProvider {
     const inlineBytes = media.reduce((total, input) => total + base64Length(input.bytes.byteLength), 0);
     const useFiles =
       call.platform === 'gemini-api' && (inlineBytes > inlineLimitBytes || request.video !== undefined);
-    const mediaParts: Part[] = [];
+    const mediaParts: ContentPart[] = [];
     for (const input of media) {
-      mediaParts.push(useFiles ? await this.uploadedPart(client, input, call.signal) : inlinePart(input));
+      // A Files API part is a plain JSON object like any other part of a turn.
+      const uploaded = useFiles ? await this.uploadedPart(client, input, call.signal) : undefined;
+      mediaParts.push(uploaded ? { ...uploaded } : inlineDataPart(input));
     }
-    return [
-      ...(request.history as Content[]),
-      { role: 'user', parts: [{ text: request.prompt }, ...mediaParts] },
-    ];
+    return requestContents(request.history, request.prompt, mediaParts) as Content[];
   }
 
   /** An unknown limit sends everything through the Files API, which accepts any size we allow. */
@@ -229,10 +237,6 @@ export class GeminiProvider implements ImageProvider {
       expiresAtMs: Number.isNaN(expiresAtMs) ? this.clock.nowMs() : expiresAtMs,
     };
   }
-}
-
-function inlinePart(input: MediaInput): Part {
-  return { inlineData: { mimeType: input.mimeType, data: Buffer.from(input.bytes).toString('base64') } };
 }
 
 function base64Length(byteLength: number): number {

@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import { aspectRatioSchema, imageSizeSchema } from '../catalog/index.js';
-
-/**
- * What the caller asks for, independent of model and platform. Validated once at the boundary (CLI,
- * HTTP, library); the registry adapts it to each candidate's capabilities before the provider sees it.
- */
-export const outputMimeTypeSchema = z.enum(['image/png', 'image/jpeg']);
-export type OutputMimeType = z.infer<typeof outputMimeTypeSchema>;
+import { generationParametersSchema } from './generation-parameters.js';
 
 export const mediaInputSchema = z.object({
   bytes: z.custom<Uint8Array>(
@@ -27,7 +20,11 @@ export const contentSchema = z.object({
 });
 export type ConversationContent = z.infer<typeof contentSchema>;
 
-export const imageRequestSchema = z.object({
+/**
+ * What the caller asks for: the generation parameters, the prompt and its media, independent of model and platform. Validated once at the boundary (CLI,
+ * HTTP, library); the registry adapts it to each candidate's capabilities before the provider sees it.
+ */
+export const imageRequestSchema = generationParametersSchema.extend({
   prompt: z.string().min(1, 'a prompt is required'),
   /** Earlier turns of a multi-turn edit, model turns echoed back unchanged. Default: none. */
   history: z.array(contentSchema).default([]),
@@ -35,18 +32,6 @@ export const imageRequestSchema = z.object({
   referenceImages: z.array(mediaInputSchema).default([]),
   /** A video whose frames the image is derived from. Default: none. */
   video: mediaInputSchema.optional(),
-  /** Default: the model's default (1:1, or the input image's shape). */
-  aspectRatio: aspectRatioSchema.optional(),
-  /** Default: the model's default size (1K). */
-  imageSize: imageSizeSchema.optional(),
-  /** Default: image/png. JPEG is produced by converting the model's PNG where the platform cannot. */
-  outputMimeType: outputMimeTypeSchema.default('image/png'),
-  temperature: z.number().min(0).max(2).optional(),
-  topP: z.number().min(0).max(1).optional(),
-  seed: z.number().int().optional(),
-  systemInstruction: z.string().optional(),
-  /** Number of images wanted. Default 1. */
-  imageCount: z.number().int().min(1).max(8).default(1),
   /**
    * `text` asks a text model for text only (flow text nodes); `imageCount` is then ignored. Default:
    * images (with text alongside, as image models answer).

@@ -13,6 +13,7 @@ import type { ImageCostEstimate } from '../tools/cost/index.js';
 import type { MiddlewareHandler } from 'hono';
 import {
   ApiError,
+  apiErrorFor,
   errorResponse,
   invalidRequest,
   jsonDepthExceeds,
@@ -362,7 +363,6 @@ const refuseDeepJson: MiddlewareHandler = async (c, next) => {
  * wrong Content-Type 415, too large 413); anything else is a server fault, 500.
  */
 function asApiError(error: unknown, contentType: string | undefined): ApiError {
-  if (error instanceof ApiError) return error;
   if (error instanceof HTTPException) {
     if (error.status === 413) return tooLarge(error.message, null);
     if (error.status === 415) return unsupportedMediaType(contentType, 'application/json');
@@ -370,10 +370,5 @@ function asApiError(error: unknown, contentType: string | undefined): ApiError {
       return invalidRequest(`The request body is not valid: ${error.message}.`, null, 'malformed_body');
     if (error.status === 401) return new ApiError(401, 'authentication_error', 'http_error', error.message);
   }
-  return new ApiError(
-    500,
-    'api_error',
-    'internal_error',
-    'The server failed while answering; the error was logged.',
-  );
+  return apiErrorFor(error);
 }

@@ -1,7 +1,18 @@
 import { z } from '@hono/zod-openapi';
-import { aspectRatioSchema, imageSizeSchema, type AspectRatio, type ImageSize } from '../catalog/index.js';
+import { aspectRatioSchema, imageSizeSchema } from '../catalog/index.js';
 import { DEFAULT_MODEL } from '../client/index.js';
-import { contentSchema, type ConversationContent } from '../request/index.js';
+import {
+  contentSchema,
+  definedOnly,
+  generationParametersSchema,
+  imageCountSchema,
+  outputFormatSchema,
+  seedSchema,
+  temperatureSchema,
+  topPSchema,
+  type ConversationContent,
+  type GenerationParameters,
+} from '../request/index.js';
 import { invalidRequest, type ApiError } from '../http/index.js';
 import {
   MAX_CONTENT_TURNS,
@@ -61,7 +72,7 @@ export const generationBodySchema = z
       .optional()
       .openapi({ description: 'Default: the model default (1:1, or the input image shape).' }),
     image_size: imageSizeSchema.optional().openapi({ description: 'Default: the model default (1K).' }),
-    output_format: z.enum(['png', 'jpeg']).optional().openapi({ description: 'Default png.' }),
+    output_format: outputFormatSchema.optional().openapi({ description: 'Default png.' }),
     images: referencesSchema.optional().openapi({
       description:
         'Reference images: uploaded file ids (file_…), data: URLs or https URLs, in order. Default none.',
@@ -69,10 +80,13 @@ export const generationBodySchema = z
     contents: z.array(boundedContentSchema).max(MAX_CONTENT_TURNS).optional().openapi({
       description: "Earlier turns: a finished task's result.next_turn_contents. Default none.",
     }),
-    temperature: z.number().min(0).max(2).optional(),
-    top_p: z.number().min(0).max(1).optional(),
-    seed: z.number().int().optional(),
-    n: z.number().int().min(1).max(8).optional().openapi({ description: 'Images wanted. Default 1.' }),
+    temperature: temperatureSchema.optional(),
+    top_p: topPSchema.optional(),
+    seed: seedSchema.optional(),
+    n: imageCountSchema.optional().openapi({ description: 'Images wanted. Default 1.' }),
+    system_instruction: promptSchema.optional().openapi({
+      description: 'Instructions the model follows for the whole request (style, constraints). Default none.',
+    }),
     metadata: metadataSchema.optional().openapi({ description: 'Echoed back on the task. Default {}.' }),
     webhook_url: z
       .url({ protocol: /^https?$/ })
@@ -95,20 +109,13 @@ export const generationBodySchema = z
   .openapi('GenerationRequest');
 export type GenerationBody = z.infer<typeof generationBodySchema>;
 
-/** The request with aliases resolved and defaults filled in. */
-export interface GenerationSubmission {
+/** The request with aliases resolved and defaults filled in: the generation parameters under their own names. */
+export interface GenerationSubmission extends GenerationParameters {
   model: string;
   prompt: string;
-  aspectRatio?: AspectRatio;
-  imageSize?: ImageSize;
-  outputFormat: 'png' | 'jpeg';
   /** File ids, data URLs or https URLs, in order. */
   images: string[];
   history: ConversationContent[];
-  temperature?: number;
-  topP?: number;
-  seed?: number;
-  imageCount: number;
   metadata: Record<string, string>;
   webhookUrl?: string;
   /** `batch`: the batch lane. Absent: online. */
@@ -140,15 +147,21 @@ export function canonicalSubmission(
     submission: {
       model: body.model ?? DEFAULT_MODEL,
       prompt: body.prompt,
-      ...(ratio ? { aspectRatio: ratio } : {}),
-      ...(imageSize.value ? { imageSize: imageSize.value } : {}),
-      outputFormat: body.output_format ?? 'png',
+      // The body's names for the parameters, renamed here and nowhere else; the schema fills the defaults.
+      ...generationParametersSchema.parse(
+        definedOnly({
+          aspectRatio: ratio,
+          imageSize: imageSize.value,
+          outputFormat: body.output_format,
+          imageCount: body.n,
+          temperature: body.temperature,
+          topP: body.top_p,
+          seed: body.seed,
+          systemInstruction: body.system_instruction,
+        }),
+      ),
       images: images.value ?? [],
       history: body.contents ?? [],
-      ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
-      ...(body.top_p !== undefined ? { topP: body.top_p } : {}),
-      ...(body.seed !== undefined ? { seed: body.seed } : {}),
-      imageCount: body.n ?? 1,
       metadata: body.metadata ?? {},
       ...(body.webhook_url ? { webhookUrl: body.webhook_url } : {}),
       ...(body.lane === 'batch' ? { lane: 'batch' as const } : {}),

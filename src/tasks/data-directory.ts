@@ -2,6 +2,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openSqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database.js';
+import { ImagegateError } from '../errors/index.js';
 
 /**
  * What a data directory holds, named in one place: `imagegate serve`, `keys`, `cost report` and every
@@ -49,10 +50,9 @@ export interface OpenDataDirectory extends DataDirectoryPaths {
   handle: Database.Database;
 }
 
-export class MissingDataDirectoryError extends Error {
+export class MissingDataDirectoryError extends ImagegateError {
   constructor(readonly databasePath: string) {
-    super(`no imagegate database at ${databasePath}`);
-    this.name = 'MissingDataDirectoryError';
+    super('not_found', `no imagegate database at ${databasePath}`, { code: 'missing_data_directory' });
   }
 }
 

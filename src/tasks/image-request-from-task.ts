@@ -1,6 +1,13 @@
 import type { BlobStore } from '../blobs/index.js';
-import { InvalidInputError } from '../client/index.js';
-import { contentSchema, imageRequestSchema, type ImageRequest, type MediaInput } from '../request/index.js';
+import { InvalidInputError } from '../errors/index.js';
+import {
+  contentSchema,
+  definedOnly,
+  generationParametersOf,
+  imageRequestSchema,
+  type ImageRequest,
+  type MediaInput,
+} from '../request/index.js';
 import { loadStoredMedia } from './stored-contents.js';
 import type { StoredMediaReference, TaskRequest } from './task-record.js';
 
@@ -19,19 +26,11 @@ export async function imageRequestFromTask(request: TaskRequest, blobs: BlobStor
     ? await loadStoredMedia(storedHistory.data, blobs, 'contents')
     : request.history;
   const parsed = imageRequestSchema.safeParse({
+    ...generationParametersOf(request),
     prompt: request.prompt,
     history,
     referenceImages,
-    ...(video ? { video } : {}),
-    ...(request.aspectRatio !== undefined ? { aspectRatio: request.aspectRatio } : {}),
-    ...(request.imageSize !== undefined ? { imageSize: request.imageSize } : {}),
-    outputMimeType: request.outputFormat === 'jpeg' ? 'image/jpeg' : 'image/png',
-    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-    ...(request.topP !== undefined ? { topP: request.topP } : {}),
-    ...(request.seed !== undefined ? { seed: request.seed } : {}),
-    ...(request.systemInstruction !== undefined ? { systemInstruction: request.systemInstruction } : {}),
-    imageCount: request.imageCount,
-    ...(request.responseModality !== undefined ? { responseModality: request.responseModality } : {}),
+    ...definedOnly({ video, responseModality: request.responseModality }),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

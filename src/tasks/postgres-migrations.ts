@@ -1,6 +1,7 @@
 import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
 import type pg from 'pg';
 import { storedMediaPathPrefix } from './stored-contents.js';
+import { ImagegateError, type ImagegateErrorOptions } from '../errors/index.js';
 
 /*
  * The PostgreSQL schema, as an ordered list of migrations kept in code (Kysely's Migrator records which
@@ -137,8 +138,10 @@ export interface PostgresMigrationResult {
 }
 
 /** Thrown when the database was migrated by a newer imagegate: this one could lose its fields. */
-export class UnknownPostgresMigrationError extends Error {
-  override readonly name = 'UnknownPostgresMigrationError';
+export class UnknownPostgresMigrationError extends ImagegateError {
+  constructor(message: string, options: ImagegateErrorOptions = {}) {
+    super('incompatible_storage', message, options);
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { ImagegateError, type ImagegateErrorOptions } from '../errors/index.js';
 
 /** Bumped, with a migration step below, whenever the tables change shape. */
 export const sqliteSchemaVersion = 1;
@@ -42,8 +43,10 @@ const createStatements = [
 ];
 
 /** Thrown when the file was written by a newer imagegate: reading it could lose fields. */
-export class UnsupportedSchemaVersionError extends Error {
-  override readonly name = 'UnsupportedSchemaVersionError';
+export class UnsupportedSchemaVersionError extends ImagegateError {
+  constructor(message: string, options: ImagegateErrorOptions = {}) {
+    super('incompatible_storage', message, options);
+  }
 }
 
 /** Creates the tables if missing and records the schema version; idempotent, safe from two processes. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ImagegateError } from '../errors/index.js';
 
 /** Where a page of a newest-first listing ended: the last task's creation time and id. */
 export interface TaskCursor {
@@ -9,10 +10,10 @@ export interface TaskCursor {
 const cursorSchema = z.tuple([z.number().int().nonnegative(), z.string().min(1)]);
 
 /** Thrown for a cursor that this store did not hand out. */
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
+export class InvalidCursorError extends ImagegateError {
   constructor(readonly cursor: string) {
     super(
+      'invalid_input',
       `cursor: "${cursor}" is not a cursor from a previous page; pass the nextCursor of the last page as is.`,
     );
   }

@@ -1,7 +1,5 @@
-import { InvalidInputError } from '../client/index.js';
 import { ImageGenerationError } from '../engine/index.js';
-import { MediaInputError } from '../media/index.js';
-import { NoUsableCandidateError, UnknownModelError } from '../registry/index.js';
+import { errorAnswerOf, errorKindOf } from '../errors/index.js';
 import type { TaskError } from './task-record.js';
 
 /** What the worker does with a run that threw. */
@@ -12,15 +10,17 @@ export type FailureDecision =
   | { action: 'park'; error: TaskError; untilMs: number };
 
 /**
- * Sorts a thrown error: the request's own faults fail at once; a run stopped by open circuit breakers is
- * parked until their next trial; an engine failure that may pass later is retried by rescheduling; anything unexpected fails as `internal_error` (unknown errors are
- * permanent by default).
+ * Sorts a thrown error: a run stopped by open circuit breakers is parked until their next trial; an engine
+ * failure that may pass later is retried by rescheduling; everything else fails at once. The task's error
+ * type is the kind's row of `errorAnswers`; its code the platform's HTTP status when there was one, else
+ * the kind (unknown errors are `internal_error`, permanent).
  */
 export function decideFailure(error: unknown): FailureDecision {
+  const message = error instanceof Error ? error.message : String(error);
   if (error instanceof ImageGenerationError) {
     const { outcome } = error;
     const taskError = {
-      type: outcome.kind,
+      type: errorAnswerOf(error).taskErrorType,
       code: outcome.httpStatus !== undefined ? String(outcome.httpStatus) : outcome.kind,
       message: outcome.message,
     };
@@ -35,14 +35,8 @@ export function decideFailure(error: unknown): FailureDecision {
         }
       : { action: 'fail', error: taskError };
   }
-  if (error instanceof InvalidInputError) return failWith('invalid_request', 'invalid_input', error);
-  if (error instanceof MediaInputError) return failWith('invalid_request', 'invalid_media', error);
-  if (error instanceof UnknownModelError) return failWith('model_not_found', 'unknown_model', error);
-  if (error instanceof NoUsableCandidateError) return failWith('model_retired', 'no_usable_model', error);
-  return failWith('internal_error', 'internal_error', error);
-}
-
-function failWith(type: string, code: string, error: unknown): FailureDecision {
-  const message = error instanceof Error ? error.message : String(error);
-  return { action: 'fail', error: { type, code, message } };
+  return {
+    action: 'fail',
+    error: { type: errorAnswerOf(error).taskErrorType, code: errorKindOf(error), message },
+  };
 }

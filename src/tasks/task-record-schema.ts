@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { platformSchema } from '../catalog/index.js';
 import { outcomeKindSchema } from '../outcome/index.js';
+import { taskRequestSchema } from './task-request.js';
 import type { TaskEvent } from './task-store.js';
 import type { TaskRecord } from './task-record.js';
 
@@ -29,24 +30,7 @@ const attemptSchema = z.object({
   usage: usageSchema.optional(),
 });
 
-const mediaReferenceSchema = z.object({ sha256: z.string(), mimeType: z.string() });
-
-export const taskRequestSchema = z.object({
-  model: z.string(),
-  prompt: z.string(),
-  aspectRatio: z.string().optional(),
-  imageSize: z.string().optional(),
-  outputFormat: z.enum(['png', 'jpeg']),
-  references: z.array(mediaReferenceSchema),
-  video: mediaReferenceSchema.optional(),
-  history: z.array(z.unknown()),
-  temperature: z.number().optional(),
-  topP: z.number().optional(),
-  seed: z.number().optional(),
-  systemInstruction: z.string().optional(),
-  imageCount: z.number(),
-  responseModality: z.enum(['image', 'text']).optional(),
-});
+export { taskRequestSchema };
 
 export const taskStatusSchema = z.enum(['queued', 'processing', 'success', 'failed', 'cancelled']);
 

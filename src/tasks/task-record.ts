@@ -1,6 +1,7 @@
 import type { Platform } from '../catalog/index.js';
 import type { Attempt } from '../engine/index.js';
 import type { Usage } from '../outcome/index.js';
+import type { StoredMediaReference, TaskRequest } from './task-request.js';
 
 /*
  * Task state machine. Every transition is one store write; a worker's write only lands while it holds
@@ -20,34 +21,10 @@ import type { Usage } from '../outcome/index.js';
  * of a processing task sets `cancelRequested`; the worker aborts and completes it as cancelled.
  * success, failed and cancelled are final.
  */
+export type { StoredMediaReference, TaskRequest };
+
 export type TaskStatus = 'queued' | 'processing' | 'success' | 'failed' | 'cancelled';
 export const finalStatuses: readonly TaskStatus[] = ['success', 'failed', 'cancelled'];
-
-/** A reference image or video held in the blob store (uploaded, or fetched from a URL at submit time). */
-export interface StoredMediaReference {
-  sha256: string;
-  mimeType: string;
-}
-
-/** The request as the worker will run it: validated, aliases resolved, media already in the blob store. */
-export interface TaskRequest {
-  model: string;
-  prompt: string;
-  aspectRatio?: string;
-  imageSize?: string;
-  outputFormat: 'png' | 'jpeg';
-  references: StoredMediaReference[];
-  video?: StoredMediaReference;
-  /** Earlier turns (an earlier task's `next_turn_contents`), model turns unchanged. */
-  history: unknown[];
-  temperature?: number;
-  topP?: number;
-  seed?: number;
-  systemInstruction?: string;
-  imageCount: number;
-  /** `text` for a flow text node: a text model answers with text only. Absent: images. */
-  responseModality?: 'image' | 'text';
-}
 
 export interface TaskImage {
   sha256: string;

@@ -1,30 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import type { GenerationResult } from '../client/index.js';
-import { imageRequestSchema } from '../request/image-request.js';
+import type { GenerationResult, RunRequestOptions } from '../client/index.js';
+import { imageRequestSchema, type ImageRequest } from '../request/index.js';
 import { imagegateTaskRunner, type RunsImageRequests } from './task-runner.js';
 
 describe('imagegateTaskRunner', () => {
-  it('runs the request on the model with the route choosing the platform and the request choosing the format', async () => {
-    const calls: unknown[][] = [];
+  it('runs the request as it is, on the task model, with the worker signal and hooks', async () => {
+    const calls: [ImageRequest, RunRequestOptions][] = [];
     const result = { requestedModel: 'image_fast' } as GenerationResult;
     const imagegate: RunsImageRequests = {
-      run: async (...args) => {
-        calls.push(args);
+      runRequest: async (request, options) => {
+        calls.push([request, options]);
         return result;
       },
     };
-    const signal = new AbortController().signal;
-    const onAttempt = () => {};
-    const onWarning = () => {};
-    const request = imageRequestSchema.parse({ prompt: 'p', outputMimeType: 'image/jpeg' });
-    expect(
-      await imagegateTaskRunner(imagegate)(request, 'image_fast', { signal, onAttempt, onWarning }),
-    ).toBe(result);
-    expect(calls).toEqual([
-      ['image_fast', undefined, request, { outputFormat: 'jpeg', signal }, { onAttempt, onWarning }],
-    ]);
-    const pngRequest = imageRequestSchema.parse({ prompt: 'p' });
-    await imagegateTaskRunner(imagegate)(pngRequest, 'image_fast', { signal, onAttempt, onWarning });
-    expect((calls[1]?.[3] as { outputFormat: string }).outputFormat).toBe('png');
+    const options = {
+      model: 'image_fast',
+      signal: new AbortController().signal,
+      onAttempt: () => {},
+      onWarning: () => {},
+    };
+    const request = imageRequestSchema.parse({ prompt: 'p', outputFormat: 'jpeg' });
+    expect(await imagegateTaskRunner(imagegate)(request, options)).toBe(result);
+    expect(calls).toEqual([[request, options]]);
   });
 });

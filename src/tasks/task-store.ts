@@ -2,6 +2,7 @@ import type { TaskError, TaskRecord, TaskRequest, TaskResult, TaskStatus } from 
 import type { Attempt } from '../engine/index.js';
 import type { Usage } from '../outcome/index.js';
 import type { Platform } from '../catalog/index.js';
+import { ImagegateError } from '../errors/index.js';
 
 export interface NewTask {
   id: string;
@@ -27,10 +28,13 @@ export interface IdempotencyClaim {
 }
 
 /** The same Idempotency-Key was used with a different body. */
-export class IdempotencyConflictError extends Error {
-  override readonly name = 'IdempotencyConflictError';
+export class IdempotencyConflictError extends ImagegateError {
   constructor(readonly existingTaskId: string) {
-    super(`This Idempotency-Key was already used with a different request body (task ${existingTaskId}).`);
+    super(
+      'conflict',
+      `This Idempotency-Key was already used with a different request body (task ${existingTaskId}).`,
+      { field: 'Idempotency-Key', code: 'idempotency_key_reused' },
+    );
   }
 }
 
@@ -51,8 +55,7 @@ export interface TaskBudget {
 }
 
 /** A new task would take a cap past its limit; nothing was created. */
-export class BudgetExceededError extends Error {
-  override readonly name = 'BudgetExceededError';
+export class BudgetExceededError extends ImagegateError {
   constructor(
     readonly cap: SpendCap,
     /** What counted against the cap before this task (see `taskSpendUsd`). */
@@ -60,6 +63,7 @@ export class BudgetExceededError extends Error {
     readonly estimatedUsd: number,
   ) {
     super(
+      'budget_exceeded',
       `The task's estimated $${estimatedUsd} would take the spend of ${cap.apiKeyId ?? 'all keys'} from $${spentUsd} past its limit of $${cap.limitUsd}.`,
     );
   }

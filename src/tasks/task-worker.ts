@@ -11,7 +11,7 @@ import { storedMediaUri, storeInlineMedia } from './stored-contents.js';
 import type { TaskError, TaskImage, TaskRecord, TaskRequest } from './task-record.js';
 import type { TaskRunner } from './task-runner.js';
 import type { Lease, TaskCompletion, TaskStore } from './task-store.js';
-import type { ConversationContent, ImageRequest } from '../request/index.js';
+import { userTurn, type ConversationContent, type ImageRequest } from '../request/index.js';
 
 export interface TaskWorkerOptions {
   store: TaskStore;
@@ -231,7 +231,8 @@ export class TaskWorker {
       let request: ImageRequest;
       try {
         request = await imageRequestFromTask(task.request, this.blobs);
-        result = await this.run(request, task.request.model, {
+        result = await this.run(request, {
+          model: task.request.model,
           signal,
           onAttempt: (attempt) => {
             liveAttempts.push(attempt);
@@ -473,17 +474,14 @@ export async function nextTurnContents(
 ): Promise<unknown[]> {
   const reply = modelContents[0];
   if (reply === undefined) return [];
-  const userTurn: ConversationContent = {
-    role: 'user',
-    parts: [
-      { text: request.prompt },
-      ...request.references.map((reference) => ({
-        fileData: { mimeType: reference.mimeType, fileUri: storedMediaUri(reference.sha256) },
-      })),
-    ],
-  };
+  const thisTurn = userTurn(
+    request.prompt,
+    request.references.map((reference) => ({
+      fileData: { mimeType: reference.mimeType, fileUri: storedMediaUri(reference.sha256) },
+    })),
+  );
   const modelTurn = { ...(reply as ConversationContent), role: 'model' as const };
-  return [...request.history, userTurn, ...(await storeInlineMedia([modelTurn], blobs))];
+  return [...request.history, thisTurn, ...(await storeInlineMedia([modelTurn], blobs))];
 }
 
 function unique(values: string[]): string[] {

@@ -112,7 +112,7 @@ describe('POST /v1/images/generations', () => {
 
   it('refuses an unknown model with the nearest known names', async () => {
     const { response, json } = await submit({ model: 'image_fsat', prompt: 'x' });
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(404);
     expect(json.error).toMatchObject({ param: 'model', code: 'model_not_found' });
     expect(json.error.message).toContain('"image_fast"');
   });

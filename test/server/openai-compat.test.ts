@@ -42,14 +42,7 @@ describe('OpenAI-compatible endpoints with the official openai client', () => {
     app.route(
       '/openai/v1',
       createOpenAiRoutes({
-        generate: (request, model, signal) =>
-          imagegate.run(
-            model,
-            undefined,
-            request,
-            { outputFormat: request.outputMimeType === 'image/jpeg' ? 'jpeg' : 'png', signal },
-            {},
-          ),
+        generate: (request, model, signal) => imagegate.runRequest(request, { model, signal }),
         storeImage: async (bytes) => {
           const name = `${stored.size + 1}`;
           stored.set(name, bytes);

@@ -69,9 +69,9 @@ describe('outage drill', () => {
       catalog,
       limitsFor: (platform, modelId) => registry.limitsFor(platform, modelId),
     });
-    const run: TaskRunner = async (request, model, options) => ({
-      ...(await engine.run(request, registry.resolve(model), options)),
-      requestedModel: model,
+    const run: TaskRunner = async (request, options) => ({
+      ...(await engine.run(request, registry.resolve(options.model), options)),
+      requestedModel: options.model,
     });
     server = await createTestServer({ clock });
 

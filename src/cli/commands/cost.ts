@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { builtInCatalog, isoDateSchema } from '../../catalog/index.js';
-import { InvalidInputError, parseInput } from '../../client/index.js';
+import { InvalidInputError, parseInput } from '../../errors/index.js';
 import { loadConfig } from '../../config/index.js';
 import { Registry } from '../../registry/index.js';
 import {

@@ -1,5 +1,5 @@
 import { defaultFallbackOn } from '../../config/index.js';
-import type { OutcomeKind } from '../../outcome/outcome-kind.js';
+import type { OutcomeKind } from '../../outcome/index.js';
 
 /**
  * The engine's golden matrix: every outcome × retry/fallback configuration with the attempts, waits and

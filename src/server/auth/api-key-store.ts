@@ -9,6 +9,7 @@ import {
   looksLikeApiKeySecret,
   randomBase62,
 } from './api-key-secret.js';
+import { ImagegateError } from '../../errors/index.js';
 
 export interface ApiKeyRecord {
   /** `key_` and 12 base62 characters; never secret. */
@@ -49,14 +50,15 @@ export const apiKeyRowSchema = z.object({
 export type ApiKeyRow = z.infer<typeof apiKeyRowSchema>;
 
 /** A revoke by prefix that matches several keys; the caller must name one by id. */
-export class AmbiguousApiKeyError extends Error {
-  override readonly name = 'AmbiguousApiKeyError';
+export class AmbiguousApiKeyError extends ImagegateError {
   constructor(
     readonly prefix: string,
     readonly matchingIds: string[],
   ) {
     super(
+      'invalid_input',
       `The prefix "${prefix}" matches ${matchingIds.length} keys (${matchingIds.join(', ')}); revoke by id.`,
+      { field: 'prefix', code: 'ambiguous_prefix' },
     );
   }
 }

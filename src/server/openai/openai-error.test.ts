@@ -1,13 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../client/index.js';
-import { ImageGenerationError } from '../../engine/index.js';
+import { ImageGenerationError, type Attempt } from '../../engine/index.js';
 import { MediaInputError } from '../../media/index.js';
 import { outcomeOf } from '../../outcome/index.js';
 import { NoUsableCandidateError, UnknownModelError } from '../../registry/index.js';
 import { openAiErrorFor } from './openai-error.js';
 
+const attempt: Attempt = {
+  modelId: 'gemini-3.1-flash-image',
+  platform: 'gemini-api',
+  outcome: 'unavailable',
+  startedAtMs: 0,
+  latencyMs: 10,
+  waitedBeforeMs: 0,
+};
 const failed = (kind: Parameters<typeof outcomeOf>[0], retryAfterMs?: number) =>
-  new ImageGenerationError(outcomeOf(kind, `${kind} happened`, retryAfterMs ? { retryAfterMs } : {}), [], []);
+  new ImageGenerationError(
+    outcomeOf(kind, `${kind} happened`, retryAfterMs ? { retryAfterMs } : {}),
+    [attempt],
+    [],
+  );
 
 describe('openAiErrorFor', () => {
   it('names the OpenAI field of bad input', () => {
@@ -24,7 +36,7 @@ describe('openAiErrorFor', () => {
       },
     });
     expect(answer.headers).toEqual({});
-    expect(openAiErrorFor(new MediaInputError('not an image', 'image[0]')).param).toBe('image');
+    expect(openAiErrorFor(new MediaInputError('not an image', 'image[0]')).param).toBe('image[0]');
   });
 
   it('answers unknown and retired models on the model field', () => {

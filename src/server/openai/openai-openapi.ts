@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import { openAiOutcomeStatuses } from './openai-error.js';
 import { openAiEditFieldsSchema, openAiGenerationSchema } from './openai-request.js';
+import { outputFormatSchema } from '../../request/index.js';
 
 /*
  * The OpenAI-compatible routes parse their own bodies (their errors must be OpenAI's shape, which the
@@ -30,7 +31,7 @@ const openAiImagesResponseSchema = z
       ]),
     ),
     background: z.string(),
-    output_format: z.enum(['png', 'jpeg']),
+    output_format: outputFormatSchema,
     size: z.string().optional().openapi({ example: '1024x1024' }),
     usage: z.object({
       input_tokens: z.number().int(),

@@ -88,7 +88,7 @@ describe('POST /images/generations', () => {
       imageCount: 2,
       aspectRatio: '3:2',
       imageSize: '2K',
-      outputMimeType: 'image/png',
+      outputFormat: 'png',
       referenceImages: [],
     });
     expect(await response.json()).toEqual({
@@ -214,7 +214,7 @@ describe('POST /images/edits', () => {
     expect(calls[0]?.request).toMatchObject({
       aspectRatio: '1:1',
       imageSize: '1K',
-      outputMimeType: 'image/jpeg',
+      outputFormat: 'jpeg',
     });
   });
 

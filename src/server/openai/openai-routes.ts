@@ -5,7 +5,7 @@ import { MAX_REFERENCE_IMAGE_BYTES, REFERENCE_IMAGE_TYPES } from '../../client/i
 import { DEFAULT_MODEL } from '../../client/index.js';
 import { systemClock, type Clock } from '../../clock/index.js';
 import { checkMediaBytes, MediaInputError } from '../../media/index.js';
-import { imageRequestSchema, type ImageRequest, type MediaInput } from '../../request/index.js';
+import { definedOnly, imageRequestSchema, type ImageRequest, type MediaInput } from '../../request/index.js';
 import { ApiError, errorResponse } from '../../http/index.js';
 import type { ApiKeyRecord, AuthEnv } from '../auth/index.js';
 import { DEFAULT_MAX_OPENAI_EDIT_BODY_BYTES, MAX_OPENAI_GENERATION_BODY_BYTES } from '../../http/index.js';
@@ -59,7 +59,7 @@ const openAiFieldNames: Record<string, string> = {
   imageCount: 'n',
   aspectRatio: 'size',
   imageSize: 'size',
-  outputMimeType: 'output_format',
+  outputFormat: 'output_format',
   referenceImages: 'image',
 };
 
@@ -95,8 +95,7 @@ export function createOpenAiRoutes(options: OpenAiRoutesOptions): Hono<AuthEnv> 
       prompt: fields.prompt,
       referenceImages: references,
       ...shape,
-      outputMimeType: fields.output_format === 'jpeg' ? 'image/jpeg' : 'image/png',
-      imageCount: fields.n ?? 1,
+      ...definedOnly({ outputFormat: fields.output_format, imageCount: fields.n }),
     });
     if (!parsed.success) return fieldError(c, fieldProblemOf(parsed.error, fields));
     const model = fields.model === undefined || isOpenAiModelName(fields.model) ? defaultModel : fields.model;

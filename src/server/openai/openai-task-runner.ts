@@ -1,6 +1,6 @@
 import type { BlobStore } from '../../blobs/index.js';
 import type { Clock } from '../../clock/index.js';
-import type { ImageRequest } from '../../request/index.js';
+import { generationParametersOf, type ImageRequest } from '../../request/index.js';
 import type { Registry, Route } from '../../registry/index.js';
 import { newTaskId, type TaskRecord, type TaskRequest, type TaskStore } from '../../tasks/index.js';
 import type { ImageCostEstimate } from '../../tools/cost/index.js';
@@ -60,12 +60,9 @@ export function openAiTaskRunner(options: OpenAiTaskRunnerOptions): OpenAiGenera
     const taskRequest: TaskRequest = {
       model,
       prompt: request.prompt,
-      ...(request.aspectRatio ? { aspectRatio: request.aspectRatio } : {}),
-      ...(request.imageSize ? { imageSize: request.imageSize } : {}),
-      outputFormat: submission.outputFormat,
+      ...generationParametersOf(request),
       references,
       history: [],
-      imageCount: request.imageCount,
     };
     const nowMs = clock.nowMs();
     const { task } = await store
@@ -140,12 +137,9 @@ function submissionOf(request: ImageRequest, model: string): GenerationSubmissio
   return {
     model,
     prompt: request.prompt,
-    ...(request.aspectRatio ? { aspectRatio: request.aspectRatio } : {}),
-    ...(request.imageSize ? { imageSize: request.imageSize } : {}),
-    outputFormat: request.outputMimeType === 'image/jpeg' ? 'jpeg' : 'png',
+    ...generationParametersOf(request),
     images: [],
     history: [],
-    imageCount: request.imageCount,
     metadata: {},
   };
 }

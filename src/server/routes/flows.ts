@@ -8,15 +8,10 @@ import type { ImagegateConfig } from '../../config/index.js';
 import {
   finalRunStatuses,
   flowModelUsages,
-  FlowInputError,
-  FlowNotFoundError,
-  FlowStateError,
   formatFlowChanges,
   formatFlowProblem,
-  InvalidFlowError,
   parseFlowInputs,
   promoteRun,
-  RunIdempotencyConflictError,
   storeImageInputs,
   variantGroups,
   type FlowAccess,
@@ -33,7 +28,7 @@ import {
 } from '../../flows/index.js';
 import type { TaskEventHub, TaskStore } from '../../tasks/index.js';
 import { enforceMonthlyBudget } from '../monthly-budget.js';
-import { ApiError, invalidRequest, notFound } from '../../http/index.js';
+import { invalidRequest } from '../../http/index.js';
 import { errorResponses } from '../api-schemas.js';
 import { openApiRouter, type ServerEnv } from '../openapi-router.js';
 
@@ -368,39 +363,6 @@ function accessOf(c: Context<ServerEnv>): FlowAccess {
   return { keyId: key.id, ...(admin ? { admin } : {}) };
 }
 
-/** Flow errors in the API's error shape. */
-function asApiError(error: unknown): unknown {
-  if (error instanceof InvalidFlowError) {
-    const first = error.problems.find((problem) => problem.severity === 'error');
-    return new ApiError(
-      400,
-      'invalid_request_error',
-      'invalid_flow',
-      error.problems
-        .filter((problem) => problem.severity === 'error')
-        .map(formatFlowProblem)
-        .join('\n'),
-      first?.field ?? null,
-    );
-  }
-  if (error instanceof FlowInputError) return invalidRequest(error.message, error.field, 'invalid_input');
-  if (error instanceof FlowNotFoundError) return notFound(error.message, `${error.what}_not_found`);
-  if (error instanceof FlowStateError)
-    return new ApiError(409, 'conflict_error', 'invalid_state', error.message);
-  if (error instanceof RunIdempotencyConflictError) {
-    return new ApiError(409, 'conflict_error', 'idempotency_key_reused', error.message, 'Idempotency-Key');
-  }
-  return error;
-}
-
-async function answer<T>(work: () => T | Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw asApiError(error);
-  }
-}
-
 const seconds = (ms: number | undefined) => (ms === undefined ? null : Math.floor(ms / 1000));
 
 function flowView(flow: StoredFlow, warnings?: FlowProblem[]) {
@@ -503,39 +465,37 @@ export function flowRoutes(options: FlowRoutesOptions) {
           'name',
         );
       }
-      const saved = await answer(() => library.saveDraft({ ...body, name }, accessOf(c)));
+      const saved = await library.saveDraft({ ...body, name }, accessOf(c));
       return c.json(flowView(saved.flow, saved.warnings), 200);
     })
     .openapi(routes.getFlow, async (c) => {
-      const flow = await answer(() => library.flow(c.req.valid('param').name, accessOf(c)));
+      const flow = await library.flow(c.req.valid('param').name, accessOf(c));
       return c.json(flowView(flow), 200);
     })
     .openapi(routes.publish, async (c) => {
       const body = c.req.valid('json');
-      const published = await answer(() =>
-        library.publish(
-          c.req.valid('param').name,
-          {
-            message: body.message,
-            ...(body.allow_preview !== undefined ? { allowPreview: body.allow_preview } : {}),
-          },
-          accessOf(c),
-        ),
+      const published = await library.publish(
+        c.req.valid('param').name,
+        {
+          message: body.message,
+          ...(body.allow_preview !== undefined ? { allowPreview: body.allow_preview } : {}),
+        },
+        accessOf(c),
       );
       return c.json(versionView(published.version, { warnings: published.warnings }), 201);
     })
     .openapi(routes.listVersions, async (c) => {
-      const versions = await answer(() => library.versions(c.req.valid('param').name, accessOf(c)));
+      const versions = await library.versions(c.req.valid('param').name, accessOf(c));
       return c.json({ object: 'list' as const, data: versions.map((version) => versionView(version)) }, 200);
     })
     .openapi(routes.getVersion, async (c) => {
       const { name, version } = c.req.valid('param');
-      const found = await answer(() => library.version(name, version, accessOf(c)));
+      const found = await library.version(name, version, accessOf(c));
       return c.json(versionView(found, { document: true }), 200);
     })
     .openapi(routes.diff, async (c) => {
       const { from, to } = c.req.valid('query');
-      const changes = await answer(() => library.diff(c.req.valid('param').name, from, to, accessOf(c)));
+      const changes = await library.diff(c.req.valid('param').name, from, to, accessOf(c));
       return c.json(
         {
           object: 'flow_diff' as const,
@@ -549,12 +509,10 @@ export function flowRoutes(options: FlowRoutesOptions) {
     })
     .openapi(routes.rollback, async (c) => {
       const body = c.req.valid('json');
-      const rolledBack = await answer(() =>
-        library.rollback(
-          c.req.valid('param').name,
-          { to: body.to, ...(body.message ? { message: body.message } : {}) },
-          accessOf(c),
-        ),
+      const rolledBack = await library.rollback(
+        c.req.valid('param').name,
+        { to: body.to, ...(body.message ? { message: body.message } : {}) },
+        accessOf(c),
       );
       return c.json(versionView(rolledBack.version, { warnings: rolledBack.warnings }), 201);
     })
@@ -564,7 +522,7 @@ export function flowRoutes(options: FlowRoutesOptions) {
       const body = c.req.valid('json');
       const access = accessOf(c);
       const idempotencyKey = c.req.valid('header')['idempotency-key'];
-      const run = await answer(async () => {
+      const run = await (async () => {
         const version =
           versionNumber === undefined
             ? library.latest(name, access)
@@ -605,7 +563,7 @@ export function flowRoutes(options: FlowRoutesOptions) {
         });
         if (claim) options.store.rememberIdempotentRun(claim.key, claim.hash, started.id, IDEMPOTENCY_TTL_MS);
         return started;
-      });
+      })();
       let current = run;
       if (wait && !finalRunStatuses.includes(current.status)) {
         const timeout = new AbortController();
@@ -624,19 +582,19 @@ export function flowRoutes(options: FlowRoutesOptions) {
     .openapi(routes.listRuns, async (c) => {
       const access = accessOf(c);
       const { name } = c.req.valid('param');
-      await answer(() => library.flow(name, access));
+      await library.flow(name, access);
       const runs = options.store
         .listRuns({ flowName: name, limit: c.req.valid('query').limit ?? 20 })
         .filter((run) => access.admin || access.keyId === undefined || run.ownerKeyId === access.keyId);
       return c.json({ object: 'list' as const, data: runs.map(runView) }, 200);
     })
     .openapi(routes.getRun, async (c) => {
-      const run = await answer(() => runner.get(c.req.valid('param').id, accessOf(c)));
+      const run = await runner.get(c.req.valid('param').id, accessOf(c));
       return c.json(runView(run), 200);
     })
     .openapi(routes.runEvents, async (c) => {
       const { id } = c.req.valid('param');
-      await answer(() => runner.get(id, accessOf(c)));
+      await runner.get(id, accessOf(c));
       const signal = c.req.raw.signal;
       return streamSSE(c, async (stream) => {
         const sent = new Map<string, string>();
@@ -657,17 +615,20 @@ export function flowRoutes(options: FlowRoutesOptions) {
       });
     })
     .openapi(routes.cancel, async (c) => {
-      const run = await answer(() => runner.cancel(c.req.valid('param').id, accessOf(c)));
+      const run = await runner.cancel(c.req.valid('param').id, accessOf(c));
       return c.json(runView(run), 200);
     })
     .openapi(routes.retry, async (c) => {
-      const run = await answer(() => runner.retry(c.req.valid('param').id, accessOf(c)));
+      const run = await runner.retry(c.req.valid('param').id, accessOf(c));
       return c.json(runView(run), 202);
     })
     .openapi(routes.promote, async (c) => {
       const body = c.req.valid('json');
-      const run = await answer(() =>
-        promoteRun(runner, { runId: c.req.valid('param').id, ...body }, accessOf(c), options.models),
+      const run = await promoteRun(
+        runner,
+        { runId: c.req.valid('param').id, ...body },
+        accessOf(c),
+        options.models,
       );
       return c.json(runView(run), 202);
     });

@@ -3,20 +3,15 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { BlobStore } from '../../blobs/index.js';
 import type { Catalog } from '../../catalog/index.js';
 import type { Clock } from '../../clock/index.js';
-import {
-  NoUsableCandidateError,
-  UnknownModelError,
-  type Registry,
-  type Route,
-} from '../../registry/index.js';
-import type { ConversationContent } from '../../request/index.js';
+import type { Registry, Route } from '../../registry/index.js';
+import { generationParametersOf, type ConversationContent } from '../../request/index.js';
 import { batchDeadline } from '../../batch/index.js';
 import { storedMediaSha256, storeInlineMedia } from '../../tasks/index.js';
 import { newTaskId } from '../../tasks/index.js';
 import type { TaskRecord, TaskRequest } from '../../tasks/index.js';
 import type { ImageCostEstimate } from '../../tools/cost/index.js';
-import { IdempotencyConflictError, type TaskStore } from '../../tasks/index.js';
-import { ApiError, invalidRequest } from '../../http/index.js';
+import type { TaskStore } from '../../tasks/index.js';
+import { invalidRequest } from '../../http/index.js';
 import { errorResponses, taskSchema } from '../api-schemas.js';
 import { callerScope, type BlobOwnership, type CallerScope } from '../auth/index.js';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../http/index.js';
@@ -113,7 +108,7 @@ export function generationRoutes(options: GenerationRoutesOptions) {
       submission.lane === 'batch' ? batchDeadline(clock.nowMs(), submission.deadlineMs) : undefined;
     if (batchWindow && 'error' in batchWindow)
       throw invalidRequest(`deadline: ${batchWindow.error}.`, 'deadline');
-    const route = resolveRoute(registry, submission.model);
+    const route = registry.resolve(submission.model);
     const apiKey = c.get('apiKey');
     const apiKeyId = apiKey?.id;
     const claim = idempotencyKey
@@ -141,9 +136,7 @@ export function generationRoutes(options: GenerationRoutesOptions) {
       const request: TaskRequest = {
         model: submission.model,
         prompt: submission.prompt,
-        ...(submission.aspectRatio ? { aspectRatio: submission.aspectRatio } : {}),
-        ...(submission.imageSize ? { imageSize: submission.imageSize } : {}),
-        outputFormat: submission.outputFormat,
+        ...generationParametersOf(submission),
         references: media.references,
         ...(media.video ? { video: media.video } : {}),
         history: await storedHistory(
@@ -151,10 +144,6 @@ export function generationRoutes(options: GenerationRoutesOptions) {
           options.blobs,
           options.owners ? { owners: options.owners, scope: callerScope(c) } : undefined,
         ),
-        ...(submission.temperature !== undefined ? { temperature: submission.temperature } : {}),
-        ...(submission.topP !== undefined ? { topP: submission.topP } : {}),
-        ...(submission.seed !== undefined ? { seed: submission.seed } : {}),
-        imageCount: submission.imageCount,
       };
       const nowMs = clock.nowMs();
       // The early check above cannot see concurrent submits; the store reserves atomically.
@@ -175,13 +164,11 @@ export function generationRoutes(options: GenerationRoutesOptions) {
           nowMs,
           budget,
         )
-        .catch(rethrowIdempotencyConflict)
+
         .catch((error: unknown) => rethrowBudgetExceeded(error, apiKey, nowMs));
     };
     // A retried submit gets its task back as it is: no second budget check, no second download.
-    const replayed = claim
-      ? await store.findIdempotent(claim, clock.nowMs()).catch(rethrowIdempotencyConflict)
-      : undefined;
+    const replayed = claim ? await store.findIdempotent(claim, clock.nowMs()) : undefined;
     const created = replayed ? { task: replayed, created: false } : await commitTask();
     if (created.created) options.onTaskSubmitted?.(created.task.id);
     else c.header('Idempotent-Replayed', 'true');
@@ -241,26 +228,6 @@ async function storedHistory(
       return stored;
     },
   });
-}
-
-/** The same Idempotency-Key with another body: 409 naming the header. */
-function rethrowIdempotencyConflict(error: unknown): never {
-  if (error instanceof IdempotencyConflictError) {
-    throw new ApiError(409, 'conflict_error', 'idempotency_key_reused', error.message, 'Idempotency-Key');
-  }
-  throw error;
-}
-
-/** Unknown names are the caller's to fix: a 400 naming `model`, with the nearest known names. */
-function resolveRoute(registry: Registry, model: string): Route {
-  try {
-    return registry.resolve(model);
-  } catch (error) {
-    if (error instanceof UnknownModelError) throw invalidRequest(error.message, 'model', 'model_not_found');
-    if (error instanceof NoUsableCandidateError)
-      throw invalidRequest(error.message, 'model', 'model_unavailable');
-    throw error;
-  }
 }
 
 /** SHA-256 of the canonical submission (aliases resolved, keys sorted), so `size` and `aspect_ratio` agree. */

@@ -5,6 +5,7 @@ import { openApiRouter } from '../openapi-router.js';
 import { fileIdOf } from '../reference-media.js';
 import { imageUrl } from '../task-view.js';
 import { visibleTask } from './tasks.js';
+import { outputFormatSchema } from '../../request/index.js';
 
 const referenceSchema = z.object({
   file_id: z.string().openapi({ description: 'Usable in `images` of a new submission.' }),
@@ -20,7 +21,7 @@ const taskRequestSchema = z
     prompt: z.string(),
     aspect_ratio: z.string().nullable(),
     image_size: z.string().nullable(),
-    output_format: z.enum(['png', 'jpeg']),
+    output_format: outputFormatSchema,
     n: z.number(),
     images: z.array(referenceSchema),
     video: referenceSchema.nullable(),
@@ -28,6 +29,7 @@ const taskRequestSchema = z
     temperature: z.number().nullable(),
     top_p: z.number().nullable(),
     seed: z.number().nullable(),
+    system_instruction: z.string().nullable(),
   })
   .openapi('TaskRequest');
 
@@ -71,6 +73,7 @@ export function taskRequestRoutes(options: { store: TaskStore }) {
         temperature: request.temperature ?? null,
         top_p: request.topP ?? null,
         seed: request.seed ?? null,
+        system_instruction: request.systemInstruction ?? null,
       },
       200,
     );

@@ -1,4 +1,5 @@
 import { knownValue, type CatalogModel, type ImageSize } from '../../catalog/index.js';
+import { ImagegateError } from '../../errors/index.js';
 
 export type ImageCostEstimate = { costUsd: number } | { missingPrice: string };
 
@@ -31,10 +32,10 @@ export function estimateImageCostUsd(input: {
 }
 
 /** Thrown where a cost must be known (plans, budgets): names every missing price. */
-export class MissingPriceError extends Error {
-  override readonly name = 'MissingPriceError';
+export class MissingPriceError extends ImagegateError {
   constructor(readonly missingPrices: string[]) {
     super(
+      'missing_price',
       `cannot compute the cost: the catalog has no ${missingPrices.join('; no ')}. Pick a model and size with known prices, or add the price to the catalog.`,
     );
   }

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { aspectRatioSchema, imageSizeSchema, type AspectRatio, type ImageSize } from '../../catalog/index.js';
+import { ImagegateError, type ImagegateErrorOptions } from '../../errors/index.js';
 
 /** One prompt of a regression set, with the parameters that override the run's for it. */
 export interface RegressPrompt {
@@ -13,8 +14,10 @@ export interface RegressPrompt {
   imageSize?: ImageSize;
 }
 
-export class PromptSetError extends Error {
-  override readonly name = 'PromptSetError';
+export class PromptSetError extends ImagegateError {
+  constructor(message: string, options: ImagegateErrorOptions = {}) {
+    super('invalid_input', message, options);
+  }
 }
 
 const promptEntrySchema = z.union([

@@ -1,12 +1,15 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pairRecordSchema, type PairRecord } from './pair-record.js';
+import { ImagegateError, type ImagegateErrorOptions } from '../../errors/index.js';
 
 /** Name of the resume file inside the out directory. */
 export const stateFileName = 'state.jsonl';
 
-export class StateFileError extends Error {
-  override readonly name = 'StateFileError';
+export class StateFileError extends ImagegateError {
+  constructor(message: string, options: ImagegateErrorOptions = {}) {
+    super('invalid_input', message, options);
+  }
 }
 
 /**

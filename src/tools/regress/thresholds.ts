@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { ImagegateError, type ImagegateErrorOptions } from '../../errors/index.js';
 
 /**
  * When a pair counts as "different". Defaults sit between identical-seed model twins (SSIM 0.97-0.99,
@@ -22,8 +23,10 @@ export type RegressThresholds = z.infer<typeof regressThresholdsSchema>;
 
 export const defaultThresholds: RegressThresholds = regressThresholdsSchema.parse({});
 
-export class ThresholdsError extends Error {
-  override readonly name = 'ThresholdsError';
+export class ThresholdsError extends ImagegateError {
+  constructor(message: string, options: ImagegateErrorOptions = {}) {
+    super('invalid_input', message, options);
+  }
 }
 
 const inlineKeys: Record<string, keyof RegressThresholds> = {

@@ -1,14 +1,10 @@
 import type { z } from 'zod';
+import { ImagegateError } from './imagegate-error.js';
 
 /** Input the caller must fix before anything is sent. Names the field, the value and what is allowed. */
-export class InvalidInputError extends Error {
-  override readonly name = 'InvalidInputError';
-  readonly isRetryable = false;
-  constructor(
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
+export class InvalidInputError extends ImagegateError {
+  constructor(message: string, field?: string) {
+    super('invalid_input', message, field === undefined ? {} : { field });
   }
 }
 
