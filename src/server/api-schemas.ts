@@ -107,12 +107,9 @@ export const taskSchema = z
     id: z.string().openapi({ example: 'task_img_01JZX3Q4W8E2R5T7Y9U1I3O5P7' }),
     object: z.literal('generation.task'),
     model: z.string(),
-    api_key_id: z
-      .string()
-      .nullable()
-      .openapi({
-        description: 'The key that submitted the task (its owner); null when submitted without a key.',
-      }),
+    api_key_id: z.string().nullable().openapi({
+      description: 'The key that submitted the task (its owner); null when submitted without a key.',
+    }),
     status: z.enum(['queued', 'processing', 'success', 'failed', 'cancelled']),
     progress: z.number(),
     created_at: z.number().openapi({ description: 'Unix seconds' }),
