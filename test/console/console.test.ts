@@ -261,6 +261,21 @@ describe.skipIf(!chromiumPath && !underCi)('web console in Chromium', () => {
     await viewer.getByRole('button', { name: 'Download' }).click();
     expect((await download).suggestedFilename()).toMatch(/^task_img_.*\.png$/);
     await viewer.getByRole('button', { name: 'Close' }).click();
+
+    // The filters: by model as submitted, and by creation day (UTC) on the server's clock.
+    const count = page.getByText(/^\d+ images$/);
+    const all = (await count.textContent())!;
+    expect(all).not.toBe('0 images');
+    await page.getByLabel('Model').selectOption('gemini-3.1-flash-image-preview');
+    await expect.poll(() => count.textContent()).toBe('0 images');
+    await page.getByLabel('Model').selectOption('image_fast');
+    await expect.poll(() => count.textContent()).toBe(all);
+    await page.getByLabel('To (UTC)').fill('2026-06-09');
+    await expect.poll(() => count.textContent()).toBe('0 images');
+    await page.getByLabel('To (UTC)').fill('');
+    await page.getByLabel('From (UTC)').fill('2026-06-10');
+    await expect.poll(() => count.textContent()).toBe(all);
+    await page.getByLabel('From (UTC)').fill('');
     const headers = { Authorization: `Bearer ${fixture.adminKey}` };
     const tasks = (await (await fetch(`${base}/v1/tasks?status=success&limit=1`, { headers })).json()) as {
       data: { result: { images: { url: string }[] } }[];

@@ -5,18 +5,12 @@ import { Link, useSearchParams } from 'react-router';
 import { api, queryString } from '../api/api-client.js';
 import { useLiveTasks, type TaskFilter } from '../api/use-live-tasks.js';
 import { taskStatuses, type Page, type Task } from '../api/types.js';
+import { utcDayRange } from '../api/utc-day-range.js';
 import { formatTime, formatUsd } from '../components/format.js';
 import { KeyFilter } from '../components/key-filter.js';
 import { StatusBadge } from '../components/status-badge.js';
 
 const ROW_HEIGHT = 40;
-
-/** `YYYY-MM-DD` (UTC) → Unix seconds at its start, or undefined. */
-function daySeconds(day: string | null, plusDays = 0): number | undefined {
-  if (!day) return undefined;
-  const ms = Date.parse(`${day}T00:00:00Z`);
-  return Number.isNaN(ms) ? undefined : ms / 1000 + plusDays * 86_400;
-}
 
 export default function TasksPage() {
   const [search, setSearch] = useSearchParams();
@@ -30,8 +24,7 @@ export default function TasksPage() {
       status: status || undefined,
       model: model || undefined,
       apiKeyId: apiKeyId || undefined,
-      createdAfter: daySeconds(from, 0) === undefined ? undefined : daySeconds(from, 0)! - 1,
-      createdBefore: daySeconds(to, 1),
+      ...utcDayRange(from, to),
     }),
     [status, model, apiKeyId, from, to],
   );
