@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
-import { initialJsSize } from './initial-js-size-plugin.js';
+import { initialJsBudgetKb, initialJsSize } from './initial-js-size-plugin.js';
 
 /** The web console, built into the package's `dist/console` and served by `imagegate serve` at `/`. */
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
-  plugins: [react(), initialJsSize({ budgetKb: 250 })],
+  plugins: [react(), initialJsSize({ budgetKb: initialJsBudgetKb })],
   build: {
     outDir: fileURLToPath(new URL('../dist/console', import.meta.url)),
     emptyOutDir: true,

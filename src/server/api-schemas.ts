@@ -38,6 +38,12 @@ export function errorResponses(...statuses: ErrorStatus[]) {
   );
 }
 
+/** An API key's id (`key_` and base62 characters; never secret), wherever a route takes one. */
+export const apiKeyIdSchema = z
+  .string()
+  .max(64)
+  .regex(/^key_[0-9A-Za-z]+$/, 'a key id looks like key_…');
+
 const lifecycleSchema = z
   .object({
     platform: z.string(),
@@ -101,6 +107,9 @@ export const taskSchema = z
     id: z.string().openapi({ example: 'task_img_01JZX3Q4W8E2R5T7Y9U1I3O5P7' }),
     object: z.literal('generation.task'),
     model: z.string(),
+    api_key_id: z.string().nullable().openapi({
+      description: 'The key that submitted the task (its owner); null when submitted without a key.',
+    }),
     status: z.enum(['queued', 'processing', 'success', 'failed', 'cancelled']),
     progress: z.number(),
     created_at: z.number().openapi({ description: 'Unix seconds' }),

@@ -14,6 +14,8 @@ export interface TaskView {
   id: string;
   object: 'generation.task';
   model: string;
+  /** The owner: the key that submitted the task, null without a key. */
+  api_key_id: string | null;
   status: TaskRecord['status'];
   progress: number;
   /** Unix seconds. */
@@ -72,6 +74,7 @@ export function taskView(
     id: task.id,
     object: 'generation.task',
     model: task.request.model,
+    api_key_id: task.apiKeyId ?? null,
     status: task.status,
     progress: task.progress,
     created_at: unixSeconds(task.createdAtMs),

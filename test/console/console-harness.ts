@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { build, type Rollup } from 'vite';
+import { initialJsGzipBytes } from '../../console/initial-js-size-plugin.js';
 import { expect } from 'vitest';
 import type { Clock } from '../../src/clock/index.js';
 import { configSchema } from '../../src/config/index.js';
@@ -49,21 +50,31 @@ export interface ConsoleFixture {
   /** A key owning `benchTasks` finished tasks (for the 10,000-task list measurement). */
   benchKey: string;
   consoleDirectory: string;
+  /** The built console's initial JavaScript, gzipped, as the build prints it. */
+  initialJsGzipBytes: number;
   close(): Promise<void>;
 }
 
-/** Builds the console into a temporary folder (so the tests always see the current source). */
-export async function buildConsoleInto(outDir: string): Promise<void> {
+/**
+ * Builds the console into a temporary folder (so the tests always see the current source); answers the
+ * initial JavaScript's gzipped bytes, counted as the build's own figure is.
+ */
+export async function buildConsoleInto(outDir: string): Promise<number> {
   // Vite and the React plugin pick the production build from NODE_ENV, which vitest sets to "test".
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    await build({
+    const output = await build({
       configFile: join(repositoryRoot, 'console', 'vite.config.ts'),
       mode: 'production',
       logLevel: 'silent',
       build: { outDir, emptyOutDir: true },
     });
+    const outputs = (Array.isArray(output) ? output : [output]) as Rollup.RollupOutput[];
+    const bundle = Object.fromEntries(
+      outputs.flatMap((entry) => entry.output).map((file) => [file.fileName, file]),
+    );
+    return initialJsGzipBytes(bundle);
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }
@@ -76,7 +87,7 @@ export async function startConsoleFixture(
 ): Promise<ConsoleFixture> {
   const directory = await mkdtemp(join(tmpdir(), 'imagegate-console-'));
   const consoleDirectory = join(directory, 'console');
-  await buildConsoleInto(consoleDirectory);
+  const initialJsBytes = await buildConsoleInto(consoleDirectory);
   const clock = shiftedClock(consoleTestNow);
   const emulator = await startEmulator({
     scenario: parseScenario(
@@ -114,6 +125,7 @@ export async function startConsoleFixture(
     userKey,
     benchKey: bench.secret,
     consoleDirectory,
+    initialJsGzipBytes: initialJsBytes,
     close: async () => {
       await browser.close();
       await server.close();

@@ -7,6 +7,8 @@ import type { Page, Task } from './types.js';
 export interface TaskFilter {
   status?: string | undefined;
   model?: string | undefined;
+  /** The owner's key id (`api_key_id`); the server narrows it to what the caller may see. */
+  apiKeyId?: string | undefined;
   createdAfter?: number | undefined;
   createdBefore?: number | undefined;
 }
@@ -15,6 +17,7 @@ export function matchesFilter(task: Task, filter: TaskFilter): boolean {
   return (
     (!filter.status || task.status === filter.status) &&
     (!filter.model || task.model === filter.model) &&
+    (!filter.apiKeyId || task.api_key_id === filter.apiKeyId) &&
     (filter.createdAfter === undefined || task.created_at > filter.createdAfter) &&
     (filter.createdBefore === undefined || task.created_at < filter.createdBefore)
   );

@@ -18,3 +18,10 @@ export function formatDays(days: number | null | undefined): string {
   if (days <= 0) return 'retired';
   return days === 1 ? '1 day left' : `${days} days left`;
 }
+
+/** `512 bytes`, `13.4 KB`, `2.1 MB`: a small file is never shown as "0 KB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

@@ -6,7 +6,7 @@ import { download } from '../api/download.js';
 import type { TaskRequest } from '../api/task-request.js';
 import type { Task, TaskImage } from '../api/types.js';
 import { AuthImage } from './auth-image.js';
-import { formatTime } from './format.js';
+import { formatBytes, formatTime } from './format.js';
 
 interface ImageDetails {
   sha256: string;
@@ -65,8 +65,7 @@ export function ImageViewer({ task, image, onClose }: { task: Task; image: TaskI
             <dd>{formatTime(task.created_at)}</dd>
             <dt>Size</dt>
             <dd>
-              {image.width}×{image.height},{' '}
-              {details.data ? `${Math.round(details.data.bytes / 1024)} KB` : '…'}
+              {image.width}×{image.height}, {details.data ? formatBytes(details.data.bytes) : '…'}
             </dd>
             <dt>Asked for</dt>
             <dd>{details.data?.provenance?.logical_model ?? task.model}</dd>

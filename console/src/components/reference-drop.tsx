@@ -1,11 +1,16 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { api } from '../api/api-client.js';
+import { thumbnailUrl } from '../api/image-urls.js';
+import { AuthImage } from './auth-image.js';
+import { formatBytes } from './format.js';
 
 export interface UploadedFile {
   id: string;
   name: string;
   mime_type: string;
   bytes: number;
+  /** The stored bytes' address, for the server-made thumbnail (which also shows the upload arrived). */
+  sha256: string;
 }
 
 /** Reference images: dropped or picked, each uploaded at once through `POST /v1/files`. */
@@ -30,10 +35,17 @@ export function ReferenceDrop({
       for (const file of Array.from(list)) {
         const form = new FormData();
         form.append('file', file);
-        const stored = await api<{ id: string; mime_type: string; bytes: number }>('/v1/files', {
-          body: form,
+        const stored = await api<{ id: string; mime_type: string; bytes: number; sha256: string }>(
+          '/v1/files',
+          { body: form },
+        );
+        added.push({
+          id: stored.id,
+          name: file.name,
+          mime_type: stored.mime_type,
+          bytes: stored.bytes,
+          sha256: stored.sha256,
         });
-        added.push({ id: stored.id, name: file.name, mime_type: stored.mime_type, bytes: stored.bytes });
       }
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));
@@ -87,7 +99,12 @@ export function ReferenceDrop({
         <ul className="chips" aria-label="Uploaded references">
           {files.map((file) => (
             <li key={file.id}>
-              {file.name} ({Math.round(file.bytes / 1024)} KB){' '}
+              <AuthImage
+                src={thumbnailUrl(file.sha256, 128)}
+                alt={`Reference image ${file.name}`}
+                className="reference-thumbnail"
+              />{' '}
+              {file.name} ({formatBytes(file.bytes)}){' '}
               <button
                 type="button"
                 className="secondary"

@@ -5,6 +5,7 @@ import { api } from '../api/api-client.js';
 import { modelChoices, useModels } from '../api/use-models.js';
 import { AuthImage } from '../components/auth-image.js';
 import { formatMs, formatTime } from '../components/format.js';
+import { thumbnailUrl } from '../api/image-urls.js';
 
 interface Side {
   model: string;
@@ -245,7 +246,7 @@ function ComparisonRun({ id }: { id: string }) {
                     <figure key={name}>
                       {side.image ? (
                         <AuthImage
-                          src={`/v1/images/${side.image.sha256}/thumbnail?width=512`}
+                          src={thumbnailUrl(side.image.sha256, 512)}
                           alt={`${name} image for "${pair.prompt}"`}
                           width={512}
                           height={Math.round((512 * side.image.height) / side.image.width)}

@@ -4,14 +4,10 @@ import { useSearchParams } from 'react-router';
 import { api, queryString } from '../api/api-client.js';
 import type { Page, Task, TaskImage } from '../api/types.js';
 import { useModels } from '../api/use-models.js';
+import { utcDayRange } from '../api/utc-day-range.js';
 import { AuthImage } from '../components/auth-image.js';
 import { formatTime } from '../components/format.js';
 import { ImageViewer } from '../components/image-viewer.js';
-
-function daySeconds(day: string, plusDays = 0): number | undefined {
-  const ms = Date.parse(`${day}T00:00:00Z`);
-  return day && !Number.isNaN(ms) ? ms / 1000 + plusDays * 86_400 : undefined;
-}
 
 export default function GalleryPage() {
   const [search, setSearch] = useSearchParams();
@@ -20,6 +16,7 @@ export default function GalleryPage() {
   const to = search.get('to') ?? '';
   const models = useModels();
   const [open, setOpen] = useState<{ task: Task; image: TaskImage } | null>(null);
+  const { createdAfter, createdBefore } = utcDayRange(from, to);
   const tasks = useInfiniteQuery({
     queryKey: ['gallery', model, from, to],
     initialPageParam: '',
@@ -30,8 +27,8 @@ export default function GalleryPage() {
           limit: 60,
           cursor: pageParam,
           model,
-          created_after: from ? daySeconds(from)! - 1 : undefined,
-          created_before: to ? daySeconds(to, 1) : undefined,
+          created_after: createdAfter,
+          created_before: createdBefore,
         })}`,
         { signal },
       ),

@@ -1,27 +1,13 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiRequestError } from '../api/api-client.js';
+import { useApiKeys, useCallerKey, type ApiKey } from '../api/api-keys.js';
 import { formatTime, formatUsd } from '../components/format.js';
-
-interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  admin: boolean;
-  created_at: number;
-  revoked_at: number | null;
-  rate_limit_per_minute: number | null;
-  monthly_budget_usd: number | null;
-  spent_this_month_usd: number | null;
-}
 
 export default function KeysPage() {
   const queryClient = useQueryClient();
-  const keys = useQuery({
-    queryKey: ['keys'],
-    queryFn: () => api<{ data: ApiKey[] }>('/v1/keys'),
-  });
-  const me = useQuery({ queryKey: ['keys', 'me'], queryFn: () => api<ApiKey | null>('/v1/keys/me') });
+  const keys = useApiKeys();
+  const me = useCallerKey();
   const [name, setName] = useState('');
   const [rateLimit, setRateLimit] = useState('');
   const [budget, setBudget] = useState('');

@@ -5,32 +5,28 @@ import { Link, useSearchParams } from 'react-router';
 import { api, queryString } from '../api/api-client.js';
 import { useLiveTasks, type TaskFilter } from '../api/use-live-tasks.js';
 import { taskStatuses, type Page, type Task } from '../api/types.js';
+import { utcDayRange } from '../api/utc-day-range.js';
 import { formatTime, formatUsd } from '../components/format.js';
+import { KeyFilter } from '../components/key-filter.js';
 import { StatusBadge } from '../components/status-badge.js';
 
 const ROW_HEIGHT = 40;
-
-/** `YYYY-MM-DD` (UTC) → Unix seconds at its start, or undefined. */
-function daySeconds(day: string | null, plusDays = 0): number | undefined {
-  if (!day) return undefined;
-  const ms = Date.parse(`${day}T00:00:00Z`);
-  return Number.isNaN(ms) ? undefined : ms / 1000 + plusDays * 86_400;
-}
 
 export default function TasksPage() {
   const [search, setSearch] = useSearchParams();
   const status = search.get('status') ?? '';
   const model = search.get('model') ?? '';
+  const apiKeyId = search.get('key') ?? '';
   const from = search.get('from') ?? '';
   const to = search.get('to') ?? '';
   const filter: TaskFilter = useMemo(
     () => ({
       status: status || undefined,
       model: model || undefined,
-      createdAfter: daySeconds(from, 0) === undefined ? undefined : daySeconds(from, 0)! - 1,
-      createdBefore: daySeconds(to, 1),
+      apiKeyId: apiKeyId || undefined,
+      ...utcDayRange(from, to),
     }),
-    [status, model, from, to],
+    [status, model, apiKeyId, from, to],
   );
   useLiveTasks();
   const models = useQuery({
@@ -47,6 +43,7 @@ export default function TasksPage() {
           cursor: pageParam,
           status: filter.status,
           model: filter.model,
+          api_key_id: filter.apiKeyId,
           created_after: filter.createdAfter,
           created_before: filter.createdBefore,
         })}`,
@@ -110,6 +107,7 @@ export default function TasksPage() {
             ))}
           </select>
         </div>
+        <KeyFilter value={apiKeyId} onChange={(keyId) => setParam('key', keyId)} />
         <div className="field">
           <label htmlFor="filter-from">Created from (UTC)</label>
           <input

@@ -31,3 +31,19 @@ export function listOwner(scope: CallerScope): string | null | undefined {
   if (scope.admin) return undefined;
   return scope.keyId ?? null;
 }
+
+/**
+ * The owner a listing is filtered to when the caller also asks for one key's resources
+ * (`requestedKeyId`): the caller's own scope narrowed by the request. An admin key gets that key's; a
+ * plain or keyless caller gets its own when it names itself and nothing otherwise (`false`), exactly as
+ * if the other key had no resources, so a listing cannot tell whether another key exists.
+ */
+export function narrowedListOwner(
+  scope: CallerScope,
+  requestedKeyId: string | undefined,
+): string | null | undefined | false {
+  const owner = listOwner(scope);
+  if (requestedKeyId === undefined) return owner;
+  if (owner === undefined || owner === requestedKeyId) return requestedKeyId;
+  return false;
+}

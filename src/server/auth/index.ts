@@ -12,7 +12,7 @@ export { createAuthMiddleware, type AuthEnv, type AuthMiddlewareOptions } from '
 export { createKeyRateLimitMiddleware, type KeyRateLimitOptions } from './key-rate-limit-middleware.js';
 export { checkMonthlyBudget, type MonthlyBudgetCheck } from './check-monthly-budget.js';
 export { requireAdmin } from './require-admin.js';
-export { callerScope, mayAccess, listOwner, type CallerScope } from './caller-scope.js';
+export { callerScope, mayAccess, listOwner, narrowedListOwner, type CallerScope } from './caller-scope.js';
 export { BlobOwners, type BlobOwnership } from './blob-owners.js';
 export { PostgresBlobOwners } from './postgres-blob-owners.js';
 export { decideDefaultAuth, isLoopbackHost, type DefaultAuthDecision } from './default-auth.js';

@@ -9,7 +9,7 @@ import {
   type ApiKeyRecord,
 } from '../auth/index.js';
 import { ApiError, notFound } from '../../http/index.js';
-import { errorResponses } from '../api-schemas.js';
+import { apiKeyIdSchema, errorResponses } from '../api-schemas.js';
 import { spendThisMonthUsd } from '../monthly-budget.js';
 import { openApiRouter, type ServerEnv } from '../openapi-router.js';
 
@@ -35,10 +35,7 @@ const keySchema = z
   .openapi('ApiKey');
 
 const keyIdParamsSchema = z.object({
-  id: z
-    .string()
-    .regex(/^key_[0-9A-Za-z]+$/, 'a key id looks like key_…')
-    .openapi({ param: { name: 'id', in: 'path' } }),
+  id: apiKeyIdSchema.openapi({ param: { name: 'id', in: 'path' } }),
 });
 
 const createKeyBodySchema = z

@@ -14,7 +14,7 @@ const referenceSchema = z.object({
   sha256: z.string(),
 });
 
-const taskRequestSchema = z
+export const taskRequestSchema = z
   .object({
     task_id: z.string(),
     model: z.string(),

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import type { TaskStore } from '../../tasks/index.js';
-import { errorResponses } from '../api-schemas.js';
+import { apiKeyIdSchema, errorResponses } from '../api-schemas.js';
 import { callerScope, mayAccess } from '../auth/index.js';
 import { openApiRouter } from '../openapi-router.js';
 import { taskView } from '../task-view.js';
@@ -20,9 +20,17 @@ const streamAllTasks = createRoute({
   summary: "Server-sent events of every change to the caller's tasks (a live task list)",
   description:
     'Each change is one `event: task` whose `data` is the task as `GET /v1/tasks/{id}` answers it. With API keys a key hears only about its own tasks. Changes made by workers in other processes are not heard; poll `GET /v1/tasks` for those.',
+  request: {
+    query: z.object({
+      api_key_id: apiKeyIdSchema.optional().openapi({
+        description:
+          'Only changes to the tasks of this key, as the same filter of `GET /v1/tasks`: an admin key may name any key; another key naming anything but itself hears nothing.',
+      }),
+    }),
+  },
   responses: {
     200: { description: 'The event stream', content: { 'text/event-stream': { schema: z.string() } } },
-    ...errorResponses(401),
+    ...errorResponses(400, 401),
   },
 });
 
@@ -31,6 +39,7 @@ export function taskStreamRoutes(options: TaskStreamRoutesOptions) {
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   return openApiRouter().openapi(streamAllTasks, (c) => {
     const scope = callerScope(c);
+    const requestedKeyId = c.req.valid('query').api_key_id;
     const signal = c.req.raw.signal;
     return streamSSE(c, async (stream) => {
       const changed = new Set<string>();
@@ -60,6 +69,7 @@ export function taskStreamRoutes(options: TaskStreamRoutesOptions) {
           for (const id of ids) {
             const task = await options.store.get(id);
             if (!task || !mayAccess(scope, task.apiKeyId)) continue;
+            if (requestedKeyId !== undefined && task.apiKeyId !== requestedKeyId) continue;
             await stream.writeSSE({ event: 'task', data: JSON.stringify(taskView(task)) });
           }
         }

@@ -6,8 +6,8 @@ import { encodeTaskCursor, InvalidCursorError } from '../../tasks/index.js';
 import type { TaskRecord } from '../../tasks/index.js';
 import type { TaskStore } from '../../tasks/index.js';
 import { ApiError, invalidRequest, notFound } from '../../http/index.js';
-import { errorResponses, taskIdParamsSchema, taskSchema } from '../api-schemas.js';
-import { callerScope, listOwner, mayAccess } from '../auth/index.js';
+import { apiKeyIdSchema, errorResponses, taskIdParamsSchema, taskSchema } from '../api-schemas.js';
+import { callerScope, mayAccess, narrowedListOwner } from '../auth/index.js';
 import {
   DEFAULT_TASK_PAGE_SIZE,
   MAX_LIST_PAGE_BYTES,
@@ -39,6 +39,10 @@ const listQuerySchema = z.object({
     .max(MAX_MODEL_NAME_LENGTH)
     .optional()
     .openapi({ description: 'As submitted (logical name or model ID).' }),
+  api_key_id: apiKeyIdSchema.optional().openapi({
+    description:
+      'Only the tasks of this key (`key_…`, see `GET /v1/keys`). An admin key may name any key; any other key sees only its own tasks anyway, so naming another key answers an empty list, as if that key had no tasks (never a 403, so a key cannot learn which keys exist).',
+  }),
   created_after: z.coerce.number().int().nonnegative().optional().openapi({ description: 'Unix seconds.' }),
   created_before: z.coerce.number().int().nonnegative().optional().openapi({ description: 'Unix seconds.' }),
   cursor: z.string().min(1).max(512).optional().openapi({ description: 'next_cursor of the previous page.' }),
@@ -144,7 +148,10 @@ export function taskRoutes(options: TaskRoutesOptions) {
   return openApiRouter()
     .openapi(listTasks, async (c) => {
       const query = c.req.valid('query');
-      const owner = listOwner(callerScope(c));
+      const owner = narrowedListOwner(callerScope(c), query.api_key_id);
+      if (owner === false) {
+        return c.json({ object: 'list' as const, data: [], has_more: false, next_cursor: null }, 200);
+      }
       const page = await store
         .list({
           ...(query.status ? { status: query.status } : {}),
