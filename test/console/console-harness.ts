@@ -49,6 +49,8 @@ export interface ConsoleFixture {
   /** A key owning `benchTasks` finished tasks (for the 10,000-task list measurement). */
   benchKey: string;
   consoleDirectory: string;
+  /** The server's data directory (the CLI's `--data-dir` reaches the same flows and tasks). */
+  dataDirectory: string;
   close(): Promise<void>;
 }
 
@@ -114,6 +116,7 @@ export async function startConsoleFixture(
     userKey,
     benchKey: bench.secret,
     consoleDirectory,
+    dataDirectory,
     close: async () => {
       await browser.close();
       await server.close();

@@ -11,9 +11,10 @@ import {
   type NodeChange,
   type NodeProps,
   type ReactFlowInstance,
+  useUpdateNodeInternals,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useMemo, useState, type DragEvent } from 'react';
+import { useEffect, useMemo, useState, type DragEvent } from 'react';
 import {
   paletteDragType,
   sourcePorts,
@@ -53,6 +54,11 @@ interface CanvasNodeData extends Record<string, unknown> {
 type CanvasNode = Node<CanvasNodeData, 'flow'>;
 
 function FlowNodeCard({ data, selected }: NodeProps<CanvasNode>) {
+  // React Flow measures handles when a node resizes; ports renamed or added without a resize (an input
+  // renamed) must be measured again, or a drag from them finds no handle.
+  const updateNodeInternals = useUpdateNodeInternals();
+  const ports = `${data.targetPorts.join(',')}|${data.sourcePorts.join(',')}`;
+  useEffect(() => updateNodeInternals(data.id), [ports, data.id, updateNodeInternals]);
   const classes = ['flow-node', `flow-node-${data.kind}`];
   if (selected) classes.push('selected');
   if (data.hasError) classes.push('has-error');

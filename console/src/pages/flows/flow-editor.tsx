@@ -145,9 +145,19 @@ export function FlowEditor({ flow }: { flow: Flow }) {
         validateFlow(flow.name, candidate.document),
       ]);
       const known = new Set(before.problems.map((problem) => `${problem.field}\n${problem.message}`));
+      // Only what the connection caused: a problem in the field it wrote, or of a node as a whole (a
+      // cycle). Fixing one problem can reveal unrelated ones the validator reports only once the
+      // schema holds (an output without results); those are the live check's, not a refusal.
+      const targetField = `nodes.${connection.target}.${connection.targetPort}`;
+      const caused = (problem: FlowProblem) =>
+        problem.field === targetField ||
+        problem.field.startsWith(`${targetField}.`) ||
+        /^nodes\.[^.]+$/.test(problem.field);
       const added = after.problems.filter(
         (problem: FlowProblem) =>
-          problem.severity === 'error' && !known.has(`${problem.field}\n${problem.message}`),
+          problem.severity === 'error' &&
+          caused(problem) &&
+          !known.has(`${problem.field}\n${problem.message}`),
       );
       const ports = `${portLabel(connection.source, connection.sourcePort)} → ${portLabel(connection.target, connection.targetPort)}`;
       if (added.length > 0) {
