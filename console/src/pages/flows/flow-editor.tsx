@@ -233,7 +233,7 @@ export function FlowEditor({ flow }: { flow: Flow }) {
           {failure.message}
         </p>
       )}
-      <div role="alert" className="refusal-region">
+      <div aria-live="assertive" className="refusal-region">
         {refusal && (
           <p className="error refusal">
             {refusal}{' '}
