@@ -112,6 +112,11 @@ describe.skipIf(!chromiumPath && !underCi)('a flow built on the canvas, in Chrom
     await dropFromPalette('image', pane.width - 260, pane.height - 170);
     await dropFromPalette('output', pane.width / 2 - 115, pane.height - 120);
     for (const id of ['text', 'image', 'image_2', 'output']) await canvasNode(id).waitFor();
+    // The palette works from the keyboard too; a node placed by mistake is removed from the panel.
+    await page.getByRole('button', { name: 'Add template node' }).press('Enter');
+    await canvasNode('template').waitFor();
+    await panel().getByRole('button', { name: 'Remove node template' }).click();
+    await canvasNode('template').waitFor({ state: 'detached' });
     // Nothing is stored until the draft is saved.
     const stored = draftSchema.parse((await request('GET', '/v1/flows/brand-kit')).body);
     expect(stored.draft.nodes).toEqual({});

@@ -3,6 +3,8 @@ import {
   connectPorts,
   freeName,
   placeItem,
+  removeInput,
+  removeNode,
   renameInput,
   sourcePorts,
 } from '../../console/src/api/flow-ports.js';
@@ -87,6 +89,16 @@ describe('flow ports', () => {
     expect(input.selected).toBe(triggerId);
     expect(input.document.inputs!.image).toEqual({ type: 'image' });
     expect(freeName('copy', (name) => name in document.nodes)).toBe('copy_2');
+  });
+
+  it('removes a node with its position, and an input, leaving references for the validator to name', () => {
+    const placed = placeItem(document, 'template', { x: 1, y: 2 }).document;
+    const removed = removeNode(placed, 'template');
+    expect(Object.keys(removed.nodes)).toEqual(['copy', 'hero', 'out']);
+    expect(removed.layout).toEqual({});
+    const withoutBrief = removeInput(document, 'brief');
+    expect(Object.keys(withoutBrief.inputs!)).toEqual(['logo']);
+    expect(withoutBrief.nodes.copy!.prompt).toBe('Write about {{inputs.brief}}');
   });
 
   it('renames an input and every reference to it', () => {

@@ -170,6 +170,22 @@ export function renameInput(document: FlowDocumentJson, from: string, to: string
   return { ...document, inputs, nodes };
 }
 
+/**
+ * The document without a node (and its position). References to it elsewhere are left as written: the
+ * validator then names each one, so nothing disappears from a field without the user seeing it.
+ */
+export function removeNode(document: FlowDocumentJson, id: string): FlowDocumentJson {
+  const { [id]: _removed, ...nodes } = document.nodes;
+  const { [id]: _position, ...layout } = document.layout ?? {};
+  return { ...document, nodes, ...(document.layout ? { layout } : {}) };
+}
+
+/** The document without an input of the trigger; references to it are flagged by the validator. */
+export function removeInput(document: FlowDocumentJson, name: string): FlowDocumentJson {
+  const { [name]: _removed, ...inputs } = document.inputs ?? {};
+  return { ...document, inputs };
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

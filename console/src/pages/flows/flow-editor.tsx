@@ -5,6 +5,8 @@ import {
   connectPorts,
   placeItem,
   portLabel,
+  removeInput,
+  removeNode,
   renameInput,
   type PaletteItem,
   type PortConnection,
@@ -277,6 +279,7 @@ export function FlowEditor({ flow }: { flow: Flow }) {
               document={document}
               problems={problems}
               onRename={(from, to) => change((current) => renameInput(current, from, to))}
+              onRemove={(name) => change((current) => removeInput(current, name))}
               onChange={(name, input) =>
                 change((current) => ({ ...current, inputs: { ...current.inputs, [name]: input } }))
               }
@@ -287,6 +290,10 @@ export function FlowEditor({ flow }: { flow: Flow }) {
               id={selected}
               node={document.nodes[selected]}
               problems={problems}
+              onRemove={() => {
+                change((current) => removeNode(current, selected));
+                setSelected(null);
+              }}
               onChange={(field, value) =>
                 change((current) => {
                   const node = { ...current.nodes[selected]! };
@@ -317,11 +324,13 @@ function InputsPanel({
   document,
   problems,
   onRename,
+  onRemove,
   onChange,
 }: {
   document: FlowDocumentJson;
   problems: FieldProblem[];
   onRename: (from: string, to: string) => void;
+  onRemove: (name: string) => void;
   onChange: (name: string, input: FlowInputDocument) => void;
 }) {
   const inputs = Object.entries(document.inputs ?? {});
@@ -374,6 +383,9 @@ function InputsPanel({
                 {messages.join('; ')}
               </p>
             )}
+            <button type="button" className="danger" onClick={() => onRemove(name)}>
+              Remove input {name}
+            </button>
           </fieldset>
         );
       })}

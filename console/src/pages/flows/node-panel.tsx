@@ -38,11 +38,13 @@ export function NodePanel({
   node,
   problems,
   onChange,
+  onRemove,
 }: {
   id: string;
   node: FlowNodeDocument;
   problems: FieldProblem[];
   onChange: (field: string, value: unknown) => void;
+  onRemove: () => void;
 }) {
   const models = useModels();
   const choices = modelChoices(models.data);
@@ -225,6 +227,11 @@ export function NodePanel({
           ))}
         </fieldset>
       )}
+      <div className="row">
+        <button type="button" className="danger" onClick={onRemove}>
+          Remove node {id}
+        </button>
+      </div>
     </div>
   );
 }
