@@ -11,7 +11,9 @@ import type { VariantGroup } from '../../../src/flows/ab-groups.js';
 export type { VariantGroup };
 export type { FlowChange } from '../../../src/flows/diff-flow-documents.js';
 
-export type FlowNodeType = 'text' | 'template' | 'image' | 'output';
+/** The server's node types (type-only: a new type fails the console's build where it must be handled). */
+export type { NodeType as FlowNodeType } from '../../../src/flows/flow-document-schema.js';
+import type { NodeType as FlowNodeType } from '../../../src/flows/flow-document-schema.js';
 export interface FlowNodeDocument {
   type: FlowNodeType;
   [field: string]: unknown;
