@@ -1,6 +1,7 @@
 import { useQueries } from '@tanstack/react-query';
 import { api } from '../../api/api-client.js';
 import type { NodeRunView } from '../../api/flows.js';
+import { isFinal } from '../../api/use-task.js';
 import type { Task } from '../../api/types.js';
 
 /** What a node's calls went through: every attempt of its tasks, the retries and the fallbacks among them. */
@@ -37,25 +38,29 @@ export function describeAttempts(summary: NodeAttempts): string {
   return parts.join(' · ');
 }
 
+/** How often the tasks of a running node are read again, so retries and fallbacks show while they happen. */
+export const runningTaskRefreshMs = 1000;
+
 /**
- * The attempts of every finished model node of a run, by node id, from its tasks (`GET /v1/tasks/{id}`).
- * A finished task no longer changes, so each is fetched once.
+ * The attempts of every model node of a run that has tasks, by node id, from its tasks
+ * (`GET /v1/tasks/{id}`). A task still running is read again every `runningTaskRefreshMs`; a finished
+ * one no longer changes and is not.
  */
 export function useNodeAttempts(nodes: NodeRunView[]): Map<string, NodeAttempts> {
-  const finishedNodes = nodes.filter(
-    (node) => node.task_ids.length > 0 && node.status !== 'pending' && node.status !== 'running',
-  );
-  const taskIds = finishedNodes.flatMap((node) => node.task_ids);
+  const withTasks = nodes.filter((node) => node.task_ids.length > 0);
+  const taskIds = withTasks.flatMap((node) => node.task_ids);
   const tasks = useQueries({
     queries: taskIds.map((id) => ({
       queryKey: ['task', id],
       queryFn: ({ signal }: { signal: AbortSignal }) => api<Task>(`/v1/tasks/${id}`, { signal }),
       staleTime: Infinity,
+      refetchInterval: (query: { state: { data?: Task | undefined } }) =>
+        isFinal(query.state.data) ? false : runningTaskRefreshMs,
     })),
   });
   const byId = new Map(taskIds.map((id, index) => [id, tasks[index]?.data]));
   const summaries = new Map<string, NodeAttempts>();
-  for (const node of finishedNodes) {
+  for (const node of withTasks) {
     const loaded = node.task_ids.map((id) => byId.get(id));
     if (loaded.every((task): task is Task => task !== undefined))
       summaries.set(node.node, summarizeAttempts(loaded));
