@@ -299,6 +299,7 @@ describe.skipIf(!chromiumPath && !underCi)('a flow built on the canvas, in Chrom
       const original = await readFile(brandAssets, 'utf8');
       await writeFile(join(directory, 'brand-assets.yaml'), original);
       expect(await cli(['flow', 'push', 'brand-assets.yaml'])).toMatchObject({ code: 0 });
+      expect(await cli(['flow', 'pull', 'brand-assets', '-o', 'before.yaml'])).toMatchObject({ code: 0 });
 
       await page.goto(`${base}/flows/brand-assets`);
       for (const id of ['Inputs', 'direction', 'variants', 'review']) await canvasNode(id).waitFor();
@@ -328,6 +329,20 @@ describe.skipIf(!chromiumPath && !underCi)('a flow built on the canvas, in Chrom
       };
       expected.nodes.variants!.aspectRatio = '16:9';
       expect(withoutLayout(pulled)).toEqual(expected);
+      // As files: the pull after the canvas edit differs from the pull before it in the edited line and
+      // in the layout section only.
+      const before = (await readFile(join(directory, 'before.yaml'), 'utf8')).split('\n');
+      const after = (await readFile(join(directory, 'pulled.yaml'), 'utf8')).split('\n');
+      const layoutStart = after.indexOf('layout:');
+      expect(layoutStart).toBeGreaterThan(0);
+      expect(before.slice(0, layoutStart + 1)).toEqual(
+        after
+          .slice(0, layoutStart + 1)
+          .map((line) => (line === '    aspectRatio: 16:9' ? '    aspectRatio: 1:1' : line)),
+      );
+      expect(after.filter((line, index) => line !== before[index] && index < layoutStart)).toEqual([
+        '    aspectRatio: 16:9',
+      ]);
       // Layout: the moved node moved; the others kept the file's positions.
       const layouts = pulled.layout as Record<string, { x: number; y: number }>;
       expect(layouts.review!.y).toBeGreaterThan(60);
