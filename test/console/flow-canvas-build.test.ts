@@ -127,6 +127,15 @@ describe.skipIf(!chromiumPath && !underCi)('a flow built on the canvas, in Chrom
     await connect('text.text', 'image_2.prompt');
     await connect('image.images', 'output.results');
     await connect('image_2.images', 'output.results');
+    // Without a mouse: the side panel's connect form makes the same connection; Undo takes it back.
+    await canvasNode('output').locator('.flow-node-title').click();
+    const connectForm = panel().getByRole('form', { name: 'Connect a port to output' });
+    await connectForm.getByLabel('From').selectOption('text.text');
+    expect(await connectForm.getByLabel('Into').inputValue()).toBe('results');
+    await connectForm.getByRole('button', { name: 'Connect' }).press('Enter');
+    await expect.poll(edges).toBe(6);
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(edges).toBe(5);
 
     // An image output into a text prompt: refused, with both ports and the validator's reason.
     await dragPorts('image.images', 'image_2.prompt');

@@ -23,6 +23,7 @@ import {
   type FlowProblem,
   type FlowVersion,
 } from '../../api/flows.js';
+import { ConnectForm } from './connect-form.js';
 import { FlowCanvas } from './flow-canvas.js';
 import { FlowPalette } from './flow-palette.js';
 import { NodePanel, type FieldProblem } from './node-panel.js';
@@ -302,6 +303,14 @@ export function FlowEditor({ flow }: { flow: Flow }) {
                   return { ...current, nodes: { ...current.nodes, [selected]: node } };
                 })
               }
+            />
+          )}
+          {selected !== null && selected !== triggerId && document.nodes[selected] && (
+            <ConnectForm
+              key={selected}
+              document={document}
+              target={selected}
+              onConnect={(connection) => void connect(connection)}
             />
           )}
         </aside>
