@@ -17,6 +17,8 @@ export interface VariantGroup {
     servedModel?: string;
     latencyMs?: number;
     costUsd?: number;
+    /** The task that made it: its attempts, request and image (full size, provenance). */
+    taskId?: string;
   }>;
   /** Sum over the variants; undefined when a price is unknown. */
   costUsd?: number;
@@ -46,6 +48,7 @@ export function variantGroups(nodes: NodeRun[]): VariantGroup[] {
           ...(image.servedModel ? { servedModel: image.servedModel } : {}),
           ...(image.latencyMs !== undefined ? { latencyMs: image.latencyMs } : {}),
           ...(image.costUsd !== undefined ? { costUsd: image.costUsd } : {}),
+          ...(image.taskId !== undefined ? { taskId: image.taskId } : {}),
         })),
         ...(costs.every((cost) => cost !== undefined)
           ? { costUsd: (costs as number[]).reduce((sum, cost) => sum + cost, 0) }

@@ -9,7 +9,7 @@ import type { FlowModelNames } from './flow-models.js';
 import { InvalidFlowError, type FlowProblem } from './flow-problem.js';
 import { lifecycleProblems } from './publish-checks.js';
 import type { FlowVersion, SqliteFlowStore, StoredFlow } from './sqlite-flow-store.js';
-import { validateFlowObject } from './validate-flow-document.js';
+import { validateFlowObject, type FlowValidation } from './validate-flow-document.js';
 
 export interface FlowLibraryOptions {
   store: SqliteFlowStore;
@@ -27,17 +27,35 @@ export interface FlowLibraryOptions {
 export class FlowLibrary {
   constructor(private readonly options: FlowLibraryOptions) {}
 
-  /** Validates and stores a draft; creating a flow makes the caller its owner. */
-  saveDraft(input: unknown, access: FlowAccess): { flow: StoredFlow; warnings: FlowProblem[] } {
+  /**
+   * The checks `saveDraft` makes, without storing anything: the editor asks while the user types, so it
+   * shows exactly what saving would refuse. A name owned by another key reads as taken.
+   */
+  validate(input: unknown, access: FlowAccess): FlowValidation {
     const validation = validateFlowObject(input, { file: 'draft', models: this.options.models });
-    if (!validation.ok) throw new InvalidFlowError(validation.problems);
+    if (!validation.ok) return validation;
     const existing = this.options.store.getFlow(validation.document.name);
     if (existing && !mayAccess(access, existing.ownerKeyId)) {
-      // The name is taken by another key; saying so would reveal it exists, so it reads as taken.
-      throw new InvalidFlowError([
-        { file: 'draft', field: 'name', severity: 'error', message: `the name "${existing.name}" is taken` },
-      ]);
+      // Saying the flow belongs to someone else would reveal it exists, so it reads as taken.
+      return {
+        ok: false,
+        problems: [
+          {
+            file: 'draft',
+            field: 'name',
+            severity: 'error',
+            message: `the name "${existing.name}" is taken`,
+          },
+        ],
+      };
     }
+    return validation;
+  }
+
+  /** Validates and stores a draft; creating a flow makes the caller its owner. */
+  saveDraft(input: unknown, access: FlowAccess): { flow: StoredFlow; warnings: FlowProblem[] } {
+    const validation = this.validate(input, access);
+    if (!validation.ok) throw new InvalidFlowError(validation.problems);
     return {
       flow: this.options.store.saveDraft(validation.document, access.keyId),
       warnings: validation.warnings,

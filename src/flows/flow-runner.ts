@@ -202,16 +202,33 @@ export class FlowRunner {
     return cancelled;
   }
 
-  /** Runs failed or unfinished nodes of a failed or cancelled run again; succeeded nodes are kept. */
-  retry(runId: string, access: FlowAccess): FlowRun {
+  /**
+   * Runs failed or unfinished nodes of a failed or cancelled run again; succeeded nodes are kept. With
+   * `onlyNode`, only that node runs again, with the nodes downstream of it that did not succeed (they
+   * failed because it did); other failed nodes stay failed, so the run can end failed again.
+   */
+  retry(runId: string, access: FlowAccess, onlyNode?: string): FlowRun {
     const run = this.get(runId, access);
     if (run.status !== 'failed' && run.status !== 'cancelled') {
       throw new FlowStateError(
         `Run ${runId} is ${run.status}; only a failed or cancelled run can be retried.`,
       );
     }
-    for (const node of this.options.store.nodeRuns(runId)) {
+    const nodes = this.options.store.nodeRuns(runId);
+    let chosen: Set<string> | undefined;
+    if (onlyNode !== undefined) {
+      const node = nodes.find((entry) => entry.nodeId === onlyNode);
+      if (!node) throw new FlowNotFoundError('node', onlyNode);
+      if (node.status === 'succeeded') {
+        throw new FlowStateError(
+          `Node "${onlyNode}" of run ${runId} succeeded; only an unfinished node can be retried.`,
+        );
+      }
+      chosen = downstreamOf(run.document, onlyNode);
+    }
+    for (const node of nodes) {
       if (node.status === 'succeeded') continue;
+      if (chosen && !chosen.has(node.nodeId)) continue;
       const { error: _error, finishedAtMs: _finished, ...rest } = node;
       this.saveNode({ ...rest, status: 'pending' });
     }
@@ -715,4 +732,20 @@ function resultOf(
     }
   }
   return result;
+}
+
+/** The node and every node that reads from it, directly or through others. */
+function downstreamOf(document: FlowDocument, nodeId: string): Set<string> {
+  const upstream = upstreamOf(document);
+  const found = new Set([nodeId]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [id, parents] of upstream) {
+      if (!found.has(id) && [...parents].some((parent) => found.has(parent))) {
+        found.add(id);
+        grew = true;
+      }
+    }
+  }
+  return found;
 }

@@ -52,6 +52,8 @@ export interface ConsoleFixture {
   consoleDirectory: string;
   /** The built console's initial JavaScript, gzipped, as the build prints it. */
   initialJsGzipBytes: number;
+  /** The server's data directory (the CLI's `--data-dir` reaches the same flows and tasks). */
+  dataDirectory: string;
   close(): Promise<void>;
 }
 
@@ -126,6 +128,7 @@ export async function startConsoleFixture(
     benchKey: bench.secret,
     consoleDirectory,
     initialJsGzipBytes: initialJsBytes,
+    dataDirectory,
     close: async () => {
       await browser.close();
       await server.close();

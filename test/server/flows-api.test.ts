@@ -8,7 +8,7 @@ import { builtInCatalog } from '../../src/catalog/index.js';
 import { Imagegate } from '../../src/client/index.js';
 import { ManualClock, systemClock } from '../../src/clock/index.js';
 import { defaultConfig } from '../../src/config/index.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { parseScenario, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { GeminiProvider } from '../../src/provider/gemini-provider.js';
 import { ApiKeyStore } from '../../src/server/auth/index.js';
 import { createServerApp } from '../../src/server/create-server-app.js';
@@ -240,6 +240,128 @@ describe('flows over HTTP', () => {
     expect((await call('POST', `/v1/flow-runs/${run.id}/retry`, owner)).status).toBe(409);
   });
 
+  it('validates a document without storing it: the save rules, every problem with its field', async () => {
+    const nodes = brand.nodes as Record<string, Record<string, unknown>>;
+    const imageIntoText = {
+      ...brand,
+      name: 'checked',
+      nodes: {
+        ...nodes,
+        direction: { ...nodes.direction, prompt: 'Brief: {{nodes.variants.images}}' },
+        variants: { ...nodes.variants, variants: 12 },
+      },
+    };
+    const answer = await call('POST', '/v1/flows/checked/validate', owner, imageIntoText);
+    expect(answer.status).toBe(200);
+    const validation = (await answer.json()) as { ok: boolean; problems: Array<Record<string, string>> };
+    expect(validation.ok).toBe(false);
+    expect(validation.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          field: 'nodes.direction.prompt',
+          node: 'direction',
+          message: '{{nodes.variants.images}} is images, but a text field takes text, numbers or booleans',
+        }),
+      ]),
+    );
+    expect(validation.problems.map((problem) => problem.field)).toEqual(
+      expect.arrayContaining(['nodes.direction.prompt']),
+    );
+    // Nothing was stored.
+    expect((await call('GET', '/v1/flows/checked', owner)).status).toBe(404);
+    const fine = await (
+      await call('POST', '/v1/flows/checked/validate', owner, { ...brand, name: 'checked' })
+    ).json();
+    expect(fine).toMatchObject({ object: 'flow_validation', ok: true, problems: [] });
+    // Another key's flow name reads as taken, as a save would say.
+    const taken = await (await call('POST', '/v1/flows/brand-assets/validate', stranger, brand)).json();
+    expect(taken).toMatchObject({
+      ok: false,
+      problems: [{ field: 'name', message: 'the name "brand-assets" is taken' }],
+    });
+    const notAnObject = await call('POST', '/v1/flows/checked/validate', owner, ['nodes']);
+    expect(notAnObject.status).toBe(400);
+    const otherName = await call('POST', '/v1/flows/checked/validate', owner, brand);
+    expect(((await otherName.json()) as { error: { param: string } }).error.param).toBe('name');
+  });
+
+  it('retries one failed node of a run, with what failed because of it, and leaves other failures', async () => {
+    const document = {
+      name: 'two-failures',
+      inputs: { prompt: { type: 'string' } },
+      nodes: {
+        hero: { type: 'image', model: 'image_fast', prompt: 'forbidden hero {{inputs.prompt}}' },
+        badge: { type: 'image', model: 'image_fast', prompt: 'forbidden badge {{inputs.prompt}}' },
+        framed: {
+          type: 'image',
+          model: 'image_fast',
+          prompt: 'frame',
+          references: ['{{nodes.hero.images}}'],
+        },
+        out: {
+          type: 'output',
+          results: { framed: '{{nodes.framed.images}}', badge: '{{nodes.badge.images}}' },
+        },
+      },
+    };
+    expect((await call('PUT', '/v1/flows/two-failures/draft', owner, document)).status).toBe(200);
+    expect((await call('POST', '/v1/flows/two-failures/publish', owner, { message: 'v1' })).status).toBe(201);
+    const statuses = (run: { nodes: Array<{ node: string; status: string }> }) =>
+      Object.fromEntries(run.nodes.map((node) => [node.node, node.status]));
+    const finalRun = async (id: string) => {
+      // Its own deadline: a run that never ends comes back as it is, and the assertions name its state.
+      await flows.runner.waitForFinal(id, AbortSignal.timeout(30_000));
+      return (await (await call('GET', `/v1/flow-runs/${id}`, owner)).json()) as {
+        status: string;
+        nodes: Array<{ node: string; status: string; error: { type: string } | null }>;
+      };
+    };
+    emulator.faults.replaceScenario(
+      parseScenario('safety:\n  - { verdict: IMAGE_SAFETY, pattern: forbidden }\n', 'scenario.yaml'),
+    );
+    let runId: string;
+    try {
+      const started = await call('POST', '/v1/flows/two-failures/runs', owner, {
+        inputs: { prompt: 'a cat' },
+      });
+      runId = ((await started.json()) as { id: string }).id;
+      const failed = await finalRun(runId);
+      expect(statuses(failed)).toEqual({ hero: 'failed', badge: 'failed', framed: 'failed', out: 'failed' });
+    } finally {
+      emulator.faults.replaceScenario(parseScenario('{}', 'scenario.yaml'));
+    }
+    const retryNode = (node: string, secret = owner) =>
+      call('POST', `/v1/flow-runs/${runId}/retry?node=${node}`, secret);
+    expect((await retryNode('hero', stranger)).status).toBe(404);
+    const unknown = await retryNode('ghost');
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('node_not_found');
+    expect((await call('POST', `/v1/flow-runs/${runId}/retry?node=Not%20a%20node`, owner)).status).toBe(400);
+
+    expect((await retryNode('hero')).status).toBe(202);
+    const afterHero = await finalRun(runId);
+    // hero and framed ran again; badge was not retried, so the output still cannot run.
+    expect(statuses(afterHero)).toEqual({
+      hero: 'succeeded',
+      badge: 'failed',
+      framed: 'succeeded',
+      out: 'failed',
+    });
+    expect(afterHero.nodes.find((node) => node.node === 'badge')?.error?.type).toBe('blocked_output');
+    expect(afterHero.status).toBe('failed');
+    expect((await retryNode('hero')).status).toBe(409);
+
+    expect((await retryNode('badge')).status).toBe(202);
+    const afterBadge = await finalRun(runId);
+    expect(afterBadge.status).toBe('succeeded');
+    expect(statuses(afterBadge)).toEqual({
+      hero: 'succeeded',
+      badge: 'succeeded',
+      framed: 'succeeded',
+      out: 'succeeded',
+    });
+  });
+
   it('names published flow versions in /v1/models/deprecations', async () => {
     const dated = {
       name: 'dated',
@@ -295,6 +417,7 @@ describe('flows over HTTP', () => {
         '/v1/flow-runs/{id}/cancel',
         '/v1/flow-runs/{id}/retry',
         '/v1/flow-runs/{id}/promote',
+        '/v1/flows/{name}/validate',
       ]),
     );
   });

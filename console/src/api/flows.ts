@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { api } from './api-client.js';
 import { modelChoices, type ModelsList } from './use-models.js';
 
@@ -10,7 +11,9 @@ import type { VariantGroup } from '../../../src/flows/ab-groups.js';
 export type { VariantGroup };
 export type { FlowChange } from '../../../src/flows/diff-flow-documents.js';
 
-export type FlowNodeType = 'text' | 'template' | 'image' | 'output';
+/** The server's node types (type-only: a new type fails the console's build where it must be handled). */
+export type { NodeType as FlowNodeType } from '../../../src/flows/flow-document-schema.js';
+import type { NodeType as FlowNodeType } from '../../../src/flows/flow-document-schema.js';
 export interface FlowNodeDocument {
   type: FlowNodeType;
   [field: string]: unknown;
@@ -112,6 +115,47 @@ export function useFlowVersions(name: string) {
     queryKey: ['flows', name, 'versions'],
     queryFn: () => api<{ data: FlowVersion[] }>(`${flowPath(name)}/versions`),
   });
+}
+
+/** The server's answer to `POST /v1/flows/{name}/validate`: what saving this document would report. */
+export interface FlowValidationView {
+  object: 'flow_validation';
+  ok: boolean;
+  problems: FlowProblem[];
+}
+
+/** Checks a document with the server's own rules (the ones a draft save applies); stores nothing. */
+export function validateFlow(name: string, document: FlowDocumentJson, signal?: AbortSignal) {
+  return api<FlowValidationView>(`${flowPath(name)}/validate`, {
+    body: document,
+    ...(signal ? { signal } : {}),
+  });
+}
+
+/** How long the editor waits after the last keystroke before asking the server to validate. */
+export const validateAfterTypingMs = 250;
+
+/**
+ * The problems of a document as it is edited: asked of the server a moment after each change (an
+ * older answer is dropped when a newer change comes). `null` until the first answer.
+ */
+export function useFlowValidation(name: string, document: FlowDocumentJson): FlowProblem[] | null {
+  const [answer, setAnswer] = useState<{ document: FlowDocumentJson; problems: FlowProblem[] } | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      validateFlow(name, document, controller.signal).then(
+        (validation) => setAnswer({ document, problems: validation.problems }),
+        // A failed check (signed out, server gone) leaves the last answer; saving reports the rest.
+        () => undefined,
+      );
+    }, validateAfterTypingMs);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [name, document]);
+  return answer?.problems ?? null;
 }
 
 const referencePattern = /\{\{\s*([^{}]*?)\s*\}\}/g;

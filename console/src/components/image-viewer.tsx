@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/api-client.js';
 import { download } from '../api/download.js';
@@ -23,8 +23,21 @@ interface ImageDetails {
   } | null;
 }
 
-/** A modal dialog with the full image, its prompt, its embedded provenance and a download button. */
-export function ImageViewer({ task, image, onClose }: { task: Task; image: TaskImage; onClose: () => void }) {
+/**
+ * A modal dialog with the full image, its prompt, its embedded provenance and a download button;
+ * `children` adds facts (`dt`/`dd` pairs) the caller knows, such as a flow run's node and variant.
+ */
+export function ImageViewer({
+  task,
+  image,
+  onClose,
+  children,
+}: {
+  task: Task;
+  image: TaskImage;
+  onClose: () => void;
+  children?: ReactNode;
+}) {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const element = dialog.current;
@@ -83,6 +96,7 @@ export function ImageViewer({ task, image, onClose }: { task: Task; image: TaskI
             <dd>
               <code>{image.sha256.slice(0, 16)}…</code>
             </dd>
+            {children}
           </dl>
           <p className="hint">Provenance is embedded in the file itself, so it travels with every copy.</p>
           <div className="actions">

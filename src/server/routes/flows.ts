@@ -10,6 +10,7 @@ import {
   flowModelUsages,
   formatFlowChanges,
   formatFlowProblem,
+  identifierSchema,
   parseFlowInputs,
   promoteRun,
   storeImageInputs,
@@ -324,11 +325,44 @@ const routes = {
     request: { params: runParams },
     responses: { 200: json(runSchema, 'The run'), ...errorResponses(400, 401, 404) },
   }),
+  validateDraft: createRoute({
+    method: 'post',
+    path: '/v1/flows/{name}/validate',
+    summary:
+      'Check a flow document with the rules a draft save applies, without storing it (the editor checks as you type)',
+    request: {
+      params: nameParams,
+      body: { content: { 'application/json': { schema: anyObject } }, required: true },
+    },
+    responses: {
+      200: json(
+        z
+          .object({
+            object: z.literal('flow_validation'),
+            ok: z.boolean(),
+            problems: z
+              .array(problemSchema)
+              .openapi({ description: 'Errors and warnings, each with its field.' }),
+          })
+          .openapi('FlowValidation'),
+        'The problems a save would report (none when ok)',
+      ),
+      ...errorResponses(400, 401),
+    },
+  }),
   retry: createRoute({
     method: 'post',
     path: '/v1/flow-runs/{id}/retry',
-    summary: 'Run the failed or unfinished nodes of a failed or cancelled run again',
-    request: { params: runParams },
+    summary:
+      'Run the failed or unfinished nodes of a failed or cancelled run again (or only `node` and what depends on it)',
+    request: {
+      params: runParams,
+      query: z.object({
+        node: identifierSchema.optional().openapi({
+          description: 'Retry only this node (and the nodes that failed because it did).',
+        }),
+      }),
+    },
     responses: { 202: json(runSchema, 'Running again'), ...errorResponses(400, 401, 404, 409) },
   }),
   promote: createRoute({
@@ -432,6 +466,17 @@ export function flowRunView(run: FlowRun, nodes: NodeRun[]) {
   };
 }
 
+/** A draft body with the path's flow name; a body naming another flow is refused. */
+function draftNamed(name: string, body: Record<string, unknown>): Record<string, unknown> {
+  if (body.name !== undefined && body.name !== name) {
+    throw invalidRequest(
+      `name: "${String(body.name).slice(0, 40)}" differs from the path's flow name "${name}"`,
+      'name',
+    );
+  }
+  return { ...body, name };
+}
+
 /** Flows, versions and runs over HTTP; every flow and run belongs to the key that created it. */
 export function flowRoutes(options: FlowRoutesOptions) {
   const { library, runner, clock } = options;
@@ -458,14 +503,7 @@ export function flowRoutes(options: FlowRoutesOptions) {
     )
     .openapi(routes.putDraft, async (c) => {
       const { name } = c.req.valid('param');
-      const body = c.req.valid('json');
-      if (body.name !== undefined && body.name !== name) {
-        throw invalidRequest(
-          `name: "${String(body.name).slice(0, 40)}" differs from the path's flow name "${name}"`,
-          'name',
-        );
-      }
-      const saved = await library.saveDraft({ ...body, name }, accessOf(c));
+      const saved = await library.saveDraft(draftNamed(name, c.req.valid('json')), accessOf(c));
       return c.json(flowView(saved.flow, saved.warnings), 200);
     })
     .openapi(routes.getFlow, async (c) => {
@@ -618,8 +656,15 @@ export function flowRoutes(options: FlowRoutesOptions) {
       const run = await runner.cancel(c.req.valid('param').id, accessOf(c));
       return c.json(runView(run), 200);
     })
+    .openapi(routes.validateDraft, (c) => {
+      const { name } = c.req.valid('param');
+      const validation = library.validate(draftNamed(name, c.req.valid('json')), accessOf(c));
+      const problems = validation.ok ? validation.warnings : validation.problems;
+      return c.json({ object: 'flow_validation' as const, ok: validation.ok, problems }, 200);
+    })
     .openapi(routes.retry, async (c) => {
-      const run = await runner.retry(c.req.valid('param').id, accessOf(c));
+      const { node } = c.req.valid('query');
+      const run = await runner.retry(c.req.valid('param').id, accessOf(c), node);
       return c.json(runView(run), 202);
     })
     .openapi(routes.promote, async (c) => {

@@ -10,9 +10,19 @@ import {
   type Node,
   type NodeChange,
   type NodeProps,
+  type ReactFlowInstance,
+  useUpdateNodeInternals,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type DragEvent } from 'react';
+import {
+  paletteDragType,
+  sourcePorts,
+  targetPortOfField,
+  targetPortsByType,
+  type PaletteItem,
+  type PortConnection,
+} from '../../api/flow-ports.js';
 import {
   flowPositions,
   flowWires,
@@ -33,18 +43,28 @@ interface CanvasNodeData extends Record<string, unknown> {
   unknownModel: boolean;
   detail: string;
   run: NodeRunView | null;
+  /** What the node's calls went through (attempts, retries, fallbacks), once known. */
+  runNote: string | null;
   hasError: boolean;
+  sourcePorts: readonly string[];
+  targetPorts: readonly string[];
+  /** Ports are drawn as handles that can be dragged (the editor) or only as wire ends (a run). */
+  connectable: boolean;
 }
 type CanvasNode = Node<CanvasNodeData, 'flow'>;
 
 function FlowNodeCard({ data, selected }: NodeProps<CanvasNode>) {
+  // React Flow measures handles when a node resizes; ports renamed or added without a resize (an input
+  // renamed) must be measured again, or a drag from them finds no handle.
+  const updateNodeInternals = useUpdateNodeInternals();
+  const ports = `${data.targetPorts.join(',')}|${data.sourcePorts.join(',')}`;
+  useEffect(() => updateNodeInternals(data.id), [ports, data.id, updateNodeInternals]);
   const classes = ['flow-node', `flow-node-${data.kind}`];
   if (selected) classes.push('selected');
   if (data.hasError) classes.push('has-error');
   if (data.run) classes.push(`run-${data.run.status}`);
   return (
     <div className={classes.join(' ')} data-node={data.id}>
-      {data.kind !== 'trigger' && <Handle type="target" position={Position.Left} />}
       <div className="flow-node-title">
         <strong>{data.id}</strong> <span className="muted">{data.kind}</span>
       </div>
@@ -68,10 +88,42 @@ function FlowNodeCard({ data, selected }: NodeProps<CanvasNode>) {
               {data.run.task_ids.length} task{data.run.task_ids.length === 1 ? '' : 's'}
             </span>
           )}
+          {data.runNote && <div className="flow-node-attempts">{data.runNote}</div>}
           {data.run.error && <div className="error">{data.run.error.message}</div>}
         </div>
       )}
-      {data.kind !== 'output' && <Handle type="source" position={Position.Right} />}
+      {(data.targetPorts.length > 0 || data.sourcePorts.length > 0) && (
+        <div className="flow-ports">
+          <ul className="flow-ports-in" aria-label={`${data.id} takes`}>
+            {data.targetPorts.map((port) => (
+              <li key={port} className="flow-port" data-port={`${data.id}.${port}`}>
+                <Handle
+                  type="target"
+                  id={port}
+                  position={Position.Left}
+                  isConnectable={data.connectable}
+                  title={`${data.id}.${port}`}
+                />
+                {port}
+              </li>
+            ))}
+          </ul>
+          <ul className="flow-ports-out" aria-label={`${data.id} offers`}>
+            {data.sourcePorts.map((port) => (
+              <li key={port} className="flow-port" data-port={`${data.id}.${port}`}>
+                {port}
+                <Handle
+                  type="source"
+                  id={port}
+                  position={Position.Right}
+                  isConnectable={data.connectable}
+                  title={`${data.id}.${port}`}
+                />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
     </div>
   );
 }
@@ -101,7 +153,10 @@ export function FlowCanvas({
   onSelect,
   onMove,
   runNodes,
-  errorNode = null,
+  runNotes,
+  errorNodes,
+  onConnect,
+  onPlace,
   label,
 }: {
   document: FlowDocumentJson;
@@ -109,10 +164,17 @@ export function FlowCanvas({
   onSelect: (id: string | null) => void;
   onMove?: (id: string, position: { x: number; y: number }) => void;
   runNodes?: NodeRunView[];
-  /** A node the server's last answer named in an error. */
-  errorNode?: string | null;
+  /** A line per node under its run state (the run view's attempts, retries and fallbacks). */
+  runNotes?: Record<string, string>;
+  /** Nodes the server named in an error (live validation or the last save). */
+  errorNodes?: ReadonlySet<string>;
+  /** Ports dragged together (the editor decides whether the connection is allowed). */
+  onConnect?: (connection: PortConnection) => void;
+  /** A palette item dropped on the canvas, at a canvas position. */
+  onPlace?: (item: PaletteItem, position: { x: number; y: number }) => void;
   label: string;
 }) {
+  const [instance, setInstance] = useState<ReactFlowInstance<CanvasNode> | null>(null);
   const models = useModels();
   const built = useMemo<CanvasNode[]>(() => {
     const positions = flowPositions(document);
@@ -136,11 +198,15 @@ export function FlowCanvas({
           unknownModel: lifecycle !== null && !lifecycle.known,
           detail: detailOf(document, id),
           run: runNodes?.find((run) => run.node === id) ?? null,
-          hasError: errorNode === id,
+          runNote: runNotes?.[id] ?? null,
+          hasError: errorNodes?.has(id) ?? false,
+          sourcePorts: sourcePorts(document, id),
+          targetPorts: node ? (targetPortsByType[node.type] ?? []) : [],
+          connectable: onConnect !== undefined,
         },
       };
     });
-  }, [document, models.data, selected, runNodes, errorNode, onMove]);
+  }, [document, models.data, selected, runNodes, runNotes, errorNodes, onMove, onConnect]);
   // Local node state (positions while dragging), reset whenever the document or the run changes.
   const [local, setLocal] = useState({ built, nodes: built });
   if (local.built !== built) {
@@ -161,10 +227,17 @@ export function FlowCanvas({
     for (const wire of flowWires(document)) {
       const id = `${wire.source}->${wire.target}:${wire.port}`;
       if (seen.has(id)) continue;
+      const targetNode = document.nodes[wire.target];
+      const targetPort = targetPortOfField(wire.field);
       seen.set(id, {
         id,
         source: wire.source,
         target: wire.target,
+        // A wire whose ends are not ports (a dangling or mistyped reference) is drawn node to node.
+        ...(sourcePorts(document, wire.source).includes(wire.port) ? { sourceHandle: wire.port } : {}),
+        ...(targetNode && targetPortsByType[targetNode.type]?.includes(targetPort)
+          ? { targetHandle: targetPort }
+          : {}),
         label: wire.port,
         markerEnd: { type: MarkerType.ArrowClosed },
         animated: runNodes?.find((run) => run.node === wire.target)?.status === 'running',
@@ -182,16 +255,40 @@ export function FlowCanvas({
     }
   };
 
+  const onDragOver = (event: DragEvent) => {
+    if (!onPlace || !event.dataTransfer.types.includes(paletteDragType)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  };
+  const onDrop = (event: DragEvent) => {
+    const item = event.dataTransfer.getData(paletteDragType) as PaletteItem;
+    if (!onPlace || !item || !instance) return;
+    event.preventDefault();
+    onPlace(item, instance.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+  };
+
   return (
-    <div className="flow-canvas" role="region" aria-label={label}>
+    <div className="flow-canvas" role="region" aria-label={label} onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        onInit={setInstance}
         onNodesChange={onNodesChange}
         onNodeClick={(_, node) => onSelect(node.id)}
         onPaneClick={() => onSelect(null)}
-        nodesConnectable={false}
+        nodesConnectable={onConnect !== undefined}
+        onConnect={(connection) => {
+          if (connection.sourceHandle && connection.targetHandle)
+            onConnect?.({
+              source: connection.source,
+              sourcePort: connection.sourceHandle,
+              target: connection.target,
+              targetPort: connection.targetHandle,
+            });
+        }}
+        // Nodes are removed by editing the document, not by a stray key press on the canvas.
+        deleteKeyCode={null}
         fitView
         fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
         minZoom={0.1}

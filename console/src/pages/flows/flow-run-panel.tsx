@@ -13,9 +13,12 @@ import {
 } from '../../api/flows.js';
 import { readEventStream } from '../../api/read-event-stream.js';
 import { modelChoices, useModels } from '../../api/use-models.js';
+import type { Task } from '../../api/types.js';
 import { AuthImage } from '../../components/auth-image.js';
 import { formatMs, formatTime, formatUsd } from '../../components/format.js';
+import { ImageViewer } from '../../components/image-viewer.js';
 import { FlowCanvas } from './flow-canvas.js';
+import { describeAttempts, useNodeAttempts } from './node-attempts.js';
 
 const finished = (status: FlowRun['status']) => status !== 'running';
 
@@ -298,6 +301,11 @@ function RunView({
   onRefollow: () => void;
 }) {
   const [selected, setSelected] = useState<string | null>(null);
+  const attempts = useNodeAttempts(run.nodes);
+  const attemptNotes = useMemo(
+    () => Object.fromEntries([...attempts].map(([node, summary]) => [node, describeAttempts(summary)])),
+    [attempts],
+  );
   // A promote run ran its node on the target model with one variant: draw it that way.
   const lineage = run.lineage;
   const shown = useMemo(() => {
@@ -340,6 +348,7 @@ function RunView({
         selected={selected}
         onSelect={setSelected}
         runNodes={run.nodes}
+        runNotes={attemptNotes}
         label="Run state"
       />
       <table>
@@ -349,6 +358,7 @@ function RunView({
             <th scope="col">Node</th>
             <th scope="col">State</th>
             <th scope="col">Tasks</th>
+            <th scope="col">Attempts</th>
             <th scope="col" className="num">
               Cost
             </th>
@@ -369,6 +379,12 @@ function RunView({
                 ))}
               </td>
               <td>{node.task_ids.length}</td>
+              <td data-attempts={node.node}>
+                {attemptNotes[node.node] ?? (node.task_ids.length > 0 ? '…' : '—')}
+                {finished(run.status) && (node.status === 'failed' || node.status === 'cancelled') && (
+                  <RetryNode run={run} node={node.node} onChanged={onRefollow} />
+                )}
+              </td>
               <td className="num">{formatUsd(node.actual_cost_usd)}</td>
             </tr>
           ))}
@@ -407,6 +423,7 @@ function VariantGroupView({
       }),
     onSuccess: (started) => onOpenRun(started.id),
   });
+  const [open, setOpen] = useState<VariantGroup['variants'][number] | null>(null);
   const selectId = `promote-${group.node}`;
   return (
     <section className="variant-group" aria-label={`Results of ${group.node}`} data-group={group.node}>
@@ -442,12 +459,20 @@ function VariantGroupView({
       <ul className="variants">
         {group.variants.map((variant) => (
           <li key={variant.variant} className="variant" data-variant={variant.variant}>
-            <AuthImage
-              src={`/v1/images/${variant.sha256}/thumbnail?width=256`}
-              alt={`${group.node} variant ${variant.variant}`}
-              width={256}
-              height={Math.round((256 * variant.height) / Math.max(1, variant.width))}
-            />
+            <button
+              type="button"
+              className="variant-open"
+              aria-label={`Open ${group.node} variant ${variant.variant} full size`}
+              disabled={variant.taskId === undefined}
+              onClick={() => setOpen(variant)}
+            >
+              <AuthImage
+                src={`/v1/images/${variant.sha256}/thumbnail?width=256`}
+                alt={`${group.node} variant ${variant.variant}`}
+                width={256}
+                height={Math.round((256 * variant.height) / Math.max(1, variant.width))}
+              />
+            </button>
             <div className="muted">
               #{variant.variant} · seed {variant.seed} · {variant.width}×{variant.height}
               {variant.servedModel && ` · ${variant.servedModel}`}
@@ -467,7 +492,94 @@ function VariantGroupView({
           </li>
         ))}
       </ul>
+      {open && <VariantViewer run={run} group={group} variant={open} onClose={() => setOpen(null)} />}
     </section>
+  );
+}
+
+/**
+ * One variant full size in the image viewer (prompt, provenance embedded in the file, download), with
+ * where it came from in the flow: run, node, variant, seed, models, and the run's lineage when promoted.
+ */
+function VariantViewer({
+  run,
+  group,
+  variant,
+  onClose,
+}: {
+  run: FlowRun;
+  group: VariantGroup;
+  variant: VariantGroup['variants'][number];
+  onClose: () => void;
+}) {
+  const task = useQuery({
+    queryKey: ['task', variant.taskId],
+    queryFn: ({ signal }) => api<Task>(`/v1/tasks/${variant.taskId}`, { signal }),
+  });
+  const image = task.data?.result?.images.find((entry) => entry.sha256 === variant.sha256);
+  if (task.isError)
+    return (
+      <p role="alert" className="error">
+        {task.error.message}
+      </p>
+    );
+  if (!task.data || !image) return <p role="status">Loading the image…</p>;
+  return (
+    <ImageViewer task={task.data} image={image} onClose={onClose}>
+      <dt>Flow run</dt>
+      <dd>
+        <code>{run.id}</code> (v{run.version ?? '?'})
+      </dd>
+      <dt>Node, variant</dt>
+      <dd>
+        <code>{group.node}</code>, variant {variant.variant}, seed {variant.seed}
+      </dd>
+      <dt>Node model</dt>
+      <dd>
+        {group.requestedModel}
+        {variant.servedModel &&
+          variant.servedModel !== group.requestedModel &&
+          `, served by ${variant.servedModel}`}
+      </dd>
+      {run.lineage && (
+        <>
+          <dt>Promoted from</dt>
+          <dd>
+            run <code>{run.lineage.parentRunId}</code>, node {run.lineage.nodeId}, variant{' '}
+            {run.lineage.variant}
+          </dd>
+        </>
+      )}
+    </ImageViewer>
+  );
+}
+
+/** Retry one failed or cancelled node (and the nodes that failed because of it). */
+function RetryNode({ run, node, onChanged }: { run: FlowRun; node: string; onChanged: () => void }) {
+  const queryClient = useQueryClient();
+  const retry = useMutation({
+    mutationFn: () =>
+      api<FlowRun>(`/v1/flow-runs/${encodeURIComponent(run.id)}/retry?node=${encodeURIComponent(node)}`, {
+        method: 'POST',
+      }),
+    onSuccess: (updated) => {
+      void queryClient.invalidateQueries({ queryKey: ['flows', updated.flow, 'runs'] });
+      onChanged();
+    },
+  });
+  return (
+    <>
+      {' '}
+      <button type="button" className="secondary" disabled={retry.isPending} onClick={() => retry.mutate()}>
+        Retry node {node}
+      </button>
+      {retry.isError && (
+        <span role="alert" className="error">
+          {' '}
+          {retry.error.message}
+        </span>
+      )}
+    </>
   );
 }
 

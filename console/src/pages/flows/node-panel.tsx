@@ -22,28 +22,48 @@ const fieldsByType: Record<string, Array<{ field: string; kind: FieldKind; label
   ],
 };
 
-/** The selected node's fields, edited in place; a server error naming a field is shown under it. */
+/** A problem the server named, by its field path from the document root (`nodes.hero.variants`). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * The selected node's fields, edited in place. Every problem the server names (checked as the user
+ * types, or from the last save) is shown under its field; problems of fields without a control here
+ * (references, the node as a whole) at the top.
+ */
 export function NodePanel({
   id,
   node,
-  errorParam,
-  errorMessage,
+  problems,
   onChange,
+  onRemove,
 }: {
   id: string;
   node: FlowNodeDocument;
-  errorParam: string | null;
-  errorMessage: string | null;
+  problems: FieldProblem[];
   onChange: (field: string, value: unknown) => void;
+  onRemove: () => void;
 }) {
   const models = useModels();
   const choices = modelChoices(models.data);
   const fields = fieldsByType[node.type] ?? [];
   const results = node.results;
-  const errorFor = (field: string) =>
-    errorParam === `nodes.${id}.${field}` || errorParam?.startsWith(`nodes.${id}.${field}.`)
-      ? errorMessage
-      : null;
+  const within = (path: string) => (problem: FieldProblem) =>
+    problem.field === path || problem.field.startsWith(`${path}.`);
+  const mine = problems.filter(within(`nodes.${id}`));
+  const shown = new Set([
+    ...fields.map(({ field }) => field),
+    ...(node.type === 'output' ? ['results'] : []),
+  ]);
+  const elsewhere = mine.filter(
+    (problem) => !shown.has(problem.field.split('.')[2] ?? '') || problem.field === `nodes.${id}`,
+  );
+  const errorFor = (field: string) => {
+    const messages = mine.filter(within(`nodes.${id}.${field}`)).map((problem) => problem.message);
+    return messages.length > 0 ? messages.join('; ') : null;
+  };
   const fieldId = (field: string) => `node-${id}-${field}`;
   const text = (value: unknown) =>
     value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
@@ -53,7 +73,40 @@ export function NodePanel({
       <h2>
         {id} <span className="muted">{node.type}</span>
       </h2>
-      {errorParam === `nodes.${id}` && errorMessage && <p className="error">{errorMessage}</p>}
+      {elsewhere.length > 0 && (
+        <ul className="error node-problems">
+          {elsewhere.map((problem) => (
+            <li key={`${problem.field}:${problem.message}`}>
+              {problem.field === `nodes.${id}` ? '' : `${problem.field.split('.').slice(2).join('.')}: `}
+              {problem.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      {Array.isArray(node.references) && node.references.length > 0 && (
+        <div className="field">
+          <span className="label">References (connected image ports)</span>
+          <ul className="references">
+            {(node.references as unknown[]).map((reference, index) => (
+              <li key={index}>
+                <code>{text(reference)}</code>{' '}
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() =>
+                    onChange(
+                      'references',
+                      (node.references as unknown[]).filter((_, position) => position !== index),
+                    )
+                  }
+                >
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {fields.map(({ field, kind, label }) => {
         const error = errorFor(field);
         const describedBy = error ? `${fieldId(field)}-error` : undefined;
@@ -147,8 +200,16 @@ export function NodePanel({
         );
       })}
       {node.type === 'output' && isRecord(results) && (
-        <fieldset>
+        <fieldset className={errorFor('results') ? 'has-error' : undefined}>
           <legend>Results</legend>
+          {Object.keys(results).length === 0 && (
+            <p className="muted">Connect a port to this node&apos;s results to add one.</p>
+          )}
+          {errorFor('results') && (
+            <p className="error" id={`${fieldId('results')}-error`}>
+              {errorFor('results')}
+            </p>
+          )}
           {Object.entries(results).map(([name, reference]) => (
             <div className="field" key={name}>
               <label htmlFor={fieldId(`results-${name}`)}>{name}</label>
@@ -166,6 +227,11 @@ export function NodePanel({
           ))}
         </fieldset>
       )}
+      <div className="row">
+        <button type="button" className="danger" onClick={onRemove}>
+          Remove node {id}
+        </button>
+      </div>
     </div>
   );
 }
