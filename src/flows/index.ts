@@ -24,6 +24,7 @@ export {
 } from './sqlite-flow-store.js';
 export {
   FlowRunner,
+  lostRuns,
   nodeSignature,
   variantCount,
   type FlowRunEvent,

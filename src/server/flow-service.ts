@@ -39,6 +39,8 @@ export interface FlowServiceOptions {
    * clock and let waits run on the system clock.
    */
   waitClock?: Clock;
+  /** Whether the server runs a batch lane, so image nodes may use `lane: batch`. */
+  batchLane?: boolean;
 }
 
 export interface FlowService {
@@ -73,6 +75,7 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
     ...(options.onTaskCreated ? { onTaskCreated: options.onTaskCreated } : {}),
     ...(options.cancelTask ? { cancelTask: options.cancelTask } : {}),
     estimateTaskCost: catalogTaskCostEstimator(options.registry),
+    batchLane: options.batchLane ?? false,
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     onEvent: (event) => runEvents.notify(event.runId),
     onRunFinished: (run) => options.onRunFinished?.(run, flowRunView(run, store.nodeRuns(run.id))),

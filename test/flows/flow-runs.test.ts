@@ -254,6 +254,18 @@ nodes:
     expect(stack.calls()).toEqual({ 'gemini-3.5-flash-lite': 1, 'gemini-3.1-flash-image': 6 });
   });
 
+  it('refuses a batch-lane image node where no batch lane runs, naming its lane, before storing anything', async () => {
+    const stack = await harness.stack('no-batch-lane');
+    const published = publish(
+      stack,
+      exampleFlow('brand-assets.yaml').replace('    imageSize: 1K', '    imageSize: 1K\n    lane: batch'),
+    );
+    expect(() => start(stack, published, { brief: 'a bakery', count: 2 })).toThrow(
+      /nodes\.variants\.lane: "batch" needs a batch lane, and none runs here/,
+    );
+    expect(stack.store.listRuns({ limit: 10 })).toHaveLength(0);
+  });
+
   it('refuses inputs that fail the trigger schema, naming the field', () => {
     const validation = validateFlowDocument(exampleFlow('brand-assets.yaml'), { file: 'flow.yaml' });
     if (!validation.ok) throw new Error('invalid example');
