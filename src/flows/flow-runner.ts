@@ -478,7 +478,14 @@ export class FlowRunner {
               nodeImage(task, variant, node.model, (baseSeed ?? 0) + variant),
             ),
           };
-    this.succeed({ ...record, warnings }, output, cost, false, signature);
+    const finishedAtMs = tasks.map((task) => task.finishedAtMs);
+    const producedAtMs = finishedAtMs.every((atMs) => atMs !== undefined)
+      ? Math.min(...(finishedAtMs as number[]))
+      : undefined;
+    this.succeed({ ...record, warnings }, output, cost, false, {
+      signature,
+      ...(producedAtMs !== undefined ? { producedAtMs } : {}),
+    });
   }
 
   /**
@@ -603,13 +610,13 @@ export class FlowRunner {
     }
   }
 
-  /** The node's success, and with `cacheAs` its cache entry, in one write. */
+  /** The node's success, and with `cacheAs` its cache entry (aged from `producedAtMs`), in one write. */
   private succeed(
     record: NodeRun,
     output: NodeOutput,
     costUsd: number | undefined,
     cached: boolean,
-    cacheAs?: string,
+    cacheAs?: { signature: string; producedAtMs?: number },
   ): void {
     const node: NodeRun = {
       ...record,
@@ -619,7 +626,7 @@ export class FlowRunner {
       finishedAtMs: this.clock.nowMs(),
       ...(costUsd !== undefined ? { actualCostUsd: costUsd } : {}),
     };
-    this.options.store.saveNodeRun(node, cacheAs === undefined ? undefined : { signature: cacheAs, costUsd });
+    this.options.store.saveNodeRun(node, cacheAs === undefined ? undefined : { ...cacheAs, costUsd });
     this.emit({ type: 'node', runId: node.runId, node });
   }
 

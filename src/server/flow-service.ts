@@ -7,6 +7,7 @@ import {
   catalogTaskCostEstimator,
   FlowLibrary,
   FlowRunner,
+  nodeCacheLimits,
   registryModelNames,
   SqliteFlowStore,
   type FlowRun,
@@ -56,7 +57,10 @@ export interface FlowService {
 
 /** Flows wired onto the server's stores: the pieces `flowRoutes` needs, and resume/detach for start and stop. */
 export function createFlowService(options: FlowServiceOptions): FlowService {
-  const store = new SqliteFlowStore(options.database, { clock: options.clock });
+  const store = new SqliteFlowStore(options.database, {
+    clock: options.clock,
+    nodeCache: nodeCacheLimits(options.config),
+  });
   const models = registryModelNames(options.registry);
   const library = new FlowLibrary({
     store,

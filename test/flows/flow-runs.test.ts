@@ -135,6 +135,26 @@ describe('flow runs on the task store, against the emulator', () => {
     });
   });
 
+  it('reuses cached nodes until flows.nodeCache.maxAgeDays (default server.retentionDays) has passed', async () => {
+    const stack = await harness.stack('cache-expiry');
+    stack.worker.start();
+    const published = publish(stack, exampleFlow('brand-assets.yaml'));
+    const inputs = { brief: 'a lighthouse keeper', count: 1 };
+    await finalRun(stack.runner, start(stack, published, inputs).id);
+    expect(stack.calls()).toEqual({ 'gemini-3.5-flash-lite': 1, 'gemini-3.1-flash-image': 1 });
+
+    stack.clock.advance(30 * 86_400_000 - 1);
+    const fresh = await finalRun(stack.runner, start(stack, published, inputs).id);
+    expect(stack.runner.nodes(fresh.id, owner).map((node) => node.cached)).toEqual([true, true, false]);
+    expect(stack.calls()).toEqual({ 'gemini-3.5-flash-lite': 1, 'gemini-3.1-flash-image': 1 });
+
+    stack.clock.advance(1);
+    const expired = await finalRun(stack.runner, start(stack, published, inputs).id);
+    expect(expired.status).toBe('succeeded');
+    expect(stack.runner.nodes(expired.id, owner).map((node) => node.cached)).toEqual([false, false, false]);
+    expect(stack.calls()).toEqual({ 'gemini-3.5-flash-lite': 2, 'gemini-3.1-flash-image': 2 });
+  });
+
   it('runs the A/B flow: the same prompt and seeds on both models', async () => {
     const stack = await harness.stack('ab');
     stack.worker.start();
