@@ -22,7 +22,11 @@ export function publishedFlowUsages(
     throw error;
   }
   try {
-    return flowModelUsages(new SqliteFlowStore(data.handle).allVersions(), config, catalog);
+    return flowModelUsages(
+      new SqliteFlowStore(data.handle, { unsyncedNodeStates: false }).allVersions(),
+      config,
+      catalog,
+    );
   } finally {
     data.handle.close();
   }
