@@ -126,7 +126,6 @@ export async function run(): Promise<void> {
       close: async () => {
         await runner.detach();
         await worker.stop({ graceMs: 0 });
-        store.close();
         database.close();
       },
     };

@@ -135,7 +135,6 @@ export async function openFlowSession(
     },
     async close() {
       await runner.detach();
-      store.close();
       await worker?.stop({ graceMs: 0 });
       await imagegate?.close();
       await tasks.close();

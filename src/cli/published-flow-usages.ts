@@ -22,11 +22,7 @@ export function publishedFlowUsages(
     throw error;
   }
   try {
-    return flowModelUsages(
-      new SqliteFlowStore(data.handle, { unsyncedNodeStates: false }).allVersions(),
-      config,
-      catalog,
-    );
+    return flowModelUsages(new SqliteFlowStore(data.handle).allVersions(), config, catalog);
   } finally {
     data.handle.close();
   }

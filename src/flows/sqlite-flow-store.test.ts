@@ -1,10 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openSqliteDatabase } from '../tasks/index.js';
-import type { FlowRun, NodeRun } from './flow-run-record.js';
 import { ManualClock } from '../clock/index.js';
 import { ConfigError, parseConfig } from '../config/index.js';
 import { nodeCacheLimits, SqliteFlowStore } from './sqlite-flow-store.js';
@@ -95,59 +90,5 @@ describe('nodeCacheLimits', () => {
     expect((error as ConfigError).message).toMatch(
       /flows\.nodeCache\.maxAgeDays: 10 is longer than server\.retentionDays \(7\).*allowed up to 7/,
     );
-  });
-});
-
-describe('SqliteFlowStore node states on a file database synced on every commit', () => {
-  const run: FlowRun = {
-    id: 'flowrun_00000000000000000000000001',
-    flowName: 'demo',
-    versionSha256: 'a'.repeat(64),
-    document: { name: 'demo', inputs: {}, nodes: {} },
-    status: 'running',
-    inputs: {},
-    generation: 0,
-    noCache: false,
-    createdAtMs: startMs,
-    updatedAtMs: startMs,
-    warnings: [],
-  };
-  const node = (status: NodeRun['status']): NodeRun => ({
-    runId: run.id,
-    nodeId: 'hero',
-    type: 'image',
-    status,
-    cached: false,
-    taskIds: [],
-    warnings: [],
-  });
-
-  it('writes node states and cache entries on its own unsynced connection, readable at once, closed with the store', async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'imagegate-flow-store-'));
-    try {
-      const database = openSqliteDatabase(join(directory, 'tasks.sqlite'));
-      const store = new SqliteFlowStore(database, { clock: new ManualClock(startMs) });
-      store.insertRun(run, [node('pending')]);
-      store.saveNodeRun(
-        { ...node('succeeded'), output: text('done') },
-        { signature: 'sig-hero', costUsd: 0.04 },
-      );
-      // The run is written on the main connection after a node write on the other one: no lock is left.
-      store.saveRun({ ...run, status: 'succeeded' });
-      expect(store.nodeRuns(run.id).map((entry) => entry.status)).toEqual(['succeeded']);
-      expect(store.getRun(run.id)?.status).toBe('succeeded');
-      expect(store.cachedOutput('sig-hero')).toEqual({ output: text('done'), costUsd: 0.04 });
-      store.close();
-      // A second store on a handle that already commits without a sync needs no connection of its own.
-      database.pragma('synchronous = NORMAL');
-      const again = new SqliteFlowStore(database, { clock: new ManualClock(startMs) });
-      again.saveNodeRun(node('failed'));
-      expect(again.nodeRuns(run.id)[0]?.status).toBe('failed');
-      again.close();
-      expect(database.open).toBe(true);
-      database.close();
-    } finally {
-      await rm(directory, { recursive: true, force: true });
-    }
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../clock/index.js';
 import { defaultConfig, type ImagegateConfig } from '../config/index.js';
 import type { FlowDocument } from './flow-document-schema.js';
@@ -119,50 +119,28 @@ export function nodeCacheLimits(config: Pick<ImagegateConfig, 'flows' | 'server'
 export class SqliteFlowStore {
   private readonly clock: Clock;
   private readonly nodeCache: NodeCacheLimits;
-  /**
-   * Where node states and cache entries are written: a second connection to the same file with
-   * synchronous=NORMAL, when the main one syncs every commit (see `nodeStateConnection`).
-   */
-  private readonly nodeWrites: Database.Database;
 
-  /** Prepared once per connection and SQL text: preparing is a measurable share of a small write. */
-  private readonly statements = new Map<Database.Database, Map<string, Database.Statement>>();
+  /** Prepared once per SQL text: preparing is a measurable share of a small write. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
     private readonly database: Database.Database,
-    options: {
-      clock?: Clock;
-      nodeCache?: NodeCacheLimits;
-      /** false: node states are fsynced like runs (one fsync per node change). Default true. */
-      unsyncedNodeStates?: boolean;
-    } = {},
+    options: { clock?: Clock; nodeCache?: NodeCacheLimits } = {},
   ) {
     this.clock = options.clock ?? systemClock;
     this.nodeCache = options.nodeCache ?? nodeCacheLimits(defaultConfig);
     database.transaction(() => {
       for (const statement of createStatements) database.prepare(statement).run();
     })();
-    this.nodeWrites =
-      options.unsyncedNodeStates === false ? database : (nodeStateConnection(database) ?? database);
   }
 
-  /** Closes the node-state connection, if the store opened one (the main connection is its owner's). */
-  close(): void {
-    if (this.nodeWrites !== this.database && this.nodeWrites.open) this.nodeWrites.close();
-  }
-
-  private statement<Row = unknown>(
-    sql: string,
-    connection: Database.Database = this.database,
-  ): Database.Statement<unknown[], Row> {
-    let prepared = this.statements.get(connection);
-    if (!prepared) this.statements.set(connection, (prepared = new Map()));
-    let statement = prepared.get(sql);
-    if (!statement) {
-      statement = connection.prepare(sql);
-      prepared.set(sql, statement);
+  private statement<Row = unknown>(sql: string): Database.Statement<unknown[], Row> {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.database.prepare(sql);
+      this.statements.set(sql, prepared);
     }
-    return statement as Database.Statement<unknown[], Row>;
+    return prepared as Database.Statement<unknown[], Row>;
   }
 
   // Drafts and versions
@@ -270,8 +248,7 @@ export class SqliteFlowStore {
       this.statement(
         'INSERT INTO flow_runs (id, flow_name, owner_key_id, status, created_at_ms, record_json) VALUES (?, ?, ?, ?, ?, ?)',
       ).run(run.id, run.flowName, run.ownerKeyId ?? null, run.status, run.createdAtMs, JSON.stringify(run));
-      // The pending node rows belong to the run's creation: written and fsynced with it.
-      for (const node of nodes) this.writeNodeRun(node, this.database);
+      for (const node of nodes) this.saveNodeRun(node);
     })();
   }
 
@@ -328,20 +305,15 @@ export class SqliteFlowStore {
     node: NodeRun,
     cache?: { signature: string; costUsd: number | undefined; producedAtMs?: number },
   ): void {
-    this.nodeWrites.transaction(() => {
-      this.writeNodeRun(node, this.nodeWrites);
+    this.database.transaction(() => {
+      this.statement(
+        `INSERT INTO flow_node_runs (run_id, node_id, record_json) VALUES (?, ?, ?)
+           ON CONFLICT (run_id, node_id) DO UPDATE SET record_json = excluded.record_json`,
+      ).run(node.runId, node.nodeId, JSON.stringify(node));
       if (cache && node.output) {
         this.cacheOutput(cache.signature, node.output, cache.costUsd, cache.producedAtMs);
       }
     })();
-  }
-
-  private writeNodeRun(node: NodeRun, connection: Database.Database): void {
-    this.statement(
-      `INSERT INTO flow_node_runs (run_id, node_id, record_json) VALUES (?, ?, ?)
-         ON CONFLICT (run_id, node_id) DO UPDATE SET record_json = excluded.record_json`,
-      connection,
-    ).run(node.runId, node.nodeId, JSON.stringify(node));
   }
 
   nodeRuns(runId: string): NodeRun[] {
@@ -381,26 +353,21 @@ export class SqliteFlowStore {
     const expiredBeforeMs = nowMs - this.nodeCache.maxAgeMs;
     // Never younger than now: an output stamped by a clock running ahead would otherwise live longer.
     const createdAtMs = Math.min(producedAtMs, nowMs);
-    this.nodeWrites.transaction(() => {
+    this.database.transaction(() => {
       this.statement(
         `INSERT INTO flow_node_cache (signature, output_json, cost_usd, created_at_ms) VALUES (?, ?, ?, ?)
            ON CONFLICT (signature) DO UPDATE SET output_json = excluded.output_json,
              cost_usd = excluded.cost_usd, created_at_ms = excluded.created_at_ms
            WHERE flow_node_cache.created_at_ms <= ?`,
-        this.nodeWrites,
       ).run(signature, JSON.stringify(output), costUsd ?? null, createdAtMs, expiredBeforeMs);
-      this.statement('DELETE FROM flow_node_cache WHERE created_at_ms <= ?', this.nodeWrites).run(
-        expiredBeforeMs,
-      );
+      this.statement('DELETE FROM flow_node_cache WHERE created_at_ms <= ?').run(expiredBeforeMs);
       const { entries } = this.statement<{ entries: number }>(
         'SELECT COUNT(*) AS entries FROM flow_node_cache',
-        this.nodeWrites,
       ).get()!;
       if (entries > this.nodeCache.maxEntries) {
         this.statement(
           `DELETE FROM flow_node_cache WHERE signature IN
              (SELECT signature FROM flow_node_cache ORDER BY created_at_ms, rowid LIMIT ?)`,
-          this.nodeWrites,
         ).run(entries - this.nodeCache.maxEntries);
       }
     })();
@@ -455,25 +422,4 @@ function versionFromRow(row: VersionRow): FlowVersion {
     publishedAtMs: row.published_at_ms,
     ...(row.rollback_of !== null ? { rollbackOf: row.rollback_of } : {}),
   };
-}
-
-/**
- * A second connection to a file-backed database whose commits are fsynced (synchronous FULL or EXTRA),
- * with synchronous=NORMAL, for node states and cache entries; undefined when there is nothing to gain (an
- * in-memory database, or one that already commits without a sync). In WAL mode a NORMAL commit survives a
- * process crash (SIGKILL) like any other; a power cut may lose the newest node states, but the next fsynced
- * commit on the file (a task, a run's creation or end) makes every earlier one durable, and a node state
- * lost that way is rebuilt on resume without a new model call: its tasks are found again by their
- * idempotency keys. Runs themselves (their creation, retry, cancel and end) stay on the fsynced connection.
- */
-function nodeStateConnection(database: Database.Database): Database.Database | undefined {
-  if (database.memory || database.name === '') return undefined;
-  const synchronous = Number(database.pragma('synchronous', { simple: true }));
-  // 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA.
-  if (synchronous < 2) return undefined;
-  const connection = new Database(database.name);
-  connection.pragma(`busy_timeout = ${Number(database.pragma('busy_timeout', { simple: true }))}`);
-  connection.pragma('foreign_keys = ON');
-  connection.pragma('synchronous = NORMAL');
-  return connection;
 }

@@ -51,7 +51,7 @@ export interface FlowService {
   store: SqliteFlowStore;
   /** Carries on runs a previous process left running; returns their ids. */
   resume(): string[];
-  /** Stops driving runs (they stay running in the store for the next start) and closes the store. */
+  /** Stops driving runs (they stay running in the store for the next start). */
   detach(): Promise<void>;
 }
 
@@ -111,9 +111,6 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
     library,
     store,
     resume: () => runner.resume(),
-    detach: async () => {
-      await runner.detach();
-      store.close();
-    },
+    detach: () => runner.detach(),
   };
 }

@@ -117,7 +117,6 @@ export async function flowHarness(): Promise<FlowHarness> {
       cleanups.push(async () => {
         await Promise.all(runners.map((entry) => entry.detach()));
         await worker.stop({ graceMs: 0 });
-        store.close();
         database.close();
       });
       return {
