@@ -10,6 +10,7 @@ import {
   FlowInputError,
   FlowLibrary,
   FlowRunner,
+  nodeCacheLimits,
   registryModelNames,
   SqliteFlowStore,
   type FlowModelNames,
@@ -74,7 +75,7 @@ export async function openFlowSession(
       catalog,
       onNotice: (line) => io.stderr(`${line}\n`),
     }));
-  const store = new SqliteFlowStore(data.handle, { clock });
+  const store = new SqliteFlowStore(data.handle, { clock, nodeCache: nodeCacheLimits(config) });
   const registry = new Registry({ config, catalog, clock });
   const models = registryModelNames(registry);
   const library = new FlowLibrary({ store, config, catalog, clock, models });

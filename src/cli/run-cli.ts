@@ -64,6 +64,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       "Keep image pipelines on Google's Gemini image models working through retirements and outages",
     )
     .version(IMAGEGATE_VERSION)
+    // --version after a command is that command's (flow pull/run --version N), not the CLI's own.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')

@@ -28,6 +28,7 @@ describe('configJsonSchema', () => {
       'credentials',
       'lifecycle',
       'server',
+      'flows',
     ]);
     expect(schema.properties.defaults?.properties?.parameterPolicy?.enum).toEqual([
       'translate',

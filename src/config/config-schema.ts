@@ -358,6 +358,33 @@ export const serverConfigSchema = z.strictObject({
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 
+/** Entries the flow node cache keeps at most by default (`flows.nodeCache.maxEntries`). */
+export const defaultNodeCacheMaxEntries = 10_000;
+
+/** Flows (docs/flows.md): limits of the per-node result cache. */
+export const flowsConfigSchema = z.strictObject({
+  nodeCache: z
+    .strictObject({
+      maxAgeDays: z
+        .number()
+        .positive()
+        .optional()
+        .describe(
+          'Days a cached node result is reused; at most server.retentionDays, whose sweep deletes the images it points at. Default server.retentionDays.',
+        ),
+      maxEntries: z
+        .number()
+        .int()
+        .positive()
+        .max(10_000_000)
+        .default(defaultNodeCacheMaxEntries)
+        .describe('Most cached node results kept; the oldest go first. Default 10000.'),
+    })
+    .prefault({})
+    .describe('The per-node result cache of flow runs.'),
+});
+export type FlowsConfig = z.infer<typeof flowsConfigSchema>;
+
 export const configSchema = z
   .strictObject({
     version: z.literal(1).default(1).describe('Config format version. Default 1.'),
@@ -382,6 +409,18 @@ export const configSchema = z
       .describe('Where credentials come from: environment variable NAMES, never secrets.'),
     lifecycle: lifecycleConfigSchema.prefault({}),
     server: serverConfigSchema.prefault({}).describe('The HTTP server (imagegate serve).'),
+    flows: flowsConfigSchema.prefault({}).describe('Flows: versioned multi-step image pipelines.'),
+  })
+  .superRefine((config, context) => {
+    const maxAgeDays = config.flows.nodeCache.maxAgeDays;
+    // A cache entry outliving the retention sweep would hand out images already deleted.
+    if (maxAgeDays !== undefined && maxAgeDays > config.server.retentionDays) {
+      context.addIssue({
+        code: 'custom',
+        path: ['flows', 'nodeCache', 'maxAgeDays'],
+        message: `${maxAgeDays} is longer than server.retentionDays (${config.server.retentionDays}), after which the cached images are deleted; allowed up to ${config.server.retentionDays}`,
+      });
+    }
   })
   .meta({
     title: 'imagegate configuration',

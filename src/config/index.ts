@@ -6,6 +6,7 @@ export {
   defaultRetryBudget,
   defaultTotalBudgetMs,
   defaultRetentionDays,
+  defaultNodeCacheMaxEntries,
   looksLikeSecret,
   serverConfigSchema,
 } from './config-schema.js';
@@ -18,6 +19,7 @@ export type {
   RouteCandidateConfig,
   ModelLimitConfig,
   ServerConfig,
+  FlowsConfig,
 } from './config-schema.js';
 export { defaultConfig } from './default-config.js';
 export { ConfigError, formatConfigIssue } from './config-error.js';

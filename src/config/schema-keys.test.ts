@@ -12,6 +12,7 @@ describe('allowedKeysAt', () => {
       'credentials',
       'lifecycle',
       'server',
+      'flows',
     ]);
     expect(allowedKeysAt(configSchema, ['routes', 'any_name', 'candidates', 0])).toEqual([
       'model',

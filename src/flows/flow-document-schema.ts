@@ -90,6 +90,9 @@ export const templateNodeSchema = z.strictObject({
   template: z.string().min(1).max(flowLimits.maxPromptLength),
 });
 
+/** How an image node's calls are made (docs/flows.md, "Exactly once"). */
+export const imageNodeLanes = ['online', 'batch'] as const;
+
 export const imageNodeSchema = z.strictObject({
   type: z.literal('image'),
   ...describedSchema,
@@ -105,6 +108,11 @@ export const imageNodeSchema = z.strictObject({
   seed: z.number().int().min(0).max(2_147_483_647).optional(),
   /** Reference images: image inputs or upstream image outputs; makes the node an edit. */
   references: z.array(singleReferenceSchema).default([]),
+  /**
+   * `batch`: the variants go through the batch lane (Gemini Batch API, half price, exactly once across a
+   * crash; hours, not seconds). Absent: online, so documents written before the field keep their hash.
+   */
+  lane: z.enum(imageNodeLanes).optional(),
 });
 
 export const outputNodeSchema = z.strictObject({

@@ -1,9 +1,11 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { batchDeadline } from '../batch/index.js';
 import { systemClock, type Clock } from '../clock/index.js';
 import {
   finalStatuses,
   newTaskId,
   type StoredMediaReference,
+  type TaskEvent,
   type TaskEventHub,
   type TaskRecord,
   type TaskRequest,
@@ -12,6 +14,7 @@ import {
 import { canonicalJson, flowContentHash, sha256Hex } from './canonical-json.js';
 import { FlowNotFoundError, FlowStateError, mayAccess, type FlowAccess } from './flow-access.js';
 import type { FlowDocument, FlowNode, ImageNode } from './flow-document-schema.js';
+import { InvalidFlowError } from './flow-problem.js';
 import { findReferences, renderTemplate, type FlowReference } from './flow-references.js';
 import {
   finalRunStatuses,
@@ -49,6 +52,11 @@ export interface FlowRunnerOptions {
   onRunFinished?: (run: FlowRun) => void;
   /** How long the idempotency keys of node tasks live: longer than any crash-and-resume. Default 7 days. */
   taskIdempotencyTtlMs?: number;
+  /**
+   * Whether a batch lane (src/batch) finishes batch tasks where this runner's tasks live. Without one a
+   * run with an image node on `lane: batch` is refused: its tasks would wait 23 h and then run online.
+   */
+  batchLane?: boolean;
 }
 
 export interface StartRunRequest {
@@ -89,6 +97,7 @@ export class FlowRunner {
 
   /** Creates the run and its node runs, then drives it in the background. */
   start(request: StartRunRequest): FlowRun {
+    this.checkLanes(request.document);
     const nowMs = this.clock.nowMs();
     const id = newFlowRunId(nowMs);
     const estimatedCostUsd = this.estimate(request.document, request.inputs);
@@ -252,6 +261,22 @@ export class FlowRunner {
     await Promise.allSettled(all.map((entry) => entry.done));
   }
 
+  /** Refuses a document with batch-lane nodes where no batch lane runs, naming each such node's `lane`. */
+  checkLanes(document: FlowDocument): void {
+    if (this.options.batchLane) return;
+    const problems = Object.entries(document.nodes)
+      .filter(([, node]) => node.type === 'image' && node.lane === 'batch')
+      .map(([nodeId]) => ({
+        file: `flow "${document.name}"`,
+        node: nodeId,
+        field: `nodes.${nodeId}.lane`,
+        message:
+          '"batch" needs a batch lane, and none runs here: run the flow on `imagegate serve` with a Gemini API key (the Batch API), or use lane "online"',
+        severity: 'error' as const,
+      }));
+    if (problems.length > 0) throw new InvalidFlowError(problems);
+  }
+
   /** Estimated cost before the run: each model node at list price (see `catalogTaskCostEstimator`). */
   estimate(document: FlowDocument, inputs: Record<string, unknown>): number | undefined {
     const estimateTaskCost = this.options.estimateTaskCost;
@@ -262,7 +287,7 @@ export class FlowRunner {
       const ready: ReadyValues = { inputs, outputs: new Map() };
       const variants = node.type === 'image' ? variantCount(node, inputs) : 1;
       const request = this.taskRequest(id, node, ready, 0);
-      const cost = estimateTaskCost({ ...request, imageCount: 1 });
+      const cost = estimateTaskCost({ ...request, imageCount: 1 }, { batch: isBatchNode(node) });
       if (cost === undefined) return undefined;
       total += cost * variants;
     }
@@ -443,7 +468,9 @@ export class FlowRunner {
     if (signal.aborted) return;
     const current = this.options.store.nodeRuns(run.id).find((entry) => entry.nodeId === nodeId)!;
     if (isFinalNode(current.status)) return;
-    const warnings = [...new Set(tasks.flatMap((task) => task.warnings))];
+    const warnings = [
+      ...new Set([...tasks.flatMap((task) => task.warnings), ...(await this.lostRunWarnings(tasks))]),
+    ];
     const failed = tasks.find((task) => task.status !== 'success');
     const cost = sumCosts(tasks);
     if (failed) {
@@ -468,7 +495,14 @@ export class FlowRunner {
               nodeImage(task, variant, node.model, (baseSeed ?? 0) + variant),
             ),
           };
-    this.succeed({ ...record, warnings }, output, cost, false, signature);
+    const finishedAtMs = tasks.map((task) => task.finishedAtMs);
+    const producedAtMs = finishedAtMs.every((atMs) => atMs !== undefined)
+      ? Math.min(...(finishedAtMs as number[]))
+      : undefined;
+    this.succeed({ ...record, warnings }, output, cost, false, {
+      signature,
+      ...(producedAtMs !== undefined ? { producedAtMs } : {}),
+    });
   }
 
   /**
@@ -494,7 +528,8 @@ export class FlowRunner {
     }
     const request = this.taskRequest(record.nodeId, node, ready, variant, seed);
     const nowMs = this.clock.nowMs();
-    const estimatedCostUsd = this.estimateTaskCost(request);
+    const batch = isBatchNode(node) ? batchDeadline(nowMs) : undefined;
+    const estimatedCostUsd = this.options.estimateTaskCost?.(request, { batch: batch !== undefined });
     const { task, created } = await this.options.tasks.create(
       {
         id: newTaskId(nowMs),
@@ -508,6 +543,8 @@ export class FlowRunner {
         },
         ...(run.ownerKeyId !== undefined ? { apiKeyId: run.ownerKeyId } : {}),
         ...(estimatedCostUsd !== undefined ? { estimatedCostUsd } : {}),
+        // The default deadline (24 h) is always accepted; the lane makes the call exactly once.
+        ...(batch && 'deadlineMs' in batch ? { batch } : {}),
         createdAtMs: nowMs,
       },
       {
@@ -520,8 +557,23 @@ export class FlowRunner {
     return { id: task.id, created };
   }
 
-  private estimateTaskCost(request: TaskRequest): number | undefined {
-    return this.options.estimateTaskCost?.(request);
+  /**
+   * A warning per task that lost a run to a dead worker (a `processing` event followed by another without
+   * a reschedule or release between): the call it had in flight, if any, was made again, and Gemini may
+   * have billed both. Online calls have no idempotency upstream, so this is said rather than prevented.
+   */
+  private async lostRunWarnings(tasks: TaskRecord[]): Promise<string[]> {
+    const warnings: string[] = [];
+    for (const task of tasks) {
+      if (task.claimCount < 2) continue;
+      const lost = lostRuns(await this.options.tasks.eventsAfter(task.id, 0));
+      if (lost > 0) {
+        warnings.push(
+          `task ${task.id}: ${lost} run${lost === 1 ? '' : 's'} ended with the worker gone (a crash or an expired lease); a call in flight then was made again and may have been billed twice (lane "batch" makes image calls exactly once)`,
+        );
+      }
+    }
+    return warnings;
   }
 
   private taskRequest(
@@ -575,13 +627,13 @@ export class FlowRunner {
     }
   }
 
-  /** The node's success, and with `cacheAs` its cache entry, in one write. */
+  /** The node's success, and with `cacheAs` its cache entry (aged from `producedAtMs`), in one write. */
   private succeed(
     record: NodeRun,
     output: NodeOutput,
     costUsd: number | undefined,
     cached: boolean,
-    cacheAs?: string,
+    cacheAs?: { signature: string; producedAtMs?: number },
   ): void {
     const node: NodeRun = {
       ...record,
@@ -591,7 +643,7 @@ export class FlowRunner {
       finishedAtMs: this.clock.nowMs(),
       ...(costUsd !== undefined ? { actualCostUsd: costUsd } : {}),
     };
-    this.options.store.saveNodeRun(node, cacheAs === undefined ? undefined : { signature: cacheAs, costUsd });
+    this.options.store.saveNodeRun(node, cacheAs === undefined ? undefined : { ...cacheAs, costUsd });
     this.emit({ type: 'node', runId: node.runId, node });
   }
 
@@ -611,6 +663,25 @@ export class FlowRunner {
 
 function isFinalNode(status: NodeRun['status']): boolean {
   return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+}
+
+function isBatchNode(node: FlowNode): boolean {
+  return node.type === 'image' && node.lane === 'batch';
+}
+
+/** Runs of a task that ended without a reschedule, release or final event: their worker died. */
+export function lostRuns(events: TaskEvent[]): number {
+  let lost = 0;
+  let running = false;
+  for (const event of events) {
+    if (event.type === 'processing') {
+      if (running) lost += 1;
+      running = true;
+    } else if (event.type !== 'progress' && event.type !== 'attempt') {
+      running = false;
+    }
+  }
+  return lost;
 }
 
 function isFinalTask(task: TaskRecord): boolean {

@@ -17,6 +17,8 @@ export { diffFlowDocuments, formatFlowChanges, type FlowChange } from './diff-fl
 export { lifecycleProblems, modelsOfName, type LifecycleCheckOptions } from './publish-checks.js';
 export {
   SqliteFlowStore,
+  nodeCacheLimits,
+  type NodeCacheLimits,
   RunIdempotencyConflictError,
   newFlowRunId,
   type FlowVersion,
@@ -24,6 +26,7 @@ export {
 } from './sqlite-flow-store.js';
 export {
   FlowRunner,
+  lostRuns,
   nodeSignature,
   variantCount,
   type FlowRunEvent,

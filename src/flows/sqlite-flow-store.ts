@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../clock/index.js';
+import { defaultConfig, type ImagegateConfig } from '../config/index.js';
 import type { FlowDocument } from './flow-document-schema.js';
 import type { FlowRun, FlowRunStatus, NodeOutput, NodeRun } from './flow-run-record.js';
 import { ImagegateError } from '../errors/index.js';
@@ -50,6 +51,8 @@ const createStatements = [
      cost_usd REAL,
      created_at_ms INTEGER NOT NULL
    )`,
+  // Expiry and eviction both go oldest first.
+  `CREATE INDEX IF NOT EXISTS flow_node_cache_by_age ON flow_node_cache (created_at_ms)`,
   `CREATE TABLE IF NOT EXISTS flow_run_idempotency (
      key TEXT PRIMARY KEY,
      request_hash TEXT NOT NULL,
@@ -99,18 +102,37 @@ export function newFlowRunId(nowMs: number): string {
   return `flowrun_${time}${random}`;
 }
 
+/** How long the node cache keeps a result and how many it keeps (see `nodeCacheLimits`). */
+export interface NodeCacheLimits {
+  maxAgeMs: number;
+  maxEntries: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The node cache limits from the config: `flows.nodeCache.maxAgeDays` (default, and at most,
+ * `server.retentionDays`, whose sweep deletes the images a cached result points at) and `maxEntries`.
+ */
+export function nodeCacheLimits(config: Pick<ImagegateConfig, 'flows' | 'server'>): NodeCacheLimits {
+  const { maxAgeDays, maxEntries } = config.flows.nodeCache;
+  return { maxAgeMs: (maxAgeDays ?? config.server.retentionDays) * DAY_MS, maxEntries };
+}
+
 /** Drafts, immutable versions, runs, node runs and the node cache on SQLite. */
 export class SqliteFlowStore {
   private readonly clock: Clock;
+  private readonly nodeCache: NodeCacheLimits;
 
   /** Prepared once per SQL text: preparing is a measurable share of a small write. */
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
     private readonly database: Database.Database,
-    options: { clock?: Clock } = {},
+    options: { clock?: Clock; nodeCache?: NodeCacheLimits } = {},
   ) {
     this.clock = options.clock ?? systemClock;
+    this.nodeCache = options.nodeCache ?? nodeCacheLimits(defaultConfig);
     database.transaction(() => {
       for (const statement of createStatements) database.prepare(statement).run();
     })();
@@ -278,14 +300,23 @@ export class SqliteFlowStore {
       .map((row) => JSON.parse(row.record_json) as FlowRun);
   }
 
-  /** Saves a node run; with `cache`, also its output under the signature, in the same transaction. */
-  saveNodeRun(node: NodeRun, cache?: { signature: string; costUsd: number | undefined }): void {
+  /**
+   * Saves a node run; with `cache`, also its output under the signature, in the same transaction.
+   * `cache.producedAtMs` is when the output was made (its earliest task's finish): the entry's age counts
+   * from there, so it expires before the retention sweep can delete the images it points at.
+   */
+  saveNodeRun(
+    node: NodeRun,
+    cache?: { signature: string; costUsd: number | undefined; producedAtMs?: number },
+  ): void {
     this.database.transaction(() => {
       this.statement(
         `INSERT INTO flow_node_runs (run_id, node_id, record_json) VALUES (?, ?, ?)
            ON CONFLICT (run_id, node_id) DO UPDATE SET record_json = excluded.record_json`,
       ).run(node.runId, node.nodeId, JSON.stringify(node));
-      if (cache && node.output) this.cacheOutput(cache.signature, node.output, cache.costUsd);
+      if (cache && node.output) {
+        this.cacheOutput(cache.signature, node.output, cache.costUsd, cache.producedAtMs);
+      }
     })();
   }
 
@@ -299,10 +330,11 @@ export class SqliteFlowStore {
 
   // Node cache
 
+  /** The cached output under `signature`, unless it is older than the cache's maximum age. */
   cachedOutput(signature: string): { output: NodeOutput; costUsd?: number } | undefined {
     const row = this.statement<{ output_json: string; cost_usd: number | null }>(
-      'SELECT output_json, cost_usd FROM flow_node_cache WHERE signature = ?',
-    ).get(signature);
+      'SELECT output_json, cost_usd FROM flow_node_cache WHERE signature = ? AND created_at_ms > ?',
+    ).get(signature, this.clock.nowMs() - this.nodeCache.maxAgeMs);
     if (!row) return undefined;
     return {
       output: JSON.parse(row.output_json) as NodeOutput,
@@ -310,11 +342,45 @@ export class SqliteFlowStore {
     };
   }
 
-  cacheOutput(signature: string, output: NodeOutput, costUsd: number | undefined): void {
-    this.statement(
-      `INSERT INTO flow_node_cache (signature, output_json, cost_usd, created_at_ms) VALUES (?, ?, ?, ?)
-         ON CONFLICT (signature) DO NOTHING`,
-    ).run(signature, JSON.stringify(output), costUsd ?? null, this.clock.nowMs());
+  /**
+   * Caches an output (a live entry under the same signature is kept: it was first), then drops expired
+   * entries and, past `maxEntries`, the oldest ones. Both deletes read the age index, so a cache within
+   * its bounds costs a count and two empty range scans per write.
+   */
+  cacheOutput(
+    signature: string,
+    output: NodeOutput,
+    costUsd: number | undefined,
+    producedAtMs: number = this.clock.nowMs(),
+  ): void {
+    const nowMs = this.clock.nowMs();
+    const expiredBeforeMs = nowMs - this.nodeCache.maxAgeMs;
+    // Never younger than now: an output stamped by a clock running ahead would otherwise live longer.
+    const createdAtMs = Math.min(producedAtMs, nowMs);
+    this.database.transaction(() => {
+      this.statement(
+        `INSERT INTO flow_node_cache (signature, output_json, cost_usd, created_at_ms) VALUES (?, ?, ?, ?)
+           ON CONFLICT (signature) DO UPDATE SET output_json = excluded.output_json,
+             cost_usd = excluded.cost_usd, created_at_ms = excluded.created_at_ms
+           WHERE flow_node_cache.created_at_ms <= ?`,
+      ).run(signature, JSON.stringify(output), costUsd ?? null, createdAtMs, expiredBeforeMs);
+      this.statement('DELETE FROM flow_node_cache WHERE created_at_ms <= ?').run(expiredBeforeMs);
+      const { entries } = this.statement<{ entries: number }>(
+        'SELECT COUNT(*) AS entries FROM flow_node_cache',
+      ).get()!;
+      if (entries > this.nodeCache.maxEntries) {
+        this.statement(
+          `DELETE FROM flow_node_cache WHERE signature IN
+             (SELECT signature FROM flow_node_cache ORDER BY created_at_ms, rowid LIMIT ?)`,
+        ).run(entries - this.nodeCache.maxEntries);
+      }
+    })();
+  }
+
+  /** Entries in the node cache, expired ones included until the next write drops them. */
+  nodeCacheSize(): number {
+    return this.statement<{ entries: number }>('SELECT COUNT(*) AS entries FROM flow_node_cache').get()!
+      .entries;
   }
 
   // Idempotent run creation

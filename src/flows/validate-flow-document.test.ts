@@ -55,6 +55,20 @@ describe('validateFlowDocument', () => {
     ]);
   });
 
+  it('refuses lane "batch" on a JPEG image node, naming the lane', () => {
+    expect(problemsOf(base.replace('variants: 2', 'variants: 2\n    lane: batch\n    format: jpeg'))).toEqual(
+      [
+        'flow.yaml:15: node "hero", nodes.hero.lane: "batch" needs format png (the Batch API lane sends PNG requests only); got format "jpeg"',
+      ],
+    );
+  });
+
+  it('fills in no lane, so documents written before the field keep their content hash', () => {
+    const withoutLane = validateFlowDocument(base, { file: 'flow.yaml', models });
+    if (!withoutLane.ok) throw new Error('expected a valid document');
+    expect(withoutLane.document.nodes.hero).not.toHaveProperty('lane');
+  });
+
   it('reports a cycle with its path', () => {
     const cyclic = base.replace(
       "prompt: 'Direction for {{inputs.brief}}'",

@@ -137,6 +137,7 @@ function validateFlowData(
   checkReferences(document, problemAt, problems);
   checkCycles(document, problemAt, problems);
   checkVariants(document, problemAt, problems);
+  checkLanes(document, problemAt, problems);
   checkOutputs(document, problemAt, problems, warnings);
   if (models) checkModels(document, models, problemAt, problems);
   if (problems.length > 0) return { ok: false, problems };
@@ -374,6 +375,19 @@ function checkVariants(document: FlowDocument, problemAt: ProblemAt, problems: F
         ),
       );
     }
+  }
+}
+
+/** The batch lane sends PNG requests only (src/batch): a JPEG node there would quietly run online. */
+function checkLanes(document: FlowDocument, problemAt: ProblemAt, problems: FlowProblem[]): void {
+  for (const [id, node] of Object.entries(document.nodes)) {
+    if (node.type !== 'image' || node.lane !== 'batch' || node.format === 'png') continue;
+    problems.push(
+      problemAt(
+        ['nodes', id, 'lane'],
+        `"batch" needs format png (the Batch API lane sends PNG requests only); got format ${previewValue(node.format)}`,
+      ),
+    );
   }
 }
 

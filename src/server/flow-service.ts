@@ -7,6 +7,7 @@ import {
   catalogTaskCostEstimator,
   FlowLibrary,
   FlowRunner,
+  nodeCacheLimits,
   registryModelNames,
   SqliteFlowStore,
   type FlowRun,
@@ -39,6 +40,8 @@ export interface FlowServiceOptions {
    * clock and let waits run on the system clock.
    */
   waitClock?: Clock;
+  /** Whether the server runs a batch lane, so image nodes may use `lane: batch`. */
+  batchLane?: boolean;
 }
 
 export interface FlowService {
@@ -54,7 +57,10 @@ export interface FlowService {
 
 /** Flows wired onto the server's stores: the pieces `flowRoutes` needs, and resume/detach for start and stop. */
 export function createFlowService(options: FlowServiceOptions): FlowService {
-  const store = new SqliteFlowStore(options.database, { clock: options.clock });
+  const store = new SqliteFlowStore(options.database, {
+    clock: options.clock,
+    nodeCache: nodeCacheLimits(options.config),
+  });
   const models = registryModelNames(options.registry);
   const library = new FlowLibrary({
     store,
@@ -73,6 +79,7 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
     ...(options.onTaskCreated ? { onTaskCreated: options.onTaskCreated } : {}),
     ...(options.cancelTask ? { cancelTask: options.cancelTask } : {}),
     estimateTaskCost: catalogTaskCostEstimator(options.registry),
+    batchLane: options.batchLane ?? false,
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     onEvent: (event) => runEvents.notify(event.runId),
     onRunFinished: (run) => options.onRunFinished?.(run, flowRunView(run, store.nodeRuns(run.id))),

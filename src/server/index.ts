@@ -7,3 +7,4 @@ export { deprecationHeaders } from './deprecation-headers.js';
 export type { ServerEnv } from './openapi-router.js';
 export { createServerLogger, logLevels, type LogLevel } from './server-logger.js';
 export { storeReferences, type ReferenceOptions } from './reference-media.js';
+export { flowApiSchemas } from './routes/flows.js';

@@ -223,6 +223,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     catalog,
     clock,
     taskEvents: events,
+    batchLane: batchLane !== undefined,
     onTaskCreated: () => worker.wake(),
     cancelTask: (taskId) => worker.cancel(taskId),
     onRunFinished: (run, view) => {

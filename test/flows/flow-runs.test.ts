@@ -135,6 +135,26 @@ describe('flow runs on the task store, against the emulator', () => {
     });
   });
 
+  it('reuses cached nodes until flows.nodeCache.maxAgeDays (default server.retentionDays) has passed', async () => {
+    const stack = await harness.stack('cache-expiry');
+    stack.worker.start();
+    const published = publish(stack, exampleFlow('brand-assets.yaml'));
+    const inputs = { brief: 'a lighthouse keeper', count: 1 };
+    await finalRun(stack.runner, start(stack, published, inputs).id);
+    expect(stack.calls()).toEqual({ 'gemini-3.5-flash-lite': 1, 'gemini-3.1-flash-image': 1 });
+
+    stack.clock.advance(30 * 86_400_000 - 1);
+    const fresh = await finalRun(stack.runner, start(stack, published, inputs).id);
+    expect(stack.runner.nodes(fresh.id, owner).map((node) => node.cached)).toEqual([true, true, false]);
+    expect(stack.calls()).toEqual({ 'gemini-3.5-flash-lite': 1, 'gemini-3.1-flash-image': 1 });
+
+    stack.clock.advance(1);
+    const expired = await finalRun(stack.runner, start(stack, published, inputs).id);
+    expect(expired.status).toBe('succeeded');
+    expect(stack.runner.nodes(expired.id, owner).map((node) => node.cached)).toEqual([false, false, false]);
+    expect(stack.calls()).toEqual({ 'gemini-3.5-flash-lite': 2, 'gemini-3.1-flash-image': 2 });
+  });
+
   it('runs the A/B flow: the same prompt and seeds on both models', async () => {
     const stack = await harness.stack('ab');
     stack.worker.start();
@@ -252,6 +272,18 @@ nodes:
     const retried = await finalRun(stack.runner, stack.runner.retry(started.id, owner).id);
     expect(retried).toMatchObject({ status: 'succeeded', generation: 1 });
     expect(stack.calls()).toEqual({ 'gemini-3.5-flash-lite': 1, 'gemini-3.1-flash-image': 6 });
+  });
+
+  it('refuses a batch-lane image node where no batch lane runs, naming its lane, before storing anything', async () => {
+    const stack = await harness.stack('no-batch-lane');
+    const published = publish(
+      stack,
+      exampleFlow('brand-assets.yaml').replace('    imageSize: 1K', '    imageSize: 1K\n    lane: batch'),
+    );
+    expect(() => start(stack, published, { brief: 'a bakery', count: 2 })).toThrow(
+      /nodes\.variants\.lane: "batch" needs a batch lane, and none runs here/,
+    );
+    expect(stack.store.listRuns({ limit: 10 })).toHaveLength(0);
   });
 
   it('refuses inputs that fail the trigger schema, naming the field', () => {

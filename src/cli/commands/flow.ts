@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { stringify as toYaml } from 'yaml';
 import { z } from 'zod';
 import { InvalidInputError } from '../../client/index.js';
+import { systemClock } from '../../clock/index.js';
 import {
   FlowInputError,
   FlowNotFoundError,
@@ -21,18 +22,30 @@ import {
   type FlowRun,
   type FlowRunEvent,
 } from '../../flows/index.js';
+import { sniffImageMimeType } from '../../media/index.js';
 import { ApiError } from '../../server/index.js';
 import type { CliIo } from '../cli-io.js';
 import { dataDirectoryFlagHelp } from '../data-directory-flag.js';
 import { describeError } from '../describe-error.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
 import { openFlowSession, type FlowSession } from '../flow-session.js';
+import {
+  RemoteFlowError,
+  RemoteFlows,
+  remoteFlagsSchema,
+  remoteTarget,
+  type RemoteRun,
+  type RemoteTarget,
+  apiKeyEnvironmentVariable,
+} from '../remote-flows.js';
 
-const common = z.object({
+const local = z.object({
   json: z.boolean().optional(),
   dataDir: z.string().min(1).optional(),
   config: z.string().min(1).optional(),
 });
+/** Every command but `validate` can also work against a server (`--server URL`, `--api-key`). */
+const common = local.extend(remoteFlagsSchema.shape);
 const positiveInteger = (flag: string) =>
   z.coerce
     .number({ error: `${flag}: expected a whole number` })
@@ -52,6 +65,7 @@ const runFlags = common.extend({
   cache: z.boolean().default(true),
 });
 const promoteFlags = common.extend({
+  wait: z.boolean().optional(),
   node: z.string().min(1),
   variant: z.coerce.number({ error: '--variant: expected a whole number' }).int().min(0),
   model: z.string().min(1),
@@ -81,6 +95,7 @@ function flowExitCode(error: unknown): number {
     return ExitCode.badInput;
   }
   if (error instanceof FlowStateError) return ExitCode.badInput;
+  if (error instanceof RemoteFlowError) return error.exitCode;
   // An image input refused while storing it (unreadable, too large, a private address): the input's fault.
   if (error instanceof ApiError && error.status < 500) return ExitCode.badInput;
   return exitCodeFor(error);
@@ -234,6 +249,176 @@ async function finishRun(
   return run.status === 'succeeded' ? ExitCode.ok : ExitCode.permanentFailure;
 }
 
+/** `push --server`: the file is checked here (file, line, node, field), models by the server's registry. */
+async function pushRemote(
+  io: CliIo,
+  flows: RemoteFlows,
+  file: string,
+  flags: z.infer<typeof pushFlags>,
+): Promise<number> {
+  const document = await readFlowFile(io, file);
+  const flow = await flows.saveDraft(document);
+  for (const warning of flow.warnings ?? []) io.stderr(`${formatFlowProblem(warning)}\n`);
+  if (!flags.publish) {
+    io.stdout(
+      flags.json
+        ? `${JSON.stringify({ name: document.name, draft: true })}\n`
+        : `saved the draft of ${document.name}\n`,
+    );
+    return ExitCode.ok;
+  }
+  const version = await flows.publish(document.name, flags.message!, flags.allowPreview ?? false);
+  for (const warning of version.warnings ?? []) io.stderr(`${formatFlowProblem(warning)}\n`);
+  io.stdout(
+    flags.json
+      ? `${JSON.stringify(version, null, 2)}\n`
+      : `published ${version.flow} v${version.version} (sha256 ${version.sha256.slice(0, 12)}): ${version.message}\n`,
+  );
+  return ExitCode.ok;
+}
+
+/**
+ * `run NAME --server`: inputs are checked and converted here against the version's own input schema (so
+ * `count=2` becomes a number and a bad input is named before anything is sent); a local image path is sent
+ * as a data URL. The server drives the run; `--wait` follows it.
+ */
+async function runRemote(
+  io: CliIo,
+  flows: RemoteFlows,
+  target: RemoteTarget,
+  name: string | undefined,
+  flags: z.infer<typeof runFlags>,
+): Promise<number> {
+  if (flags.file !== undefined || name === undefined) {
+    throw new InvalidInputError(
+      `--file runs a flow in-process; with --server push it first (imagegate flow push FILE --publish -m "…" --server ${target.serverUrl}) and run it by name.`,
+      '--file',
+    );
+  }
+  if (flags.output && !flags.wait) {
+    throw new InvalidInputError(
+      '-o needs --wait with --server: the images exist once the run ends.',
+      '--output',
+    );
+  }
+  const version =
+    flags.version === undefined ? await flows.latest(name) : await flows.version(name, flags.version);
+  const validation = validateFlowDocument(JSON.stringify(version.document ?? {}), {
+    file: `${name} v${version.version}`,
+  });
+  if (!validation.ok) throw new InvalidFlowError(validation.problems);
+  const document = validation.document;
+  const inputs = parseFlowInputs(document, inputsFrom(flags.input), { fromStrings: true });
+  for (const [inputName, input] of Object.entries(document.inputs)) {
+    const value = inputs[inputName];
+    if (input.type !== 'image' || typeof value !== 'string' || /^(file_|data:|https:)/.test(value)) continue;
+    inputs[inputName] = await dataUrlOf(io, value, `inputs.${inputName}`);
+  }
+  const started = await flows.startRun(name, version.version, inputs, !flags.cache);
+  if (!flags.wait) {
+    io.stdout(
+      flags.json
+        ? `${JSON.stringify(started, null, 2)}\n`
+        : `run ${started.id} started on ${target.serverUrl} (estimated ${usd(started.estimated_cost_usd ?? undefined)}); follow it with --wait, or imagegate flow runs ${name} --server ${target.serverUrl}\n`,
+    );
+    return ExitCode.ok;
+  }
+  return finishRemoteRun(io, flows, started, flags);
+}
+
+async function dataUrlOf(io: CliIo, path: string, field: string): Promise<string> {
+  const bytes = await readFile(resolve(io.cwd, path)).catch(() => {
+    throw new FlowInputError(field, `cannot read the file "${path.slice(0, 80)}"`);
+  });
+  const mimeType = sniffImageMimeType(bytes);
+  if (!mimeType)
+    throw new FlowInputError(field, `"${path.slice(0, 80)}" is not a PNG, JPEG, WebP or HEIC image`);
+  return `data:${mimeType};base64,${bytes.toString('base64')}`;
+}
+
+/** How often `--wait --server` reads the run again. */
+const remotePollIntervalMs = 500;
+
+const remoteOutputSchema = z.object({
+  images: z
+    .array(
+      z.object({
+        variant: z.number().int().min(0),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        mimeType: z.string(),
+      }),
+    )
+    .optional(),
+});
+
+/** Follows a server's run to its end: a progress line per node change, then the summary and `-o` files. */
+async function finishRemoteRun(
+  io: CliIo,
+  flows: RemoteFlows,
+  started: RemoteRun,
+  flags: { json?: boolean | undefined; output?: string | undefined; wait?: boolean | undefined },
+): Promise<number> {
+  io.stderr(`run ${started.id} started (estimated ${usd(started.estimated_cost_usd ?? undefined)})\n`);
+  const last = new Map<string, string>();
+  let run = started;
+  for (;;) {
+    if (!flags.json) {
+      for (const node of run.nodes) {
+        const state = `${node.status}${node.cached ? ' (cached)' : ''}`;
+        if (last.get(node.node) === state) continue;
+        last.set(node.node, state);
+        const detail = node.error
+          ? `: ${node.error.message}`
+          : node.status === 'running' && node.task_ids.length > 0
+            ? ` (${node.task_ids.length} task${node.task_ids.length === 1 ? '' : 's'})`
+            : '';
+        io.stderr(`  ${node.node.padEnd(16)} ${state}${detail}\n`);
+      }
+    }
+    if (run.status !== 'running') break;
+    // Pace, not logic: real time, as the local session's waits (io.clock may be a pinned calendar).
+    await systemClock.sleep(remotePollIntervalMs);
+    run = await flows.run(run.id);
+  }
+  const written: string[] = [];
+  if (flags.output) {
+    const folder = resolve(io.cwd, flags.output);
+    await mkdir(folder, { recursive: true });
+    for (const node of run.nodes) {
+      const output = remoteOutputSchema.safeParse(node.output ?? {});
+      for (const image of output.success ? (output.data.images ?? []) : []) {
+        const path = join(
+          folder,
+          `${node.node}-${image.variant}.${image.mimeType === 'image/jpeg' ? 'jpg' : 'png'}`,
+        );
+        await writeFile(path, await flows.image(image.sha256));
+        written.push(path);
+      }
+    }
+    for (const [resultName, value] of Object.entries(run.result ?? {})) {
+      if (typeof value !== 'string') continue;
+      const path = join(folder, `${resultName}.txt`);
+      await writeFile(path, `${value}\n`);
+      written.push(path);
+    }
+  }
+  if (flags.json) io.stdout(`${JSON.stringify({ run, written }, null, 2)}\n`);
+  else {
+    const lines = [
+      `run ${run.id}: ${run.status} (${run.flow} v${run.version ?? '-'})`,
+      `cost: estimated ${usd(run.estimated_cost_usd ?? undefined)}, actual ${usd(run.actual_cost_usd ?? undefined)}`,
+      ...Object.entries(run.result ?? {}).flatMap(([resultName, value]) =>
+        typeof value === 'string' ? [`${resultName}: ${value}`] : [],
+      ),
+      ...(run.error ? [`error: ${run.error.message}`] : []),
+      ...run.warnings.map((warning) => `warning: ${warning}`),
+      ...written,
+    ];
+    io.stdout(`${lines.join('\n')}\n`);
+  }
+  return run.status === 'succeeded' ? ExitCode.ok : ExitCode.permanentFailure;
+}
+
 /** `imagegate flow validate|push|pull|run|runs|versions|diff|rollback|promote`, on the embedded store. */
 export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   const flow = new Command('flow').description(
@@ -244,6 +429,10 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
       .option('--json', 'print JSON')
       .option('--data-dir <dir>', dataDirectoryFlagHelp)
       .option('--config <file>', 'imagegate.config.yaml');
+  const sharedRemote = (command: Command) =>
+    shared(command)
+      .option('--server <url>', 'work on this imagegate server instead of the local data directory')
+      .option('--api-key <key>', `the server's API key (default: $${apiKeyEnvironmentVariable})`);
 
   shared(
     flow
@@ -252,7 +441,7 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
       .description('Check flow files; every problem with file, line, node and field'),
   ).action(
     flowAction(io, setExitCode, async (files: string[], raw: Record<string, unknown>) => {
-      const flags = parseFlags(common, raw);
+      const flags = parseFlags(local, raw);
       return withSession(io, flags, async (session) => {
         let failed = false;
         const reports = [];
@@ -274,7 +463,7 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
     }),
   );
 
-  shared(
+  sharedRemote(
     flow
       .command('push')
       .argument('<file>')
@@ -287,6 +476,8 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
       const flags = parseFlags(pushFlags, raw);
       if (flags.publish && !flags.message)
         throw new InvalidInputError('--publish needs -m "message".', '--message');
+      const remote = remoteTarget(flags, io.env);
+      if (remote) return pushRemote(io, new RemoteFlows(remote), file, flags);
       return withSession(io, flags, async (session) => {
         const document = await readFlowFile(io, file, session);
         session.library.saveDraft(document, localAccess);
@@ -314,7 +505,7 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
     }),
   );
 
-  shared(
+  sharedRemote(
     flow
       .command('pull')
       .argument('<name>')
@@ -330,21 +521,33 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
         }),
         raw,
       );
-      return withSession(io, flags, async (session) => {
-        const document = flags.version
-          ? session.library.version(name, flags.version, localAccess).document
-          : session.library.flow(name, localAccess).draft;
+      const remote = remoteTarget(flags, io.env);
+      const pulled = async (): Promise<object> => {
+        if (!remote) {
+          return withSession(io, flags, async (session) =>
+            flags.version
+              ? session.library.version(name, flags.version, localAccess).document
+              : session.library.flow(name, localAccess).draft,
+          );
+        }
+        const flows = new RemoteFlows(remote);
+        if (flags.version === undefined) return (await flows.flow(name)).draft;
+        const version = await flows.version(name, flags.version);
+        return version.document ?? {};
+      };
+      {
+        const document = await pulled();
         const text = flags.json ? `${JSON.stringify(document, null, 2)}\n` : toYaml(document);
         if (flags.output) {
           await writeFile(resolve(io.cwd, flags.output), text);
           io.stdout(`${resolve(io.cwd, flags.output)}\n`);
         } else io.stdout(text);
         return ExitCode.ok;
-      });
+      }
     }),
   );
 
-  shared(
+  sharedRemote(
     flow
       .command('run')
       .argument('[name]', 'a pushed flow (its newest version unless --version)')
@@ -364,6 +567,8 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
       if ((name === undefined) === (flags.file === undefined)) {
         throw new InvalidInputError('Name a pushed flow or pass --file flow.yaml (one of the two).', 'name');
       }
+      const remote = remoteTarget(flags, io.env);
+      if (remote) return runRemote(io, new RemoteFlows(remote), remote, name, flags);
       return withSession(
         io,
         flags,
@@ -395,9 +600,21 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
     }),
   );
 
-  shared(flow.command('runs').argument('<name>').description('Runs of a flow, newest first')).action(
+  sharedRemote(flow.command('runs').argument('<name>').description('Runs of a flow, newest first')).action(
     flowAction(io, setExitCode, async (name: string, raw: Record<string, unknown>) => {
       const flags = parseFlags(common, raw);
+      const remote = remoteTarget(flags, io.env);
+      if (remote) {
+        const runs = await new RemoteFlows(remote).runs(name);
+        if (flags.json) io.stdout(`${JSON.stringify(runs, null, 2)}\n`);
+        else
+          for (const run of runs) {
+            io.stdout(
+              `${run.id}  ${run.status.padEnd(9)} v${run.version ?? '-'}  ${new Date(run.created_at * 1000).toISOString()}  ${usd(run.actual_cost_usd ?? undefined)}${run.lineage ? `  promoted from ${String(run.lineage.parentRunId)}` : ''}\n`,
+            );
+          }
+        return ExitCode.ok;
+      }
       return withSession(io, flags, async (session) => {
         const runs = session.store.listRuns({ flowName: name, limit: 50 });
         if (flags.json) io.stdout(`${JSON.stringify(runs, null, 2)}\n`);
@@ -412,9 +629,23 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
     }),
   );
 
-  shared(flow.command('versions').argument('<name>').description('Published versions, newest first')).action(
+  sharedRemote(
+    flow.command('versions').argument('<name>').description('Published versions, newest first'),
+  ).action(
     flowAction(io, setExitCode, async (name: string, raw: Record<string, unknown>) => {
       const flags = parseFlags(common, raw);
+      const remote = remoteTarget(flags, io.env);
+      if (remote) {
+        const versions = await new RemoteFlows(remote).versions(name);
+        if (flags.json) io.stdout(`${JSON.stringify(versions, null, 2)}\n`);
+        else
+          for (const version of versions) {
+            io.stdout(
+              `v${version.version}  ${version.sha256.slice(0, 12)}  ${new Date(version.published_at * 1000).toISOString()}  ${version.message}${version.rollback_of ? ` (rollback to v${version.rollback_of})` : ''}\n`,
+            );
+          }
+        return ExitCode.ok;
+      }
       return withSession(io, flags, async (session) => {
         const versions = session.library.versions(name, localAccess);
         if (flags.json)
@@ -436,7 +667,7 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
     }),
   );
 
-  shared(
+  sharedRemote(
     flow
       .command('diff')
       .argument('<name>')
@@ -453,6 +684,12 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
           from,
           to,
         });
+        const remote = remoteTarget(flags, io.env);
+        if (remote) {
+          const diff = await new RemoteFlows(remote).diff(name, versions.from, versions.to);
+          io.stdout(flags.json ? `${JSON.stringify(diff.changes, null, 2)}\n` : `${diff.text}\n`);
+          return ExitCode.ok;
+        }
         return withSession(io, flags, async (session) => {
           const changes = session.library.diff(name, versions.from, versions.to, localAccess);
           io.stdout(flags.json ? `${JSON.stringify(changes, null, 2)}\n` : `${formatFlowChanges(changes)}\n`);
@@ -462,7 +699,7 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
     ),
   );
 
-  shared(
+  sharedRemote(
     flow
       .command('rollback')
       .argument('<name>')
@@ -475,6 +712,17 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
         common.extend({ to: positiveInteger('--to'), message: z.string().min(1).max(500).optional() }),
         raw,
       );
+      const remote = remoteTarget(flags, io.env);
+      if (remote) {
+        const version = await new RemoteFlows(remote).rollback(name, flags.to, flags.message);
+        for (const warning of version.warnings ?? []) io.stderr(`${formatFlowProblem(warning)}\n`);
+        io.stdout(
+          flags.json
+            ? `${JSON.stringify(version, null, 2)}\n`
+            : `published ${name} v${version.version} = v${flags.to}\n`,
+        );
+        return ExitCode.ok;
+      }
       return withSession(io, flags, async (session) => {
         const { version, warnings } = session.library.rollback(
           name,
@@ -492,7 +740,7 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
     }),
   );
 
-  shared(
+  sharedRemote(
     flow
       .command('promote')
       .argument('<run>')
@@ -507,6 +755,16 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
   ).action(
     flowAction(io, setExitCode, async (runId: string, raw: Record<string, unknown>) => {
       const flags = parseFlags(promoteFlags, raw);
+      const remote = remoteTarget(flags, io.env);
+      if (remote) {
+        const flows = new RemoteFlows(remote);
+        const started = await flows.promote(runId, {
+          node: flags.node,
+          variant: flags.variant,
+          model: flags.model,
+        });
+        return finishRemoteRun(io, flows, started, flags);
+      }
       return withSession(
         io,
         flags,

@@ -114,6 +114,22 @@ const versionSchema = z
     warnings: z.array(problemSchema).optional(),
   })
   .openapi('FlowVersion');
+const nodeSchema = z
+  .object({
+    node: z.string(),
+    type: z.string(),
+    status: z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled']),
+    cached: z.boolean(),
+    signature: z.string().nullable(),
+    task_ids: z.array(z.string()),
+    output: anyObject.nullable(),
+    actual_cost_usd: z.number().nullable(),
+    started_at: z.number().nullable(),
+    finished_at: z.number().nullable(),
+    warnings: z.array(z.string()),
+    error: z.object({ type: z.string(), message: z.string() }).nullable(),
+  })
+  .openapi('FlowNodeRun');
 const runSchema = z
   .object({
     object: z.literal('flow_run'),
@@ -132,10 +148,29 @@ const runSchema = z
     warnings: z.array(z.string()),
     error: z.object({ type: z.string(), message: z.string() }).nullable(),
     result: anyObject.nullable(),
-    nodes: z.array(anyObject),
+    nodes: z.array(nodeSchema),
     variants: z.array(anyObject).openapi({ description: 'Image results grouped per node and model (A/B).' }),
   })
   .openapi('FlowRun');
+
+const diffSchema = z.object({
+  object: z.literal('flow_diff'),
+  from: z.number(),
+  to: z.number(),
+  changes: z.array(anyObject),
+  text: z.string(),
+});
+const listOf = <T extends z.ZodType>(item: T) => z.object({ object: z.literal('list'), data: z.array(item) });
+
+/** The answers of the flow routes, for clients that read them (`imagegate flow --server`). */
+export const flowApiSchemas = {
+  flow: flowSchema,
+  version: versionSchema,
+  versions: listOf(versionSchema),
+  run: runSchema,
+  runs: listOf(runSchema),
+  diff: diffSchema,
+};
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -219,16 +254,7 @@ const routes = {
       query: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }),
     },
     responses: {
-      200: json(
-        z.object({
-          object: z.literal('flow_diff'),
-          from: z.number(),
-          to: z.number(),
-          changes: z.array(anyObject),
-          text: z.string(),
-        }),
-        'The changes',
-      ),
+      200: json(diffSchema, 'The changes'),
       ...errorResponses(400, 401, 404),
     },
   }),
