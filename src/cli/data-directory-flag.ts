@@ -1,5 +1,5 @@
-import { loadConfig } from '../config/index.js';
 import type { CliIo } from './cli-io.js';
+import { loadCliConfig } from './load-cli-config.js';
 
 /** The `--data-dir` help text every command that reads the server's data shares. */
 export const dataDirectoryFlagHelp =
@@ -14,10 +14,6 @@ export async function dataDirectoryFromFlags(
   flags: { dataDir?: string | undefined; config?: string | undefined },
 ): Promise<string> {
   if (flags.dataDir !== undefined) return flags.dataDir;
-  const loaded = await loadConfig({
-    ...(flags.config ? { path: flags.config } : {}),
-    cwd: io.cwd,
-    env: io.env,
-  });
+  const loaded = await loadCliConfig(io, flags.config);
   return loaded.config.server.dataDirectory;
 }

@@ -4,7 +4,7 @@ import { BlobStore } from '../blobs/index.js';
 import { builtInCatalog } from '../catalog/index.js';
 import { Imagegate } from '../client/index.js';
 import { systemClock } from '../clock/index.js';
-import { loadConfig, type ImagegateConfig } from '../config/index.js';
+import type { ImagegateConfig } from '../config/index.js';
 import {
   catalogTaskCostEstimator,
   FlowInputError,
@@ -29,6 +29,7 @@ import {
 } from '../tasks/index.js';
 import type { CliIo } from './cli-io.js';
 import { dataDirectoryFromFlags } from './data-directory-flag.js';
+import { loadCliConfig } from './load-cli-config.js';
 
 export interface FlowSession {
   config: ImagegateConfig;
@@ -55,12 +56,7 @@ export async function openFlowSession(
 ): Promise<FlowSession> {
   const clock = systemClock;
   const catalog = builtInCatalog();
-  const { config } = await loadConfig({
-    ...(flags.config ? { path: flags.config } : {}),
-    cwd: io.cwd,
-    env: io.env,
-    catalog,
-  });
+  const { config } = await loadCliConfig(io, flags.config, catalog);
   const data = openDataDirectory(await dataDirectoryFromFlags(io, flags), { cwd: io.cwd });
   const tasks = new SqliteTaskStore(data.handle, { clock, closeDatabase: false });
   const blobs = new BlobStore({ directory: data.blobs });

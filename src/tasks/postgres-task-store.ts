@@ -8,6 +8,7 @@ import { taskEventDataSchema, taskRecordSchema, taskStatusSchema } from './task-
 import { finalStatuses, type TaskRecord } from './task-record.js';
 import { storedMediaPathPrefix } from './stored-contents.js';
 import {
+  created,
   attempted,
   claimed,
   finished,
@@ -99,25 +100,7 @@ export class PostgresTaskStore implements TaskStore {
         }
       }
       if (budget) await reserve(client, budget, task.estimatedCostUsd ?? 0);
-      const record: TaskRecord = {
-        id: task.id,
-        status: 'queued',
-        progress: 0,
-        request: task.request,
-        metadata: task.metadata,
-        ...(task.webhookUrl !== undefined ? { webhookUrl: task.webhookUrl } : {}),
-        ...(task.apiKeyId !== undefined ? { apiKeyId: task.apiKeyId } : {}),
-        ...(task.estimatedCostUsd !== undefined ? { estimatedCostUsd: task.estimatedCostUsd } : {}),
-        createdAtMs: task.createdAtMs,
-        updatedAtMs: task.createdAtMs,
-        runAfterMs: task.batch?.onlineFromMs ?? task.createdAtMs,
-        ...(task.batch ? { lane: 'batch' as const, deadlineMs: task.batch.deadlineMs } : {}),
-        claimCount: 0,
-        fencingToken: 0,
-        cancelRequested: false,
-        attempts: [],
-        warnings: [],
-      };
+      const record = created(task);
       await client.query(
         `INSERT INTO tasks (id, status, model, api_key_id, created_at_ms, run_after_ms, lease_expires_at_ms,
            fencing_token, record)

@@ -18,6 +18,7 @@ import {
 } from './task-store.js';
 import { ensureSqliteSchema } from './sqlite-schema.js';
 import {
+  created,
   attempted,
   claimed,
   finished,
@@ -174,25 +175,7 @@ export class SqliteTaskStore implements TaskStore {
           }
         }
         if (budget) this.reserve(budget, task.estimatedCostUsd ?? 0);
-        const record: TaskRecord = {
-          id: task.id,
-          status: 'queued',
-          progress: 0,
-          request: task.request,
-          metadata: task.metadata,
-          ...(task.webhookUrl !== undefined ? { webhookUrl: task.webhookUrl } : {}),
-          ...(task.apiKeyId !== undefined ? { apiKeyId: task.apiKeyId } : {}),
-          ...(task.estimatedCostUsd !== undefined ? { estimatedCostUsd: task.estimatedCostUsd } : {}),
-          createdAtMs: task.createdAtMs,
-          updatedAtMs: task.createdAtMs,
-          runAfterMs: task.batch?.onlineFromMs ?? task.createdAtMs,
-          ...(task.batch ? { lane: 'batch' as const, deadlineMs: task.batch.deadlineMs } : {}),
-          claimCount: 0,
-          fencingToken: 0,
-          cancelRequested: false,
-          attempts: [],
-          warnings: [],
-        };
+        const record = created(task);
         this.statements.insertTask.run({
           ...this.columnsOf(record),
           model: record.request.model,

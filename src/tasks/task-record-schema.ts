@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { platformSchema } from '../catalog/index.js';
 import { outcomeKindSchema } from '../outcome/index.js';
-import { taskRequestSchema } from './task-request.js';
+import { storedTaskRequestSchema, taskRequestSchema } from './task-request.js';
 import type { TaskEvent } from './task-store.js';
 import type { TaskRecord } from './task-record.js';
 
@@ -38,7 +38,7 @@ export const taskRecordSchema = z.object({
   id: z.string(),
   status: taskStatusSchema,
   progress: z.number(),
-  request: taskRequestSchema,
+  request: storedTaskRequestSchema,
   metadata: z.record(z.string(), z.string()),
   webhookUrl: z.string().optional(),
   apiKeyId: z.string().optional(),

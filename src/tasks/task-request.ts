@@ -21,3 +21,21 @@ export type TaskRequest = z.output<typeof taskRequestSchema>;
 
 /** A reference image or video held in the blob store (uploaded, or fetched from a URL at submit time). */
 export type StoredMediaReference = z.output<typeof mediaReferenceSchema>;
+
+/**
+ * A stored row's request as it is read back: the same fields and types, without the limits. A value out of
+ * range (a hand-edited row) must fail its own task when the worker validates the request
+ * (`imageRequestFromTask`), not every read of the queue that meets the row.
+ */
+export const storedTaskRequestSchema = taskRequestSchema
+  .extend({
+    aspectRatio: z.string().optional(),
+    imageSize: z.string().optional(),
+    outputFormat: z.string(),
+    imageCount: z.number(),
+    temperature: z.number().optional(),
+    topP: z.number().optional(),
+    seed: z.number().optional(),
+    systemInstruction: z.string().optional(),
+  })
+  .transform((request) => request as TaskRequest);

@@ -1,6 +1,6 @@
 import type { Attempt } from '../engine/index.js';
 import type { TaskRecord } from './task-record.js';
-import type { Lease, TaskCompletion, TaskEvent } from './task-store.js';
+import type { Lease, NewTask, TaskCompletion, TaskEvent } from './task-store.js';
 
 /*
  * The state machine's transitions (drawn in task-record.ts) as pure functions: what a record becomes and
@@ -16,6 +16,29 @@ export interface PendingTaskEvent {
 export interface TaskChange {
   record: TaskRecord;
   event?: PendingTaskEvent;
+}
+
+/** A new task as it is first stored: queued, claimable at once or (batch lane) when it may go online. */
+export function created(task: NewTask): TaskRecord {
+  return {
+    id: task.id,
+    status: 'queued',
+    progress: 0,
+    request: task.request,
+    metadata: task.metadata,
+    ...(task.webhookUrl !== undefined ? { webhookUrl: task.webhookUrl } : {}),
+    ...(task.apiKeyId !== undefined ? { apiKeyId: task.apiKeyId } : {}),
+    ...(task.estimatedCostUsd !== undefined ? { estimatedCostUsd: task.estimatedCostUsd } : {}),
+    createdAtMs: task.createdAtMs,
+    updatedAtMs: task.createdAtMs,
+    runAfterMs: task.batch?.onlineFromMs ?? task.createdAtMs,
+    ...(task.batch ? { lane: 'batch' as const, deadlineMs: task.batch.deadlineMs } : {}),
+    claimCount: 0,
+    fencingToken: 0,
+    cancelRequested: false,
+    attempts: [],
+    warnings: [],
+  };
 }
 
 /** A change made by the worker holding the lease; applied only while its fencing token is current. */

@@ -4,11 +4,12 @@ import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { builtInCatalog, isoDateSchema } from '../../catalog/index.js';
-import { builtInDefaultsSource, loadConfig } from '../../config/index.js';
+import { builtInDefaultsSource } from '../../config/index.js';
 import { auditSarif, planFixes, renderAuditText, runAudit, unifiedDiff } from '../../tools/audit/index.js';
 import type { CliIo } from '../cli-io.js';
 import { parseFlags } from '../parse-flags.js';
 import { guardedAction } from '../guarded-action.js';
+import { loadCliConfig } from '../load-cli-config.js';
 
 const auditExitCodesHelp = `
 Exit codes:
@@ -60,13 +61,7 @@ export function auditCommand(
         const format = flags.json ? 'json' : flags.format;
         const catalog = builtInCatalog();
         const atMs = flags.at ? Date.parse(`${flags.at}T00:00:00Z`) : io.clock.nowMs();
-        const loaded = await loadConfig({
-          ...(flags.config ? { path: flags.config } : {}),
-          cwd: io.cwd,
-          env: io.env,
-          catalog,
-          clock: io.clock,
-        });
+        const loaded = await loadCliConfig(io, flags.config, catalog);
         const { report, files } = await runAudit({
           paths,
           cwd: io.cwd,

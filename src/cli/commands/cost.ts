@@ -5,7 +5,6 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { builtInCatalog, isoDateSchema } from '../../catalog/index.js';
 import { InvalidInputError, parseInput } from '../../errors/index.js';
-import { loadConfig } from '../../config/index.js';
 import { Registry } from '../../registry/index.js';
 import {
   MissingDataDirectoryError,
@@ -26,6 +25,7 @@ import { dataDirectoryFlagHelp, dataDirectoryFromFlags } from '../data-directory
 import { parseFlags } from '../parse-flags.js';
 import { exitCodesHelp } from '../exit-codes.js';
 import { guardedAction } from '../guarded-action.js';
+import { loadCliConfig } from '../load-cli-config.js';
 
 const planFlagsSchema = z.object({ config: z.string().min(1).optional(), json: z.boolean().optional() });
 
@@ -58,13 +58,7 @@ export function costCommand(io: CliIo, setExitCode: (code: number) => void): Com
         });
         const plan = parseInput(costPlanSchema, parsePlanYaml(text, file), `plan ${planPath}`);
         const catalog = builtInCatalog();
-        const loaded = await loadConfig({
-          ...(flags.config ? { path: flags.config } : {}),
-          cwd: io.cwd,
-          env: io.env,
-          catalog,
-          clock: io.clock,
-        });
+        const loaded = await loadCliConfig(io, flags.config, catalog);
         const projection = projectCostPlan(
           plan,
           new Registry({ config: loaded.config, catalog, clock: io.clock }),

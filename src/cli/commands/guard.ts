@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { builtInCatalog, isoDateSchema, platforms, type Platform } from '../../catalog/index.js';
 import { Imagegate } from '../../client/index.js';
-import { loadConfig, type ImagegateConfig } from '../../config/index.js';
+import type { ImagegateConfig } from '../../config/index.js';
 import { runAudit } from '../../tools/audit/index.js';
 import {
   buildGuardReport,
@@ -15,6 +15,7 @@ import { dataDirectoryFlagHelp } from '../data-directory-flag.js';
 import { parseFlags } from '../parse-flags.js';
 import { describeError } from '../describe-error.js';
 import { publishedFlowUsages } from '../published-flow-usages.js';
+import { loadCliConfig } from '../load-cli-config.js';
 
 const guardExitCodesHelp = `
 Exit codes (for cron and CI):
@@ -71,13 +72,7 @@ async function runGuard(io: CliIo, raw: Record<string, unknown>): Promise<number
   const catalog = builtInCatalog();
   const atMs = flags.at ? Date.parse(`${flags.at}T00:00:00Z`) : io.clock.nowMs();
   // The config is checked as of today: a model that retires on --at must not stop the report about it.
-  const loaded = await loadConfig({
-    ...(flags.config ? { path: flags.config } : {}),
-    cwd: io.cwd,
-    env: io.env,
-    catalog,
-    clock: io.clock,
-  });
+  const loaded = await loadCliConfig(io, flags.config, catalog);
   const auditedIds = flags.audit ? await auditedModelIds(io, flags.audit, loaded, catalog, atMs) : undefined;
   const visibleModelIds = flags.visibility ? await listVisible(io, loaded.config) : undefined;
   const flowUsages = flags.flows

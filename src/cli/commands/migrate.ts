@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { InvalidInputError } from '../../client/index.js';
-import { loadConfig, postgresUrlSchema, resolveDeploymentSettings } from '../../config/index.js';
+import { postgresUrlSchema, resolveDeploymentSettings } from '../../config/index.js';
 import {
   copySqliteToPostgres,
   migratePostgres,
@@ -12,6 +12,7 @@ import {
 import type { CliIo } from '../cli-io.js';
 import { ExitCode } from '../exit-codes.js';
 import { guardedAction } from '../guarded-action.js';
+import { loadCliConfig } from '../load-cli-config.js';
 
 export const migrateFlagsSchema = z.strictObject({
   from: z
@@ -79,11 +80,7 @@ export function migrateCommand(io: CliIo, setExitCode: (code: number) => void): 
 
 async function target(io: CliIo, flags: MigrateFlags): Promise<{ url: string; schema?: string }> {
   if (flags.to) return { url: flags.to, ...(flags.schema ? { schema: flags.schema } : {}) };
-  const { config } = await loadConfig({
-    ...(flags.config ? { path: flags.config } : {}),
-    cwd: io.cwd,
-    env: io.env,
-  });
+  const { config } = await loadCliConfig(io, flags.config);
   const { store } = resolveDeploymentSettings(config.server, io.env);
   if (store.kind !== 'postgres') {
     throw new InvalidInputError(
