@@ -8,8 +8,9 @@ export function describeError(error: unknown): string {
     return `error: ${port} is in use: stop what listens there, or pass another --port (0 picks a free one)`;
   }
   const message = error instanceof Error ? error.message : String(error);
-  // Bad input names its field and what is allowed: the message is the next step.
-  if (!(error instanceof ImagegateError) || isBadInput(error)) return `error: ${message}`;
+  if (!(error instanceof ImagegateError)) return `error: ${message}`;
+  // Bad input names its field and what is allowed, every problem of it (a flow file's): that is the next step.
+  if (isBadInput(error)) return `error: ${error.clientMessage}`;
   const next = error.isRetryable ? transientNextStep : errorAnswerFor(error.kind).nextStep;
   return `error: ${message}\n${next}`;
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { flowApiSchemas } from '../server/index.js';
 import { storedMediaPathPrefix } from '../tasks/index.js';
-import { ExitCode } from './exit-code-table.js';
+import { ImagegateError, type ErrorKind } from '../errors/index.js';
+import { exitCodeFor } from './exit-codes.js';
 
 /** Where `imagegate flow … --server URL` sends its requests, and with which key. */
 export interface RemoteTarget {
@@ -29,14 +30,10 @@ const apiErrorSchema = z.object({
 });
 
 /** A remote call that failed: the message says what to do next, `exitCode` follows the CLI's table. */
-export class RemoteFlowError extends Error {
-  override readonly name = 'RemoteFlowError';
-  constructor(
-    message: string,
-    readonly exitCode: number,
-    readonly param: string | null = null,
-  ) {
-    super(message);
+export class RemoteFlowError extends ImagegateError {
+  /** The exit code of the command that met it: the kind's row of the error table. */
+  get exitCode(): number {
+    return exitCodeFor(this);
   }
 }
 
@@ -48,9 +45,9 @@ export function remoteTarget(
   if (!flags.server) {
     if (flags.apiKey) {
       throw new RemoteFlowError(
+        'invalid_input',
         '--api-key needs --server URL: without it flow commands use the local data directory, which needs no key.',
-        ExitCode.badInput,
-        '--api-key',
+        { field: '--api-key' },
       );
     }
     return undefined;
@@ -97,8 +94,8 @@ export class RemoteFlows {
     const flow = await this.flow(name);
     if (flow.latest_version === null) {
       throw new RemoteFlowError(
+        'conflict',
         `Flow "${name}" has no published version yet: publish it first (imagegate flow push FILE --publish -m "…" --server ${this.target.serverUrl}).`,
-        ExitCode.badInput,
       );
     }
     return this.version(name, flow.latest_version);
@@ -177,8 +174,8 @@ export class RemoteFlows {
     if (!checked.success) {
       const issue = checked.error.issues[0];
       throw new RemoteFlowError(
+        'unknown_error',
         `Unexpected answer from ${this.target.serverUrl}${path} (${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'not JSON'}): is --server an imagegate server of this version?`,
-        ExitCode.permanentFailure,
       );
     }
     return checked.data;
@@ -200,8 +197,9 @@ export class RemoteFlows {
       const cause =
         error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
       throw new RemoteFlowError(
+        'unavailable',
         `Cannot reach the imagegate server at ${this.target.serverUrl} (${cause}): start it with \`imagegate serve\`, or fix --server.`,
-        ExitCode.transientExhausted,
+        { isRetryable: true },
       );
     }
     if (response.ok) return response;
@@ -215,7 +213,10 @@ export class RemoteFlows {
     const parsed = apiErrorSchema.safeParse(parsedBody);
     const message = parsed.success ? parsed.data.error.message : `${response.status} ${response.statusText}`;
     const param = parsed.success ? parsed.data.error.param : null;
-    throw new RemoteFlowError(this.nextStep(response.status, message), exitCodeOf(response.status), param);
+    throw new RemoteFlowError(kindOfStatus(response.status), this.nextStep(response.status, message), {
+      ...(param === null ? {} : { field: param }),
+      isRetryable: response.status === 429 || response.status >= 500,
+    });
   }
 
   private nextStep(status: number, message: string): string {
@@ -235,15 +236,15 @@ export class RemoteFlows {
     const declared = Number(response.headers.get('content-length') ?? 0);
     if (declared > maxResponseBytes && !quiet) {
       throw new RemoteFlowError(
+        'unknown_error',
         `The answer to ${path} is ${declared} bytes, over the ${maxResponseBytes}-byte limit of the CLI.`,
-        ExitCode.permanentFailure,
       );
     }
     const bytes = new Uint8Array(await response.arrayBuffer());
     if (bytes.byteLength > maxResponseBytes) {
       throw new RemoteFlowError(
+        'unknown_error',
         `The answer to ${path} is over the ${maxResponseBytes}-byte limit of the CLI.`,
-        ExitCode.permanentFailure,
       );
     }
     return bytes;
@@ -251,8 +252,12 @@ export class RemoteFlows {
 }
 
 /** 4xx: the request was the user's to fix; 5xx and 429: try again later. */
-function exitCodeOf(status: number): number {
-  if (status === 401 || status === 403) return ExitCode.permanentFailure;
-  if (status === 429 || status >= 500) return ExitCode.transientExhausted;
-  return ExitCode.badInput;
+/** The kind of a remote refusal: auth is permanent, overload and server faults pass, the rest is the input's. */
+function kindOfStatus(status: number): ErrorKind {
+  if (status === 401 || status === 403) return 'auth_failed';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'unavailable';
+  if (status === 404) return 'not_found';
+  if (status === 409) return 'conflict';
+  return 'invalid_input';
 }

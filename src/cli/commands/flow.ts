@@ -7,8 +7,6 @@ import { InvalidInputError } from '../../client/index.js';
 import { systemClock } from '../../clock/index.js';
 import {
   FlowInputError,
-  FlowNotFoundError,
-  FlowStateError,
   formatFlowChanges,
   formatFlowProblem,
   InvalidFlowError,
@@ -26,11 +24,11 @@ import { sniffImageMimeType } from '../../media/index.js';
 import { ApiError } from '../../server/index.js';
 import type { CliIo } from '../cli-io.js';
 import { dataDirectoryFlagHelp } from '../data-directory-flag.js';
-import { describeError } from '../describe-error.js';
-import { ExitCode, exitCodeFor } from '../exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
+import { guardedAction } from '../guarded-action.js';
+import { parseFlags } from '../parse-flags.js';
 import { openFlowSession, type FlowSession } from '../flow-session.js';
 import {
-  RemoteFlowError,
   RemoteFlows,
   remoteFlagsSchema,
   remoteTarget,
@@ -72,52 +70,26 @@ const promoteFlags = common.extend({
   output: z.string().min(1).optional(),
 });
 
-function parseFlags<Schema extends z.ZodType>(
-  schema: Schema,
-  raw: Record<string, unknown>,
-): z.output<Schema> {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const key = String(issue?.path[0] ?? '');
-  const flag = `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-  const value = raw[key] === undefined ? '' : ` ${JSON.stringify(raw[key]).slice(0, 40)}`;
-  throw new InvalidInputError(`Invalid ${flag}${value}: ${issue?.message ?? 'invalid'}.`, flag);
-}
-
-/** Bad documents, inputs and unknown names are the user's to fix: exit 2, like every bad input. */
-function flowExitCode(error: unknown): number {
-  if (
-    error instanceof InvalidFlowError ||
-    error instanceof FlowInputError ||
-    error instanceof FlowNotFoundError
-  ) {
-    return ExitCode.badInput;
-  }
-  if (error instanceof FlowStateError) return ExitCode.badInput;
-  if (error instanceof RemoteFlowError) return error.exitCode;
-  // An image input refused while storing it (unreadable, too large, a private address): the input's fault.
-  if (error instanceof ApiError && error.status < 500) return ExitCode.badInput;
-  return exitCodeFor(error);
-}
-
+/**
+ * A flow command's action: errors become a message and the error table's exit code, like every command's;
+ * an `ApiError` below 500 (an image input refused while storing it: unreadable, too large, a private
+ * address) is the input's fault.
+ */
 function flowAction<Args extends unknown[]>(
   io: CliIo,
   setExitCode: (code: number) => void,
   action: (...args: Args) => Promise<number>,
 ): (...args: Args) => Promise<void> {
-  return async (...args) => {
+  return guardedAction(io, setExitCode, async (...args: Args) => {
     try {
-      setExitCode(await action(...args));
+      return await action(...args);
     } catch (error) {
-      if (error instanceof InvalidFlowError) {
-        io.stderr(`${error.problems.map(formatFlowProblem).join('\n')}\n`);
-      } else {
-        io.stderr(`${describeError(error)}\n`);
+      if (error instanceof ApiError && error.status < 500) {
+        throw new InvalidInputError(error.message, error.param ?? undefined);
       }
-      setExitCode(flowExitCode(error));
+      throw error;
     }
-  };
+  });
 }
 
 async function withSession<T>(

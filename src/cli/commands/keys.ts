@@ -1,12 +1,12 @@
 import { Command } from 'commander';
 import { z } from 'zod';
-import { InvalidInputError } from '../../client/index.js';
 import { AmbiguousApiKeyError, ApiKeyStore, type ApiKeyRecord } from '../../server/auth/index.js';
 import { openDataDirectory } from '../../tasks/index.js';
 import type { CliIo } from '../cli-io.js';
 import { dataDirectoryFlagHelp, dataDirectoryFromFlags } from '../data-directory-flag.js';
 import { ExitCode } from '../exit-codes.js';
 import { guardedAction } from '../guarded-action.js';
+import { parseFlags } from '../parse-flags.js';
 
 const dataDirFlag = z.string().min(1, 'a directory is required').optional();
 const configFlag = z.string().min(1, 'a config file is required').optional();
@@ -126,20 +126,6 @@ export function keysCommand(io: CliIo, setExitCode: (code: number) => void): Com
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   }
   return keys;
-}
-
-/** Parses commander's options; a problem names the flag as typed (`--rate-limit`), its value and the rule. */
-function parseFlags<Schema extends z.ZodType>(
-  schema: Schema,
-  raw: Record<string, unknown>,
-): z.output<Schema> {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const key = String(issue?.path[0] ?? '');
-  const flag = `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-  const value = raw[key] === undefined ? '' : ` ${JSON.stringify(raw[key])}`;
-  throw new InvalidInputError(`Invalid ${flag}${value}: ${issue?.message ?? 'invalid'}.`, flag);
 }
 
 /** Runs `use` on the key store of the data directory `imagegate serve` reads. */
