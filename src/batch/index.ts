@@ -14,3 +14,9 @@ export {
   onlineMarginMs,
   type BatchDeadline,
 } from './batch-deadline.js';
+export {
+  LocalBatchLane,
+  type LocalBatchLaneOptions,
+  type LocalBatchLaneSettings,
+  type LocalBatchRequest,
+} from './local-batch-lane.js';
