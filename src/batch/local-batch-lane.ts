@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { GoogleGenAI } from '@google/genai';
 import type Database from 'better-sqlite3';
 import { BlobStore } from '../blobs/index.js';
-import type { Catalog, Platform } from '../catalog/index.js';
+import type { Catalog } from '../catalog/index.js';
 import type { Clock } from '../clock/index.js';
 import type { GenerationResult, Imagegate } from '../client/index.js';
 import { ImageGenerationError } from '../engine/index.js';
@@ -48,7 +48,6 @@ export interface LocalBatchLaneOptions {
 export interface LocalBatchRequest {
   model: string;
   prompt: string;
-  platform?: Platform;
   aspectRatio?: string;
   imageSize?: string;
   outputFormat?: 'png' | 'jpeg';

@@ -2,9 +2,9 @@ import { GoogleGenAI } from '@google/genai';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { batchDeadline, LocalBatchLane, type LocalBatchLaneSettings } from '../batch/index.js';
-import { builtInCatalog } from '../catalog/index.js';
+import { builtInCatalog, type Catalog } from '../catalog/index.js';
 import { Imagegate, InvalidInputError } from '../client/index.js';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, type ImagegateConfig } from '../config/index.js';
 import { startEmulator } from '../emulator/index.js';
 import type { CliIo } from './cli-io.js';
 import { parseFlags } from './parse-flags.js';
@@ -81,18 +81,70 @@ export const interactiveBatchSettings: LocalBatchLaneSettings = {
   pollMaxMs: 60_000,
 };
 
+export interface BatchEndpoint {
+  /** The environment every lane must use: the same Gemini endpoint as the batch jobs. */
+  env: NodeJS.ProcessEnv;
+  /** An `@google/genai` client for that endpoint, where batch jobs are created. */
+  client: GoogleGenAI;
+  close(): Promise<void>;
+}
+
+/**
+ * The Gemini API of the environment's key (and `GOOGLE_GEMINI_BASE_URL`), or, with no key, a built-in
+ * emulator started here for both lanes (said once on stderr): a batch job must be created, polled and its
+ * tasks run online on one and the same endpoint.
+ */
+export async function openBatchEndpoint(io: CliIo, config: ImagegateConfig): Promise<BatchEndpoint> {
+  const apiKeyEnv = config.credentials['gemini-api'].apiKeyEnv;
+  let env = io.env;
+  let close = async () => {};
+  if (!io.env[apiKeyEnv]) {
+    const emulator = await startEmulator({
+      port: 0,
+      clock: io.clock,
+      environment: io.env,
+      batchDurationMs: builtInEmulatorBatchDurationMs,
+    });
+    close = () => emulator.close();
+    env = { ...io.env, [apiKeyEnv]: 'built-in-emulator', GOOGLE_GEMINI_BASE_URL: emulator.url };
+    io.stderr(
+      `No ${apiKeyEnv} set: using the built-in Gemini emulator at ${emulator.url} (synthetic images; its batch jobs take ${builtInEmulatorBatchDurationMs / 1000} s).\n`,
+    );
+  }
+  const client = new GoogleGenAI({
+    apiKey: env[apiKeyEnv]!,
+    httpOptions: {
+      apiVersion: 'v1beta',
+      ...(env.GOOGLE_GEMINI_BASE_URL ? { baseUrl: env.GOOGLE_GEMINI_BASE_URL } : {}),
+    },
+  });
+  return { env, client, close };
+}
+
+/** The config a command's `--config` names, read as `Imagegate.create` reads it. */
+export async function loadCommandConfig(
+  io: CliIo,
+  configPath: string | undefined,
+  catalog: Catalog,
+): Promise<ImagegateConfig> {
+  const loaded = await loadConfig({
+    ...(configPath ? { path: configPath } : {}),
+    cwd: io.cwd,
+    env: io.env,
+    clock: io.clock,
+    catalog,
+  });
+  return loaded.config;
+}
+
 export interface BatchSession {
-  /** The environment the online lane must use: the same Gemini endpoint as the batch jobs. */
   env: NodeJS.ProcessEnv;
   lane: LocalBatchLane;
   imagegate: Imagegate;
   close(): Promise<void>;
 }
 
-/**
- * Opens a local batch lane on the Gemini API of the environment's key (and `GOOGLE_GEMINI_BASE_URL`), or,
- * with no key, on a built-in emulator started here and shared with the online lane. Says which, once.
- */
+/** A local batch lane on the batch endpoint, with an online lane on the same endpoint. */
 export async function openBatchSession(
   io: CliIo,
   options: {
@@ -102,42 +154,15 @@ export async function openBatchSession(
   },
 ): Promise<BatchSession> {
   const catalog = builtInCatalog();
-  const { config } = await loadConfig({
-    ...(options.config ? { path: options.config } : {}),
-    cwd: io.cwd,
-    env: io.env,
-    clock: io.clock,
-    catalog,
-  });
-  const apiKeyEnv = config.credentials['gemini-api'].apiKeyEnv;
-  const closers: Array<() => Promise<void>> = [];
-  let env = io.env;
-  if (!io.env[apiKeyEnv]) {
-    const emulator = await startEmulator({
-      port: 0,
-      clock: io.clock,
-      environment: io.env,
-      batchDurationMs: builtInEmulatorBatchDurationMs,
-    });
-    closers.push(() => emulator.close());
-    env = { ...io.env, [apiKeyEnv]: 'built-in-emulator', GOOGLE_GEMINI_BASE_URL: emulator.url };
-    io.stderr(
-      `No ${apiKeyEnv} set: using the built-in Gemini emulator at ${emulator.url} (synthetic images; its batch jobs take ${builtInEmulatorBatchDurationMs / 1000} s).\n`,
-    );
-  }
+  const config = await loadCommandConfig(io, options.config, catalog);
+  const endpoint = await openBatchEndpoint(io, config);
+  const closers: Array<() => Promise<void>> = [() => endpoint.close()];
   try {
-    const imagegate = await Imagegate.create({ config, env, clock: io.clock, catalog });
+    const imagegate = await Imagegate.create({ config, env: endpoint.env, clock: io.clock, catalog });
     closers.push(() => imagegate.close());
-    const client = new GoogleGenAI({
-      apiKey: env[apiKeyEnv]!,
-      httpOptions: {
-        apiVersion: 'v1beta',
-        ...(env.GOOGLE_GEMINI_BASE_URL ? { baseUrl: env.GOOGLE_GEMINI_BASE_URL } : {}),
-      },
-    });
     const lane = await LocalBatchLane.open({
       imagegate,
-      client,
+      client: endpoint.client,
       catalog,
       clock: io.clock,
       settings: interactiveBatchSettings,
@@ -146,7 +171,7 @@ export async function openBatchSession(
     });
     closers.push(() => lane.close());
     return {
-      env,
+      env: endpoint.env,
       lane,
       imagegate,
       close: async () => {

@@ -56,7 +56,6 @@ async function generateThroughBatch(
       return session.lane.generate({
         prompt,
         model: options.model,
-        ...(options.platform ? { platform: options.platform } : {}),
         ...(options.aspectRatio ? { aspectRatio: options.aspectRatio } : {}),
         ...(options.imageSize ? { imageSize: options.imageSize } : {}),
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
