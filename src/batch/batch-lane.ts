@@ -59,6 +59,11 @@ export interface BatchLaneOptions {
   pollMaxMs?: number;
   /** Wait between rounds of `start()`. Default 5 000 ms. */
   tickIntervalMs?: number;
+  /**
+   * Batch tries of one task: an item that fails transiently (the outcome table's retryable outcomes) goes
+   * into a later job until it has been tried this often, then online. Default 3.
+   */
+  maxItemAttempts?: number;
   /** Lease held while a result is written to a task. Default 60 000 ms. */
   leaseMs?: number;
   workerId?: string;
@@ -90,6 +95,7 @@ export class BatchLane {
   private readonly pollMaxMs: number;
   private readonly tickIntervalMs: number;
   private readonly leaseMs: number;
+  private readonly maxItemAttempts: number;
   private readonly onError: (error: unknown) => void;
   private loop: Promise<void> | undefined;
   private stopSignal: AbortController | undefined;
@@ -107,6 +113,7 @@ export class BatchLane {
     this.pollMaxMs = positiveInteger('pollMaxMs', options.pollMaxMs ?? 600_000);
     this.tickIntervalMs = positiveInteger('tickIntervalMs', options.tickIntervalMs ?? 5_000);
     this.leaseMs = positiveInteger('leaseMs', options.leaseMs ?? 60_000);
+    this.maxItemAttempts = positiveInteger('maxItemAttempts', options.maxItemAttempts ?? 3);
     this.onError = options.onError ?? ((error) => console.error('batch lane:', error));
   }
 
@@ -405,7 +412,7 @@ export class BatchLane {
     job: BatchJob,
     item: BatchJobItem,
     response: InlinedResponse,
-  ): Promise<'succeeded' | 'failed' | 'online'> {
+  ): Promise<'succeeded' | 'failed' | 'retried' | 'online'> {
     const { store, blobs } = this.options;
     const model = findModel(this.options.catalog, job.modelId);
     const claimed = await store.claimTask(item.taskId, this.workerId, this.clock.nowMs(), this.leaseMs);
@@ -472,6 +479,16 @@ export class BatchLane {
       waitedBeforeMs: 0,
     };
     await store.recordAttempt(lease, attempt, this.clock.nowMs());
+    // A transient failure goes into a later job while tries are left and the task is not yet due online
+    // (`runAfterMs` is its online margin; a claim leaves it as it was).
+    const tries = task.attempts.length + 1;
+    if (outcome.retryable && tries < this.maxItemAttempts && this.clock.nowMs() < task.runAfterMs) {
+      const reason = `batch item failed (${outcome.kind}): ${outcome.message}; try ${tries + 1} of ${this.maxItemAttempts} in a later batch job`;
+      if (await store.returnToBatch(lease, task.runAfterMs, reason, this.clock.nowMs())) {
+        this.options.notify?.(lease.taskId);
+      }
+      return 'retried';
+    }
     if (outcome.retryable || outcome.fallbackEligible) {
       await this.park(lease, `batch item failed (${outcome.kind}): ${outcome.message}; running online`);
       return 'online';

@@ -5,6 +5,7 @@ export {
   type BatchJobItem,
   type BatchJobView,
   type BatchItemState,
+  batchItemStates,
 } from './batch-job-store.js';
 export {
   batchDeadline,

@@ -13,6 +13,7 @@ import {
   finished,
   heartbeat,
   parked,
+  returnedToBatch,
   progressed,
   released,
   rescheduled,
@@ -311,6 +312,10 @@ export class PostgresTaskStore implements TaskStore {
 
   async park(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
     return this.updateUnderLease(lease, nowMs, parked(runAfterMs, reason), true);
+  }
+
+  async returnToBatch(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
+    return this.updateUnderLease(lease, nowMs, returnedToBatch(runAfterMs, reason), true);
   }
 
   async parkQueued(model: string, runAfterMs: number, nowMs: number): Promise<number> {

@@ -23,6 +23,7 @@ import {
   finished,
   heartbeat,
   parked,
+  returnedToBatch,
   progressed,
   released,
   rescheduled,
@@ -372,6 +373,10 @@ export class SqliteTaskStore implements TaskStore {
 
   async park(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
     return this.updateUnderLease(lease, nowMs, parked(runAfterMs, reason));
+  }
+
+  async returnToBatch(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
+    return this.updateUnderLease(lease, nowMs, returnedToBatch(runAfterMs, reason));
   }
 
   async parkQueued(model: string, runAfterMs: number, nowMs: number): Promise<number> {

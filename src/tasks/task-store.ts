@@ -202,6 +202,12 @@ export interface TaskStore {
     nowMs: number,
     leaseMs: number,
   ): Promise<{ task: TaskRecord; lease: Lease } | undefined>;
+  /**
+   * A batch item that failed transiently: back to queued and out of its batch job, so a later job gathers
+   * it; claimable by workers from `runAfterMs` (its online margin). Logged as a `rescheduled` event with
+   * `lane: 'batch'`.
+   */
+  returnToBatch(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean>;
   /** Back to queued, claimable at once (graceful shutdown); logged as a `queued` event with reason `released`. */
   release(lease: Lease, nowMs: number): Promise<boolean>;
 

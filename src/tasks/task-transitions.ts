@@ -102,6 +102,25 @@ export const parked =
     event: { type: 'rescheduled', data: { runAfterMs, reason, parked: true } },
   });
 
+/**
+ * A batch item that failed transiently goes back to the batch lane: queued, out of its job (so a later job
+ * gathers it), still due online at `runAfterMs`. The lane's claim does not count as a run.
+ */
+export const returnedToBatch =
+  (runAfterMs: number, reason: string): LeasedChange =>
+  (record) => {
+    const { batchJobId: _job, ...rest } = record;
+    return {
+      record: unleased({
+        ...rest,
+        status: 'queued',
+        runAfterMs,
+        claimCount: Math.max(0, record.claimCount - 1),
+      }),
+      event: { type: 'rescheduled', data: { runAfterMs, reason, lane: 'batch' } },
+    };
+  };
+
 export const released =
   (nowMs: number): LeasedChange =>
   (record) => ({

@@ -341,6 +341,29 @@ export function describeTaskStoreContract(
         expect(await store.claimTask(task.id, 'batch-lane', startMs + 6, leaseMs)).toBeUndefined();
         expect(await store.claimTask('task_img_unknown', 'batch-lane', startMs + 6, leaseMs)).toBeUndefined();
       });
+
+      it('returns a claimed batch task to the lane: out of its job, gathered again, due online as before', async () => {
+        const { task } = await store.create(newTask(startMs, { batch }));
+        await store.assignBatchJob([task.id], 'job-1', startMs + 1);
+        const claimed = await store.claimTask(task.id, 'batch-lane', startMs + 2, leaseMs);
+        expect(
+          await store.returnToBatch(claimed!.lease, batch.onlineFromMs, 'item unavailable', startMs + 3),
+        ).toBe(true);
+        const returned = await store.get(task.id);
+        expect(returned).toMatchObject({ status: 'queued', runAfterMs: batch.onlineFromMs, claimCount: 0 });
+        expect(returned?.batchJobId).toBeUndefined();
+        expect(returned?.leaseOwner).toBeUndefined();
+        const events = await store.eventsAfter(task.id, 0);
+        expect(events.at(-1)).toMatchObject({
+          type: 'rescheduled',
+          data: { runAfterMs: batch.onlineFromMs, reason: 'item unavailable', lane: 'batch' },
+        });
+        expect((await store.queuedForBatch(startMs + 4, 10)).map((queued) => queued.id)).toEqual([task.id]);
+        // A stale lease cannot return it twice.
+        expect(await store.returnToBatch(claimed!.lease, batch.onlineFromMs, 'again', startMs + 5)).toBe(
+          false,
+        );
+      });
     });
 
     describe('retention', () => {
