@@ -417,6 +417,21 @@ describe('BatchLane against the emulator through @google/genai', () => {
     }
   });
 
+  it('sends a job larger than the inline limit as one JSONL file instead of splitting it', async () => {
+    const h = await harness();
+    const ids = await submitBatchTasks(h, 4);
+    // Each line is a few hundred bytes: four of them are over this inline limit, not over the job limit.
+    const lane = h.lane({ maxInlineBytes: 600, maxJobInputBytes: 1024 * 1024 });
+    await lane.tick();
+    expect(lane.jobs.list()).toHaveLength(1);
+    const inputs: string[] = [];
+    for await (const file of await h.client.files.list()) inputs.push(file.displayName ?? '');
+    expect(inputs).toEqual([`${lane.jobs.list()[0]?.id}-input`]);
+    h.clock.advance(batchDurationMs);
+    await lane.tick();
+    expect((await tasksOf(h, ids)).map((task) => task.status)).toEqual(Array(4).fill('success'));
+  });
+
   it("fails a task whose item the model refused, by the outcome table, and finishes the job's others", async () => {
     const h = await harness();
     const [refused] = await submitBatchTasks(h, 1, { model: 'gemini-2.5-flash-image', imageSize: '4K' });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -11,7 +11,6 @@ import { systemClock, type Clock } from '../clock/index.js';
 import { costOfUsage, expectedImageFor, type Attempt } from '../engine/index.js';
 import { classifyResponse, type Outcome } from '../outcome/index.js';
 import type { Registry } from '../registry/index.js';
-import type { ImageRequest } from '../request/index.js';
 import {
   imageRequestFromTask,
   nextTurnContents,
@@ -45,8 +44,13 @@ export interface BatchLaneOptions {
   maxTasksPerJob?: number;
   /** A job with fewer tasks is sent once its oldest task has waited this long. Default 60 000 ms. */
   gatherWindowMs?: number;
-  /** Largest job input; kept under the Batch API's 20 MB inline limit. Default 19 MB. */
+  /** Largest inline job input; kept under the Batch API's 20 MB inline limit. Default 19 MB. */
   maxInlineBytes?: number;
+  /**
+   * Largest job input: a job over `fileInputAboveBytes` (or `maxInlineBytes`) goes as a JSONL file, which
+   * the Batch API takes up to 2 GB. Default 1 GiB.
+   */
+  maxJobInputBytes?: number;
   /** A job whose input is larger goes as a JSONL file through the Files API, not inline. Default 1 MB. */
   fileInputAboveBytes?: number;
   /** Tries of a results file download answered 503 or 504 (waits double from `pollBaseMs`). Default 4. */
@@ -89,6 +93,7 @@ export class BatchLane {
   private readonly maxTasksPerJob: number;
   private readonly gatherWindowMs: number;
   private readonly maxInlineBytes: number;
+  private readonly maxJobInputBytes: number;
   private readonly fileInputAboveBytes: number;
   private readonly downloadAttempts: number;
   private readonly pollBaseMs: number;
@@ -107,7 +112,12 @@ export class BatchLane {
     this.maxTasksPerJob = positiveInteger('maxTasksPerJob', options.maxTasksPerJob ?? 100);
     this.gatherWindowMs = nonNegative('gatherWindowMs', options.gatherWindowMs ?? 60_000);
     this.maxInlineBytes = positiveInteger('maxInlineBytes', options.maxInlineBytes ?? 19 * 1024 * 1024);
-    this.fileInputAboveBytes = nonNegative('fileInputAboveBytes', options.fileInputAboveBytes ?? 1024 * 1024);
+    this.maxJobInputBytes = positiveInteger('maxJobInputBytes', options.maxJobInputBytes ?? 1024 ** 3);
+    // Inline only up to the inline limit, whatever the threshold says.
+    this.fileInputAboveBytes = Math.min(
+      this.maxInlineBytes,
+      nonNegative('fileInputAboveBytes', options.fileInputAboveBytes ?? 1024 * 1024),
+    );
     this.downloadAttempts = positiveInteger('downloadAttempts', options.downloadAttempts ?? 4);
     this.pollBaseMs = positiveInteger('pollBaseMs', options.pollBaseMs ?? 30_000);
     this.pollMaxMs = positiveInteger('pollMaxMs', options.pollMaxMs ?? 600_000);
@@ -154,7 +164,8 @@ export class BatchLane {
   private async gather(): Promise<void> {
     const nowMs = this.clock.nowMs();
     const waiting = await this.options.store.queuedForBatch(nowMs, this.maxTasksPerJob * 10);
-    const byModel = new Map<string, Array<{ task: TaskRecord; request: InlinedRequest; bytes: number }>>();
+    // Only each line's size is kept while gathering; the lines are built again, one at a time, at submission.
+    const byModel = new Map<string, Array<{ task: TaskRecord; bytes: number }>>();
     for (const task of waiting) {
       const prepared = await this.prepare(task).catch((error: unknown) => ({
         reason: `its request could not be prepared: ${error instanceof Error ? error.message : String(error)}`,
@@ -164,7 +175,7 @@ export class BatchLane {
         continue;
       }
       const group = byModel.get(prepared.modelId) ?? [];
-      group.push({ task, request: prepared.request, bytes: inlineRequestBytes(prepared.request) });
+      group.push({ task, bytes: inlineRequestBytes(prepared.request) });
       byModel.set(prepared.modelId, group);
     }
     for (const [modelId, group] of byModel) {
@@ -183,7 +194,7 @@ export class BatchLane {
         chunkBytes = 0;
       };
       for (const entry of group) {
-        if (chunk.length >= this.maxTasksPerJob || chunkBytes + entry.bytes > this.maxInlineBytes) {
+        if (chunk.length >= this.maxTasksPerJob || chunkBytes + entry.bytes > this.maxJobInputBytes) {
           await flush(true);
         }
         chunk.push(entry);
@@ -268,7 +279,7 @@ export class BatchLane {
       existing ??
       (await this.options.client.batches.create({
         model: job.modelId,
-        src: await this.inputOf(job, await this.requestsOf(gathered)),
+        src: await this.inputOf(job, gathered),
         config: { displayName: job.id },
       }));
     if (!created.name) throw new Error(`The Batch API answered the creation of ${job.id} without a name.`);
@@ -283,31 +294,45 @@ export class BatchLane {
     );
   }
 
-  private async requestsOf(items: BatchJobItem[]): Promise<Array<{ key: string; request: ImageRequest }>> {
-    const requests: Array<{ key: string; request: ImageRequest }> = [];
-    for (const item of items) {
-      const task = await this.options.store.get(item.taskId);
-      if (!task) continue;
-      requests.push({ key: item.key, request: await imageRequestFromTask(task.request, this.options.blobs) });
+  /**
+   * Inline requests for a small job; otherwise a JSONL file uploaded through the Files API, named. Each
+   * task's request is built once and written to a private temporary file before the next is read (the
+   * SDK uploads the file from disk in chunks); inline requests are kept only while the total stays within
+   * `fileInputAboveBytes`, so a large job is never held whole in memory.
+   */
+  private async inputOf(job: BatchJob, items: BatchJobItem[]): Promise<InlinedRequest[] | string> {
+    const folder = await mkdtemp(join(this.options.downloadDirectory ?? tmpdir(), 'imagegate-batch-input-'));
+    try {
+      const path = join(folder, 'input.jsonl');
+      const file = await open(path, 'w');
+      let inline: InlinedRequest[] | undefined = [];
+      let totalBytes = 0;
+      try {
+        for (const item of items) {
+          const task = await this.options.store.get(item.taskId);
+          if (!task) continue;
+          const request = await imageRequestFromTask(task.request, this.options.blobs);
+          const inlineRequest = batchRequestFor(item.key, request);
+          totalBytes += inlineRequestBytes(inlineRequest);
+          if (inline && totalBytes <= this.fileInputAboveBytes) inline.push(inlineRequest);
+          else inline = undefined;
+          await file.write(`${jsonlLineFor(item.key, request)}\n`);
+        }
+      } finally {
+        await file.close();
+      }
+      if (inline) return inline;
+      const uploaded = await this.options.client.files.upload({
+        file: path,
+        config: { mimeType: 'application/jsonl', displayName: `${job.id}-input` },
+      });
+      if (!uploaded.name) {
+        throw new Error(`The Files API answered the upload of ${job.id}'s input without a name.`);
+      }
+      return uploaded.name;
+    } finally {
+      await rm(folder, { recursive: true, force: true });
     }
-    return requests;
-  }
-
-  /** Inline requests for a small job; otherwise a JSONL file uploaded through the Files API, named. */
-  private async inputOf(
-    job: BatchJob,
-    requests: Array<{ key: string; request: ImageRequest }>,
-  ): Promise<InlinedRequest[] | string> {
-    const inline = requests.map(({ key, request }) => batchRequestFor(key, request));
-    const bytes = inline.reduce((total, request) => total + inlineRequestBytes(request), 0);
-    if (bytes <= this.fileInputAboveBytes) return inline;
-    const lines = requests.map(({ key, request }) => jsonlLineFor(key, request));
-    const file = await this.options.client.files.upload({
-      file: new Blob([`${lines.join('\n')}\n`], { type: 'application/jsonl' }),
-      config: { mimeType: 'application/jsonl', displayName: `${job.id}-input` },
-    });
-    if (!file.name) throw new Error(`The Files API answered the upload of ${job.id}'s input without a name.`);
-    return file.name;
   }
 
   /**
