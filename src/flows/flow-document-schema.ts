@@ -104,6 +104,11 @@ export const imageNodeSchema = z.strictObject({
   seed: z.number().int().min(0).max(2_147_483_647).optional(),
   /** Reference images: image inputs or upstream image outputs; makes the node an edit. */
   references: z.array(singleReferenceSchema).default([]),
+  /**
+   * `batch`: the node's calls go through the batch lane at the batch price and may take up to 24 h (online
+   * before that if need be; docs/batch.md). Absent: online.
+   */
+  lane: z.enum(['online', 'batch']).optional(),
 });
 
 export const outputNodeSchema = z.strictObject({

@@ -1,4 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { batchDeadline } from '../batch/index.js';
 import { systemClock, type Clock } from '../clock/index.js';
 import {
   finalStatuses,
@@ -25,6 +26,7 @@ import {
 import type { EstimateTaskCost } from './estimate-node-cost.js';
 import { newFlowRunId, type SqliteFlowStore } from './sqlite-flow-store.js';
 import { upstreamOf } from './validate-flow-document.js';
+import { InvalidFlowError, type FlowProblem } from './flow-problem.js';
 
 /** What the runner tells listeners (SSE, progress lines) after every node or run change. */
 export type FlowRunEvent =
@@ -49,6 +51,11 @@ export interface FlowRunnerOptions {
   onRunFinished?: (run: FlowRun) => void;
   /** How long the idempotency keys of node tasks live: longer than any crash-and-resume. Default 7 days. */
   taskIdempotencyTtlMs?: number;
+  /**
+   * Whether a batch lane gathers batch tasks from this task store (the server's runs with a Gemini API
+   * key). Without one, a run with a `lane: batch` image node is refused. Default false.
+   */
+  batchLane?: boolean;
 }
 
 export interface StartRunRequest {
@@ -89,6 +96,7 @@ export class FlowRunner {
 
   /** Creates the run and its node runs, then drives it in the background. */
   start(request: StartRunRequest): FlowRun {
+    this.checkLanes(request.document);
     const nowMs = this.clock.nowMs();
     const id = newFlowRunId(nowMs);
     const estimatedCostUsd = this.estimate(request.document, request.inputs);
@@ -235,6 +243,22 @@ export class FlowRunner {
     await Promise.allSettled(all.map((entry) => entry.done));
   }
 
+  /** Refuses batch image nodes where no batch lane would gather their tasks (they would wait ~23 h). */
+  private checkLanes(document: FlowDocument): void {
+    if (this.options.batchLane) return;
+    const problems: FlowProblem[] = Object.entries(document.nodes)
+      .filter(([, node]) => node.type === 'image' && node.lane === 'batch')
+      .map(([nodeId]) => ({
+        file: 'flow',
+        node: nodeId,
+        field: `nodes.${nodeId}.lane`,
+        message:
+          '"batch" needs the batch lane, which runs only where a Gemini API key is set (docs/batch.md); allowed here: "online"',
+        severity: 'error' as const,
+      }));
+    if (problems.length > 0) throw new InvalidFlowError(problems);
+  }
+
   /** Estimated cost before the run: each model node at list price (see `catalogTaskCostEstimator`). */
   estimate(document: FlowDocument, inputs: Record<string, unknown>): number | undefined {
     const estimateTaskCost = this.options.estimateTaskCost;
@@ -245,7 +269,7 @@ export class FlowRunner {
       const ready: ReadyValues = { inputs, outputs: new Map() };
       const variants = node.type === 'image' ? variantCount(node, inputs) : 1;
       const request = this.taskRequest(id, node, ready, 0);
-      const cost = estimateTaskCost({ ...request, imageCount: 1 });
+      const cost = estimateTaskCost({ ...request, imageCount: 1 }, { batch: isBatchNode(node) });
       if (cost === undefined) return undefined;
       total += cost * variants;
     }
@@ -477,7 +501,10 @@ export class FlowRunner {
     }
     const request = this.taskRequest(record.nodeId, node, ready, variant, seed);
     const nowMs = this.clock.nowMs();
-    const estimatedCostUsd = this.estimateTaskCost(request);
+    const batch = isBatchNode(node);
+    const estimatedCostUsd = this.options.estimateTaskCost?.(request, { batch });
+    const window = batch ? batchDeadline(nowMs) : undefined;
+    if (window && 'error' in window) throw new Error(window.error);
     const { task, created } = await this.options.tasks.create(
       {
         id: newTaskId(nowMs),
@@ -491,6 +518,7 @@ export class FlowRunner {
         },
         ...(run.ownerKeyId !== undefined ? { apiKeyId: run.ownerKeyId } : {}),
         ...(estimatedCostUsd !== undefined ? { estimatedCostUsd } : {}),
+        ...(window ? { batch: window } : {}),
         createdAtMs: nowMs,
       },
       {
@@ -501,10 +529,6 @@ export class FlowRunner {
       nowMs,
     );
     return { id: task.id, created };
-  }
-
-  private estimateTaskCost(request: TaskRequest): number | undefined {
-    return this.options.estimateTaskCost?.(request);
   }
 
   private taskRequest(
@@ -715,4 +739,9 @@ function resultOf(
     }
   }
   return result;
+}
+
+/** An image node that sends its calls through the batch lane. */
+function isBatchNode(node: FlowNode): boolean {
+  return node.type === 'image' && node.lane === 'batch';
 }

@@ -34,6 +34,8 @@ export interface FlowServiceOptions {
   /** Called with the run and its API view once a run is final (the server sends the webhook). */
   onRunFinished?: (run: FlowRun, view: ReturnType<typeof flowRunView>) => void;
   pollIntervalMs?: number;
+  /** Whether the server runs a batch lane, so image nodes may choose `lane: batch`. Default false. */
+  batchLane?: boolean;
   /**
    * The clock runs are timed, polled and waited on. Default: `clock`. Tests judge lifecycle on a manual
    * clock and let waits run on the system clock.
@@ -73,6 +75,7 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
     ...(options.onTaskCreated ? { onTaskCreated: options.onTaskCreated } : {}),
     ...(options.cancelTask ? { cancelTask: options.cancelTask } : {}),
     estimateTaskCost: catalogTaskCostEstimator(options.registry),
+    batchLane: options.batchLane === true,
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     onEvent: (event) => runEvents.notify(event.runId),
     onRunFinished: (run) => options.onRunFinished?.(run, flowRunView(run, store.nodeRuns(run.id))),

@@ -216,6 +216,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   });
   const flows = createFlowService({
     database,
+    batchLane: batchLane !== undefined,
     tasks: store,
     blobs,
     registry: imagegate.registry,
