@@ -12,6 +12,7 @@ import { costOfUsage, expectedImageFor, type Attempt } from '../engine/index.js'
 import { classifyResponse, type Outcome } from '../outcome/index.js';
 import type { Registry } from '../registry/index.js';
 import {
+  batchLaneOnlineWarning,
   imageRequestFromTask,
   nextTurnContents,
   type Lease,
@@ -19,7 +20,7 @@ import {
   type TaskRecord,
   type TaskStore,
 } from '../tasks/index.js';
-import { BatchJobStore, type BatchJob, type BatchJobItem } from './batch-job-store.js';
+import { BatchJobStore, type BatchItemState, type BatchJob, type BatchJobItem } from './batch-job-store.js';
 import {
   batchRequestFor,
   batchUnsupportedReason,
@@ -68,7 +69,10 @@ export interface BatchLaneOptions {
    * into a later job until it has been tried this often, then online. Default 3.
    */
   maxItemAttempts?: number;
-  /** Lease held while a result is written to a task. Default 60 000 ms. */
+  /**
+   * Lease held while a result is written to a task (a write takes milliseconds); after a crash the task is
+   * claimed back by the restarted lane once it has expired. Default 15 000 ms.
+   */
   leaseMs?: number;
   workerId?: string;
   /** Told after every task write. Default: nothing. */
@@ -122,7 +126,7 @@ export class BatchLane {
     this.pollBaseMs = positiveInteger('pollBaseMs', options.pollBaseMs ?? 30_000);
     this.pollMaxMs = positiveInteger('pollMaxMs', options.pollMaxMs ?? 600_000);
     this.tickIntervalMs = positiveInteger('tickIntervalMs', options.tickIntervalMs ?? 5_000);
-    this.leaseMs = positiveInteger('leaseMs', options.leaseMs ?? 60_000);
+    this.leaseMs = positiveInteger('leaseMs', options.leaseMs ?? 15_000);
     this.maxItemAttempts = positiveInteger('maxItemAttempts', options.maxItemAttempts ?? 3);
     this.onError = options.onError ?? ((error) => console.error('batch lane:', error));
   }
@@ -376,7 +380,9 @@ export class BatchLane {
       const resultsFile = remote.dest?.fileName;
       if (resultsFile) await this.mapResultsFile(job, resultsFile);
       else await this.mapResults(job, remote.dest?.inlinedResponses ?? []);
-      this.jobs.update(job.id, { finished: true }, this.clock.nowMs());
+      // An item whose task is still leased to a crashed writer is mapped again at a later poll.
+      if (this.jobs.items(job.id).some((item) => item.state === 'pending')) this.schedulePoll(job);
+      else this.jobs.update(job.id, { finished: true }, this.clock.nowMs());
       return;
     }
     if (finalRemoteStates.has(state)) {
@@ -437,12 +443,25 @@ export class BatchLane {
     job: BatchJob,
     item: BatchJobItem,
     response: InlinedResponse,
-  ): Promise<'succeeded' | 'failed' | 'retried' | 'online'> {
+  ): Promise<BatchItemState> {
     const { store, blobs } = this.options;
     const model = findModel(this.options.catalog, job.modelId);
     const claimed = await store.claimTask(item.taskId, this.workerId, this.clock.nowMs(), this.leaseMs);
-    // Taken online at its deadline, cancelled or finished: the task is not this result's any more.
-    if (!claimed) return 'online';
+    if (!claimed) {
+      // Finished by this very job before a crash cut the item's own write short: the result is already in.
+      const current = await store.get(item.taskId);
+      if (
+        current?.status === 'success' &&
+        current.batchJobId === job.id &&
+        !current.warnings.includes(batchLaneOnlineWarning)
+      ) {
+        return 'succeeded';
+      }
+      // Still held by a lane that died writing it: claimed back once its lease has expired (a later poll).
+      if (current?.status === 'processing' && current.batchJobId === job.id) return 'pending';
+      // Taken online at its deadline, cancelled or finished: the task is not this result's any more.
+      return 'online';
+    }
     const { task, lease } = claimed;
     const request = await imageRequestFromTask(task.request, blobs);
     const started = { startedAtMs: job.createdAtMs, latencyMs: this.clock.nowMs() - job.createdAtMs };

@@ -13,6 +13,7 @@ import {
   finished,
   heartbeat,
   parked,
+  claimableById,
   returnedToBatch,
   progressed,
   released,
@@ -220,6 +221,7 @@ export class PostgresTaskStore implements TaskStore {
           ),
           client.query<{ record: unknown; created_at_ms: string; id: string }>(
             `SELECT record, created_at_ms, id FROM tasks WHERE status = 'processing' AND lease_expires_at_ms <= $1
+               AND run_after_ms <= $1
              ORDER BY created_at_ms, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
             [nowMs],
           ),
@@ -256,8 +258,8 @@ export class PostgresTaskStore implements TaskStore {
   ): Promise<{ task: TaskRecord; lease: Lease } | undefined> {
     return inPostgresTransaction(this.pool, async (client) => {
       const record = await readRecord(client, taskId, true);
-      if (record?.status !== 'queued') return undefined;
-      return claimRecord(client, record, workerId, nowMs, leaseMs, false);
+      if (!claimableById(record, nowMs)) return undefined;
+      return claimRecord(client, record, workerId, nowMs, leaseMs, record.status === 'processing');
     });
   }
 

@@ -147,7 +147,7 @@ export interface TaskStore {
 
   /**
    * Claims the task claimable longest: queued with `runAfterMs <= nowMs` (earliest `runAfterMs` first, then
-   * oldest), or processing with an expired lease (by age).
+   * oldest), or processing with an expired lease and due (`runAfterMs <= nowMs`; by age).
    */
   claim(
     workerId: string,
@@ -193,8 +193,9 @@ export interface TaskStore {
    */
   assignBatchJob(taskIds: string[], batchJobId: string, nowMs: number): Promise<string[]>;
   /**
-   * Claims one named queued task whatever its `runAfterMs` (a batch result arrived for it). Undefined when
-   * it is not queued (a worker took it online, it was cancelled or finished).
+   * Claims one named task whatever its `runAfterMs` (a batch result arrived for it): queued, or processing
+   * under an expired lease (a batch lane that died while writing it). Undefined otherwise (a worker took it
+   * online, it was cancelled or finished).
    */
   claimTask(
     taskId: string,

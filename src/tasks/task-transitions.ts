@@ -29,6 +29,16 @@ export function unleased(record: TaskRecord): TaskRecord {
   return rest;
 }
 
+/**
+ * Whether `claimTask` may take this named task: queued (whatever its `runAfterMs`), or processing under a
+ * lease that has expired (a batch lane that died while writing its result claims it back; workers do not
+ * reclaim a task before its `runAfterMs`, see the stores' expired-lease claims).
+ */
+export function claimableById(record: TaskRecord | undefined, nowMs: number): record is TaskRecord {
+  if (record?.status === 'queued') return true;
+  return record?.status === 'processing' && (record.leaseExpiresAtMs ?? 0) <= nowMs;
+}
+
 /** Leases a task to a worker with a new fencing token; one `processing` event. */
 export function claimed(
   record: TaskRecord,
