@@ -5,7 +5,6 @@ import { batchDeadline, LocalBatchLane, type LocalBatchLaneSettings } from '../b
 import { builtInCatalog, type Catalog } from '../catalog/index.js';
 import { Imagegate, InvalidInputError } from '../client/index.js';
 import { loadConfig, type ImagegateConfig } from '../config/index.js';
-import { startEmulator } from '../emulator/index.js';
 import type { CliIo } from './cli-io.js';
 import { parseFlags } from './parse-flags.js';
 
@@ -99,6 +98,8 @@ export async function openBatchEndpoint(io: CliIo, config: ImagegateConfig): Pro
   let env = io.env;
   let close = async () => {};
   if (!io.env[apiKeyEnv]) {
+    // Loaded only here, as the client does: every other command starts without the emulator's code.
+    const { startEmulator } = await import('../emulator/index.js');
     const emulator = await startEmulator({
       port: 0,
       clock: io.clock,
