@@ -10,7 +10,12 @@ import { z } from 'zod';
 /** `submitting`: stored, not yet known upstream. Then the Batch API's own states, `JOB_STATE_…`. */
 export type BatchJobState = string;
 
-export type BatchItemState = 'pending' | 'succeeded' | 'failed' | 'online';
+/**
+ * An item's state in its job: `retried` ended in this job with a transient error and its task waits for a
+ * later job; `online` moved to the online lane.
+ */
+export const batchItemStates = ['pending', 'succeeded', 'failed', 'retried', 'online'] as const;
+export type BatchItemState = (typeof batchItemStates)[number];
 
 export interface BatchJobItem {
   taskId: string;
@@ -80,15 +85,13 @@ const itemRowSchema = z.object({
   key: z.string(),
   task_id: z.string(),
   api_key_id: z.string().nullable(),
-  state: z.enum(['pending', 'succeeded', 'failed', 'online']),
+  state: z.enum(batchItemStates),
 });
 
 const countRowSchema = z.object({
-  state: z.enum(['pending', 'succeeded', 'failed', 'online']),
+  state: z.enum(batchItemStates),
   count: z.number(),
 });
-
-const itemStates: readonly BatchItemState[] = ['pending', 'succeeded', 'failed', 'online'];
 
 export class BatchJobStore {
   constructor(private readonly database: Database.Database) {
@@ -189,7 +192,7 @@ export class BatchJobStore {
             .all(filter.apiKeyId, limit);
     return rows.map((row) => {
       const job = jobOf(row);
-      const counts = Object.fromEntries(itemStates.map((state) => [state, 0])) as Record<
+      const counts = Object.fromEntries(batchItemStates.map((state) => [state, 0])) as Record<
         BatchItemState,
         number
       >;
@@ -200,7 +203,7 @@ export class BatchJobStore {
 
   /** Items of every job by state (for metrics). */
   itemCounts(): Record<BatchItemState, number> {
-    const counts = Object.fromEntries(itemStates.map((state) => [state, 0])) as Record<
+    const counts = Object.fromEntries(batchItemStates.map((state) => [state, 0])) as Record<
       BatchItemState,
       number
     >;

@@ -9,7 +9,12 @@ import { builtInCatalog, findModel } from '../catalog/index.js';
 import { Imagegate } from '../client/index.js';
 import { ManualClock } from '../clock/index.js';
 import { defaultConfig } from '../config/index.js';
-import { startEmulator, type RunningEmulator } from '../emulator/index.js';
+import {
+  scenarioSchema,
+  startEmulator,
+  type RunningEmulator,
+  type ScenarioInput,
+} from '../emulator/index.js';
 import { costOfUsage } from '../engine/index.js';
 import { Registry } from '../registry/index.js';
 import {
@@ -51,10 +56,18 @@ async function harness(
     expireBatches?: boolean;
     batchResultDownloadFailures?: number;
     batchDurationMs?: number;
+    scenario?: ScenarioInput;
   } = {},
 ): Promise<Harness> {
   const clock = new ManualClock(startMs);
-  const emulator = await startEmulator({ port: 0, clock, batchDurationMs, ...emulatorOptions });
+  const { scenario, ...options } = emulatorOptions;
+  const emulator = await startEmulator({
+    port: 0,
+    clock,
+    batchDurationMs,
+    ...options,
+    ...(scenario ? { scenario: scenarioSchema.parse(scenario) } : {}),
+  });
   const folder = await mkdtemp(join(tmpdir(), 'imagegate-batch-'));
   const databasePath = join(folder, 'tasks.db');
   const database = openSqliteDatabase(databasePath);
@@ -169,7 +182,7 @@ describe('BatchLane against the emulator through @google/genai', () => {
     await lane.tick();
     const jobs = lane.jobs.list();
     expect(jobs.map((job) => job.counts.pending).sort()).toEqual([2, 4, 4]);
-    expect(lane.jobs.itemCounts()).toEqual({ pending: 10, succeeded: 0, failed: 0, online: 0 });
+    expect(lane.jobs.itemCounts()).toEqual({ pending: 10, succeeded: 0, failed: 0, retried: 0, online: 0 });
     const upstream: string[] = [];
     for await (const job of await h.client.batches.list()) upstream.push(job.name ?? '');
     expect(upstream.sort()).toEqual(jobs.map((job) => job.name).sort());
@@ -193,7 +206,7 @@ describe('BatchLane against the emulator through @google/genai', () => {
         [true, 4],
       ]),
     );
-    expect(lane.jobs.itemCounts()).toEqual({ pending: 0, succeeded: 10, failed: 0, online: 0 });
+    expect(lane.jobs.itemCounts()).toEqual({ pending: 0, succeeded: 10, failed: 0, retried: 0, online: 0 });
     expect(lane.jobs.list().map((job) => job.state)).toEqual([
       'JOB_STATE_SUCCEEDED',
       'JOB_STATE_SUCCEEDED',
@@ -223,6 +236,98 @@ describe('BatchLane against the emulator through @google/genai', () => {
       const online = costOfUsage(task.usage!, findModel(builtInCatalog(), modelId)!);
       expect(task.actualCostUsd).toBe('costUsd' in online ? online.costUsd : undefined);
     }
+  });
+
+  it('retries a transiently failed item in a later job, at the batch price, and finishes the rest at once', async () => {
+    const h = await harness({
+      scenario: { batches: { itemErrors: [{ pattern: 'variant 1$', status: 503, times: 1 }] } },
+    });
+    const [first, flaky] = await submitBatchTasks(h, 2);
+    const lane = h.lane();
+    h.clock.advance(60_000);
+    await lane.tick();
+    h.clock.advance(batchDurationMs);
+    // Maps the first job (one success, one 503) and gathers the 503's task into a second job at once.
+    await lane.tick();
+    expect((await h.store.get(first!))?.status).toBe('success');
+    const waiting = await h.store.get(flaky!);
+    expect(waiting).toMatchObject({ status: 'queued', lane: 'batch' });
+    expect(waiting?.attempts.map((attempt) => [attempt.outcome, attempt.httpStatus])).toEqual([
+      ['unavailable', 503],
+    ]);
+    const events = await h.store.eventsAfter(flaky!, 0);
+    expect(events.find((event) => event.type === 'rescheduled')?.data).toMatchObject({ lane: 'batch' });
+    const jobs = lane.jobs.list();
+    expect(jobs).toHaveLength(2);
+    expect(jobs[1]?.counts).toMatchObject({ succeeded: 1, retried: 1, pending: 0 });
+    expect(jobs[0]?.counts).toMatchObject({ pending: 1 });
+    expect(waiting?.batchJobId).toBe(jobs[0]?.id);
+
+    h.clock.advance(batchDurationMs);
+    await lane.tick();
+    const finished = await h.store.get(flaky!);
+    expect(finished?.status).toBe('success');
+    expect(finished?.attempts.map((attempt) => attempt.outcome)).toEqual(['unavailable', 'success']);
+    expect(finished?.warnings).not.toContain(batchLaneOnlineWarning);
+    const online = costOfUsage(finished!.usage!, findModel(builtInCatalog(), modelId)!);
+    if (!('costUsd' in online)) throw new Error(online.missingPrice);
+    expect(finished?.actualCostUsd).toBeCloseTo(online.costUsd / 2, 12);
+  });
+
+  it('moves an item online once its batch tries are used up, where a worker finishes it', async () => {
+    const h = await harness({
+      scenario: { batches: { itemErrors: [{ pattern: 'variant 0$', status: 429 }] } },
+    });
+    const [task] = await submitBatchTasks(h, 1);
+    const lane = h.lane({ maxItemAttempts: 2, gatherWindowMs: 0 });
+    await lane.tick();
+    h.clock.advance(batchDurationMs);
+    await lane.tick();
+    expect((await h.store.get(task!))?.status).toBe('queued');
+    h.clock.advance(batchDurationMs);
+    await lane.tick();
+    expect(lane.jobs.list().map((job) => job.counts)).toEqual([
+      { pending: 0, succeeded: 0, failed: 0, retried: 0, online: 1 },
+      { pending: 0, succeeded: 0, failed: 0, retried: 1, online: 0 },
+    ]);
+    const worker = await onlineWorker(h);
+    expect(await worker.runOnce()).toBe(task);
+    const finished = await h.store.get(task!);
+    expect(finished?.status).toBe('success');
+    expect(finished?.warnings).toContain(batchLaneOnlineWarning);
+    expect(finished?.attempts.map((attempt) => attempt.outcome)).toEqual([
+      'rate_limited',
+      'rate_limited',
+      'success',
+    ]);
+  });
+
+  it("releases a FAILED job's items and a CANCELLED job's items to the online lane", async () => {
+    const h = await harness({ scenario: { batches: { end: 'failed' } } });
+    const failedIds = await submitBatchTasks(h, 2);
+    const lane = h.lane({ gatherWindowMs: 0 });
+    await lane.tick();
+    h.emulator.faults.replaceScenario(scenarioSchema.parse({}));
+    h.clock.advance(1);
+    const cancelledIds = await submitBatchTasks(h, 2);
+    await lane.tick();
+    const [cancelledJob, failedJob] = lane.jobs.list();
+    await h.client.batches.cancel({ name: cancelledJob!.name! });
+    h.clock.advance(batchDurationMs);
+    await lane.tick();
+    expect(lane.jobs.list().map((job) => [job.state, job.finished, job.counts.online])).toEqual([
+      ['JOB_STATE_CANCELLED', true, 2],
+      ['JOB_STATE_FAILED', true, 2],
+    ]);
+    expect(failedJob?.id).not.toBe(cancelledJob?.id);
+    const worker = await onlineWorker(h);
+    for (let run = 0; run < 4; run += 1) expect(await worker.runOnce()).toBeDefined();
+    for (const task of await tasksOf(h, [...failedIds, ...cancelledIds])) {
+      expect(task.status).toBe('success');
+      expect(task.warnings).toContain(batchLaneOnlineWarning);
+    }
+    const events = await h.store.eventsAfter(failedIds[0]!, 0);
+    expect(JSON.stringify(events)).toContain('ended JOB_STATE_FAILED; moved to the online lane');
   });
 
   it('resumes polling after a restart between create and poll, without a second job', async () => {
@@ -312,6 +417,21 @@ describe('BatchLane against the emulator through @google/genai', () => {
     }
   });
 
+  it('sends a job larger than the inline limit as one JSONL file instead of splitting it', async () => {
+    const h = await harness();
+    const ids = await submitBatchTasks(h, 4);
+    // Each line is a few hundred bytes: four of them are over this inline limit, not over the job limit.
+    const lane = h.lane({ maxInlineBytes: 600, maxJobInputBytes: 1024 * 1024 });
+    await lane.tick();
+    expect(lane.jobs.list()).toHaveLength(1);
+    const inputs: string[] = [];
+    for await (const file of await h.client.files.list()) inputs.push(file.displayName ?? '');
+    expect(inputs).toEqual([`${lane.jobs.list()[0]?.id}-input`]);
+    h.clock.advance(batchDurationMs);
+    await lane.tick();
+    expect((await tasksOf(h, ids)).map((task) => task.status)).toEqual(Array(4).fill('success'));
+  });
+
   it("fails a task whose item the model refused, by the outcome table, and finishes the job's others", async () => {
     const h = await harness();
     const [refused] = await submitBatchTasks(h, 1, { model: 'gemini-2.5-flash-image', imageSize: '4K' });
@@ -328,7 +448,13 @@ describe('BatchLane against the emulator through @google/genai', () => {
     });
     expect((await h.store.get(refused!))?.error?.message).toContain('4K');
     expect((await h.store.get(fine!))?.status).toBe('success');
-    expect(lane.jobs.list()[0]?.counts).toEqual({ pending: 0, succeeded: 1, failed: 1, online: 0 });
+    expect(lane.jobs.list()[0]?.counts).toEqual({
+      pending: 0,
+      succeeded: 1,
+      failed: 1,
+      retried: 0,
+      online: 0,
+    });
   });
 
   it('runs a task online near its deadline while its job still runs, and drops the late result', async () => {

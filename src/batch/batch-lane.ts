@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -11,8 +11,8 @@ import { systemClock, type Clock } from '../clock/index.js';
 import { costOfUsage, expectedImageFor, type Attempt } from '../engine/index.js';
 import { classifyResponse, type Outcome } from '../outcome/index.js';
 import type { Registry } from '../registry/index.js';
-import type { ImageRequest } from '../request/index.js';
 import {
+  batchLaneOnlineWarning,
   imageRequestFromTask,
   nextTurnContents,
   type Lease,
@@ -20,7 +20,7 @@ import {
   type TaskRecord,
   type TaskStore,
 } from '../tasks/index.js';
-import { BatchJobStore, type BatchJob, type BatchJobItem } from './batch-job-store.js';
+import { BatchJobStore, type BatchItemState, type BatchJob, type BatchJobItem } from './batch-job-store.js';
 import {
   batchRequestFor,
   batchUnsupportedReason,
@@ -45,8 +45,13 @@ export interface BatchLaneOptions {
   maxTasksPerJob?: number;
   /** A job with fewer tasks is sent once its oldest task has waited this long. Default 60 000 ms. */
   gatherWindowMs?: number;
-  /** Largest job input; kept under the Batch API's 20 MB inline limit. Default 19 MB. */
+  /** Largest inline job input; kept under the Batch API's 20 MB inline limit. Default 19 MB. */
   maxInlineBytes?: number;
+  /**
+   * Largest job input: a job over `fileInputAboveBytes` (or `maxInlineBytes`) goes as a JSONL file, which
+   * the Batch API takes up to 2 GB. Default 1 GiB.
+   */
+  maxJobInputBytes?: number;
   /** A job whose input is larger goes as a JSONL file through the Files API, not inline. Default 1 MB. */
   fileInputAboveBytes?: number;
   /** Tries of a results file download answered 503 or 504 (waits double from `pollBaseMs`). Default 4. */
@@ -59,7 +64,15 @@ export interface BatchLaneOptions {
   pollMaxMs?: number;
   /** Wait between rounds of `start()`. Default 5 000 ms. */
   tickIntervalMs?: number;
-  /** Lease held while a result is written to a task. Default 60 000 ms. */
+  /**
+   * Batch tries of one task: an item that fails transiently (the outcome table's retryable outcomes) goes
+   * into a later job until it has been tried this often, then online. Default 3.
+   */
+  maxItemAttempts?: number;
+  /**
+   * Lease held while a result is written to a task (a write takes milliseconds); after a crash the task is
+   * claimed back by the restarted lane once it has expired. Default 15 000 ms.
+   */
   leaseMs?: number;
   workerId?: string;
   /** Told after every task write. Default: nothing. */
@@ -84,12 +97,14 @@ export class BatchLane {
   private readonly maxTasksPerJob: number;
   private readonly gatherWindowMs: number;
   private readonly maxInlineBytes: number;
+  private readonly maxJobInputBytes: number;
   private readonly fileInputAboveBytes: number;
   private readonly downloadAttempts: number;
   private readonly pollBaseMs: number;
   private readonly pollMaxMs: number;
   private readonly tickIntervalMs: number;
   private readonly leaseMs: number;
+  private readonly maxItemAttempts: number;
   private readonly onError: (error: unknown) => void;
   private loop: Promise<void> | undefined;
   private stopSignal: AbortController | undefined;
@@ -101,12 +116,18 @@ export class BatchLane {
     this.maxTasksPerJob = positiveInteger('maxTasksPerJob', options.maxTasksPerJob ?? 100);
     this.gatherWindowMs = nonNegative('gatherWindowMs', options.gatherWindowMs ?? 60_000);
     this.maxInlineBytes = positiveInteger('maxInlineBytes', options.maxInlineBytes ?? 19 * 1024 * 1024);
-    this.fileInputAboveBytes = nonNegative('fileInputAboveBytes', options.fileInputAboveBytes ?? 1024 * 1024);
+    this.maxJobInputBytes = positiveInteger('maxJobInputBytes', options.maxJobInputBytes ?? 1024 ** 3);
+    // Inline only up to the inline limit, whatever the threshold says.
+    this.fileInputAboveBytes = Math.min(
+      this.maxInlineBytes,
+      nonNegative('fileInputAboveBytes', options.fileInputAboveBytes ?? 1024 * 1024),
+    );
     this.downloadAttempts = positiveInteger('downloadAttempts', options.downloadAttempts ?? 4);
     this.pollBaseMs = positiveInteger('pollBaseMs', options.pollBaseMs ?? 30_000);
     this.pollMaxMs = positiveInteger('pollMaxMs', options.pollMaxMs ?? 600_000);
     this.tickIntervalMs = positiveInteger('tickIntervalMs', options.tickIntervalMs ?? 5_000);
-    this.leaseMs = positiveInteger('leaseMs', options.leaseMs ?? 60_000);
+    this.leaseMs = positiveInteger('leaseMs', options.leaseMs ?? 15_000);
+    this.maxItemAttempts = positiveInteger('maxItemAttempts', options.maxItemAttempts ?? 3);
     this.onError = options.onError ?? ((error) => console.error('batch lane:', error));
   }
 
@@ -147,7 +168,8 @@ export class BatchLane {
   private async gather(): Promise<void> {
     const nowMs = this.clock.nowMs();
     const waiting = await this.options.store.queuedForBatch(nowMs, this.maxTasksPerJob * 10);
-    const byModel = new Map<string, Array<{ task: TaskRecord; request: InlinedRequest; bytes: number }>>();
+    // Only each line's size is kept while gathering; the lines are built again, one at a time, at submission.
+    const byModel = new Map<string, Array<{ task: TaskRecord; bytes: number }>>();
     for (const task of waiting) {
       const prepared = await this.prepare(task).catch((error: unknown) => ({
         reason: `its request could not be prepared: ${error instanceof Error ? error.message : String(error)}`,
@@ -157,7 +179,7 @@ export class BatchLane {
         continue;
       }
       const group = byModel.get(prepared.modelId) ?? [];
-      group.push({ task, request: prepared.request, bytes: inlineRequestBytes(prepared.request) });
+      group.push({ task, bytes: inlineRequestBytes(prepared.request) });
       byModel.set(prepared.modelId, group);
     }
     for (const [modelId, group] of byModel) {
@@ -176,7 +198,7 @@ export class BatchLane {
         chunkBytes = 0;
       };
       for (const entry of group) {
-        if (chunk.length >= this.maxTasksPerJob || chunkBytes + entry.bytes > this.maxInlineBytes) {
+        if (chunk.length >= this.maxTasksPerJob || chunkBytes + entry.bytes > this.maxJobInputBytes) {
           await flush(true);
         }
         chunk.push(entry);
@@ -261,7 +283,7 @@ export class BatchLane {
       existing ??
       (await this.options.client.batches.create({
         model: job.modelId,
-        src: await this.inputOf(job, await this.requestsOf(gathered)),
+        src: await this.inputOf(job, gathered),
         config: { displayName: job.id },
       }));
     if (!created.name) throw new Error(`The Batch API answered the creation of ${job.id} without a name.`);
@@ -276,31 +298,45 @@ export class BatchLane {
     );
   }
 
-  private async requestsOf(items: BatchJobItem[]): Promise<Array<{ key: string; request: ImageRequest }>> {
-    const requests: Array<{ key: string; request: ImageRequest }> = [];
-    for (const item of items) {
-      const task = await this.options.store.get(item.taskId);
-      if (!task) continue;
-      requests.push({ key: item.key, request: await imageRequestFromTask(task.request, this.options.blobs) });
+  /**
+   * Inline requests for a small job; otherwise a JSONL file uploaded through the Files API, named. Each
+   * task's request is built once and written to a private temporary file before the next is read (the
+   * SDK uploads the file from disk in chunks); inline requests are kept only while the total stays within
+   * `fileInputAboveBytes`, so a large job is never held whole in memory.
+   */
+  private async inputOf(job: BatchJob, items: BatchJobItem[]): Promise<InlinedRequest[] | string> {
+    const folder = await mkdtemp(join(this.options.downloadDirectory ?? tmpdir(), 'imagegate-batch-input-'));
+    try {
+      const path = join(folder, 'input.jsonl');
+      const file = await open(path, 'w');
+      let inline: InlinedRequest[] | undefined = [];
+      let totalBytes = 0;
+      try {
+        for (const item of items) {
+          const task = await this.options.store.get(item.taskId);
+          if (!task) continue;
+          const request = await imageRequestFromTask(task.request, this.options.blobs);
+          const inlineRequest = batchRequestFor(item.key, request);
+          totalBytes += inlineRequestBytes(inlineRequest);
+          if (inline && totalBytes <= this.fileInputAboveBytes) inline.push(inlineRequest);
+          else inline = undefined;
+          await file.write(`${jsonlLineFor(item.key, request)}\n`);
+        }
+      } finally {
+        await file.close();
+      }
+      if (inline) return inline;
+      const uploaded = await this.options.client.files.upload({
+        file: path,
+        config: { mimeType: 'application/jsonl', displayName: `${job.id}-input` },
+      });
+      if (!uploaded.name) {
+        throw new Error(`The Files API answered the upload of ${job.id}'s input without a name.`);
+      }
+      return uploaded.name;
+    } finally {
+      await rm(folder, { recursive: true, force: true });
     }
-    return requests;
-  }
-
-  /** Inline requests for a small job; otherwise a JSONL file uploaded through the Files API, named. */
-  private async inputOf(
-    job: BatchJob,
-    requests: Array<{ key: string; request: ImageRequest }>,
-  ): Promise<InlinedRequest[] | string> {
-    const inline = requests.map(({ key, request }) => batchRequestFor(key, request));
-    const bytes = inline.reduce((total, request) => total + inlineRequestBytes(request), 0);
-    if (bytes <= this.fileInputAboveBytes) return inline;
-    const lines = requests.map(({ key, request }) => jsonlLineFor(key, request));
-    const file = await this.options.client.files.upload({
-      file: new Blob([`${lines.join('\n')}\n`], { type: 'application/jsonl' }),
-      config: { mimeType: 'application/jsonl', displayName: `${job.id}-input` },
-    });
-    if (!file.name) throw new Error(`The Files API answered the upload of ${job.id}'s input without a name.`);
-    return file.name;
   }
 
   /**
@@ -344,7 +380,9 @@ export class BatchLane {
       const resultsFile = remote.dest?.fileName;
       if (resultsFile) await this.mapResultsFile(job, resultsFile);
       else await this.mapResults(job, remote.dest?.inlinedResponses ?? []);
-      this.jobs.update(job.id, { finished: true }, this.clock.nowMs());
+      // An item whose task is still leased to a crashed writer is mapped again at a later poll.
+      if (this.jobs.items(job.id).some((item) => item.state === 'pending')) this.schedulePoll(job);
+      else this.jobs.update(job.id, { finished: true }, this.clock.nowMs());
       return;
     }
     if (finalRemoteStates.has(state)) {
@@ -405,12 +443,25 @@ export class BatchLane {
     job: BatchJob,
     item: BatchJobItem,
     response: InlinedResponse,
-  ): Promise<'succeeded' | 'failed' | 'online'> {
+  ): Promise<BatchItemState> {
     const { store, blobs } = this.options;
     const model = findModel(this.options.catalog, job.modelId);
     const claimed = await store.claimTask(item.taskId, this.workerId, this.clock.nowMs(), this.leaseMs);
-    // Taken online at its deadline, cancelled or finished: the task is not this result's any more.
-    if (!claimed) return 'online';
+    if (!claimed) {
+      // Finished by this very job before a crash cut the item's own write short: the result is already in.
+      const current = await store.get(item.taskId);
+      if (
+        current?.status === 'success' &&
+        current.batchJobId === job.id &&
+        !current.warnings.includes(batchLaneOnlineWarning)
+      ) {
+        return 'succeeded';
+      }
+      // Still held by a lane that died writing it: claimed back once its lease has expired (a later poll).
+      if (current?.status === 'processing' && current.batchJobId === job.id) return 'pending';
+      // Taken online at its deadline, cancelled or finished: the task is not this result's any more.
+      return 'online';
+    }
     const { task, lease } = claimed;
     const request = await imageRequestFromTask(task.request, blobs);
     const started = { startedAtMs: job.createdAtMs, latencyMs: this.clock.nowMs() - job.createdAtMs };
@@ -472,6 +523,16 @@ export class BatchLane {
       waitedBeforeMs: 0,
     };
     await store.recordAttempt(lease, attempt, this.clock.nowMs());
+    // A transient failure goes into a later job while tries are left and the task is not yet due online
+    // (`runAfterMs` is its online margin; a claim leaves it as it was).
+    const tries = task.attempts.length + 1;
+    if (outcome.retryable && tries < this.maxItemAttempts && this.clock.nowMs() < task.runAfterMs) {
+      const reason = `batch item failed (${outcome.kind}): ${outcome.message}; try ${tries + 1} of ${this.maxItemAttempts} in a later batch job`;
+      if (await store.returnToBatch(lease, task.runAfterMs, reason, this.clock.nowMs())) {
+        this.options.notify?.(lease.taskId);
+      }
+      return 'retried';
+    }
     if (outcome.retryable || outcome.fallbackEligible) {
       await this.park(lease, `batch item failed (${outcome.kind}): ${outcome.message}; running online`);
       return 'online';

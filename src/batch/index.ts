@@ -5,6 +5,7 @@ export {
   type BatchJobItem,
   type BatchJobView,
   type BatchItemState,
+  batchItemStates,
 } from './batch-job-store.js';
 export {
   batchDeadline,
@@ -14,3 +15,9 @@ export {
   onlineMarginMs,
   type BatchDeadline,
 } from './batch-deadline.js';
+export {
+  LocalBatchLane,
+  type LocalBatchLaneOptions,
+  type LocalBatchLaneSettings,
+  type LocalBatchRequest,
+} from './local-batch-lane.js';

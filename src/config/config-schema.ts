@@ -344,6 +344,19 @@ export const serverConfigSchema = z.strictObject({
         .min(1000)
         .optional()
         .describe('Longest wait between polls of a job. Default 600000.'),
+      tickIntervalMs: z
+        .number()
+        .int()
+        .min(100)
+        .optional()
+        .describe('Wait between rounds of the lane (due polls, then gathering). Default 5000.'),
+      maxItemAttempts: z
+        .number()
+        .int()
+        .min(1)
+        .max(10)
+        .optional()
+        .describe('Batch tries of one task whose item fails transiently, before it runs online. Default 3.'),
     })
     .prefault({})
     .describe('The batch lane (lane "batch", docs/batch.md); it runs when a Gemini API key is set.'),

@@ -22,7 +22,7 @@ export interface EmulatorOptions {
   catalog?: Catalog;
   /** Largest request body in bytes (default: the largest inline payload the catalog allows, else 100 MB). */
   maxRequestBytes?: number;
-  /** Emulated time a batch takes from creation to SUCCEEDED (default 60 000 ms). */
+  /** Emulated time a batch takes from creation to its end (default 60 000 ms; scenario `batches.duration`). */
   batchDurationMs?: number;
   /** Batch jobs end EXPIRED, without results, instead of SUCCEEDED (default false). */
   expireBatches?: boolean;
@@ -84,13 +84,18 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       options.videoProcessingMs !== undefined ? { videoProcessingMs: options.videoProcessingMs } : {},
     ),
     uploads: new ResumableUploads(),
-    batches: new BatchStore(clock, {
-      ...(options.batchDurationMs !== undefined ? { batchDurationMs: options.batchDurationMs } : {}),
-      ...(options.expireBatches !== undefined ? { expireBatches: options.expireBatches } : {}),
-      ...(options.batchResultDownloadFailures !== undefined
-        ? { resultDownloadFailures: options.batchResultDownloadFailures }
-        : {}),
-    }),
+    batches: new BatchStore(
+      clock,
+      {
+        ...(options.batchDurationMs !== undefined ? { batchDurationMs: options.batchDurationMs } : {}),
+        ...(options.expireBatches !== undefined ? { expireBatches: options.expireBatches } : {}),
+        ...(options.batchResultDownloadFailures !== undefined
+          ? { resultDownloadFailures: options.batchResultDownloadFailures }
+          : {}),
+      },
+      // The options are the defaults; a scenario's `batches` section overrides them from its next job on.
+      () => faults.scenario.batches,
+    ),
     maxRequestBytes: options.maxRequestBytes ?? defaultMaxRequestBytes(catalog),
     invalidApiKeys: new Set(options.invalidApiKeys ?? []),
     acceptedApiKeys: () => {

@@ -1,9 +1,13 @@
-import { knownValue } from '../catalog/index.js';
+import { imageSizeSchema, knownValue } from '../catalog/index.js';
 import type { Registry } from '../registry/index.js';
 import type { TaskRequest } from '../tasks/index.js';
+import { estimateImageCostUsd } from '../tools/cost/index.js';
 
-/** List price of one model task before it runs, or undefined when the catalog lacks a price. */
-export type EstimateTaskCost = (request: TaskRequest, lane?: { batch: boolean }) => number | undefined;
+/**
+ * List price of one model task before it runs (`batch`: at the catalog's batch price), or undefined when
+ * the catalog lacks a price.
+ */
+export type EstimateTaskCost = (request: TaskRequest, options?: { batch?: boolean }) => number | undefined;
 
 /**
  * Output tokens assumed for a text node's answer when estimating (a paragraph of direction). The actual
@@ -14,11 +18,10 @@ export const assumedTextOutputTokens = 256;
 /**
  * Estimates on the route's primary candidate: an image at its catalog per-image price for the size
  * asked (or the default size); text at the input price for the prompt (four characters a token, as the
- * emulator counts) plus `assumedTextOutputTokens` at the output price. A batch-lane image is priced at
- * the catalog's batch factor (undefined when the catalog does not know it).
+ * emulator counts) plus `assumedTextOutputTokens` at the output price.
  */
 export function catalogTaskCostEstimator(registry: Pick<Registry, 'resolve'>): EstimateTaskCost {
-  return (request, lane) => {
+  return (request, options = {}) => {
     let primary;
     try {
       primary = registry.resolve(request.model).candidates[0];
@@ -34,10 +37,16 @@ export function catalogTaskCostEstimator(registry: Pick<Registry, 'resolve'>): E
       const promptTokens = Math.ceil(((request.systemInstruction ?? '') + request.prompt).length / 4);
       return (promptTokens * input + assumedTextOutputTokens * output) / 1_000_000;
     }
-    const imageSize = request.imageSize ?? knownValue(primary.model.capabilities.defaultImageSize);
-    const perImage = imageSize ? knownValue(pricing.perImageUsd)?.[imageSize as '1K'] : undefined;
-    if (perImage === undefined) return undefined;
-    const factor = lane?.batch ? knownValue(pricing.batchPriceFactor) : 1;
-    return factor === undefined ? undefined : perImage * request.imageCount * factor;
+    const imageSize = imageSizeSchema.safeParse(
+      request.imageSize ?? knownValue(primary.model.capabilities.defaultImageSize),
+    );
+    if (!imageSize.success) return undefined;
+    const estimate = estimateImageCostUsd({
+      model: primary.model,
+      imageSize: imageSize.data,
+      imageCount: request.imageCount,
+      batch: options.batch === true,
+    });
+    return 'costUsd' in estimate ? estimate.costUsd : undefined;
   };
 }

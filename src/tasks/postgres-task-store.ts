@@ -14,6 +14,8 @@ import {
   finished,
   heartbeat,
   parked,
+  claimableById,
+  returnedToBatch,
   progressed,
   released,
   rescheduled,
@@ -202,6 +204,7 @@ export class PostgresTaskStore implements TaskStore {
           ),
           client.query<{ record: unknown; created_at_ms: string; id: string }>(
             `SELECT record, created_at_ms, id FROM tasks WHERE status = 'processing' AND lease_expires_at_ms <= $1
+               AND run_after_ms <= $1
              ORDER BY created_at_ms, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
             [nowMs],
           ),
@@ -238,8 +241,8 @@ export class PostgresTaskStore implements TaskStore {
   ): Promise<{ task: TaskRecord; lease: Lease } | undefined> {
     return inPostgresTransaction(this.pool, async (client) => {
       const record = await readRecord(client, taskId, true);
-      if (record?.status !== 'queued') return undefined;
-      return claimRecord(client, record, workerId, nowMs, leaseMs, false);
+      if (!claimableById(record, nowMs)) return undefined;
+      return claimRecord(client, record, workerId, nowMs, leaseMs, record.status === 'processing');
     });
   }
 
@@ -294,6 +297,10 @@ export class PostgresTaskStore implements TaskStore {
 
   async park(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
     return this.updateUnderLease(lease, nowMs, parked(runAfterMs, reason), true);
+  }
+
+  async returnToBatch(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
+    return this.updateUnderLease(lease, nowMs, returnedToBatch(runAfterMs, reason), true);
   }
 
   async parkQueued(model: string, runAfterMs: number, nowMs: number): Promise<number> {

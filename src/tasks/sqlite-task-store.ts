@@ -24,6 +24,8 @@ import {
   finished,
   heartbeat,
   parked,
+  claimableById,
+  returnedToBatch,
   progressed,
   released,
   rescheduled,
@@ -123,8 +125,9 @@ export class SqliteTaskStore implements TaskStore {
            AND json_extract(record_json, '$.lane') = 'batch' AND json_extract(record_json, '$.batchJobId') IS NULL
          ORDER BY created_at_ms, id LIMIT ?`,
       ),
-      oldestExpiredLease: database.prepare<[number], { id: string; created_at_ms: number }>(
-        `SELECT id, created_at_ms FROM tasks WHERE status = 'processing' AND lease_expires_at_ms <= ?
+      // Not before `run_after_ms`: a batch-lane task whose lane died mid-write stays the lane's until due online.
+      oldestExpiredLease: database.prepare<[number, number], { id: string; created_at_ms: number }>(
+        `SELECT id, created_at_ms FROM tasks WHERE status = 'processing' AND lease_expires_at_ms <= ? AND run_after_ms <= ?
          ORDER BY created_at_ms, id LIMIT 1`,
       ),
       lastSequence: database.prepare<[string], { sequence: number | null }>(
@@ -266,7 +269,7 @@ export class SqliteTaskStore implements TaskStore {
       .transaction(() => {
         for (;;) {
           const queued = this.statements.oldestQueued.get(nowMs);
-          const expired = this.statements.oldestExpiredLease.get(nowMs);
+          const expired = this.statements.oldestExpiredLease.get(nowMs, nowMs);
           const next = !queued ? expired : !expired ? queued : isOlder(expired, queued) ? expired : queued;
           if (!next) return undefined;
           const record = this.readRecord(next.id);
@@ -299,8 +302,8 @@ export class SqliteTaskStore implements TaskStore {
     return this.database
       .transaction(() => {
         const record = this.readRecord(taskId);
-        if (record?.status !== 'queued') return undefined;
-        return this.claimRecord(record, workerId, nowMs, leaseMs, false);
+        if (!claimableById(record, nowMs)) return undefined;
+        return this.claimRecord(record, workerId, nowMs, leaseMs, record.status === 'processing');
       })
       .immediate();
   }
@@ -355,6 +358,10 @@ export class SqliteTaskStore implements TaskStore {
 
   async park(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
     return this.updateUnderLease(lease, nowMs, parked(runAfterMs, reason));
+  }
+
+  async returnToBatch(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
+    return this.updateUnderLease(lease, nowMs, returnedToBatch(runAfterMs, reason));
   }
 
   async parkQueued(model: string, runAfterMs: number, nowMs: number): Promise<number> {

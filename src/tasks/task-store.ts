@@ -151,7 +151,7 @@ export interface TaskStore {
 
   /**
    * Claims the task claimable longest: queued with `runAfterMs <= nowMs` (earliest `runAfterMs` first, then
-   * oldest), or processing with an expired lease (by age).
+   * oldest), or processing with an expired lease and due (`runAfterMs <= nowMs`; by age).
    */
   claim(
     workerId: string,
@@ -197,8 +197,9 @@ export interface TaskStore {
    */
   assignBatchJob(taskIds: string[], batchJobId: string, nowMs: number): Promise<string[]>;
   /**
-   * Claims one named queued task whatever its `runAfterMs` (a batch result arrived for it). Undefined when
-   * it is not queued (a worker took it online, it was cancelled or finished).
+   * Claims one named task whatever its `runAfterMs` (a batch result arrived for it): queued, or processing
+   * under an expired lease (a batch lane that died while writing it). Undefined otherwise (a worker took it
+   * online, it was cancelled or finished).
    */
   claimTask(
     taskId: string,
@@ -206,6 +207,12 @@ export interface TaskStore {
     nowMs: number,
     leaseMs: number,
   ): Promise<{ task: TaskRecord; lease: Lease } | undefined>;
+  /**
+   * A batch item that failed transiently: back to queued and out of its batch job, so a later job gathers
+   * it; claimable by workers from `runAfterMs` (its online margin). Logged as a `rescheduled` event with
+   * `lane: 'batch'`.
+   */
+  returnToBatch(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean>;
   /** Back to queued, claimable at once (graceful shutdown); logged as a `queued` event with reason `released`. */
   release(lease: Lease, nowMs: number): Promise<boolean>;
 

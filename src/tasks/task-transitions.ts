@@ -52,6 +52,16 @@ export function unleased(record: TaskRecord): TaskRecord {
   return rest;
 }
 
+/**
+ * Whether `claimTask` may take this named task: queued (whatever its `runAfterMs`), or processing under a
+ * lease that has expired (a batch lane that died while writing its result claims it back; workers do not
+ * reclaim a task before its `runAfterMs`, see the stores' expired-lease claims).
+ */
+export function claimableById(record: TaskRecord | undefined, nowMs: number): record is TaskRecord {
+  if (record?.status === 'queued') return true;
+  return record?.status === 'processing' && (record.leaseExpiresAtMs ?? 0) <= nowMs;
+}
+
 /** Leases a task to a worker with a new fencing token; one `processing` event. */
 export function claimed(
   record: TaskRecord,
@@ -124,6 +134,25 @@ export const parked =
     }),
     event: { type: 'rescheduled', data: { runAfterMs, reason, parked: true } },
   });
+
+/**
+ * A batch item that failed transiently goes back to the batch lane: queued, out of its job (so a later job
+ * gathers it), still due online at `runAfterMs`. The lane's claim does not count as a run.
+ */
+export const returnedToBatch =
+  (runAfterMs: number, reason: string): LeasedChange =>
+  (record) => {
+    const { batchJobId: _job, ...rest } = record;
+    return {
+      record: unleased({
+        ...rest,
+        status: 'queued',
+        runAfterMs,
+        claimCount: Math.max(0, record.claimCount - 1),
+      }),
+      event: { type: 'rescheduled', data: { runAfterMs, reason, lane: 'batch' } },
+    };
+  };
 
 export const released =
   (nowMs: number): LeasedChange =>

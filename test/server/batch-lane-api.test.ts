@@ -105,7 +105,7 @@ describe('lane "batch" over HTTP', () => {
         id: 'batchjob_1',
         name: 'batches/abc',
         state: 'JOB_STATE_RUNNING',
-        counts: { pending: 1, succeeded: 0, failed: 0, online: 0 },
+        counts: { pending: 1, succeeded: 0, failed: 0, retried: 0, online: 0 },
       }),
     ]);
     expect(await list(bob)).toEqual([]);

@@ -16,6 +16,16 @@ import {
   ThresholdsError,
   writeReports,
 } from '../../tools/regress/index.js';
+import { builtInCatalog } from '../../catalog/index.js';
+import {
+  addBatchFlags,
+  interactiveBatchSettings,
+  loadCommandConfig,
+  openBatchEndpoint,
+  takeBatchFlags,
+  type BatchEndpoint,
+  type BatchFlags,
+} from '../batch-flags.js';
 import type { CliIo } from '../cli-io.js';
 import { describeError } from '../describe-error.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
@@ -79,12 +89,13 @@ export function regressCommand(io: CliIo, setExitCode: (code: number) => void): 
     .option('--out <dir>', 'state, images and reports (default: ./imagegate-regress/<baseline>--<candidate>)')
     .option('--thresholds <spec>', 'inline key=value list or a YAML/JSON file (see below)')
     .option('--config <path>', 'config file (default: ./imagegate.config.yaml or $IMAGEGATE_CONFIG)')
-    .option('--json', 'print report.json on stdout instead of the summary')
-    .addHelpText('after', regressHelp);
+    .option('--json', 'print report.json on stdout instead of the summary');
+  addBatchFlags(command).addHelpText('after', regressHelp);
   return command.action(
     guardedAction(io, setExitCode, async (raw: Record<string, unknown>) => {
       try {
-        return await runRegressCommand(io, parseFlags(regressFlagsSchema, raw));
+        const { batch, rest } = takeBatchFlags(raw, io.clock.nowMs());
+        return await runRegressCommand(io, parseFlags(regressFlagsSchema, rest), batch);
       } catch (error) {
         if (
           error instanceof PromptSetError ||
@@ -101,7 +112,7 @@ export function regressCommand(io: CliIo, setExitCode: (code: number) => void): 
   );
 }
 
-async function runRegressCommand(io: CliIo, flags: RegressFlags): Promise<number> {
+async function runRegressCommand(io: CliIo, flags: RegressFlags, batch: BatchFlags): Promise<number> {
   const prompts = await loadPromptSet(resolve(io.cwd, flags.prompts));
   const thresholds = await resolveThresholds(flags.thresholds, io.cwd);
   const outDir = resolve(io.cwd, flags.out ?? defaultOutDir(flags.baseline, flags.candidate));
@@ -109,7 +120,12 @@ async function runRegressCommand(io: CliIo, flags: RegressFlags): Promise<number
   const abort = new AbortController();
   const onInterrupt = () => abort.abort();
   process.once('SIGINT', onInterrupt);
+  const configPath = flags.config ? resolve(io.cwd, flags.config) : undefined;
+  let endpoint: BatchEndpoint | undefined;
   try {
+    if (batch.batch) {
+      endpoint = await openBatchEndpoint(io, await loadCommandConfig(io, configPath, builtInCatalog()));
+    }
     const result = await runRegress({
       prompts,
       baseline: flags.baseline,
@@ -121,13 +137,23 @@ async function runRegressCommand(io: CliIo, flags: RegressFlags): Promise<number
       concurrency: flags.concurrency,
       outDir,
       thresholds,
-      ...(flags.config ? { config: resolve(io.cwd, flags.config) } : {}),
-      env: io.env,
+      ...(configPath ? { config: configPath } : {}),
+      env: endpoint?.env ?? io.env,
       clock: io.clock,
       onNotice: (line) => io.stderr(`${line}\n`),
       onStart: (start) => progress.start(start),
       onPairFinished: (finished) => progress.pairFinished(finished),
       signal: abort.signal,
+      ...(endpoint
+        ? {
+            batch: {
+              client: endpoint.client,
+              ...(batch.deadlineMs !== undefined ? { deadlineMs: batch.deadlineMs } : {}),
+              settings: interactiveBatchSettings,
+              onProgress: (line: string) => io.stderr(`  ${line}\n`),
+            },
+          }
+        : {}),
     });
     progress.finish();
     const generatedAt = new Date(io.clock.nowMs()).toISOString();
@@ -148,6 +174,7 @@ async function runRegressCommand(io: CliIo, flags: RegressFlags): Promise<number
     io.stderr(`${describeError(error)}\n`);
     return exitCodeFor(error);
   } finally {
+    await endpoint?.close();
     process.off('SIGINT', onInterrupt);
   }
 }

@@ -7,8 +7,9 @@ import type { BatchItemResult, StoredBatch } from './batch-store.js';
 
 /**
  * Runs every request of a finished batch through the same generation path as generateContent. A
- * request that fails validation becomes an `error` entry in its place, keeping request order; a model
- * shut down while the batch ran fails every item with the real 404.
+ * request that fails validation, or that the scenario's `batches.itemErrors` fails, becomes an `error`
+ * entry in its place, keeping request order; a model shut down while the batch ran fails every item with
+ * the real 404.
  */
 export async function generateBatchResults(
   state: EmulatorState,
@@ -18,6 +19,17 @@ export async function generateBatchResults(
   const results: BatchItemResult[] = [];
   for (const item of batch.items) {
     const metadata = item.metadata !== undefined ? { metadata: item.metadata } : {};
+    const prompt = promptOf(item.request);
+    const injected = state.faults.batchItemFault({
+      platform: 'gemini-api',
+      modelId: batch.modelId,
+      ...(prompt ? { prompt } : {}),
+      ...(batch.apiKey !== undefined ? { apiKey: batch.apiKey } : {}),
+    });
+    if (injected?.kind === 'error') {
+      results.push({ error: injected.body.error, ...metadata });
+      continue;
+    }
     try {
       const model = servedModel(
         state.catalog,
@@ -26,7 +38,6 @@ export async function generateBatchResults(
         endTimeMs,
         'batchGenerateContent',
       );
-      const prompt = promptOf(item.request);
       const response = await runGeneration(state, {
         model,
         platform: 'gemini-api',

@@ -12,7 +12,7 @@ import {
   typeUrlPrefix,
 } from '../request-messages.js';
 import { generateBatchResults } from './batch-generation.js';
-import type { BatchItem, BatchItemResult, StoredBatch } from './batch-store.js';
+import { finalBatchStates, type BatchItem, type BatchItemResult, type StoredBatch } from './batch-store.js';
 
 /**
  * The Batch API (reference 1.8): create with inline requests or a JSONL file, get, list, cancel and
@@ -121,10 +121,7 @@ function operationJson(
   includeResults: boolean,
 ): Record<string, unknown> {
   const batchState = state.batches.stateOf(batch);
-  const done =
-    batchState === 'BATCH_STATE_SUCCEEDED' ||
-    batchState === 'BATCH_STATE_CANCELLED' ||
-    batchState === 'BATCH_STATE_EXPIRED';
+  const done = finalBatchStates.has(batchState);
   const nowMs = state.clock.nowMs();
   const endTimeMs = state.batches.endTimeMs(batch);
   const output = includeResults ? outputOf(batch) : undefined;
@@ -203,6 +200,7 @@ export function handleBatchCreate(call: ApiCall, modelId: string): Response {
     items,
     outputKind: inputConfig.requests ? 'inline' : 'file',
     resourceBaseUrl: resourceBaseUrl(call),
+    ...(call.apiKey !== undefined ? { apiKey: call.apiKey } : {}),
   });
   return jsonResponse(operationJson(call.state, batch, true));
 }
@@ -232,11 +230,7 @@ export async function handleBatchList(call: ApiCall): Promise<Response> {
 export function handleBatchCancel(call: ApiCall, batchId: string): Response {
   const batch = existingBatch(call, batchId);
   const state = call.state.batches.stateOf(batch);
-  if (
-    state === 'BATCH_STATE_SUCCEEDED' ||
-    state === 'BATCH_STATE_CANCELLED' ||
-    state === 'BATCH_STATE_EXPIRED'
-  ) {
+  if (finalBatchStates.has(state)) {
     throw new EmulatorApiError(
       400,
       `batches/${batchId} has already finished (${state}) and cannot be cancelled.`,

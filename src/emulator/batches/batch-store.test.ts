@@ -47,8 +47,33 @@ describe('BatchStore', () => {
 
   it('fails each batch results download the configured number of times, per batch', () => {
     const store = new BatchStore(new ManualClock(0), { resultDownloadFailures: 2 });
-    expect([1, 2, 3].map(() => store.failResultDownload('a'))).toEqual([true, true, false]);
-    expect(store.failResultDownload('b')).toBe(true);
+    const [a, b] = [store.add(input), store.add(input)];
+    expect([1, 2, 3].map(() => store.failResultDownload(a.id))).toEqual([true, true, false]);
+    expect(store.failResultDownload(b.id)).toBe(true);
+    expect(store.failResultDownload('unknown')).toBe(false);
+  });
+
+  it('gives each job the scenario settings in force at its creation, over the options', () => {
+    const clock = new ManualClock(0);
+    let live: {
+      duration?: string;
+      end?: 'succeeded' | 'expired' | 'failed';
+      resultDownloadFailures?: number;
+    } = { duration: '2m', end: 'failed', resultDownloadFailures: 1 };
+    const store = new BatchStore(clock, { batchDurationMs: 40_000 }, () => live);
+    const failing = store.add(input);
+    live = {};
+    const plain = store.add(input);
+    expect(failing.settings).toEqual({ durationMs: 120_000, end: 'failed', resultDownloadFailures: 1 });
+    expect(plain.settings).toEqual({ durationMs: 40_000, end: 'succeeded', resultDownloadFailures: 0 });
+    clock.advance(40_000);
+    expect([store.stateOf(failing), store.stateOf(plain)]).toEqual([
+      'BATCH_STATE_RUNNING',
+      'BATCH_STATE_SUCCEEDED',
+    ]);
+    clock.advance(80_000);
+    expect(store.stateOf(failing)).toBe('BATCH_STATE_FAILED');
+    expect(store.endTimeMs(failing)).toBe(120_000);
   });
 
   it('lists newest first and deletes', () => {

@@ -1,20 +1,44 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock/index.js';
+import { parseDurationMs, type BatchEnd, type Scenario } from '../faults/index.js';
 import type { GoogleErrorBody } from '../google-error.js';
 import type { GenerateContentResponse } from '../response-shape.js';
 
 /**
  * Batch jobs in memory. A job's state is read from the emulated clock, not scheduled: PENDING for the
- * first quarter of `batchDurationMs`, RUNNING until it has passed, then SUCCEEDED; so moving the
- * emulated clock finishes a batch.
+ * first quarter of its duration, RUNNING until it has passed, then how it ends (SUCCEEDED unless told
+ * otherwise); so moving the emulated clock finishes a batch. A job keeps the duration, end and download
+ * failures in force when it was created (the scenario's `batches` section over the emulator's options).
  */
 
 export type BatchState =
   | 'BATCH_STATE_PENDING'
   | 'BATCH_STATE_RUNNING'
   | 'BATCH_STATE_SUCCEEDED'
+  | 'BATCH_STATE_FAILED'
   | 'BATCH_STATE_CANCELLED'
   | 'BATCH_STATE_EXPIRED';
+
+/** The states a job does not leave. */
+export const finalBatchStates: ReadonlySet<BatchState> = new Set([
+  'BATCH_STATE_SUCCEEDED',
+  'BATCH_STATE_FAILED',
+  'BATCH_STATE_CANCELLED',
+  'BATCH_STATE_EXPIRED',
+]);
+
+const endStates: Record<BatchEnd, BatchState> = {
+  succeeded: 'BATCH_STATE_SUCCEEDED',
+  expired: 'BATCH_STATE_EXPIRED',
+  failed: 'BATCH_STATE_FAILED',
+};
+
+/** What a job was created with. */
+export interface BatchSettings {
+  durationMs: number;
+  end: BatchEnd;
+  resultDownloadFailures: number;
+}
 
 export interface BatchItem {
   /** The item's GenerateContentRequest as sent (camelCase keys), validated when the batch runs. */
@@ -36,7 +60,10 @@ export interface StoredBatch {
   /** Where the results go: inline in the operation, or a generated JSONL file (for a file input). */
   outputKind: 'inline' | 'file';
   resourceBaseUrl: string;
+  /** The key that created it: the scenario's item rules may name one. */
+  apiKey?: string;
   cancelledAtMs?: number;
+  settings: BatchSettings;
   /** Set once the results are computed, when the batch is first read after it finished. */
   results?: BatchItemResult[];
 }
@@ -59,23 +86,42 @@ export interface BatchStoreOptions {
 export class BatchStore {
   private readonly batches = new Map<string, StoredBatch>();
   private createdCount = 0;
-  readonly batchDurationMs: number;
-  private readonly expireBatches: boolean;
-  private readonly resultDownloadFailures: number;
+  private readonly defaults: BatchSettings;
   private readonly failedDownloads = new Map<string, number>();
 
+  /** `scenario` answers the live scenario's `batches` section, read at each creation. */
   constructor(
     private readonly clock: Clock,
     options: BatchStoreOptions = {},
+    private readonly scenario: () => Partial<
+      Pick<Scenario['batches'], 'duration' | 'end' | 'resultDownloadFailures'>
+    > = () => ({}),
   ) {
-    this.batchDurationMs = options.batchDurationMs ?? 60_000;
-    this.expireBatches = options.expireBatches ?? false;
-    this.resultDownloadFailures = options.resultDownloadFailures ?? 0;
+    this.defaults = {
+      durationMs: options.batchDurationMs ?? 60_000,
+      end: options.expireBatches ? 'expired' : 'succeeded',
+      resultDownloadFailures: options.resultDownloadFailures ?? 0,
+    };
   }
 
-  add(input: Omit<StoredBatch, 'id' | 'createTimeMs'>): StoredBatch {
+  /** The settings a job created now takes. */
+  currentSettings(): BatchSettings {
+    const live = this.scenario();
+    return {
+      durationMs: live.duration !== undefined ? parseDurationMs(live.duration) : this.defaults.durationMs,
+      end: live.end ?? this.defaults.end,
+      resultDownloadFailures: live.resultDownloadFailures ?? this.defaults.resultDownloadFailures,
+    };
+  }
+
+  add(input: Omit<StoredBatch, 'id' | 'createTimeMs' | 'settings'>): StoredBatch {
     this.createdCount += 1;
-    const batch: StoredBatch = { ...input, id: batchId(this.createdCount), createTimeMs: this.clock.nowMs() };
+    const batch: StoredBatch = {
+      ...input,
+      id: batchId(this.createdCount),
+      createTimeMs: this.clock.nowMs(),
+      settings: this.currentSettings(),
+    };
     this.batches.set(batch.id, batch);
     return batch;
   }
@@ -96,22 +142,22 @@ export class BatchStore {
   /** Whether this download of the batch's results file fails (counting it), per `resultDownloadFailures`. */
   failResultDownload(batchId: string): boolean {
     const failed = this.failedDownloads.get(batchId) ?? 0;
-    if (failed >= this.resultDownloadFailures) return false;
+    const allowed = this.batches.get(batchId)?.settings.resultDownloadFailures ?? 0;
+    if (failed >= allowed) return false;
     this.failedDownloads.set(batchId, failed + 1);
     return true;
   }
 
   endTimeMs(batch: StoredBatch): number {
-    return batch.cancelledAtMs ?? batch.createTimeMs + this.batchDurationMs;
+    return batch.cancelledAtMs ?? batch.createTimeMs + batch.settings.durationMs;
   }
 
   stateOf(batch: StoredBatch): BatchState {
     if (batch.cancelledAtMs !== undefined) return 'BATCH_STATE_CANCELLED';
     const elapsedMs = this.clock.nowMs() - batch.createTimeMs;
-    if (elapsedMs >= this.batchDurationMs) {
-      return this.expireBatches ? 'BATCH_STATE_EXPIRED' : 'BATCH_STATE_SUCCEEDED';
-    }
-    return elapsedMs < this.batchDurationMs / 4 ? 'BATCH_STATE_PENDING' : 'BATCH_STATE_RUNNING';
+    const { durationMs, end } = batch.settings;
+    if (elapsedMs >= durationMs) return endStates[end];
+    return elapsedMs < durationMs / 4 ? 'BATCH_STATE_PENDING' : 'BATCH_STATE_RUNNING';
   }
 }
 

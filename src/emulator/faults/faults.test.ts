@@ -392,6 +392,28 @@ describe('Faults: rules for one API key', () => {
   });
 });
 
+describe('Faults: batch items', () => {
+  const item = { platform: 'gemini-api' as const, modelId: flashImage, prompt: 'a red fox' };
+
+  it("fails matching items only, the first `times` of them, with the rule's error", () => {
+    const { faults } = setup({
+      batches: { itemErrors: [{ pattern: 'fox', status: 503, times: 2, message: 'busy' }] },
+    });
+    expect(outcome(faults.batchItemFault({ ...item, prompt: 'a lighthouse' }))).toBe('ok');
+    expect(errorOf(faults.batchItemFault(item)).body.error).toMatchObject({ code: 503, message: 'busy' });
+    expect(outcome(faults.batchItemFault(item))).toBe('503');
+    expect(outcome(faults.batchItemFault(item))).toBe('ok');
+    faults.resetCounters();
+    expect(outcome(faults.batchItemFault(item))).toBe('503');
+  });
+
+  it('is not asked by ordinary calls, and item rules leave generateContent alone', () => {
+    const { faults } = setup({ batches: { itemErrors: [{ status: 429 }] } });
+    expect(outcome(faults.beforeCall(call({ modelId: flashImage, prompt: 'a red fox' })))).toBe('ok');
+    expect(outcome(faults.batchItemFault(item))).toBe('429');
+  });
+});
+
 describe('Faults: replacing the scenario', () => {
   it('applies the scenario clock and restarts scripts', () => {
     const { clock, faults } = setup({ scripted: [{ model: proImage, responses: [503] }] });

@@ -28,6 +28,7 @@ interface CompiledScenario {
   safety: Compiled<Scenario['safety'][number]>[];
   downgrades: Compiled<Scenario['downgrades'][number]>[];
   scripted: Compiled<Scenario['scripted'][number]>[];
+  batchItemErrors: Compiled<Scenario['batches']['itemErrors'][number]>[];
 }
 
 /** What a scripted step leaves for the later questions about the same call. */
@@ -60,6 +61,7 @@ export class Faults {
   private readonly clock: EmulatorClock;
   private readonly quotaWindows = new QuotaWindows();
   private scriptPositions: number[] = [];
+  private batchItemFailures: number[] = [];
   private unseededDraws = 0;
   private readonly pending = new Map<string, PendingEffect>();
 
@@ -154,9 +156,28 @@ export class Faults {
     return ++this.unseededDraws;
   }
 
+  /**
+   * Whether one item of a batch job fails inside it (`batches.itemErrors`): the first rule that matches the
+   * item's model, prompt and key, has failures left (`times`) and draws its rate decides.
+   */
+  batchItemFault(call: Omit<CallContext, 'method'>): InjectedFault | undefined {
+    const context: CallContext = { ...call, method: 'batchGenerateContent' };
+    const index = this.compiled.batchItemErrors.findIndex(
+      (rule, position) =>
+        rule.applies(context) &&
+        (rule.times === undefined || (this.batchItemFailures[position] ?? 0) < rule.times) &&
+        this.draw(rule.rate),
+    );
+    const rule = this.compiled.batchItemErrors[index];
+    if (!rule) return undefined;
+    this.batchItemFailures[index] = (this.batchItemFailures[index] ?? 0) + 1;
+    return errorFault(rule, { ...context, nowMs: this.clock.nowMs() });
+  }
+
   /** Empties the quota windows, restarts every scripted sequence and re-seeds the PRNG. Leaves the clock. */
   resetCounters(): void {
     this.unseededDraws = 0;
+    this.batchItemFailures = this.compiled.batchItemErrors.map(() => 0);
     this.quotaWindows.reset();
     this.scriptPositions = this.compiled.scripted.map(() => 0);
     this.pending.clear();
@@ -270,6 +291,11 @@ function compileScenario(scenario: Scenario): CompiledScenario {
     safety: scenario.safety.map(compile),
     downgrades: scenario.downgrades.map(compile),
     scripted: scenario.scripted.map(compile),
+    // Items are matched whatever their method: the rule's own section says they are batch items.
+    batchItemErrors: scenario.batches.itemErrors.map((rule) => ({
+      ...rule,
+      applies: compileTarget({ ...rule, methods: '*' }),
+    })),
   };
 }
 

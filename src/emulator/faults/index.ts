@@ -6,4 +6,11 @@ export type { BlockedFinishReason, BlockReason, InjectedFault, SafetyVerdict } f
 export { Faults, type FaultsOptions } from './faults.js';
 export { loadScenarioFile, parseScenario } from './parse-scenario.js';
 export { ScenarioError, type ScenarioProblem } from './scenario-error.js';
-export { scenarioSchema, type Scenario, type ScenarioInput } from './scenario-schema.js';
+export {
+  batchEndSchema,
+  scenarioSchema,
+  type BatchEnd,
+  type Scenario,
+  type ScenarioInput,
+} from './scenario-schema.js';
+export { parseDurationMs } from './duration.js';

@@ -31,7 +31,25 @@ describe('parseScenario', () => {
       safety: [],
       downgrades: [],
       scripted: [],
+      batches: { itemErrors: [] },
     });
+  });
+
+  it('reads the batches section and names a bad end or duration', () => {
+    const scenario = parseScenario(
+      'batches: { duration: 10m, end: expired, resultDownloadFailures: 2, itemErrors: [{ pattern: fox, status: 503, times: 1 }] }',
+    );
+    expect(scenario.batches).toEqual({
+      duration: '10m',
+      end: 'expired',
+      resultDownloadFailures: 2,
+      itemErrors: [{ model: '*', pattern: 'fox', status: 503, rate: 1, times: 1 }],
+    });
+    expect(() => parseScenario('batches: { end: lost }', 'b.yaml')).toThrow(/batches\.end/);
+    expect(() => parseScenario('batches: { duration: soon }', 'b.yaml')).toThrow(/batches\.duration/);
+    expect(() =>
+      parseScenario('batches: { itemErrors: [{ status: 503, retryDelay: 1s }] }', 'b.yaml'),
+    ).toThrow(/retryDelay is only allowed with status 429/);
   });
 
   it('reads JSON as well as YAML', () => {

@@ -265,6 +265,39 @@ const scriptedRuleSchema = z.strictObject({
   repeat: z.boolean().default(false),
 });
 
+/** How batch jobs end when their duration has passed (cancelled ones end CANCELLED whatever this says). */
+export const batchEndSchema = z.enum(['succeeded', 'expired', 'failed']);
+export type BatchEnd = z.infer<typeof batchEndSchema>;
+
+/** An item of a batch job that fails inside it (the job itself succeeds), as `error` in its result. */
+const batchItemErrorRuleSchema = z
+  .strictObject({
+    model: targetShape.model,
+    pattern: targetShape.pattern,
+    apiKey: targetShape.apiKey,
+    ...errorShape,
+    /** Share of matching items that fail (default 1). */
+    rate: rateSchema.default(1),
+    /** Only the first this many matching items fail, counted from when the scenario was applied (default: every one). */
+    times: z.number().int().positive().optional(),
+  })
+  .superRefine(refineQuotaFields);
+
+/**
+ * Batch jobs (reference 1.8). Absent keys keep the emulator's options (`batchDurationMs`, `expireBatches`,
+ * `batchResultDownloadFailures`). A job takes the settings in force when it is created.
+ */
+const batchesSchema = z.strictObject({
+  /** Emulated time from creation to the job's end. */
+  duration: durationSchema.optional(),
+  /** How a job ends once `duration` has passed: SUCCEEDED with results, or EXPIRED / FAILED without. */
+  end: batchEndSchema.optional(),
+  /** Each results file download of a job answers 503 this many times before it succeeds. */
+  resultDownloadFailures: z.number().int().nonnegative().optional(),
+  /** Items that fail inside a succeeding job; the first matching rule decides (default none). */
+  itemErrors: z.array(batchItemErrorRuleSchema).default([]),
+});
+
 export const scenarioSchema = z.strictObject({
   /**
    * The only API keys accepted, besides those the emulator was started with (`--api-keys`); any other key
@@ -290,6 +323,7 @@ export const scenarioSchema = z.strictObject({
   safety: z.array(safetyRuleSchema).default([]),
   downgrades: z.array(downgradeRuleSchema).default([]),
   scripted: z.array(scriptedRuleSchema).default([]),
+  batches: batchesSchema.prefault({}),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
@@ -298,6 +332,7 @@ export type QuotaRule = Scenario['quotas'][number];
 export type ErrorRule = Scenario['errors'][number];
 export type OutageRule = Scenario['outages'][number];
 export type ScriptedRule = Scenario['scripted'][number];
+export type BatchItemErrorRule = Scenario['batches']['itemErrors'][number];
 /** The fields that say how a call is refused, shared by error rules, outages and scripted steps. */
 export type ErrorSpec = Pick<
   ErrorRule,

@@ -21,6 +21,9 @@ const batchJobSchema = z
       pending: z.number(),
       succeeded: z.number(),
       failed: z.number(),
+      retried: z.number().openapi({
+        description: 'Items that failed transiently in this job; their tasks went to a later job.',
+      }),
       online: z.number().openapi({ description: 'Items moved to the online lane.' }),
     }),
   })

@@ -341,6 +341,44 @@ export function describeTaskStoreContract(
         expect(await store.claimTask(task.id, 'batch-lane', startMs + 6, leaseMs)).toBeUndefined();
         expect(await store.claimTask('task_img_unknown', 'batch-lane', startMs + 6, leaseMs)).toBeUndefined();
       });
+
+      it('leaves a batch task whose lane died mid-write to the lane until it is due online', async () => {
+        const { task } = await store.create(newTask(startMs, { batch }));
+        const first = await store.claimTask(task.id, 'lane-a', startMs + 1, leaseMs);
+        expect(first).toBeDefined();
+        // The lease expired, but the task is not due online: workers leave it alone.
+        expect(await store.claim('worker-a', startMs + leaseMs + 10, leaseMs)).toBeUndefined();
+        const again = await store.claimTask(task.id, 'lane-b', startMs + leaseMs + 10, leaseMs);
+        expect(again?.task).toMatchObject({ status: 'processing', leaseOwner: 'lane-b' });
+        expect(again?.lease.fencingToken).toBeGreaterThan(first!.lease.fencingToken);
+        // A live lease is not taken by id.
+        expect(await store.claimTask(task.id, 'lane-c', startMs + leaseMs + 20, leaseMs)).toBeUndefined();
+        // Due online with an expired lease: a worker reclaims it.
+        expect((await claimOne('worker-a', batch.onlineFromMs + leaseMs)).task.id).toBe(task.id);
+      });
+
+      it('returns a claimed batch task to the lane: out of its job, gathered again, due online as before', async () => {
+        const { task } = await store.create(newTask(startMs, { batch }));
+        await store.assignBatchJob([task.id], 'job-1', startMs + 1);
+        const claimed = await store.claimTask(task.id, 'batch-lane', startMs + 2, leaseMs);
+        expect(
+          await store.returnToBatch(claimed!.lease, batch.onlineFromMs, 'item unavailable', startMs + 3),
+        ).toBe(true);
+        const returned = await store.get(task.id);
+        expect(returned).toMatchObject({ status: 'queued', runAfterMs: batch.onlineFromMs, claimCount: 0 });
+        expect(returned?.batchJobId).toBeUndefined();
+        expect(returned?.leaseOwner).toBeUndefined();
+        const events = await store.eventsAfter(task.id, 0);
+        expect(events.at(-1)).toMatchObject({
+          type: 'rescheduled',
+          data: { runAfterMs: batch.onlineFromMs, reason: 'item unavailable', lane: 'batch' },
+        });
+        expect((await store.queuedForBatch(startMs + 4, 10)).map((queued) => queued.id)).toEqual([task.id]);
+        // A stale lease cannot return it twice.
+        expect(await store.returnToBatch(claimed!.lease, batch.onlineFromMs, 'again', startMs + 5)).toBe(
+          false,
+        );
+      });
     });
 
     describe('retention', () => {

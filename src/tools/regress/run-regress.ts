@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import type { GoogleGenAI } from '@google/genai';
+import { LocalBatchLane, type LocalBatchLaneSettings } from '../../batch/index.js';
 import { builtInCatalog } from '../../catalog/index.js';
 import type { AspectRatio, ImageSize, Platform } from '../../catalog/index.js';
 import { systemClock, type Clock } from '../../clock/index.js';
@@ -49,6 +51,22 @@ export interface RegressRunOptions extends Pick<
   onPairFinished?: (progress: { done: number; total: number; pair: JudgedPair }) => void;
   /** Stops taking new pairs; pairs cut short are not recorded and run again next time. */
   signal?: AbortSignal;
+  /**
+   * Runs every side through the batch lane (half the online price) instead of online: all pending pairs are
+   * submitted at once and gathered into jobs per model; a side the lane cannot finish runs online. Default:
+   * online.
+   */
+  batch?: RegressBatchOptions;
+}
+
+export interface RegressBatchOptions {
+  /** An `@google/genai` client for the Gemini API the jobs are created on; the online lane must use the same. */
+  client: GoogleGenAI;
+  /** Every side's deadline (Unix ms). Default: 24 h after it is submitted. */
+  deadlineMs?: number;
+  settings?: LocalBatchLaneSettings;
+  /** Job progress lines. Default: nothing. */
+  onProgress?: (line: string) => void;
 }
 
 export interface RegressResult {
@@ -86,17 +104,30 @@ export async function runRegress(options: RegressRunOptions): Promise<RegressRes
 
   if (pending.length > 0) {
     const { client, capture, close } = await openClient(options, clock);
+    let batchLane: LocalBatchLane | undefined;
     try {
       // Unknown or retired names fail here, before any pair is run.
       client.resolve(options.baseline, options.platform);
       client.resolve(options.candidate, options.platform);
+      if (options.batch) {
+        batchLane = await LocalBatchLane.open({
+          imagegate: client,
+          client: options.batch.client,
+          catalog: options.catalog ?? builtInCatalog(),
+          clock,
+          ...(options.batch.deadlineMs !== undefined ? { deadlineMs: options.batch.deadlineMs } : {}),
+          ...(options.batch.settings ? { settings: options.batch.settings } : {}),
+          ...(options.batch.onProgress ? { onProgress: options.batch.onProgress } : {}),
+        });
+      }
       let done = resumed;
       await forEachConcurrently(
         pending,
-        options.concurrency ?? defaultRegressConcurrency,
+        // Batch sides only wait: every pair is submitted at once, so they share jobs.
+        batchLane ? pending.length : (options.concurrency ?? defaultRegressConcurrency),
         options.signal,
         async (pair) => {
-          const record = await runPair(pair, options, { client, capture, clock });
+          const record = await runPair(pair, options, { client, capture, clock, batchLane });
           if (options.signal?.aborted) return;
           await appendFinishedPair(statePath, record);
           finished.set(record.key, record);
@@ -109,6 +140,7 @@ export async function runRegress(options: RegressRunOptions): Promise<RegressRes
         },
       );
     } finally {
+      await batchLane?.close();
       await close();
     }
   }
@@ -199,7 +231,12 @@ async function openClient(
 async function runPair(
   pair: PlannedPair,
   options: RegressRunOptions,
-  shared: { client: Imagegate; capture: ResponseCapture; clock: Clock },
+  shared: {
+    client: Imagegate;
+    capture: ResponseCapture;
+    clock: Clock;
+    batchLane: LocalBatchLane | undefined;
+  },
 ): Promise<PairRecord> {
   const side = (which: 'baseline' | 'candidate') =>
     withOwnSignal(options.signal, (signal) =>

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import type { Platform } from '../../catalog/index.js';
 import type { Clock } from '../../clock/index.js';
-import type { Imagegate } from '../../client/index.js';
+import type { LocalBatchLane } from '../../batch/index.js';
+import type { GenerationResult, Imagegate } from '../../client/index.js';
 import { ImageGenerationError, type Attempt } from '../../engine/index.js';
 import { addUsage, zeroUsage, type Usage } from '../../outcome/index.js';
 import type { PairParams, SideOutcome, SideRecord } from './pair-record.js';
@@ -25,6 +26,8 @@ export interface SideRun {
   prompt: string;
   params: PairParams;
   signal?: AbortSignal | undefined;
+  /** Set: the side goes through this batch lane instead of the online engine. */
+  batchLane?: LocalBatchLane | undefined;
 }
 
 export interface SideResult {
@@ -48,20 +51,7 @@ export async function runSide(run: SideRun): Promise<SideResult> {
   const startedAtMs = run.clock.nowMs();
   return run.capture.within(async (slot) => {
     try {
-      const result = await run.client.generateImage(
-        {
-          prompt: run.prompt,
-          model: run.model,
-          ...(run.platform ? { platform: run.platform } : {}),
-          ...(run.params.aspectRatio ? { aspectRatio: run.params.aspectRatio } : {}),
-          ...(run.params.imageSize ? { imageSize: run.params.imageSize } : {}),
-          seed: run.params.seed,
-          n: 1,
-          outputFormat: 'png',
-          ...(run.signal ? { signal: run.signal } : {}),
-        },
-        {},
-      );
+      const result = await generate(run);
       const image = result.images[0]!;
       const path = await keepImage(run, image.bytes, image.mimeType);
       return {
@@ -109,6 +99,29 @@ export async function runSide(run: SideRun): Promise<SideResult> {
       };
     }
   });
+}
+
+/** The same request online or through the batch lane: one PNG, the pair's parameters and seed. */
+function generate(run: SideRun): Promise<GenerationResult> {
+  const request = {
+    prompt: run.prompt,
+    model: run.model,
+    ...(run.params.aspectRatio ? { aspectRatio: run.params.aspectRatio } : {}),
+    ...(run.params.imageSize ? { imageSize: run.params.imageSize } : {}),
+    seed: run.params.seed,
+  };
+  // The batch lane sends a side to its route's first model when that is on the Gemini API, else online.
+  if (run.batchLane) return run.batchLane.generate({ ...request, imageCount: 1, outputFormat: 'png' });
+  return run.client.generateImage(
+    {
+      ...request,
+      ...(run.platform ? { platform: run.platform } : {}),
+      n: 1,
+      outputFormat: 'png',
+      ...(run.signal ? { signal: run.signal } : {}),
+    },
+    {},
+  );
 }
 
 function usageOf(attempts: Attempt[]): Usage | null {
