@@ -15,6 +15,7 @@ import {
   type ConsoleFixture,
 } from './console-harness.js';
 import { findChromium } from './find-chromium.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const chromiumPath = findChromium();
 const underCi = process.env.CI === 'true';
@@ -383,15 +384,15 @@ describe.skipIf(!chromiumPath && !underCi)('web console in Chromium', () => {
     const list = bench.page.getByTestId('task-list');
     const scrollStarted = performance.now();
     const lastRow = bench.page.locator(`[aria-rowindex="${benchTaskCount + 1}"]`);
-    // Its own deadline, well inside the test's: 100 pages fetched one after another on a busy machine.
-    const scrollDeadlineMs = Date.now() + 100_000;
-    while (!(await lastRow.isVisible())) {
-      if (Date.now() > scrollDeadlineMs) {
-        throw new Error(`row ${benchTaskCount} not drawn within 100 s of scrolling`);
-      }
-      await list.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
-      await bench.page.waitForTimeout(20);
-    }
+    await waitUntil(
+      async () => {
+        if (await lastRow.isVisible()) return true;
+        await list.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+        return false;
+      },
+      // Its own deadline, well inside the test's: 100 pages fetched one after another on a busy machine.
+      { what: `row ${benchTaskCount} of the task list to be drawn while scrolling`, timeoutMs: 100_000 },
+    );
     const scrollMs = performance.now() - scrollStarted;
     expect(await bench.page.getByText(`${benchTaskCount} tasks, newest first`).count()).toBe(1);
     expect(await bench.page.locator('.task-row').count()).toBeLessThan(100);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock/index.js';
 import { parseScenario, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { readWithin } from '../support/wait-until.js';
 import { beforeShutdowns, startTestEmulator, type TestEmulator } from './sdk-harness.js';
 
 /**
@@ -86,7 +87,10 @@ describe('a stream over HTTP', () => {
     /** Reads until one more whole event has arrived. */
     const nextEvent = async (): Promise<Record<string, unknown> | undefined> => {
       while (!buffered.includes('\r\n\r\n')) {
-        const { done, value } = await reader.read();
+        const { done, value } = await readWithin(reader, {
+          what: `event ${events.length + 1}`,
+          timeoutMs: 10_000,
+        });
         if (done) return undefined;
         buffered += value;
       }

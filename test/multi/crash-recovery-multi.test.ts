@@ -13,6 +13,8 @@ import {
   testPostgresUrl,
 } from '../../src/tasks/test-support/temporary-postgres.js';
 import { startServerProcess, type ServerProcess } from '../server/server-process.js';
+import { readJson, taskSchema } from '../support/read-json.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const TASK_COUNT = 100;
 const available = await postgresAvailable();
@@ -80,17 +82,20 @@ describe.skipIf(!available)('crash recovery on PostgreSQL + S3, two serve proces
           body: JSON.stringify({ model: 'image_fast', prompt: `crash test ${index}`, image_size: '512' }),
         });
         expect(response.status).toBe(202);
-        return ((await response.json()) as { id: string }).id;
+        return (await readJson(response, taskSchema)).id;
       }),
     );
-    while (totalCalls(emulator) < TASK_COUNT / 4) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitUntil(() => totalCalls(emulator!) >= TASK_COUNT / 4, {
+      what: `a quarter of the ${TASK_COUNT} upstream calls before the kill`,
+      timeoutMs: 30_000,
+    });
     doomed.child.kill('SIGKILL');
     expect(await doomed.exited).toBe('SIGKILL');
 
     const tasks = await Promise.all(ids.map((id) => waitUntilFinal(survivor.url, id)));
     expect(tasks.map((task) => task.status)).toEqual(ids.map(() => 'success'));
     for (const task of tasks) {
-      const image = await fetch(`${survivor.url}${task.result.images[0]!.url}`);
+      const image = await fetch(`${survivor.url}${task.result?.images[0]?.url}`);
       expect(image.status).toBe(200);
       expect(image.headers.get('content-type')).toBe('image/png');
     }
@@ -104,15 +109,12 @@ describe.skipIf(!available)('crash recovery on PostgreSQL + S3, two serve proces
   }, 180_000);
 });
 
-interface FinishedTask {
-  status: string;
-  result: { images: Array<{ url: string }> };
-}
-
-async function waitUntilFinal(url: string, id: string): Promise<FinishedTask> {
-  for (;;) {
-    const task = (await (await fetch(`${url}/v1/tasks/${id}`)).json()) as FinishedTask;
-    if (['success', 'failed', 'cancelled'].includes(task.status)) return task;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+async function waitUntilFinal(url: string, id: string) {
+  return waitUntil(
+    async () => {
+      const task = await readJson(await fetch(`${url}/v1/tasks/${id}`), taskSchema);
+      return ['success', 'failed', 'cancelled'].includes(task.status) && task;
+    },
+    { what: `${id} to finish`, timeoutMs: 150_000, intervalMs: 250 },
+  );
 }

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions, not by types */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,8 @@ import {
 } from '../../src/blobs/test-support/temporary-s3-server.js';
 import { redisAvailable, testRedisUrl } from '../../src/coordination/test-support/temporary-redis.js';
 import { PostgresApiKeyStore } from '../../src/server/auth/index.js';
+import { healthSchema, readError, readJson, taskSchema } from '../support/read-json.js';
+import { waitUntil } from '../support/wait-until.js';
 import { startTcpCut, type TcpCut } from './tcp-cut.js';
 
 const available = (await postgresAvailable()) && (await redisAvailable());
@@ -97,11 +98,11 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ prompt: 'Two lighthouses, one harbour' }),
     });
-    const task = (await response.json()) as any;
+    const task = await readJson(response, taskSchema);
     expect(task.status).toBe('success');
-    const fromB = (await (await fetch(`${b.url}/v1/tasks/${task.id}`)).json()) as any;
+    const fromB = await readJson(await fetch(`${b.url}/v1/tasks/${task.id}`), taskSchema);
     expect(fromB.status).toBe('success');
-    const image = await fetch(`${b.url}${fromB.result.images[0].url}`);
+    const image = await fetch(`${b.url}${fromB.result?.images[0]?.url}`);
     expect(image.status).toBe(200);
     const bytes = Buffer.from(await image.arrayBuffer());
     expect(new BlobStore({ directory }).readProvenance(bytes)).toMatchObject({ taskId: task.id });
@@ -112,20 +113,21 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
 
   it('SSE on one instance follows a task another instance runs, as it happens', async () => {
     const [a, b] = servers as [RunningServer, RunningServer];
-    const submitted = (await (
+    const submitted = await readJson(
       await fetch(`${a.url}/v1/images/generations`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ prompt: 'A kite seen from two windows' }),
-      })
-    ).json()) as any;
+      }),
+      taskSchema,
+    );
     const stream = await (await fetch(`${b.url}/v1/tasks/${submitted.id}/events`)).text();
     expect(stream).toMatch(/event: success[\s\S]*event: task/);
   });
 
   it('reports its dependencies; losing PostgreSQL gives 503 with Retry-After, and it recovers by itself', async () => {
     const b = servers[1]!;
-    const healthy = (await (await fetch(`${b.url}/healthz`)).json()) as any;
+    const healthy = await readJson(await fetch(`${b.url}/healthz`), healthSchema);
     expect(healthy).toMatchObject({
       status: 'ok',
       dependencies: { postgres: { ok: true }, s3: { ok: true } },
@@ -134,7 +136,7 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
     await relay.cut();
     const health = await fetch(`${b.url}/healthz`);
     expect(health.status).toBe(503);
-    expect(((await health.json()) as any).dependencies.postgres.ok).toBe(false);
+    expect((await readJson(health, healthSchema)).dependencies?.postgres?.ok).toBe(false);
     const refused = await fetch(`${b.url}/v1/images/generations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -142,20 +144,19 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
     });
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('5');
-    expect(((await refused.json()) as any).error.code).toBe('dependency_unavailable');
+    expect((await readError(refused)).error.code).toBe('dependency_unavailable');
 
     await relay.restore();
-    let status = 0;
-    while (status !== 200) {
-      status = (await fetch(`${b.url}/healthz`)).status;
-      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitUntil(async () => (await fetch(`${b.url}/healthz`)).status === 200, {
+      what: 'b to answer /healthz with 200 once PostgreSQL is back',
+      intervalMs: 100,
+    });
     const accepted = await fetch(`${b.url}/v1/images/generations?wait=30`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ prompt: 'After the database came back' }),
     });
-    expect(((await accepted.json()) as any).status).toBe('success');
+    expect((await readJson(accepted, taskSchema)).status).toBe('success');
     expect(notices).toContainEqual('b: postgres answers again');
   });
 
@@ -164,7 +165,7 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
     await redisRelay.cut();
     const health = await fetch(`${b.url}/healthz`);
     expect(health.status).toBe(503);
-    expect(((await health.json()) as any).dependencies.redis.ok).toBe(false);
+    expect((await readJson(health, healthSchema)).dependencies?.redis?.ok).toBe(false);
     const refused = await fetch(`${b.url}/v1/images/generations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -174,17 +175,16 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
     expect(refused.headers.get('retry-after')).toBe('5');
 
     await redisRelay.restore();
-    let status = 0;
-    while (status !== 200) {
-      status = (await fetch(`${b.url}/healthz`)).status;
-      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitUntil(async () => (await fetch(`${b.url}/healthz`)).status === 200, {
+      what: 'b to answer /healthz with 200 once Redis is back',
+      intervalMs: 100,
+    });
     const accepted = await fetch(`${b.url}/v1/images/generations?wait=30`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ prompt: 'After Redis came back' }),
     });
-    expect(((await accepted.json()) as any).status).toBe('success');
+    expect((await readJson(accepted, taskSchema)).status).toBe('success');
     expect(notices).toContainEqual('b: redis answers again');
   });
   // Last: from the first key on, every request needs one (the default-auth rule).

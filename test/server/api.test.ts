@@ -1,8 +1,20 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions, not by types */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { builtInCatalog, findModel, knownValue } from '../../src/catalog/index.js';
 import { ManualClock } from '../../src/clock/index.js';
+import { logicalModelSchema } from '../../src/server/api-schemas.js';
 import { estimateImageCostUsd } from '../../src/tools/cost/index.js';
+import {
+  deprecationListSchema,
+  fileSchema,
+  healthSchema,
+  modelListSchema,
+  modelOrLogicalSchema,
+  openApiDocumentSchema,
+  readError,
+  readJson,
+  taskPageSchema,
+  taskSchema,
+} from '../support/read-json.js';
 import { createTestServer, finishTask, jsonRequest, pngBytes, type TestServer } from './server-harness.js';
 
 const may2026 = Date.UTC(2026, 4, 1, 12);
@@ -15,9 +27,16 @@ afterEach(async () => {
   await server.close();
 });
 
+/** Submits a task that is accepted: its body is a task. */
 async function submit(body: unknown, headers: Record<string, string> = {}) {
   const response = await server.app.request('/v1/images/generations', jsonRequest(body, headers));
-  return { response, json: (await response.json()) as Record<string, any> };
+  return { response, json: await readJson(response, taskSchema) };
+}
+
+/** Submits a task that is refused: its body is an error. */
+async function submitRefused(body: unknown, headers: Record<string, string> = {}) {
+  const response = await server.app.request('/v1/images/generations', jsonRequest(body, headers));
+  return { response, json: await readError(response) };
 }
 
 function dataUrl(bytes: Buffer, mime = 'image/png'): string {
@@ -70,7 +89,7 @@ describe('POST /v1/images/generations', () => {
   });
 
   it('refuses an alias that disagrees with its canonical field', async () => {
-    const { response, json } = await submit({ prompt: 'x', aspect_ratio: '1:1', size: '16:9' });
+    const { response, json } = await submitRefused({ prompt: 'x', aspect_ratio: '1:1', size: '16:9' });
     expect(response.status).toBe(400);
     expect(json.error).toMatchObject({
       type: 'invalid_request_error',
@@ -80,7 +99,7 @@ describe('POST /v1/images/generations', () => {
   });
 
   it('names aspect_ratio and its allowed values for an unknown ratio', async () => {
-    const { response, json } = await submit({ prompt: 'x', aspect_ratio: '7:3' });
+    const { response, json } = await submitRefused({ prompt: 'x', aspect_ratio: '7:3' });
     expect(response.status).toBe(400);
     expect(json.error.param).toBe('aspect_ratio');
     expect(json.error.message).toContain('"7:3"');
@@ -95,7 +114,7 @@ describe('POST /v1/images/generations', () => {
     [{ prompt: 'x', webhook_url: 'ftp://example.com/hook' }, 'webhook_url', 'invalid_value'],
     [{ prompt: 'x', metadata: { order: 7 } }, 'metadata.order', 'invalid_value'],
   ])('400 for %j names %s', async (body, param, code) => {
-    const { response, json } = await submit(body);
+    const { response, json } = await submitRefused(body);
     expect(response.status).toBe(400);
     expect(json.error).toMatchObject({ type: 'invalid_request_error', param, code });
   });
@@ -107,11 +126,11 @@ describe('POST /v1/images/generations', () => {
       body: '{"prompt": ',
     });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as any).error.type).toBe('invalid_request_error');
+    expect((await readError(response)).error.type).toBe('invalid_request_error');
   });
 
   it('refuses an unknown model with the nearest known names', async () => {
-    const { response, json } = await submit({ model: 'image_fsat', prompt: 'x' });
+    const { response, json } = await submitRefused({ model: 'image_fsat', prompt: 'x' });
     expect(response.status).toBe(404);
     expect(json.error).toMatchObject({ param: 'model', code: 'model_not_found' });
     expect(json.error.message).toContain('"image_fast"');
@@ -123,26 +142,29 @@ describe('POST /v1/images/generations', () => {
       headers: { 'content-type': 'application/octet-stream' },
       body: new Uint8Array(await pngBytes()),
     });
-    const file = (await upload.json()) as { id: string; sha256: string };
+    const file = await readJson(upload, fileSchema);
     const ok = await submit({ prompt: 'x', images: [file.id] });
     expect(ok.response.status).toBe(202);
     expect((await server.store.get(ok.json.id))?.request.references).toEqual([
       { sha256: file.sha256, mimeType: 'image/png' },
     ]);
 
-    const missing = await submit({ prompt: 'x', images: [file.id, `file_${'0'.repeat(64)}`] });
+    const missing = await submitRefused({ prompt: 'x', images: [file.id, `file_${'0'.repeat(64)}`] });
     expect(missing.response.status).toBe(400);
     expect(missing.json.error).toMatchObject({ param: 'images[1]', code: 'unknown_file' });
 
-    const notImage = await submit({ prompt: 'x', images: [dataUrl(Buffer.from('hello'), 'text/plain')] });
+    const notImage = await submitRefused({
+      prompt: 'x',
+      images: [dataUrl(Buffer.from('hello'), 'text/plain')],
+    });
     expect(notImage.json.error).toMatchObject({ param: 'images[0]', code: 'unsupported_media' });
 
-    const gibberish = await submit({ prompt: 'x', images: ['not a reference'] });
+    const gibberish = await submitRefused({ prompt: 'x', images: ['not a reference'] });
     expect(gibberish.json.error).toMatchObject({ param: 'images[0]', code: 'invalid_value' });
   });
 
   it('refuses reference URLs that point inside the network', async () => {
-    const { response, json } = await submit({ prompt: 'x', images: ['http://127.0.0.1:9/cat.png'] });
+    const { response, json } = await submitRefused({ prompt: 'x', images: ['http://127.0.0.1:9/cat.png'] });
     expect(response.status).toBe(400);
     expect(json.error).toMatchObject({ param: 'images[0]', code: 'url_not_allowed' });
   });
@@ -153,7 +175,7 @@ describe('POST /v1/images/generations', () => {
     expect(again.response.status).toBe(202);
     expect(again.json.id).toBe(first.json.id);
     expect(again.response.headers.get('idempotent-replayed')).toBe('true');
-    const other = await submit({ prompt: 'twice' }, { 'Idempotency-Key': 'abc' });
+    const other = await submitRefused({ prompt: 'twice' }, { 'Idempotency-Key': 'abc' });
     expect(other.response.status).toBe(409);
     expect(other.json.error).toMatchObject({ type: 'conflict_error', code: 'idempotency_key_reused' });
     expect((await server.store.list({})).tasks).toHaveLength(1);
@@ -174,12 +196,12 @@ describe('tasks', () => {
     await finishTask(server, { modelId: 'gemini-3-pro-image-preview', platform: 'gemini-api' });
     const response = await server.app.request(`/v1/tasks/${json.id}`);
     expect(response.status).toBe(200);
-    const task = (await response.json()) as any;
+    const task = await readJson(response, taskSchema);
     expect(task.status).toBe('success');
     expect(task.served_by).toEqual({ model: 'gemini-3-pro-image-preview', platform: 'gemini-api' });
-    expect(task.result.images[0]).toMatchObject({ mime_type: 'image/png', width: 16, height: 16 });
-    expect(task.result.images[0].url).toBe(`/v1/images/${task.result.images[0].sha256}`);
-    expect(task.result.next_turn_contents).toEqual([{ role: 'model', parts: [{ text: 'here you go' }] }]);
+    expect(task.result?.images[0]).toMatchObject({ mime_type: 'image/png', width: 16, height: 16 });
+    expect(task.result?.images[0]?.url).toBe(`/v1/images/${task.result?.images[0]?.sha256}`);
+    expect(task.result?.next_turn_contents).toEqual([{ role: 'model', parts: [{ text: 'here you go' }] }]);
     const primary = findModel(builtInCatalog(), 'gemini-3-pro-image')!;
     const listPrice = estimateImageCostUsd({
       model: primary,
@@ -208,10 +230,10 @@ describe('tasks', () => {
   it('404 for an unknown task, 400 for a malformed id', async () => {
     const unknown = await server.app.request(`/v1/tasks/task_img_${'0'.repeat(26)}`);
     expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as any).error.type).toBe('not_found_error');
+    expect((await readError(unknown)).error.type).toBe('not_found_error');
     const malformed = await server.app.request('/v1/tasks/nope');
     expect(malformed.status).toBe(400);
-    expect(((await malformed.json()) as any).error.param).toBe('id');
+    expect((await readError(malformed)).error.param).toBe('id');
   });
 
   it('lists newest first with filters and cursor pagination', async () => {
@@ -222,31 +244,32 @@ describe('tasks', () => {
       clock.advance(1000);
     }
     await finishTask(server, { modelId: 'gemini-3-pro-image', platform: 'gemini-api' });
-    const first = (await (await server.app.request('/v1/tasks?limit=2')).json()) as any;
-    expect(first.data.map((task: any) => task.id)).toEqual([ids[4], ids[3]]);
+    const first = await readJson(await server.app.request('/v1/tasks?limit=2'), taskPageSchema);
+    expect(first.data.map((task) => task.id)).toEqual([ids[4], ids[3]]);
     expect(first.has_more).toBe(true);
-    const second = (await (
-      await server.app.request(`/v1/tasks?limit=2&cursor=${first.next_cursor}`)
-    ).json()) as any;
-    expect(second.data.map((task: any) => task.id)).toEqual([ids[2], ids[1]]);
-    const succeeded = (await (await server.app.request('/v1/tasks?status=success')).json()) as any;
-    expect(succeeded.data.map((task: any) => task.id)).toEqual([ids[0]]);
+    const second = await readJson(
+      await server.app.request(`/v1/tasks?limit=2&cursor=${first.next_cursor}`),
+      taskPageSchema,
+    );
+    expect(second.data.map((task) => task.id)).toEqual([ids[2], ids[1]]);
+    const succeeded = await readJson(await server.app.request('/v1/tasks?status=success'), taskPageSchema);
+    expect(succeeded.data.map((task) => task.id)).toEqual([ids[0]]);
     const badStatus = await server.app.request('/v1/tasks?status=done');
     expect(badStatus.status).toBe(400);
-    expect(((await badStatus.json()) as any).error.param).toBe('status');
+    expect((await readError(badStatus)).error.param).toBe('status');
     const badCursor = await server.app.request('/v1/tasks?cursor=zzz');
     expect(badCursor.status).toBe(400);
-    expect(((await badCursor.json()) as any).error.param).toBe('cursor');
+    expect((await readError(badCursor)).error.param).toBe('cursor');
   });
 
   it('cancels a queued task, and answers 409 for a task already final', async () => {
     const { json } = await submit({ prompt: 'x' });
     const cancelled = await server.app.request(`/v1/tasks/${json.id}/cancel`, { method: 'POST' });
     expect(cancelled.status).toBe(200);
-    expect(((await cancelled.json()) as any).status).toBe('cancelled');
+    expect((await readJson(cancelled, taskSchema)).status).toBe('cancelled');
     const again = await server.app.request(`/v1/tasks/${json.id}/cancel`, { method: 'POST' });
     expect(again.status).toBe(409);
-    expect(((await again.json()) as any).error.code).toBe('task_already_final');
+    expect((await readError(again)).error.code).toBe('task_already_final');
   });
 
   it('streams events as SSE, resumes after Last-Event-ID and ends with the final task', async () => {
@@ -307,17 +330,17 @@ describe('images and files', () => {
     form.append('file', new Blob([new Uint8Array(await pngBytes())]), 'photo.jpg');
     const multipart = await server.app.request('/v1/files', { method: 'POST', body: form });
     expect(multipart.status).toBe(201);
-    const file = (await multipart.json()) as any;
+    const file = await readJson(multipart, fileSchema);
     expect(file).toMatchObject({ object: 'file', mime_type: 'image/png' });
     expect(file.id).toBe(`file_${file.sha256}`);
 
     const text = await server.app.request('/v1/files', { method: 'POST', body: 'just text' });
     expect(text.status).toBe(400);
-    expect(((await text.json()) as any).error).toMatchObject({ param: 'file', code: 'unsupported_media' });
+    expect((await readError(text)).error).toMatchObject({ param: 'file', code: 'unsupported_media' });
     const empty = new FormData();
     empty.append('other', 'x');
     const noFile = await server.app.request('/v1/files', { method: 'POST', body: empty });
-    expect(((await noFile.json()) as any).error).toMatchObject({ param: 'file', code: 'missing_field' });
+    expect((await readError(noFile)).error).toMatchObject({ param: 'file', code: 'missing_field' });
   });
 
   it('answers 413 for an image over the upload limit', async () => {
@@ -328,7 +351,7 @@ describe('images and files', () => {
         body: new Uint8Array(await pngBytes(64, 64)),
       });
       expect(response.status).toBe(413);
-      expect(((await response.json()) as any).error).toMatchObject({
+      expect((await readError(response)).error).toMatchObject({
         type: 'request_too_large',
         param: 'file',
       });
@@ -345,46 +368,42 @@ describe('images and files', () => {
 
 describe('models', () => {
   it('lists catalog models with lifecycle and the logical names', async () => {
-    const body = (await (await server.app.request('/v1/models')).json()) as any;
-    const preview = body.data.find((model: any) => model.id === 'gemini-3-pro-image-preview');
-    expect(preview.aliases).toContain('nano-banana-pro-preview');
-    expect(preview.lifecycle.find((entry: any) => entry.platform === 'gemini-api')).toMatchObject({
+    const body = await readJson(await server.app.request('/v1/models'), modelListSchema);
+    const preview = body.data.find((model) => model.id === 'gemini-3-pro-image-preview');
+    expect(preview?.aliases).toContain('nano-banana-pro-preview');
+    expect(preview?.lifecycle.find((entry) => entry.platform === 'gemini-api')).toMatchObject({
       shutdown_date: '2026-06-25',
       successor: 'gemini-3-pro-image',
       is_retired: false,
     });
-    expect(body.logical_names.map((name: any) => name.id)).toEqual([
-      'image_fast',
-      'image_quality',
-      'text_fast',
-    ]);
+    expect(body.logical_names.map((name) => name.id)).toEqual(['image_fast', 'image_quality', 'text_fast']);
   });
 
   it('gets a model by alias with Sunset headers, a logical name with its route, and 404 otherwise', async () => {
     const byAlias = await server.app.request('/v1/models/nano-banana-pro-preview');
-    expect(((await byAlias.json()) as any).id).toBe('gemini-3-pro-image-preview');
+    expect((await readJson(byAlias, modelOrLogicalSchema)).id).toBe('gemini-3-pro-image-preview');
     expect(byAlias.headers.get('sunset')).toBe('Thu, 25 Jun 2026 00:00:00 GMT');
-    const logical = (await (await server.app.request('/v1/models/image_fast')).json()) as any;
+    const logical = await readJson(await server.app.request('/v1/models/image_fast'), logicalModelSchema);
     expect(logical.object).toBe('logical_model');
     expect(logical.candidates.length).toBeGreaterThan(0);
     const unknown = await server.app.request('/v1/models/gemini-9');
     expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as any).error.code).toBe('model_not_found');
+    expect((await readError(unknown)).error.code).toBe('model_not_found');
   });
 
   it('lists deprecations soonest first with the logical names that use them', async () => {
-    const body = (await (await server.app.request('/v1/models/deprecations')).json()) as any;
-    const dates = body.data.map((row: any) => row.shutdown_date);
+    const body = await readJson(await server.app.request('/v1/models/deprecations'), deprecationListSchema);
+    const dates = body.data.map((row) => row.shutdown_date);
     expect(dates).toEqual([...dates].sort());
-    expect(body.data.some((row: any) => row.model === 'gemini-3-pro-image-preview')).toBe(true);
-    expect(body.data.every((row: any) => Array.isArray(row.used_by))).toBe(true);
-    expect(body.guard.findings.map((finding: any) => finding.model)).toContain('gemini-3-pro-image');
+    expect(body.data.some((row) => row.model === 'gemini-3-pro-image-preview')).toBe(true);
+    expect(body.data.every((row) => Array.isArray(row.used_by))).toBe(true);
+    expect(body.guard.findings.map((finding) => finding.model)).toContain('gemini-3-pro-image');
   });
 });
 
 describe('documents and health', () => {
   it('serves an OpenAPI 3.1 document covering every endpoint, and a docs page', async () => {
-    const document = (await (await server.app.request('/openapi.json')).json()) as any;
+    const document = await readJson(await server.app.request('/openapi.json'), openApiDocumentSchema);
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
@@ -407,10 +426,10 @@ describe('documents and health', () => {
   });
 
   it('answers /healthz, and 404 in the error shape for unknown routes', async () => {
-    expect(((await (await server.app.request('/healthz')).json()) as any).status).toBe('ok');
+    expect((await readJson(await server.app.request('/healthz'), healthSchema)).status).toBe('ok');
     const missing = await server.app.request('/v2/nothing');
     expect(missing.status).toBe(404);
-    expect(((await missing.json()) as any).error.type).toBe('not_found_error');
+    expect((await readError(missing)).error.type).toBe('not_found_error');
   });
 });
 
@@ -420,7 +439,7 @@ describe('auth', () => {
     try {
       const anonymous = await guarded.app.request('/v1/tasks');
       expect(anonymous.status).toBe(401);
-      expect(((await anonymous.json()) as any).error.type).toBe('authentication_error');
+      expect((await readError(anonymous)).error.type).toBe('authentication_error');
       expect((await guarded.app.request('/healthz')).status).toBe(200);
       const { secret } = guarded.keys.create({ name: 'ci', rateLimitPerMinute: 1 });
       const headers = { Authorization: `Bearer ${secret}` };
@@ -432,7 +451,7 @@ describe('auth', () => {
       const limited = await guarded.app.request('/v1/tasks', { headers });
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(((await limited.json()) as any).error.type).toBe('rate_limit_exceeded');
+      expect((await readError(limited)).error.type).toBe('rate_limit_exceeded');
     } finally {
       await guarded.close();
     }
@@ -459,7 +478,7 @@ describe('auth', () => {
         jsonRequest({ prompt: 'y', image_size: '1K' }, headers),
       );
       expect(second.status).toBe(429);
-      expect(((await second.json()) as any).error).toMatchObject({
+      expect((await readError(second)).error).toMatchObject({
         type: 'rate_limit_exceeded',
         code: 'monthly_budget_exceeded',
       });
@@ -487,7 +506,7 @@ describe('auth', () => {
       const retried = await budgeted.app.request('/v1/images/generations', jsonRequest(body, headers));
       expect(retried.status).toBe(202);
       expect(retried.headers.get('idempotent-replayed')).toBe('true');
-      expect(((await retried.json()) as any).id).toBe(((await first.json()) as any).id);
+      expect((await readJson(retried, taskSchema)).id).toBe((await readJson(first, taskSchema)).id);
       const conflicting = await budgeted.app.request(
         '/v1/images/generations',
         jsonRequest({ prompt: 'twice', image_size: '1K' }, headers),
@@ -508,16 +527,17 @@ describe('auth', () => {
         '/v1/images/generations',
         jsonRequest({ prompt: 'x' }, { Authorization: alice }),
       );
-      const { id } = (await created.json()) as { id: string };
+      const { id } = await readJson(created, taskSchema);
       expect((await keyed.app.request(`/v1/tasks/${id}`, { headers: { Authorization: alice } })).status).toBe(
         200,
       );
       expect((await keyed.app.request(`/v1/tasks/${id}`, { headers: { Authorization: bob } })).status).toBe(
         404,
       );
-      const bobsList = (await (
-        await keyed.app.request('/v1/tasks', { headers: { Authorization: bob } })
-      ).json()) as any;
+      const bobsList = await readJson(
+        await keyed.app.request('/v1/tasks', { headers: { Authorization: bob } }),
+        taskPageSchema,
+      );
       expect(bobsList.data).toEqual([]);
     } finally {
       await keyed.close();

@@ -1,8 +1,27 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions, not by types */
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { BatchJobStore } from '../../src/batch/index.js';
 import { ManualClock } from '../../src/clock/index.js';
 import { openSqliteDatabase } from '../../src/tasks/index.js';
+import { readError, readJson, taskSchema } from '../support/read-json.js';
+
+/** `GET /v1/batches`, the fields these tests read. */
+const batchListSchema = z.object({
+  object: z.literal('list'),
+  data: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string().nullable(),
+      state: z.string(),
+      counts: z.object({
+        pending: z.number(),
+        succeeded: z.number(),
+        failed: z.number(),
+        online: z.number(),
+      }),
+    }),
+  ),
+});
 import { createTestServer, jsonRequest, type TestServer } from './server-harness.js';
 
 /** A day the image model is served; the test never reads today's date. */
@@ -26,9 +45,16 @@ async function serverWithBatchLane(withKeys = false) {
   return { server, jobs };
 }
 
+/** Submits a task that is accepted: its body is a task. */
 async function submit(server: TestServer, payload: unknown, headers: Record<string, string> = {}) {
   const response = await server.app.request('/v1/images/generations', jsonRequest(payload, headers));
-  return { response, json: (await response.json()) as any };
+  return { response, json: await readJson(response, taskSchema) };
+}
+
+/** Submits a task that is refused: its body is an error. */
+async function submitRefused(server: TestServer, payload: unknown) {
+  const response = await server.app.request('/v1/images/generations', jsonRequest(payload));
+  return { response, json: await readError(response) };
 }
 
 describe('lane "batch" over HTTP', () => {
@@ -43,7 +69,7 @@ describe('lane "batch" over HTTP', () => {
       batch_job: null,
     });
     expect(online.json).toMatchObject({ lane: 'online', deadline_at: null });
-    expect(batch.json.cost.estimated_usd).toBeCloseTo(online.json.cost.estimated_usd / 2, 12);
+    expect(batch.json.cost.estimated_usd).toBeCloseTo((online.json.cost.estimated_usd ?? NaN) / 2, 12);
     const stored = await server.store.get(batch.json.id);
     expect(stored?.runAfterMs).toBe(nowMs + 23 * 3_600_000);
   });
@@ -59,7 +85,7 @@ describe('lane "batch" over HTTP', () => {
       { ...body, deadline: inSixHours },
       { ...body, lane: 'batch', deadline: 'tomorrow' },
     ]) {
-      const refused = await submit(server, payload);
+      const refused = await submitRefused(server, payload);
       expect(refused.response.status).toBe(400);
       expect(refused.json.error.param).toBe('deadline');
     }
@@ -68,7 +94,7 @@ describe('lane "batch" over HTTP', () => {
   it('refuses the batch lane where none runs', async () => {
     const server = await createTestServer({ clock: new ManualClock(nowMs) });
     servers.push(server);
-    const refused = await submit(server, { ...body, lane: 'batch' });
+    const refused = await submitRefused(server, { ...body, lane: 'batch' });
     expect(refused.response.status).toBe(400);
     expect(refused.json.error.param).toBe('lane');
   });
@@ -89,16 +115,18 @@ describe('lane "batch" over HTTP', () => {
     await server.store.assignBatchJob([task.id], 'batchjob_1', nowMs);
     jobs.update('batchjob_1', { name: 'batches/abc', state: 'JOB_STATE_RUNNING' }, nowMs);
 
-    const view = (await (
-      await server.app.request(`/v1/tasks/${task.id}`, { headers: { Authorization: alice } })
-    ).json()) as any;
+    const view = await readJson(
+      await server.app.request(`/v1/tasks/${task.id}`, { headers: { Authorization: alice } }),
+      taskSchema,
+    );
     expect(view.batch_job).toEqual({ id: 'batchjob_1', name: 'batches/abc', state: 'JOB_STATE_RUNNING' });
 
     const list = async (authorization: string) =>
       (
-        (await (
-          await server.app.request('/v1/batches', { headers: { Authorization: authorization } })
-        ).json()) as any
+        await readJson(
+          await server.app.request('/v1/batches', { headers: { Authorization: authorization } }),
+          batchListSchema,
+        )
       ).data;
     expect(await list(alice)).toEqual([
       expect.objectContaining({

@@ -8,14 +8,8 @@ import { configSchema } from '../../src/config/index.js';
 import { serve, type ServerType } from '@hono/node-server';
 import { createEmulator, parseScenario, type Emulator } from '../../src/emulator/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
-
-interface TaskBody {
-  id: string;
-  status: string;
-  result: unknown;
-  error: { type: string } | null;
-  attempts: { outcome: string }[];
-}
+import { readJson, taskSchema } from '../support/read-json.js';
+import { waitUntil } from '../support/wait-until.js';
 
 let directory: string;
 let emulator: Emulator;
@@ -72,16 +66,6 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-async function poll<T>(what: string, read: () => Promise<T | undefined>, deadlineMs = 20_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('cancelling a running task', () => {
   it('aborts the in-flight upstream call, stores no image and ends cancelled with its attempts; the webhook says so', async () => {
     const submitted = await fetch(`${server.url}/v1/images/generations`, {
@@ -89,31 +73,40 @@ describe('cancelling a running task', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ prompt: 'a slow lighthouse', webhook_url: receiverUrl }),
     });
-    const { id } = (await submitted.json()) as TaskBody;
-    const getTask = async () => (await (await fetch(`${server.url}/v1/tasks/${id}`)).json()) as TaskBody;
-    await poll('the upstream call to start', async () => (callsReceived > 0 ? true : undefined));
+    const { id } = await readJson(submitted, taskSchema);
+    const getTask = async () => readJson(await fetch(`${server.url}/v1/tasks/${id}`), taskSchema);
+    await waitUntil(() => callsReceived > 0, { what: 'the upstream call to start', intervalMs: 25 });
     expect((await getTask()).status).toBe('processing');
 
     const cancel = await fetch(`${server.url}/v1/tasks/${id}/cancel`, { method: 'POST' });
     expect(cancel.status).toBe(200);
 
-    const finished = await poll('the task to end', async () => {
-      const task = await getTask();
-      return task.status === 'processing' ? undefined : task;
-    });
+    const finished = await waitUntil(
+      async () => {
+        const task = await getTask();
+        return task.status === 'processing' ? undefined : task;
+      },
+      { what: 'the task to end', intervalMs: 25 },
+    );
     expect(finished.status).toBe('cancelled');
     expect(finished.error?.type).toBe('cancelled');
     expect(finished.result).toBeNull();
     expect(finished.attempts.map((attempt) => attempt.outcome)).toEqual(['cancelled']);
     // The emulator saw its caller hang up mid-call (499) rather than answering 200.
-    const stats = await poll('the emulator to count the call', async () => {
-      const counted = emulator.stats.snapshot().models['gemini-3.1-flash-image'];
-      return counted?.calls ? counted : undefined;
-    });
+    const stats = await waitUntil(
+      () => {
+        const counted = emulator.stats.snapshot().models['gemini-3.1-flash-image'];
+        return counted?.calls ? counted : undefined;
+      },
+      { what: 'the emulator to count the call', intervalMs: 25 },
+    );
     expect(stats.byOutcome).toEqual({ '499': 1 });
     expect(await readdir(join(directory, 'data', 'blobs')).catch(() => [])).toEqual([]);
 
-    const webhook = await poll('the webhook', async () => deliveries.find((entry) => entry.data.id === id));
+    const webhook = await waitUntil(() => deliveries.find((entry) => entry.data.id === id), {
+      what: 'the webhook',
+      intervalMs: 25,
+    });
     expect(webhook).toMatchObject({ type: 'task.cancelled', data: { status: 'cancelled' } });
   });
 });

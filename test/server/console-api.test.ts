@@ -1,14 +1,57 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions, not by types */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ManualClock } from '../../src/clock/index.js';
 import { configSchema } from '../../src/config/index.js';
 import { RegressionJobs } from '../../src/server/regressions/regression-jobs.js';
 import { RegressionRunStore } from '../../src/server/regressions/regression-run-store.js';
 import { openSqliteDatabase } from '../../src/tasks/index.js';
 import { builtInCatalog } from '../../src/catalog/index.js';
+import { openApiDocumentSchema, readError, readJson, taskSchema } from '../support/read-json.js';
+import { readTextUntil } from '../support/wait-until.js';
 import { createTestServer, finishTask, jsonRequest, type TestServer } from './server-harness.js';
+
+/** The parts of the console endpoints' answers these tests read (the server declares no shared schema). */
+const lifecycleSchema = z.object({
+  today: z.string(),
+  at: z.string(),
+  models: z.array(
+    z.object({
+      id: z.string(),
+      platforms: z.array(z.object({ platform: z.string() })),
+    }),
+  ),
+  routes: z.array(z.object({ name: z.string() })),
+  guard: z.object({ at: z.string() }),
+});
+const keySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  admin: z.boolean(),
+  revoked_at: z.number().nullable(),
+});
+const createdKeySchema = keySchema.extend({ secret: z.string() });
+const keyListSchema = z.object({ data: z.array(keySchema) });
+const statusCountsSchema = z.record(z.string(), z.number());
+const usageOverviewSchema = z.object({
+  tasks_by_status: statusCountsSchema,
+  models_in_use: z.array(z.object({ model: z.string() })),
+  month: z.object({ key: z.object({ budget_usd: z.number().nullable() }) }),
+});
+const usageCostSchema = z.object({
+  by_day: z.array(z.object({ key: z.string() })),
+  by_key: z.array(z.object({ name: z.string() })),
+});
+const taskRequestSchema = z.object({ prompt: z.string(), model: z.string(), n: z.number() });
+const provenanceSchema = z.object({ sha256: z.string(), width: z.number(), height: z.number() });
+const regressionRunSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  prompts: z.number(),
+  done: z.number(),
+});
+const regressionListSchema = z.object({ data: z.array(regressionRunSchema) });
 
 /** The endpoints the web console reads: each validated, each scoped to the caller's key. */
 let server: TestServer;
@@ -37,26 +80,26 @@ async function submit(secret: string, prompt = 'a kite') {
     jsonRequest({ prompt }, bearer(secret)),
   );
   expect(response.status).toBe(202);
-  return (await response.json()) as any;
+  return readJson(response, taskSchema);
 }
 
 describe('GET /v1/lifecycle', () => {
   it('judges on the server clock by default and on ?at= when asked', async () => {
     server = await createTestServer({ clock: onTestDay() });
-    const today = (await (await server.app.request('/v1/lifecycle')).json()) as any;
+    const today = await readJson(await server.app.request('/v1/lifecycle'), lifecycleSchema);
     expect(today.today).toBe('2026-06-10');
     expect(today.at).toBe('2026-06-10');
-    const preview = (body: any) =>
+    const preview = (body: z.infer<typeof lifecycleSchema>) =>
       body.models
-        .find((model: any) => model.id === 'gemini-3.1-flash-image-preview')
-        .platforms.find((entry: any) => entry.platform === 'gemini-api');
+        .find((model) => model.id === 'gemini-3.1-flash-image-preview')
+        ?.platforms.find((entry) => entry.platform === 'gemini-api');
     expect(preview(today)).toMatchObject({
       stage: 'preview',
       shutdown_date: '2026-06-25',
       days_to_shutdown: 15,
     });
-    expect(today.routes.map((route: any) => route.name)).toContain('image_fast');
-    const later = (await (await server.app.request('/v1/lifecycle?at=2026-07-01')).json()) as any;
+    expect(today.routes.map((route) => route.name)).toContain('image_fast');
+    const later = await readJson(await server.app.request('/v1/lifecycle?at=2026-07-01'), lifecycleSchema);
     expect(later.today).toBe('2026-06-10');
     expect(preview(later)).toMatchObject({ stage: 'retired' });
     expect(later.guard.at).toContain('2026-07-01');
@@ -66,7 +109,7 @@ describe('GET /v1/lifecycle', () => {
     server = await createTestServer({ clock: onTestDay() });
     const response = await server.app.request('/v1/lifecycle?at=July');
     expect(response.status).toBe(400);
-    expect(((await response.json()) as any).error.param).toBe('at');
+    expect((await readError(response)).error.param).toBe('at');
   });
 });
 
@@ -78,7 +121,7 @@ describe('/v1/keys', () => {
       jsonRequest({ name: 'ci', monthly_budget_usd: 5, rate_limit_per_minute: 30 }, bearer(admin.secret)),
     );
     expect(created.status).toBe(201);
-    const body = (await created.json()) as any;
+    const body = await readJson(created, createdKeySchema);
     expect(body).toMatchObject({
       name: 'ci',
       admin: false,
@@ -87,16 +130,17 @@ describe('/v1/keys', () => {
     });
     expect(body.secret).toMatch(/^igk_/);
     expect((await server.app.request('/v1/tasks', { headers: bearer(body.secret) })).status).toBe(200);
-    const list = (await (
-      await server.app.request('/v1/keys', { headers: bearer(admin.secret) })
-    ).json()) as any;
-    expect(list.data.map((key: any) => key.name)).toEqual(['admin', 'alice', 'bob', 'ci']);
+    const list = await readJson(
+      await server.app.request('/v1/keys', { headers: bearer(admin.secret) }),
+      keyListSchema,
+    );
+    expect(list.data.map((key) => key.name)).toEqual(['admin', 'alice', 'bob', 'ci']);
     expect(JSON.stringify(list)).not.toContain(body.secret);
     const revoked = await server.app.request(`/v1/keys/${body.id}`, {
       method: 'DELETE',
       headers: bearer(admin.secret),
     });
-    expect(((await revoked.json()) as any).revoked_at).not.toBeNull();
+    expect((await readJson(revoked, keySchema)).revoked_at).not.toBeNull();
     expect((await server.app.request('/v1/tasks', { headers: bearer(body.secret) })).status).toBe(401);
     const self = await server.app.request(`/v1/keys/${admin.record.id}`, {
       method: 'DELETE',
@@ -108,9 +152,10 @@ describe('/v1/keys', () => {
       headers: bearer(admin.secret),
     });
     expect(unknown.status).toBe(404);
-    const me = (await (
-      await server.app.request('/v1/keys/me', { headers: bearer(alice.secret) })
-    ).json()) as any;
+    const me = await readJson(
+      await server.app.request('/v1/keys/me', { headers: bearer(alice.secret) }),
+      keySchema,
+    );
     expect(me).toMatchObject({ name: 'alice', admin: false });
   });
 
@@ -118,7 +163,7 @@ describe('/v1/keys', () => {
     const { admin, alice } = await keyed();
     const listed = await server.app.request('/v1/keys', { headers: bearer(alice.secret) });
     expect(listed.status).toBe(403);
-    expect(((await listed.json()) as any).error).toMatchObject({
+    expect((await readError(listed)).error).toMatchObject({
       type: 'permission_error',
       code: 'admin_key_required',
     });
@@ -130,7 +175,7 @@ describe('/v1/keys', () => {
       jsonRequest({ monthly_budget_usd: 5 }, bearer(admin.secret)),
     );
     expect(noName.status).toBe(400);
-    expect(((await noName.json()) as any).error.param).toBe('name');
+    expect((await readError(noName)).error.param).toBe('name');
     const unknown = await server.app.request(
       '/v1/keys',
       jsonRequest({ name: 'x', colour: 'red' }, bearer(admin.secret)),
@@ -140,7 +185,7 @@ describe('/v1/keys', () => {
       method: 'DELETE',
       headers: bearer(admin.secret),
     });
-    expect(((await badId.json()) as any).error.param).toBe('id');
+    expect((await readError(badId)).error.param).toBe('id');
   });
 });
 
@@ -151,7 +196,10 @@ describe('usage, task requests and the task stream are scoped to the caller', ()
     await finishTask(server, { modelId: 'gemini-3.1-flash-image-preview', platform: 'gemini-api' });
     await submit(bob.secret);
     const overview = async (secret: string) =>
-      (await (await server.app.request('/v1/usage/overview', { headers: bearer(secret) })).json()) as any;
+      readJson(
+        await server.app.request('/v1/usage/overview', { headers: bearer(secret) }),
+        usageOverviewSchema,
+      );
     expect((await overview(alice.secret)).tasks_by_status).toMatchObject({ success: 1, queued: 0 });
     expect((await overview(bob.secret)).tasks_by_status).toMatchObject({ success: 0, queued: 1 });
     const all = await overview(admin.secret);
@@ -162,21 +210,26 @@ describe('usage, task requests and the task stream are scoped to the caller', ()
     });
     const aliceView = await overview(alice.secret);
     expect(aliceView.month.key.budget_usd).toBe(10);
-    const cost = (await (
-      await server.app.request('/v1/usage/cost?days=7', { headers: bearer(alice.secret) })
-    ).json()) as any;
+    const cost = await readJson(
+      await server.app.request('/v1/usage/cost?days=7', { headers: bearer(alice.secret) }),
+      usageCostSchema,
+    );
     expect(cost.by_day).toHaveLength(7);
-    expect(cost.by_day.at(-1).key).toBe('2026-06-10');
-    expect(cost.by_key.map((group: any) => group.name)).toEqual(['alice']);
+    expect(cost.by_day.at(-1)?.key).toBe('2026-06-10');
+    expect(cost.by_key.map((group) => group.name)).toEqual(['alice']);
     const badDays = await server.app.request('/v1/usage/cost?days=0', { headers: bearer(alice.secret) });
-    expect(((await badDays.json()) as any).error.param).toBe('days');
+    expect((await readError(badDays)).error.param).toBe('days');
   });
 
   it("answers a task's request only to its owner", async () => {
     const { alice, bob } = await keyed();
     const task = await submit(alice.secret, 'a red kite');
     const own = await server.app.request(`/v1/tasks/${task.id}/request`, { headers: bearer(alice.secret) });
-    expect((await own.json()) as any).toMatchObject({ prompt: 'a red kite', model: 'image_fast', n: 1 });
+    expect(await readJson(own, taskRequestSchema)).toMatchObject({
+      prompt: 'a red kite',
+      model: 'image_fast',
+      n: 1,
+    });
     expect(
       (await server.app.request(`/v1/tasks/${task.id}/request`, { headers: bearer(bob.secret) })).status,
     ).toBe(404);
@@ -189,9 +242,10 @@ describe('usage, task requests and the task stream are scoped to the caller', ()
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
     await submit(bob.secret, 'not for alice');
     const mine = await submit(alice.secret, 'for alice');
-    let text = '';
-    while (!text.includes('event: task')) text += (await reader.read()).value ?? '';
-    await reader.cancel();
+    const text = await readTextUntil(reader, (sofar) => sofar.includes('event: task'), {
+      what: "alice's task event",
+      timeoutMs: 10_000,
+    }).finally(() => reader.cancel());
     expect(text).toContain(mine.id);
     expect(text).not.toContain('not for alice');
   });
@@ -215,9 +269,12 @@ describe('image thumbnails and provenance', () => {
     expect(again.status).toBe(304);
     const bad = await server.app.request(`/v1/images/${sha}/thumbnail?width=100`);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).error.param).toBe('width');
+    expect((await readError(bad)).error.param).toBe('width');
     expect((await server.app.request(`/v1/images/${'0'.repeat(64)}/thumbnail`)).status).toBe(404);
-    const provenance = (await (await server.app.request(`/v1/images/${sha}/provenance`)).json()) as any;
+    const provenance = await readJson(
+      await server.app.request(`/v1/images/${sha}/provenance`),
+      provenanceSchema,
+    );
     expect(provenance).toMatchObject({ sha256: sha, width: 16, height: 16 });
   });
 });
@@ -243,8 +300,8 @@ describe('console hosting', () => {
     expect((await server.app.request('/assets/..%2f..%2f..%2fetc%2fpasswd')).status).toBe(404);
     const api = await server.app.request('/v1/no-such-route');
     expect(api.status).toBe(404);
-    expect(((await api.json()) as any).error.code).toBe('route_not_found');
-    const document = (await (await server.app.request('/openapi.json')).json()) as any;
+    expect((await readError(api)).error.code).toBe('route_not_found');
+    const document = await readJson(await server.app.request('/openapi.json'), openApiDocumentSchema);
     for (const path of [
       '/v1/lifecycle',
       '/v1/keys',
@@ -281,7 +338,7 @@ describe('/v1/regressions', () => {
       jsonRequest({ prompts: [], baseline: 'a', candidate: 'b' }, bearer(alice.secret)),
     );
     expect(empty.status).toBe(400);
-    expect(((await empty.json()) as any).error.param).toBe('prompts');
+    expect((await readError(empty)).error.param).toBe('prompts');
     const badRatio = await server.app.request(
       '/v1/regressions',
       jsonRequest(
@@ -289,7 +346,7 @@ describe('/v1/regressions', () => {
         bearer(alice.secret),
       ),
     );
-    expect(((await badRatio.json()) as any).error.param).toBe('aspect_ratio');
+    expect((await readError(badRatio)).error.param).toBe('aspect_ratio');
     const run = runs.create({
       id: 'reg_0a1b',
       apiKeyId: alice.record.id,
@@ -297,7 +354,7 @@ describe('/v1/regressions', () => {
       createdAtMs: clock.nowMs(),
     });
     const own = await server.app.request(`/v1/regressions/${run.id}`, { headers: bearer(alice.secret) });
-    expect((await own.json()) as any).toMatchObject({
+    expect(await readJson(own, regressionRunSchema)).toMatchObject({
       id: 'reg_0a1b',
       status: 'queued',
       prompts: 1,
@@ -306,9 +363,10 @@ describe('/v1/regressions', () => {
     expect(
       (await server.app.request(`/v1/regressions/${run.id}`, { headers: bearer(bob.secret) })).status,
     ).toBe(404);
-    const bobList = (await (
-      await server.app.request('/v1/regressions', { headers: bearer(bob.secret) })
-    ).json()) as any;
+    const bobList = await readJson(
+      await server.app.request('/v1/regressions', { headers: bearer(bob.secret) }),
+      regressionListSchema,
+    );
     expect(bobList.data).toEqual([]);
     database.close();
   });

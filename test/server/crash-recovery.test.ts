@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseScenario, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
+import { readJson, taskPageSchema, taskSchema } from '../support/read-json.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const TASK_COUNT = 200;
 
@@ -50,10 +52,13 @@ describe('crash recovery', () => {
           body: JSON.stringify({ model: 'image_fast', prompt: `crash test ${index}`, image_size: '512' }),
         });
         expect(response.status).toBe(202);
-        return ((await response.json()) as { id: string }).id;
+        return (await readJson(response, taskSchema)).id;
       }),
     );
-    while (totalCalls(emulator) < TASK_COUNT / 3) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitUntil(() => totalCalls(emulator!) >= TASK_COUNT / 3, {
+      what: `a third of the ${TASK_COUNT} upstream calls before the kill`,
+      timeoutMs: 30_000,
+    });
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
     const callsBeforeRestart = totalCalls(emulator);
@@ -72,8 +77,8 @@ describe('crash recovery', () => {
     expect(tasks.map((task) => task.status)).toEqual(ids.map(() => 'success'));
     expect(totalCalls(emulator)).toBeGreaterThanOrEqual(TASK_COUNT);
     for (const task of tasks) {
-      expect(task.result.images).toHaveLength(1);
-      const image = await fetch(`${second.url}${task.result.images[0]!.url}`);
+      expect(task.result?.images).toHaveLength(1);
+      const image = await fetch(`${second.url}${task.result?.images[0]?.url}`);
       expect(image.status).toBe(200);
       expect(image.headers.get('content-type')).toBe('image/png');
     }
@@ -81,22 +86,20 @@ describe('crash recovery', () => {
       ids.map(async (id) => (await eventTypes(second.url, id)).filter((type) => type === 'success').length),
     );
     expect(successEvents).toEqual(ids.map(() => 1));
-    const page = (await (await fetch(`${second.url}/v1/tasks?status=success&limit=100`)).json()) as {
-      has_more: boolean;
-    };
+    const page = await readJson(
+      await fetch(`${second.url}/v1/tasks?status=success&limit=100`),
+      taskPageSchema,
+    );
     expect(page.has_more).toBe(true);
   }, 120_000);
 });
 
-interface FinishedTask {
-  status: string;
-  result: { images: Array<{ url: string }> };
-}
-
-async function waitUntilFinal(url: string, id: string): Promise<FinishedTask> {
-  for (;;) {
-    const task = (await (await fetch(`${url}/v1/tasks/${id}`)).json()) as FinishedTask;
-    if (['success', 'failed', 'cancelled'].includes(task.status)) return task;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+async function waitUntilFinal(url: string, id: string) {
+  return waitUntil(
+    async () => {
+      const task = await readJson(await fetch(`${url}/v1/tasks/${id}`), taskSchema);
+      return ['success', 'failed', 'cancelled'].includes(task.status) && task;
+    },
+    { what: `${id} to finish`, timeoutMs: 90_000, intervalMs: 250 },
+  );
 }

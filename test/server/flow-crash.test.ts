@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseScenario, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { waitUntil } from '../support/wait-until.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
 let emulator: RunningEmulator | undefined;
@@ -34,13 +35,8 @@ async function brandAssets(): Promise<{ nodes: Record<string, Record<string, unk
   ) as { nodes: Record<string, Record<string, unknown>> };
 }
 
-async function until(condition: () => boolean | Promise<boolean>, what: string, deadlineMs = 60_000) {
-  const deadline = Date.now() + deadlineMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (condition: () => boolean | Promise<boolean>, what: string) =>
+  waitUntil(condition, { what, timeoutMs: 60_000 });
 
 describe('a flow run across a server crash', () => {
   it('resumes after SIGKILL: the finished text node is never called again, each variant task finishes once', async () => {

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions, not by types */
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtInCatalog } from '../../src/catalog/index.js';
 import { ManualClock } from '../../src/clock/index.js';
@@ -9,6 +8,8 @@ import { GeminiProvider } from '../../src/provider/gemini-provider.js';
 import type { ImageProvider } from '../../src/provider/image-provider.js';
 import { Registry } from '../../src/registry/index.js';
 import { defaultTaskWorkerConcurrency, TaskWorker, type TaskRunner } from '../../src/tasks/index.js';
+import { readJson, taskSchema } from '../support/read-json.js';
+import { waitUntil } from '../support/wait-until.js';
 import { createTestServer, jsonRequest, type TestServer } from './server-harness.js';
 
 const startMs = Date.UTC(2026, 5, 1);
@@ -82,7 +83,7 @@ describe('outage drill', () => {
         '/v1/images/generations',
         jsonRequest({ prompt: `drill ${index}` }),
       );
-      ids.push(((await response.json()) as any).id);
+      ids.push((await readJson(response, taskSchema)).id);
     }
     let finished = 0;
     worker = new TaskWorker({
@@ -97,9 +98,12 @@ describe('outage drill', () => {
 
     /** Lets calls in flight and the store writes after them finish before the clock moves again. */
     const settle = async () => {
-      for (let round = 0; round < 3 || inFlight > 0; round += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 1));
-      }
+      for (let round = 0; round < 3; round += 1) await new Promise((resolve) => setTimeout(resolve, 1));
+      await waitUntil(() => inFlight === 0, {
+        what: 'the upstream calls in flight to finish',
+        timeoutMs: 10_000,
+        intervalMs: 1,
+      });
     };
     while (finished < TASK_COUNT && clock.nowMs() < startMs + 10 * outageMs) {
       clock.advance(STEP_MS);
@@ -108,17 +112,17 @@ describe('outage drill', () => {
 
     expect(finished).toBe(TASK_COUNT);
     const tasks = await Promise.all(
-      ids.map(async (id) => (await (await server!.app.request(`/v1/tasks/${id}`)).json()) as any),
+      ids.map(async (id) => readJson(await server!.app.request(`/v1/tasks/${id}`), taskSchema)),
     );
     const outageEndMs = startMs + outageMs;
     for (const task of tasks) {
       expect(task.status).toBe('success');
-      expect(task.finished_at * 1000).toBeGreaterThanOrEqual(outageEndMs);
+      expect((task.finished_at ?? NaN) * 1000).toBeGreaterThanOrEqual(outageEndMs);
     }
     // On this clock a call takes no time, so only the quota bounds the drain: at most RPM calls start in
     // any minute, so the last of N tasks can start (N − 1) / RPM whole minutes after the first.
     const quotaDrainMs = Math.floor((TASK_COUNT - 1) / REQUESTS_PER_MINUTE) * 60_000;
-    const lastFinishedMs = Math.max(...tasks.map((task) => task.finished_at * 1000));
+    const lastFinishedMs = Math.max(...tasks.map((task) => (task.finished_at ?? NaN) * 1000));
     expect(lastFinishedMs - outageEndMs).toBeLessThanOrEqual(1.1 * quotaDrainMs);
 
     // A run refused by open breakers is parked until the next trial, not counted and backed off; while

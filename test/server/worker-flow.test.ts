@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions, not by types */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Imagegate } from '../../src/client/index.js';
 import { clockStartingAt } from '../../src/clock/index.js';
@@ -6,6 +5,7 @@ import { defaultConfig } from '../../src/config/index.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { imagegateTaskRunner, TaskWorker } from '../../src/tasks/index.js';
 import { createTestServer, jsonRequest, type TestServer } from './server-harness.js';
+import { readError, readJson, taskSchema } from '../support/read-json.js';
 import { testDayMs } from '../support/test-day.js';
 
 let emulator: RunningEmulator;
@@ -39,9 +39,16 @@ afterAll(async () => {
   await emulator.close();
 });
 
+/** Submits a task that is accepted: its body is a task. */
 async function submit(body: unknown, query = '') {
   const response = await server.app.request(`/v1/images/generations${query}`, jsonRequest(body));
-  return { response, json: (await response.json()) as any };
+  return { response, json: await readJson(response, taskSchema) };
+}
+
+/** Submits a task that is refused: its body is an error. */
+async function submitRefused(body: unknown, query = '') {
+  const response = await server.app.request(`/v1/images/generations${query}`, jsonRequest(body));
+  return { response, json: await readError(response) };
 }
 
 describe('submit, run and wait', () => {
@@ -53,9 +60,10 @@ describe('submit, run and wait', () => {
     expect(response.status).toBe(200);
     expect(json.status).toBe('success');
     expect(json.progress).toBe(100);
-    expect(json.served_by.platform).toBe('gemini-api');
+    expect(json.served_by?.platform).toBe('gemini-api');
     expect(json.attempts.length).toBeGreaterThanOrEqual(1);
-    const [image] = json.result.images;
+    const image = json.result?.images[0];
+    if (!image) throw new Error(`no image in the finished task: ${JSON.stringify(json)}`);
     expect(image.mime_type).toBe('image/jpeg');
     expect(image.width).toBeGreaterThan(image.height);
     const bytes = await server.app.request(image.url);
@@ -74,17 +82,18 @@ describe('submit, run and wait', () => {
 
   it('continues a conversation from next_turn_contents', async () => {
     const first = await submit({ prompt: 'A green kite' }, '?wait=30');
+    expect(first.json.result?.next_turn_contents).toBeDefined();
     const second = await submit(
-      { prompt: 'Now make it yellow', contents: first.json.result.next_turn_contents },
+      { prompt: 'Now make it yellow', contents: first.json.result?.next_turn_contents },
       '?wait=30',
     );
     expect(second.json.status).toBe('success');
     const stored = await server.store.get(second.json.id);
-    expect(stored?.request.history).toEqual(first.json.result.next_turn_contents);
+    expect(stored?.request.history).toEqual(first.json.result?.next_turn_contents);
   });
 
   it('refuses ?wait above 60 seconds naming the parameter', async () => {
-    const { response, json } = await submit({ prompt: 'x' }, '?wait=61');
+    const { response, json } = await submitRefused({ prompt: 'x' }, '?wait=61');
     expect(response.status).toBe(400);
     expect(json.error.param).toBe('wait');
   });

@@ -88,10 +88,6 @@ describe('task store across OS processes', () => {
     for (const claimer of claimers) claimer.go();
     const claimedByProcess = await Promise.all(claimers.map((claimer) => claimer.firstLine));
     const claimed = claimedByProcess.flat();
-    console.log(
-      'claims per process',
-      claimedByProcess.map((list) => list.length),
-    );
     expect(await Promise.all(claimers.map((claimer) => claimer.exited))).toEqual([0, 0, 0]);
 
     expect(claimed).toHaveLength(ids.length);

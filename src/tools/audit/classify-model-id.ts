@@ -182,7 +182,7 @@ export function liveGaSuccessor(
 
 /**
  * The logical name to write instead of a model ID: a route whose primary is the model first, else the
- * first route that has it as any candidate.
+ * first route that lists it among its candidates.
  */
 export function logicalNameFor(config: ImagegateConfig, modelId: string | undefined): string | undefined {
   if (!modelId) return undefined;
