@@ -9,6 +9,7 @@ export {
   DEFAULT_MODEL,
   type ImagegateOptions,
   type CallHooks,
+  type RunRequestOptions,
   type GenerationResult,
   type GenerateImageOptions,
   type EditImageOptions,
@@ -24,5 +25,20 @@ export { Registry, UnknownModelError, type Route, type RouteCandidate } from './
 export { MediaInputError } from './media/index.js';
 export { GeminiProvider, type GeminiProviderOptions } from './provider/index.js';
 export type { ImageProvider, ProviderCall } from './provider/index.js';
-export type { ImageRequest } from './request/index.js';
+export {
+  imageRequestSchema,
+  generationParametersSchema,
+  MAX_IMAGE_COUNT,
+  type ImageRequest,
+  type ImageRequestInput,
+  type GenerationParameters,
+  type OutputFormat,
+} from './request/index.js';
+export {
+  ImagegateError,
+  errorAnswers,
+  errorKinds,
+  type ErrorKind,
+  type ErrorAnswer,
+} from './errors/index.js';
 export { systemClock, ManualClock, type Clock } from './clock/index.js';
