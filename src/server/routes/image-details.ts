@@ -6,6 +6,7 @@ import { errorResponses } from '../api-schemas.js';
 import { openApiRouter } from '../openapi-router.js';
 import { ThumbnailCache } from '../thumbnail-cache.js';
 import { callerScope, type BlobOwnership } from '../auth/index.js';
+import { clientHoldsImmutable } from '../immutable-answer.js';
 
 const sha256ParamsSchema = z.object({
   sha256: z
@@ -100,16 +101,7 @@ export function imageDetailRoutes(options: {
       await refuseUnreachable(callerScope(c), sha256);
       const width = c.req.valid('query').width ?? 256;
       const etag = `"${sha256}-w${width}"`;
-      c.header('Cache-Control', 'public, max-age=31536000, immutable');
-      c.header('ETag', etag);
-      if (
-        c.req
-          .header('If-None-Match')
-          ?.split(',')
-          .some((tag) => tag.trim() === etag)
-      ) {
-        return c.body(null, 304);
-      }
+      if (clientHoldsImmutable(c, etag)) return c.body(null, 304);
       const thumbnail = await cache.get(`${sha256}:${width}`, async () => {
         const blob = await options.blobs.get(sha256);
         if (!blob) return undefined;

@@ -4,6 +4,7 @@ import { notFound } from '../../http/index.js';
 import { errorResponses } from '../api-schemas.js';
 import { callerScope, type BlobOwnership } from '../auth/index.js';
 import { openApiRouter } from '../openapi-router.js';
+import { clientHoldsImmutable } from '../immutable-answer.js';
 
 const getImage = createRoute({
   method: 'get',
@@ -40,16 +41,7 @@ export function imageRoutes(options: {
     const reachable = options.owners ? await options.owners.reachable(callerScope(c), sha256) : true;
     const blob = reachable ? await options.blobs.get(sha256) : undefined;
     if (!blob) throw notFound(`No image with sha256 ${sha256}.`, 'image_not_found');
-    c.header('Cache-Control', 'public, max-age=31536000, immutable');
-    c.header('ETag', etag);
-    if (
-      c.req
-        .header('If-None-Match')
-        ?.split(',')
-        .some((tag) => tag.trim() === etag)
-    ) {
-      return c.body(null, 304);
-    }
+    if (clientHoldsImmutable(c, etag)) return c.body(null, 304);
     c.header('Content-Type', blob.mimeType);
     // The type came from sniffing the bytes at upload; browsers must not second-guess it into HTML.
     c.header('X-Content-Type-Options', 'nosniff');
