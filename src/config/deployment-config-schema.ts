@@ -10,8 +10,9 @@ import { z } from 'zod';
 export const postgresUrlSchema = z
   .string()
   .regex(/^postgres(ql)?:\/\/.+/, 'a postgres:// or postgresql:// URL, e.g. postgres://user@host:5432/db');
-const redisUrlSchema = z
+export const redisUrlSchema = z
   .string()
+  .max(2_048)
   .regex(/^rediss?:\/\/.+/, 'a redis:// or rediss:// URL, e.g. redis://host:6379');
 
 export const storeConfigSchema = z

@@ -36,6 +36,7 @@ export {
   blobsConfigSchema,
   coordinationConfigSchema,
   postgresUrlSchema,
+  redisUrlSchema,
   type StoreConfig,
   type BlobsConfig,
   type CoordinationConfig,

@@ -1,7 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { BlobStore, S3BlobStore } from '../blobs/index.js';
 import type { Clock } from '../clock/index.js';
-import { RedisRateLimits, type SharedRateLimits } from '../coordination/index.js';
+import { RedisRateLimits, RedisUpstreamGuards, type SharedRateLimits } from '../coordination/index.js';
+import type { UpstreamGuards } from '../engine/index.js';
 import { describeDeployment, type DeploymentSettings } from '../config/index.js';
 import {
   migratePostgres,
@@ -37,6 +38,8 @@ export interface ServerStorage {
   webhookSecretPath: string;
   /** Per-key limits shared through Redis (`coordination: redis`); undefined: counted in-process. */
   rateLimits?: SharedRateLimits;
+  /** Per-(platform, model) quotas and circuit breakers shared through Redis; undefined: in-process. */
+  upstreamGuards?: UpstreamGuards;
   /** What `/healthz` and the worker's pause watch; empty for the embedded defaults. */
   dependencies: DependencyCheck[];
   /**
@@ -110,15 +113,20 @@ export async function openServerStorage(
       blobs = new BlobStore({ directory: data.blobs });
     }
     let rateLimits: SharedRateLimits | undefined;
+    let upstreamGuards: UpstreamGuards | undefined;
     if (settings.coordination.kind === 'redis') {
       const redis = new RedisRateLimits({ url: settings.coordination.url });
       closers.unshift(() => redis.close());
       dependencies.push({ name: 'redis', check: () => redis.ping() });
       rateLimits = redis;
+      upstreamGuards = new RedisUpstreamGuards({ url: settings.coordination.url, clock: options.clock });
+      const guards = upstreamGuards;
+      closers.unshift(() => guards.close());
     }
     return {
       description: describeDeployment(settings),
       ...(rateLimits ? { rateLimits } : {}),
+      ...(upstreamGuards ? { upstreamGuards } : {}),
       store,
       blobs,
       keys,

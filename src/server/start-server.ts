@@ -141,6 +141,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     clock,
     catalog,
     ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+    ...(serverStorage.upstreamGuards ? { upstreamGuards: serverStorage.upstreamGuards } : {}),
   });
   const webhooks = new WebhookDispatcher({
     database,
