@@ -22,6 +22,11 @@ import {
   type ApiKeyDirectory,
   type BlobOwnership,
 } from './auth/index.js';
+import {
+  PostgresWebhookDeliveries,
+  SqliteWebhookDeliveries,
+  type WebhookDeliveryStore,
+} from '../webhooks/index.js';
 import type { DependencyCheck } from './dependency-health.js';
 
 export interface ServerStorage {
@@ -32,7 +37,9 @@ export interface ServerStorage {
   keys: ApiKeyDirectory;
   /** Which key owns which blob: in the shared store, so every instance answers the same. */
   owners: BlobOwnership;
-  /** The data directory: its SQLite file keeps webhook deliveries, and the webhook secret file. */
+  /** Webhook deliveries, in the shared store: any instance attempts what another enqueued. */
+  webhookDeliveries: WebhookDeliveryStore;
+  /** The data directory: its SQLite file (batch jobs and, on SQLite, everything) and the webhook secret file. */
   dataDirectory: string;
   database: BetterSqlite3.Database;
   webhookSecretPath: string;
@@ -73,6 +80,7 @@ export async function openServerStorage(
     let store: TaskStore;
     let keys: ApiKeyDirectory;
     let owners: BlobOwnership;
+    let webhookDeliveries: WebhookDeliveryStore;
     let listen: ServerStorage['listen'] = async () => {};
     if (settings.store.kind === 'postgres') {
       const { url, schema, poolSize } = settings.store;
@@ -82,6 +90,7 @@ export async function openServerStorage(
       store = new PostgresTaskStore(pool, { clock: options.clock, closePool: false });
       keys = new PostgresApiKeyStore(pool, { clock: options.clock });
       owners = new PostgresBlobOwners(pool);
+      webhookDeliveries = new PostgresWebhookDeliveries(pool);
       dependencies.push({ name: 'postgres', check: async () => void (await pool.query('SELECT 1')) });
       listen = async (handlers) => {
         const listener = new PostgresTaskListener({
@@ -96,6 +105,7 @@ export async function openServerStorage(
       store = new SqliteTaskStore(data.handle, { clock: options.clock, closeDatabase: false });
       keys = new ApiKeyStore(data.handle, { clock: options.clock });
       owners = new BlobOwners(data.handle);
+      webhookDeliveries = new SqliteWebhookDeliveries(data.handle);
     }
     let blobs: BlobStore;
     if (settings.blobs.kind === 's3') {
@@ -131,6 +141,7 @@ export async function openServerStorage(
       blobs,
       keys,
       owners,
+      webhookDeliveries,
       dataDirectory: data.directory,
       database: data.handle,
       webhookSecretPath: data.webhookSecret,
