@@ -97,10 +97,7 @@ export function resolveDeploymentSettings(
 
 /** One line for `imagegate serve`: what it uses, without passwords. */
 export function describeDeployment(settings: DeploymentSettings): string {
-  const store =
-    settings.store.kind === 'postgres'
-      ? `postgres ${redactUrl(settings.store.url)}`
-      : 'sqlite (data directory)';
+  const store = describeStore(settings.store);
   const blobs =
     settings.blobs.kind === 's3'
       ? `s3 bucket ${settings.blobs.bucket}${settings.blobs.endpoint ? ` at ${settings.blobs.endpoint}` : ''}`
@@ -108,6 +105,11 @@ export function describeDeployment(settings: DeploymentSettings): string {
   const coordination =
     settings.coordination.kind === 'redis' ? `redis ${redactUrl(settings.coordination.url)}` : 'local';
   return `store: ${store}; blobs: ${blobs}; coordination: ${coordination}`;
+}
+
+/** The task store in a few words, without passwords (`postgres postgres://user:***@host/db`). */
+export function describeStore(store: StoreConfig): string {
+  return store.kind === 'postgres' ? `postgres ${redactUrl(store.url)}` : 'sqlite (data directory)';
 }
 
 function redactUrl(url: string): string {

@@ -44,6 +44,7 @@ export {
 export {
   resolveDeploymentSettings,
   describeDeployment,
+  describeStore,
   deploymentEnvironmentVariables,
   DeploymentSettingsError,
   type DeploymentSettings,
