@@ -28,6 +28,7 @@ export const deploymentEnvironmentVariables = {
   s3Prefix: 'IMAGEGATE_S3_PREFIX',
   coordination: 'IMAGEGATE_COORDINATION',
   redisUrl: 'IMAGEGATE_REDIS_URL',
+  redisKeyPrefix: 'IMAGEGATE_REDIS_KEY_PREFIX',
 } as const;
 
 /** Thrown for a bad override; names the variable and what it allows. */
@@ -90,7 +91,9 @@ export function resolveDeploymentSettings(
   const coordination = parse(coordinationConfigSchema, `${names.coordination} / server.coordination`, {
     ...coordinationBase,
     kind: coordinationKind,
-    ...(coordinationKind === 'redis' ? defined({ url: read(names.redisUrl) }) : {}),
+    ...(coordinationKind === 'redis'
+      ? defined({ url: read(names.redisUrl), keyPrefix: read(names.redisKeyPrefix) })
+      : {}),
   });
   return { store, blobs, coordination };
 }

@@ -125,11 +125,12 @@ export async function openServerStorage(
     let rateLimits: SharedRateLimits | undefined;
     let upstreamGuards: UpstreamGuards | undefined;
     if (settings.coordination.kind === 'redis') {
-      const redis = new RedisRateLimits({ url: settings.coordination.url });
+      const { url, keyPrefix } = settings.coordination;
+      const redis = new RedisRateLimits({ url, keyPrefix });
       closers.unshift(() => redis.close());
       dependencies.push({ name: 'redis', check: () => redis.ping() });
       rateLimits = redis;
-      upstreamGuards = new RedisUpstreamGuards({ url: settings.coordination.url, clock: options.clock });
+      upstreamGuards = new RedisUpstreamGuards({ url, keyPrefix, clock: options.clock });
       const guards = upstreamGuards;
       closers.unshift(() => guards.close());
     }

@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions, not by types */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,6 +34,7 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
   let directory: string;
   const servers: RunningServer[] = [];
   const notices: string[] = [];
+  const redisKeyPrefix = `imagegate-test-${randomBytes(6).toString('hex')}:`;
 
   beforeAll(async () => {
     const temporary = await schema();
@@ -66,6 +68,8 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
             // Instance b reaches PostgreSQL through a relay the outage test cuts.
             ...(name === 'b' ? { IMAGEGATE_POSTGRES_URL: viaRelay.toString() } : {}),
             IMAGEGATE_COORDINATION: 'redis',
+            // Per-model quotas and breakers live under this prefix: other test runs on this Redis stay apart.
+            IMAGEGATE_REDIS_KEY_PREFIX: redisKeyPrefix,
             // Instance b reaches PostgreSQL and Redis through relays the outage tests cut.
             IMAGEGATE_REDIS_URL: name === 'b' ? redisViaRelay.toString() : testRedisUrl,
             AWS_ACCESS_KEY_ID: s3.options.credentials.accessKeyId,
