@@ -9,8 +9,10 @@ export class RedisConnection {
   readonly redis: Redis;
   private connecting: Promise<void> | undefined;
 
-  constructor(url: string) {
+  /** @param connectionName shown by Redis `CLIENT LIST`, so operators (and tests) can tell imagegate's connections apart */
+  constructor(url: string, connectionName?: string) {
     this.redis = new Redis(redisUrlSchema.parse(url), {
+      ...(connectionName ? { connectionName } : {}),
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       lazyConnect: false,
@@ -51,4 +53,10 @@ export class RedisConnection {
   close(): void {
     this.redis.disconnect();
   }
+}
+
+/** The name imagegate's connections carry in `CLIENT LIST`: `imagegate` and the deployment's key prefix. */
+export function redisConnectionName(keyPrefix: string): string {
+  // CLIENT SETNAME refuses spaces; the key prefix allows none.
+  return `imagegate-${keyPrefix}`.replace(/:+$/, '');
 }

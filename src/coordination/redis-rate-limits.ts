@@ -1,5 +1,5 @@
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { RedisConnection } from './redis-connection.js';
+import { RedisConnection, redisConnectionName } from './redis-connection.js';
 import type { RateLimitDecision, SharedRateLimits } from './shared-rate-limits.js';
 
 export interface RedisRateLimitsOptions {
@@ -23,8 +23,8 @@ export class RedisRateLimits implements SharedRateLimits {
   private readonly limiters = new Map<number, RateLimiterRedis>();
 
   constructor(options: RedisRateLimitsOptions) {
-    this.connection = new RedisConnection(options.url);
     this.keyPrefix = options.keyPrefix ?? 'imagegate:';
+    this.connection = new RedisConnection(options.url, redisConnectionName(this.keyPrefix));
   }
 
   async take(bucket: string, perMinute: number): Promise<RateLimitDecision> {

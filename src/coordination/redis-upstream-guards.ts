@@ -13,7 +13,7 @@ import {
   type UpstreamGuards,
 } from '../engine/index.js';
 import type { Outcome } from '../outcome/index.js';
-import { RedisConnection } from './redis-connection.js';
+import { RedisConnection, redisConnectionName } from './redis-connection.js';
 
 export interface RedisUpstreamGuardsOptions {
   url: string;
@@ -88,8 +88,8 @@ export class RedisUpstreamGuards implements UpstreamGuards {
   private readonly breakers = new Map<string, ModelBreaker>();
 
   constructor(options: RedisUpstreamGuardsOptions) {
-    this.connection = new RedisConnection(options.url);
     this.keyPrefix = options.keyPrefix ?? 'imagegate:';
+    this.connection = new RedisConnection(options.url, redisConnectionName(this.keyPrefix));
     this.clock = options.clock;
     this.breakerOptions = { ...defaultCircuitBreakerOptions, ...options.circuitBreaker };
     this.trialLeaseMs = options.trialLeaseMs ?? 60_000;
