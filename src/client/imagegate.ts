@@ -4,7 +4,7 @@ import { builtInCatalog } from '../catalog/index.js';
 import type { Catalog, Platform } from '../catalog/index.js';
 import { systemClock, type Clock } from '../clock/index.js';
 import { loadConfig, type ImagegateConfig } from '../config/index.js';
-import { Engine, type Attempt, type ImageResult } from '../engine/index.js';
+import { Engine, type Attempt, type ImageResult, type UpstreamGuards } from '../engine/index.js';
 import { checkMediaBytes, readMediaFile, type ReadMediaOptions } from '../media/index.js';
 import type { VerifiedImage } from '../outcome/index.js';
 import type { ImageProvider } from '../provider/index.js';
@@ -57,6 +57,8 @@ export interface ImagegateOptions {
    * downsample) and the Vertex inline limit, small enough to refuse an accidental raw photo dump.
    */
   maxReferenceImageBytes?: number;
+  /** Where per-model quotas and circuit breakers live. Default: this process (see `EngineOptions`). */
+  upstreamGuards?: UpstreamGuards;
 }
 
 /** Observers of one call; they see every attempt and warning as it happens. */
@@ -122,6 +124,7 @@ export class Imagegate {
       clock,
       catalog,
       limitsFor: (platform, modelId) => registry.limitsFor(platform, modelId),
+      ...(options.upstreamGuards ? { upstreamGuards: options.upstreamGuards } : {}),
     });
     const referenceOptions: ReadMediaOptions = {
       allowedTypes: REFERENCE_IMAGE_TYPES,

@@ -10,8 +10,9 @@ import { z } from 'zod';
 export const postgresUrlSchema = z
   .string()
   .regex(/^postgres(ql)?:\/\/.+/, 'a postgres:// or postgresql:// URL, e.g. postgres://user@host:5432/db');
-const redisUrlSchema = z
+export const redisUrlSchema = z
   .string()
+  .max(2_048)
   .regex(/^rediss?:\/\/.+/, 'a redis:// or rediss:// URL, e.g. redis://host:6379');
 
 export const storeConfigSchema = z
@@ -66,10 +67,23 @@ export const blobsConfigSchema = z
 export const coordinationConfigSchema = z
   .discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('local') }),
-    z.strictObject({ kind: z.literal('redis'), url: redisUrlSchema }),
+    z.strictObject({
+      kind: z.literal('redis'),
+      url: redisUrlSchema,
+      keyPrefix: z
+        .string()
+        .max(100)
+        .regex(/^[A-Za-z0-9_:.-]*$/, 'letters, digits and _ : . -')
+        .default('imagegate:')
+        .describe(
+          'Put before every Redis key, so several deployments (or test runs) can share one Redis. Default imagegate:.',
+        ),
+    }),
   ])
   .default({ kind: 'local' })
-  .describe('Rate limits shared by instances: local (this process only) or redis.');
+  .describe(
+    'What instances share in real time (per-key rate limits, per-model quotas and circuit breakers): local (this process only) or redis.',
+  );
 
 export type StoreConfig = z.infer<typeof storeConfigSchema>;
 export type BlobsConfig = z.infer<typeof blobsConfigSchema>;

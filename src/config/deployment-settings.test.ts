@@ -24,6 +24,7 @@ describe('resolveDeploymentSettings', () => {
         IMAGEGATE_S3_FORCE_PATH_STYLE: 'true',
         IMAGEGATE_COORDINATION: 'redis',
         IMAGEGATE_REDIS_URL: 'redis://redis:6379',
+        IMAGEGATE_REDIS_KEY_PREFIX: 'team-a:',
       },
     );
     expect(settings).toEqual({
@@ -36,7 +37,7 @@ describe('resolveDeploymentSettings', () => {
         forcePathStyle: true,
         prefix: '',
       },
-      coordination: { kind: 'redis', url: 'redis://redis:6379' },
+      coordination: { kind: 'redis', url: 'redis://redis:6379', keyPrefix: 'team-a:' },
     });
   });
 
@@ -81,7 +82,7 @@ describe('resolveDeploymentSettings', () => {
       describeDeployment({
         store: { kind: 'postgres', url: 'postgres://app:secret@db:5432/x', migrate: false, poolSize: 10 },
         blobs: { kind: 'file' },
-        coordination: { kind: 'redis', url: 'redis://default:pw@redis:6379' },
+        coordination: { kind: 'redis', url: 'redis://default:pw@redis:6379', keyPrefix: 'imagegate:' },
       }),
     ).toBe(
       'store: postgres postgres://app:***@db:5432/x; blobs: files (data directory); coordination: redis redis://default:***@redis:6379',

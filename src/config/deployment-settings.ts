@@ -29,6 +29,7 @@ export const deploymentEnvironmentVariables = {
   s3Prefix: 'IMAGEGATE_S3_PREFIX',
   coordination: 'IMAGEGATE_COORDINATION',
   redisUrl: 'IMAGEGATE_REDIS_URL',
+  redisKeyPrefix: 'IMAGEGATE_REDIS_KEY_PREFIX',
 } as const;
 
 /** Thrown for a bad override; names the variable and what it allows. */
@@ -93,17 +94,16 @@ export function resolveDeploymentSettings(
   const coordination = parse(coordinationConfigSchema, `${names.coordination} / server.coordination`, {
     ...coordinationBase,
     kind: coordinationKind,
-    ...(coordinationKind === 'redis' ? defined({ url: read(names.redisUrl) }) : {}),
+    ...(coordinationKind === 'redis'
+      ? defined({ url: read(names.redisUrl), keyPrefix: read(names.redisKeyPrefix) })
+      : {}),
   });
   return { store, blobs, coordination };
 }
 
 /** One line for `imagegate serve`: what it uses, without passwords. */
 export function describeDeployment(settings: DeploymentSettings): string {
-  const store =
-    settings.store.kind === 'postgres'
-      ? `postgres ${redactUrl(settings.store.url)}`
-      : 'sqlite (data directory)';
+  const store = describeStore(settings.store);
   const blobs =
     settings.blobs.kind === 's3'
       ? `s3 bucket ${settings.blobs.bucket}${settings.blobs.endpoint ? ` at ${settings.blobs.endpoint}` : ''}`
@@ -111,6 +111,11 @@ export function describeDeployment(settings: DeploymentSettings): string {
   const coordination =
     settings.coordination.kind === 'redis' ? `redis ${redactUrl(settings.coordination.url)}` : 'local';
   return `store: ${store}; blobs: ${blobs}; coordination: ${coordination}`;
+}
+
+/** The task store in a few words, without passwords (`postgres postgres://user:***@host/db`). */
+export function describeStore(store: StoreConfig): string {
+  return store.kind === 'postgres' ? `postgres ${redactUrl(store.url)}` : 'sqlite (data directory)';
 }
 
 function redactUrl(url: string): string {

@@ -38,6 +38,7 @@ export {
   blobsConfigSchema,
   coordinationConfigSchema,
   postgresUrlSchema,
+  redisUrlSchema,
   type StoreConfig,
   type BlobsConfig,
   type CoordinationConfig,
@@ -45,6 +46,7 @@ export {
 export {
   resolveDeploymentSettings,
   describeDeployment,
+  describeStore,
   deploymentEnvironmentVariables,
   DeploymentSettingsError,
   type DeploymentSettings,

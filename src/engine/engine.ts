@@ -18,11 +18,7 @@ import type { ImageProvider } from '../provider/index.js';
 import { mimeTypeOfFormat, type ImageRequest } from '../request/index.js';
 import type { Attempt, ImageResult } from './attempt.js';
 import { retryWaitMs } from './backoff.js';
-import {
-  CircuitBreaker,
-  defaultCircuitBreakerOptions,
-  type CircuitBreakerOptions,
-} from './circuit-breaker.js';
+import { defaultCircuitBreakerOptions, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { costOfUsage } from './cost.js';
 import { ImageGenerationError } from './image-generation-error.js';
 import {
@@ -34,7 +30,8 @@ import {
   type RoutePolicy,
 } from '../registry/index.js';
 import { Semaphore } from './semaphore.js';
-import { QuotaPacer } from './quota-pacer.js';
+import { LocalUpstreamGuards } from './local-upstream-guards.js';
+import type { ModelBreaker, ModelQuota, QuotaSlot, UpstreamGuards } from './upstream-guards.js';
 
 /** Fits a request to one candidate's capabilities (translate, drop with a warning, or refuse). */
 export type AdaptRequest = (
@@ -51,8 +48,13 @@ export interface EngineOptions {
   random?: () => number;
   /** Client-side limits per (platform, model). Default: none. */
   limitsFor?: (platform: Platform, modelId: string) => ModelLimits;
-  /** Default: 5 consecutive transient failures open the circuit for 30000 ms. */
+  /** Default: 5 consecutive transient failures open the circuit for 5000 ms. Unused with `upstreamGuards`. */
   circuitBreaker?: Partial<CircuitBreakerOptions>;
+  /**
+   * Where the per-(platform, model) quota pacers and circuit breakers live. Default: in this process
+   * (`LocalUpstreamGuards`); several instances pass shared ones (Redis) so they spend one quota together.
+   */
+  upstreamGuards?: UpstreamGuards;
   /** Used for "did you mean" suggestions on unknown IDs. Default: the built-in catalog. */
   catalog?: Catalog;
   /** Fits a request to a candidate. Default: the registry's `adaptRequest` with the route's parameter policy. */
@@ -126,10 +128,8 @@ export class Engine {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly catalog: Catalog | undefined;
-  private readonly breakerOptions: CircuitBreakerOptions;
   private readonly adaptRequest: AdaptRequest;
-  private readonly breakers = new Map<string, CircuitBreaker>();
-  private readonly pacers = new Map<string, QuotaPacer>();
+  private readonly guards: UpstreamGuards;
   private readonly semaphores = new Map<string, Semaphore | null>();
   /** (platform, model) pairs that returned a 200 in this process: a later 404 means retirement. */
   private readonly answered = new Set<string>();
@@ -138,7 +138,9 @@ export class Engine {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.catalog = options.catalog;
-    this.breakerOptions = { ...defaultCircuitBreakerOptions, ...options.circuitBreaker };
+    this.guards =
+      options.upstreamGuards ??
+      new LocalUpstreamGuards({ ...defaultCircuitBreakerOptions, ...options.circuitBreaker });
     this.adaptRequest =
       options.adaptRequest ??
       ((request, model, policy) => registryAdaptRequest(request, model, policy.parameterPolicy));
@@ -234,13 +236,13 @@ export class Engine {
       if (result.status === 'served')
         return { candidateIndex: index, candidate, classification: result.classification };
       if (!mayFallBack(result.outcome, route.policy)) {
-        throw this.failure(state, result.outcome, this.circuitOpenUntil(tried));
+        throw this.failure(state, result.outcome, await this.circuitOpenUntil(tried));
       }
       failed = { candidate, outcome: result.outcome };
     }
     if (failed) {
       const outcome = { ...failed.outcome, message: `${failed.outcome.message}; no fallback candidate left` };
-      throw this.failure(state, outcome, this.circuitOpenUntil(tried));
+      throw this.failure(state, outcome, await this.circuitOpenUntil(tried));
     }
     throw this.failure(
       state,
@@ -260,8 +262,11 @@ export class Engine {
     state: RunState,
   ): Promise<CandidateResult> {
     const key = keyOf(candidate);
-    const breaker = this.breakerFor(key);
-    const pacer = this.pacerFor(key, candidate);
+    const breaker = this.guards.breakerFor(key);
+    const quota = this.guards.quotaFor(
+      key,
+      this.options.limitsFor?.(candidate.platform, candidate.modelId).requestsPerMinute,
+    );
     const candidateCount = Math.min(
       imagesWanted,
       knownValue(candidate.model.capabilities.maxCandidateCount) ?? 1,
@@ -272,8 +277,11 @@ export class Engine {
       this.throwIfCancelled(state);
       if (this.clock.nowMs() - state.startedAtMs >= policy.totalBudgetMs)
         throw this.budgetFailure(state, policy);
-      if (!(await this.passBreaker(breaker, state))) {
-        const cooldownS = Math.ceil(breaker.remainingCooldownMs(this.clock.nowMs()) / 1000);
+      if (!(await this.passBreaker(breaker, candidate, state))) {
+        const remainingMs = await this.guarded(state, candidate, () =>
+          breaker.remainingCooldownMs(this.clock.nowMs()),
+        );
+        const cooldownS = Math.ceil(remainingMs / 1000);
         const outcome = outcomeOf(
           'unavailable',
           `circuit open for ${describe(candidate)} after repeated failures; next trial call in ${cooldownS} s`,
@@ -282,23 +290,27 @@ export class Engine {
         return { status: 'failed', outcome };
       }
       let call: Awaited<ReturnType<Engine['callOnce']>>;
-      let slotMs: number;
+      let slot: QuotaSlot;
       try {
-        slotMs = await this.waitForRateSlot(pacer, candidate, policy, state);
+        slot = await this.waitForRateSlot(quota, candidate, policy, state);
         call = await this.callOnce(candidate, request, candidateCount, expected, state);
       } catch (error) {
         // A half-open breaker lets one trial call through. When the run ends before making it (cancelled,
         // or the rate limiter's wait would overrun the budget) the trial is handed back, or the breaker
-        // would refuse every later call for good.
-        breaker.abandonCall();
+        // would refuse every later call for good. Best effort: the shared store may be what failed.
+        await breaker.abandonCall().catch(() => undefined);
         throw error;
       }
       const { outcome, classification, startedAtMs } = call;
-      pacer.learn(outcome, this.clock.nowMs());
+      // The call was made: bookkeeping that fails now (the shared store went away) must not lose its
+      // answer, so it is best effort; the slot expires with its window and the breaker recovers by itself.
+      const answeredAtMs = this.clock.nowMs();
+      await quota.learn(outcome, answeredAtMs).catch(() => undefined);
       // A 429 or 503 from the server was not counted against its quota.
       const refusedByServer = outcome.httpStatus === 429 || outcome.httpStatus === 503;
-      if (refusedByServer) pacer.release(slotMs);
-      else pacer.answered(slotMs, this.clock.nowMs());
+      await (refusedByServer ? quota.release(slot) : quota.answered(slot, answeredAtMs)).catch(
+        () => undefined,
+      );
       this.record(
         state,
         candidate,
@@ -308,9 +320,13 @@ export class Engine {
         classification?.usage,
       );
       if (classification?.usage) state.billed.push({ usage: classification.usage, model: candidate.model });
-      if (outcome.kind === 'unavailable') breaker.recordTransientFailure(this.clock.nowMs());
-      else if (outcome.kind === 'cancelled') breaker.abandonCall();
-      else breaker.recordOtherAnswer();
+      await (
+        outcome.kind === 'unavailable'
+          ? breaker.recordTransientFailure(this.clock.nowMs())
+          : outcome.kind === 'cancelled'
+            ? breaker.abandonCall()
+            : breaker.recordOtherAnswer()
+      ).catch(() => undefined);
       if (outcome.kind === 'success' && classification) return { status: 'served', classification };
       if (outcome.kind === 'cancelled') throw this.failure(state, outcome);
 
@@ -319,7 +335,8 @@ export class Engine {
         : policy.retry.maxAttempts;
       if (!outcome.retryable || attemptIndex + 1 >= maxAttempts) return { status: 'failed', outcome };
       // This failure opened the circuit: no backoff, the next pass records the refusal and moves on.
-      if (breaker.stateAt(this.clock.nowMs()) === 'open') continue;
+      const stateNow = await this.guarded(state, candidate, () => breaker.stateAt(this.clock.nowMs()));
+      if (stateNow === 'open') continue;
       const waitMs = retryOnceKinds.has(outcome.kind)
         ? 0
         : retryWaitMs(outcome.retryAfterMs, attemptIndex, policy.retry, this.random);
@@ -389,24 +406,35 @@ export class Engine {
    * Whether a call may go out on this candidate now. While another run's half-open trial call is out, waits
    * for its verdict instead of refusing: when it succeeds every waiting run goes ahead at once.
    */
-  private async passBreaker(breaker: CircuitBreaker, state: RunState): Promise<boolean> {
+  private async passBreaker(
+    breaker: ModelBreaker,
+    candidate: RouteCandidate,
+    state: RunState,
+  ): Promise<boolean> {
     for (;;) {
-      if (breaker.allowsCallAt(this.clock.nowMs())) return true;
-      const trial = breaker.trialInFlightSettles();
-      if (!trial) return false;
-      const signal = state.signal;
-      if (!signal) {
-        await trial;
-        continue;
-      }
-      let onAbort = () => {};
-      const aborted = new Promise<void>((resolve) => {
-        onAbort = () => resolve();
-        signal.addEventListener('abort', onAbort, { once: true });
-      });
-      await Promise.race([trial, aborted]);
-      signal.removeEventListener('abort', onAbort);
+      if (await this.guarded(state, candidate, () => breaker.allowsCallAt(this.clock.nowMs()))) return true;
+      if (!(await this.guarded(state, candidate, () => breaker.waitForTrial(state.signal)))) return false;
       this.throwIfCancelled(state);
+    }
+  }
+
+  /**
+   * Runs a step on the shared quota or breaker store. When that store does not answer (Redis restarting)
+   * no call goes out: the run fails as `unavailable` and retryable, so the task runs again later.
+   */
+  private async guarded<T>(state: RunState, candidate: RouteCandidate, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw this.failure(
+        state,
+        outcomeOf(
+          'unavailable',
+          `the shared quota and circuit store did not answer for ${describe(candidate)}: ${reason}`,
+        ),
+        { isRetryable: true },
+      );
     }
   }
 
@@ -414,12 +442,15 @@ export class Engine {
    * The earliest next trial call when every candidate this run tried has an open circuit (the run is
    * parked behind breakers, and running it again earlier cannot reach a model); otherwise undefined.
    */
-  private circuitOpenUntil(tried: RouteCandidate[]): { circuitOpenUntilMs?: number } {
+  private async circuitOpenUntil(tried: RouteCandidate[]): Promise<{ circuitOpenUntilMs?: number }> {
     if (tried.length === 0) return {};
     const nowMs = this.clock.nowMs();
     let earliestMs = Infinity;
     for (const candidate of tried) {
-      const trialAtMs = this.breakerFor(keyOf(candidate)).nextTrialAtMs(nowMs);
+      const trialAtMs = await this.guards
+        .breakerFor(keyOf(candidate))
+        .nextTrialAtMs(nowMs)
+        .catch(() => undefined);
       if (trialAtMs === undefined) return {};
       earliestMs = Math.min(earliestMs, trialAtMs);
     }
@@ -428,14 +459,14 @@ export class Engine {
 
   /** Takes a slot of the model's per-minute quota, waiting on the clock until one is free. */
   private async waitForRateSlot(
-    pacer: QuotaPacer,
+    quota: ModelQuota,
     candidate: RouteCandidate,
     policy: RoutePolicy,
     state: RunState,
-  ): Promise<number> {
+  ): Promise<QuotaSlot> {
     for (;;) {
-      const slot = pacer.tryTake(this.clock.nowMs());
-      if (slot.taken) return slot.slotMs;
+      const slot = await this.guarded(state, candidate, () => quota.tryTake(this.clock.nowMs()));
+      if (slot.taken) return slot.slot;
       if (this.clock.nowMs() - state.startedAtMs + slot.waitMs > policy.totalBudgetMs) {
         state.lastOutcome ??= outcomeOf(
           'rate_limited',
@@ -558,26 +589,6 @@ export class Engine {
       totalUsd += cost.costUsd;
     }
     return totalUsd;
-  }
-
-  private breakerFor(key: string): CircuitBreaker {
-    let breaker = this.breakers.get(key);
-    if (!breaker) {
-      breaker = new CircuitBreaker(this.breakerOptions);
-      this.breakers.set(key, breaker);
-    }
-    return breaker;
-  }
-
-  private pacerFor(key: string, candidate: RouteCandidate): QuotaPacer {
-    let pacer = this.pacers.get(key);
-    if (!pacer) {
-      pacer = new QuotaPacer(
-        this.options.limitsFor?.(candidate.platform, candidate.modelId).requestsPerMinute,
-      );
-      this.pacers.set(key, pacer);
-    }
-    return pacer;
   }
 
   private semaphoreFor(candidate: RouteCandidate): Semaphore | null {

@@ -69,17 +69,10 @@ export class QuotaPacer {
 
   /** Learns from a `rate_limited` outcome: its per-minute quota value and its retry delay. */
   learn(outcome: Outcome, nowMs: number): void {
-    if (outcome.kind !== 'rate_limited') return;
-    if (outcome.retryAfterMs !== undefined) {
-      this.heldUntilMs = Math.max(this.heldUntilMs, nowMs + outcome.retryAfterMs);
-    }
-    // Only a requests-per-minute quota says how many calls fit a minute (a token quota counts tokens).
-    const quota = outcome.quota;
-    const quotaValue = Number(quota?.quotaValue);
-    const perMinuteRequests =
-      quota && !quota.perDay && /requests/i.test(quota.quotaId) && /minute/i.test(quota.quotaId);
-    if (perMinuteRequests && Number.isInteger(quotaValue) && quotaValue > 0) {
-      this.limit = Math.min(this.limit ?? Infinity, quotaValue);
+    const lesson = quotaLessonOf(outcome, nowMs);
+    if (lesson.heldUntilMs !== undefined) this.heldUntilMs = Math.max(this.heldUntilMs, lesson.heldUntilMs);
+    if (lesson.requestsPerMinute !== undefined) {
+      this.limit = Math.min(this.limit ?? Infinity, lesson.requestsPerMinute);
     }
   }
 
@@ -89,4 +82,27 @@ export class QuotaPacer {
     while (expired < this.startsMs.length && this.startsMs[expired]! <= windowStartMs) expired += 1;
     if (expired > 0) this.startsMs.splice(0, expired);
   }
+}
+
+/**
+ * What a `rate_limited` outcome teaches about a model's quota: every call waits until `heldUntilMs` (its
+ * retry delay), and a `QuotaFailure` naming a per-minute request quota gives the limit. Empty for others.
+ */
+export function quotaLessonOf(
+  outcome: Outcome,
+  nowMs: number,
+): { heldUntilMs?: number; requestsPerMinute?: number } {
+  if (outcome.kind !== 'rate_limited') return {};
+  const heldUntilMs = outcome.retryAfterMs !== undefined ? nowMs + outcome.retryAfterMs : undefined;
+  // Only a requests-per-minute quota says how many calls fit a minute (a token quota counts tokens).
+  const quota = outcome.quota;
+  const quotaValue = Number(quota?.quotaValue);
+  const perMinuteRequests =
+    quota && !quota.perDay && /requests/i.test(quota.quotaId) && /minute/i.test(quota.quotaId);
+  const requestsPerMinute =
+    perMinuteRequests && Number.isInteger(quotaValue) && quotaValue > 0 ? quotaValue : undefined;
+  return {
+    ...(heldUntilMs !== undefined ? { heldUntilMs } : {}),
+    ...(requestsPerMinute !== undefined ? { requestsPerMinute } : {}),
+  };
 }

@@ -1,7 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { BlobStore, S3BlobStore } from '../blobs/index.js';
 import type { Clock } from '../clock/index.js';
-import { RedisRateLimits, type SharedRateLimits } from '../coordination/index.js';
+import { RedisRateLimits, RedisUpstreamGuards, type SharedRateLimits } from '../coordination/index.js';
+import type { UpstreamGuards } from '../engine/index.js';
 import { describeDeployment, type DeploymentSettings } from '../config/index.js';
 import {
   migratePostgres,
@@ -21,6 +22,11 @@ import {
   type ApiKeyDirectory,
   type BlobOwnership,
 } from './auth/index.js';
+import {
+  PostgresWebhookDeliveries,
+  SqliteWebhookDeliveries,
+  type WebhookDeliveryStore,
+} from '../webhooks/index.js';
 import type { DependencyCheck } from './dependency-health.js';
 
 export interface ServerStorage {
@@ -31,12 +37,16 @@ export interface ServerStorage {
   keys: ApiKeyDirectory;
   /** Which key owns which blob: in the shared store, so every instance answers the same. */
   owners: BlobOwnership;
-  /** The data directory: its SQLite file keeps webhook deliveries, and the webhook secret file. */
+  /** Webhook deliveries, in the shared store: any instance attempts what another enqueued. */
+  webhookDeliveries: WebhookDeliveryStore;
+  /** The data directory: its SQLite file (batch jobs and, on SQLite, everything) and the webhook secret file. */
   dataDirectory: string;
   database: BetterSqlite3.Database;
   webhookSecretPath: string;
   /** Per-key limits shared through Redis (`coordination: redis`); undefined: counted in-process. */
   rateLimits?: SharedRateLimits;
+  /** Per-(platform, model) quotas and circuit breakers shared through Redis; undefined: in-process. */
+  upstreamGuards?: UpstreamGuards;
   /** What `/healthz` and the worker's pause watch; empty for the embedded defaults. */
   dependencies: DependencyCheck[];
   /**
@@ -70,6 +80,7 @@ export async function openServerStorage(
     let store: TaskStore;
     let keys: ApiKeyDirectory;
     let owners: BlobOwnership;
+    let webhookDeliveries: WebhookDeliveryStore;
     let listen: ServerStorage['listen'] = async () => {};
     if (settings.store.kind === 'postgres') {
       const { url, schema, poolSize } = settings.store;
@@ -79,6 +90,7 @@ export async function openServerStorage(
       store = new PostgresTaskStore(pool, { clock: options.clock, closePool: false });
       keys = new PostgresApiKeyStore(pool, { clock: options.clock });
       owners = new PostgresBlobOwners(pool);
+      webhookDeliveries = new PostgresWebhookDeliveries(pool);
       dependencies.push({ name: 'postgres', check: async () => void (await pool.query('SELECT 1')) });
       listen = async (handlers) => {
         const listener = new PostgresTaskListener({
@@ -93,6 +105,7 @@ export async function openServerStorage(
       store = new SqliteTaskStore(data.handle, { clock: options.clock, closeDatabase: false });
       keys = new ApiKeyStore(data.handle, { clock: options.clock });
       owners = new BlobOwners(data.handle);
+      webhookDeliveries = new SqliteWebhookDeliveries(data.handle);
     }
     let blobs: BlobStore;
     if (settings.blobs.kind === 's3') {
@@ -110,19 +123,26 @@ export async function openServerStorage(
       blobs = new BlobStore({ directory: data.blobs });
     }
     let rateLimits: SharedRateLimits | undefined;
+    let upstreamGuards: UpstreamGuards | undefined;
     if (settings.coordination.kind === 'redis') {
-      const redis = new RedisRateLimits({ url: settings.coordination.url });
+      const { url, keyPrefix } = settings.coordination;
+      const redis = new RedisRateLimits({ url, keyPrefix });
       closers.unshift(() => redis.close());
       dependencies.push({ name: 'redis', check: () => redis.ping() });
       rateLimits = redis;
+      upstreamGuards = new RedisUpstreamGuards({ url, keyPrefix, clock: options.clock });
+      const guards = upstreamGuards;
+      closers.unshift(() => guards.close());
     }
     return {
       description: describeDeployment(settings),
       ...(rateLimits ? { rateLimits } : {}),
+      ...(upstreamGuards ? { upstreamGuards } : {}),
       store,
       blobs,
       keys,
       owners,
+      webhookDeliveries,
       dataDirectory: data.directory,
       database: data.handle,
       webhookSecretPath: data.webhookSecret,

@@ -141,9 +141,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     clock,
     catalog,
     ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+    ...(serverStorage.upstreamGuards ? { upstreamGuards: serverStorage.upstreamGuards } : {}),
   });
   const webhooks = new WebhookDispatcher({
-    database,
+    store: serverStorage.webhookDeliveries,
     secret: await webhookSecret(
       env[settings.webhookSecretEnv],
       serverStorage.webhookSecretPath,
@@ -157,13 +158,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const onTaskFinished = (task: TaskRecord) => {
     metrics.tasksTotal.inc({ status: task.status, model: task.request.model });
     if (task.webhookUrl) {
-      webhooks.enqueue({
-        taskId: task.id,
-        apiKeyId: task.apiKeyId,
-        url: task.webhookUrl,
-        eventType: `task.${task.status}`,
-        payload: taskView(task),
-      });
+      webhooks
+        .enqueue({
+          taskId: task.id,
+          apiKeyId: task.apiKeyId,
+          url: task.webhookUrl,
+          eventType: `task.${task.status}`,
+          payload: taskView(task),
+        })
+        .catch(onError);
     }
   };
   const worker = new TaskWorker({
@@ -228,13 +231,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     cancelTask: (taskId) => worker.cancel(taskId),
     onRunFinished: (run, view) => {
       if (run.webhookUrl) {
-        webhooks.enqueue({
-          taskId: run.id,
-          apiKeyId: run.ownerKeyId,
-          url: run.webhookUrl,
-          eventType: `flow_run.${run.status}`,
-          payload: view,
-        });
+        webhooks
+          .enqueue({
+            taskId: run.id,
+            apiKeyId: run.ownerKeyId,
+            url: run.webhookUrl,
+            eventType: `flow_run.${run.status}`,
+            payload: view,
+          })
+          .catch(onError);
       }
     },
   });

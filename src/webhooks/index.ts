@@ -9,6 +9,14 @@ export {
   DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS,
   WEBHOOK_ATTEMPT_TIMEOUT_MS,
   type WebhookDispatcherOptions,
+  type WebhookDispatcherSettings,
 } from './webhook-dispatcher.js';
-export type { DeliveryOwner, WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery-store.js';
+export {
+  SqliteWebhookDeliveries,
+  type DeliveryOwner,
+  type WebhookDelivery,
+  type WebhookDeliveryStatus,
+  type WebhookDeliveryStore,
+} from './webhook-delivery-store.js';
+export { PostgresWebhookDeliveries } from './postgres-webhook-deliveries.js';
 export { createWebhookRoutes, webhookDeliveryView } from './webhook-routes.js';

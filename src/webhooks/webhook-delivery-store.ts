@@ -31,7 +31,11 @@ export interface WebhookDelivery {
   deadAtMs?: number;
 }
 
-const rowSchema = z.object({
+/** Integers arrive as numbers from SQLite and as strings from PostgreSQL's BIGINT. */
+const integer = z.coerce.number().int();
+
+/** One row of `webhook_deliveries`, the same table in SQLite and PostgreSQL. */
+export const deliveryRowSchema = z.object({
   id: z.string(),
   task_id: z.string(),
   api_key_id: z.string().nullable(),
@@ -39,16 +43,16 @@ const rowSchema = z.object({
   event_type: z.string(),
   payload: z.string(),
   status: z.enum(['pending', 'delivered', 'dead']),
-  attempts: z.number().int(),
-  created_at_ms: z.number().int(),
-  next_attempt_at_ms: z.number().int().nullable(),
-  last_attempt_at_ms: z.number().int().nullable(),
-  last_status_code: z.number().int().nullable(),
+  attempts: integer,
+  created_at_ms: integer,
+  next_attempt_at_ms: integer.nullable(),
+  last_attempt_at_ms: integer.nullable(),
+  last_status_code: integer.nullable(),
   last_error: z.string().nullable(),
-  delivered_at_ms: z.number().int().nullable(),
-  dead_at_ms: z.number().int().nullable(),
+  delivered_at_ms: integer.nullable(),
+  dead_at_ms: integer.nullable(),
 });
-type DeliveryRow = z.infer<typeof rowSchema>;
+type DeliveryRow = z.infer<typeof deliveryRowSchema>;
 
 /** The result of one attempt, as recorded. */
 export type AttemptRecord =
@@ -62,14 +66,63 @@ export type AttemptRecord =
  */
 export type DeliveryOwner = string | null | undefined;
 
+export interface NewDelivery {
+  taskId: string;
+  apiKeyId?: string | undefined;
+  url: string;
+  eventType: string;
+  payload: string;
+  nowMs: number;
+}
+
+/**
+ * Where webhook deliveries are kept: every message is a row before the first attempt, so none is lost.
+ * `SqliteWebhookDeliveries` for one instance, `PostgresWebhookDeliveries` for several sharing one store
+ * (each instance then attempts what any instance enqueued). Both pass the same contract suite.
+ */
+export interface WebhookDeliveryStore {
+  /** Records a pending delivery due at once; answers its message id. */
+  insert(input: NewDelivery): Promise<string>;
+  /** Pending deliveries due at `nowMs`, earliest first. */
+  due(nowMs: number, limit: number): Promise<WebhookDelivery[]>;
+  /**
+   * Takes a due delivery for one attempt by pushing its due time to `leaseUntilMs`; false when another
+   * worker took it first. A process that dies mid-attempt leaves the delivery due again after the lease.
+   */
+  claim(delivery: WebhookDelivery, leaseUntilMs: number): Promise<boolean>;
+  record(id: string, attempt: AttemptRecord): Promise<void>;
+  /**
+   * Puts a dead letter of `owner` back in the queue with a fresh attempt budget; false when there is no
+   * such dead letter (or it is another key's).
+   */
+  revive(id: string, nowMs: number, owner?: DeliveryOwner): Promise<boolean>;
+  get(id: string, owner?: DeliveryOwner): Promise<WebhookDelivery | undefined>;
+  /** Dead letters of `owner`, newest message first; `beforeId` continues after the last one of a previous page. */
+  dead(limit: number, beforeId: string | undefined, owner?: DeliveryOwner): Promise<WebhookDelivery[]>;
+  forTask(taskId: string): Promise<WebhookDelivery[]>;
+}
+
+/** The column values an attempt record writes, for either database. */
+export function attemptColumns(attempt: AttemptRecord) {
+  return {
+    atMs: attempt.atMs,
+    status: attempt.kind === 'retry' ? 'pending' : attempt.kind,
+    nextAttemptAtMs: attempt.kind === 'retry' ? attempt.nextAttemptAtMs : null,
+    statusCode: attempt.statusCode ?? null,
+    error: attempt.kind === 'delivered' ? null : attempt.error,
+    deliveredAtMs: attempt.kind === 'delivered' ? attempt.atMs : null,
+    deadAtMs: attempt.kind === 'dead' ? attempt.atMs : null,
+  };
+}
+
 function ownerCondition(owner: DeliveryOwner): { sql: string; parameters: unknown[] } {
   if (owner === undefined) return { sql: '', parameters: [] };
   if (owner === null) return { sql: ' AND api_key_id IS NULL', parameters: [] };
   return { sql: ' AND api_key_id = ?', parameters: [owner] };
 }
 
-/** Webhook deliveries in SQLite: every message is a row before the first attempt, so none is lost. */
-export class WebhookDeliveryStore {
+/** Webhook deliveries in the data directory's SQLite file. */
+export class SqliteWebhookDeliveries implements WebhookDeliveryStore {
   constructor(private readonly database: BetterSqlite3.Database) {
     database.exec(`
       CREATE TABLE IF NOT EXISTS webhook_deliveries (
@@ -98,14 +151,7 @@ export class WebhookDeliveryStore {
     }
   }
 
-  insert(input: {
-    taskId: string;
-    apiKeyId?: string | undefined;
-    url: string;
-    eventType: string;
-    payload: string;
-    nowMs: number;
-  }): string {
+  async insert(input: NewDelivery): Promise<string> {
     const id = newMessageId(input.nowMs);
     this.database
       .prepare(
@@ -126,8 +172,7 @@ export class WebhookDeliveryStore {
     return id;
   }
 
-  /** Pending deliveries due at `nowMs`, earliest first. */
-  due(nowMs: number, limit: number): WebhookDelivery[] {
+  async due(nowMs: number, limit: number): Promise<WebhookDelivery[]> {
     return this.select(
       `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at_ms <= ?
        ORDER BY next_attempt_at_ms, id LIMIT ?`,
@@ -136,11 +181,7 @@ export class WebhookDeliveryStore {
     );
   }
 
-  /**
-   * Takes a due delivery for one attempt by pushing its due time to `leaseUntilMs`; false when another
-   * worker took it first. A process that dies mid-attempt leaves the delivery due again after the lease.
-   */
-  claim(delivery: WebhookDelivery, leaseUntilMs: number): boolean {
+  async claim(delivery: WebhookDelivery, leaseUntilMs: number): Promise<boolean> {
     const result = this.database
       .prepare(
         `UPDATE webhook_deliveries SET next_attempt_at_ms = ?
@@ -150,7 +191,7 @@ export class WebhookDeliveryStore {
     return result.changes === 1;
   }
 
-  record(id: string, attempt: AttemptRecord): void {
+  async record(id: string, attempt: AttemptRecord): Promise<void> {
     this.database
       .prepare(
         `UPDATE webhook_deliveries SET
@@ -159,23 +200,10 @@ export class WebhookDeliveryStore {
            delivered_at_ms = @deliveredAtMs, dead_at_ms = @deadAtMs
          WHERE id = @id`,
       )
-      .run({
-        id,
-        atMs: attempt.atMs,
-        status: attempt.kind === 'retry' ? 'pending' : attempt.kind,
-        nextAttemptAtMs: attempt.kind === 'retry' ? attempt.nextAttemptAtMs : null,
-        statusCode: attempt.statusCode ?? null,
-        error: attempt.kind === 'delivered' ? null : attempt.error,
-        deliveredAtMs: attempt.kind === 'delivered' ? attempt.atMs : null,
-        deadAtMs: attempt.kind === 'dead' ? attempt.atMs : null,
-      });
+      .run({ id, ...attemptColumns(attempt) });
   }
 
-  /**
-   * Puts a dead letter of `owner` back in the queue with a fresh attempt budget; false when there is no
-   * such dead letter (or it is another key's).
-   */
-  revive(id: string, nowMs: number, owner?: DeliveryOwner): boolean {
+  async revive(id: string, nowMs: number, owner?: DeliveryOwner): Promise<boolean> {
     const scope = ownerCondition(owner);
     const result = this.database
       .prepare(
@@ -186,7 +214,7 @@ export class WebhookDeliveryStore {
     return result.changes === 1;
   }
 
-  get(id: string, owner?: DeliveryOwner): WebhookDelivery | undefined {
+  async get(id: string, owner?: DeliveryOwner): Promise<WebhookDelivery | undefined> {
     const scope = ownerCondition(owner);
     return this.select(
       `SELECT * FROM webhook_deliveries WHERE id = ?${scope.sql}`,
@@ -195,8 +223,7 @@ export class WebhookDeliveryStore {
     )[0];
   }
 
-  /** Dead letters of `owner`, newest message first; `beforeId` continues after the last one of a previous page. */
-  dead(limit: number, beforeId: string | undefined, owner?: DeliveryOwner): WebhookDelivery[] {
+  async dead(limit: number, beforeId: string | undefined, owner?: DeliveryOwner): Promise<WebhookDelivery[]> {
     const scope = ownerCondition(owner);
     return beforeId === undefined
       ? this.select(
@@ -212,7 +239,7 @@ export class WebhookDeliveryStore {
         );
   }
 
-  forTask(taskId: string): WebhookDelivery[] {
+  async forTask(taskId: string): Promise<WebhookDelivery[]> {
     return this.select('SELECT * FROM webhook_deliveries WHERE task_id = ? ORDER BY id', taskId);
   }
 
@@ -220,16 +247,16 @@ export class WebhookDeliveryStore {
     return this.database
       .prepare(sql)
       .all(...parameters)
-      .map((row) => deliveryOf(rowSchema.parse(row)));
+      .map((row) => deliveryOf(deliveryRowSchema.parse(row)));
   }
 }
 
 /** `msg_` + the creation time in fixed-width base 36 + randomness: ids sort by creation. */
-function newMessageId(nowMs: number): string {
+export function newMessageId(nowMs: number): string {
   return `msg_${Math.max(0, nowMs).toString(36).padStart(10, '0')}${randomBytes(10).toString('hex')}`;
 }
 
-function deliveryOf(row: DeliveryRow): WebhookDelivery {
+export function deliveryOf(row: DeliveryRow): WebhookDelivery {
   return {
     id: row.id,
     taskId: row.task_id,

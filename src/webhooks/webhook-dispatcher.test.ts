@@ -50,8 +50,11 @@ const event = { taskId: 'task_img_1', url: 'https://hooks.example/imagegate', ev
 describe('WebhookDispatcher', () => {
   it('sends a signed Standard Webhooks request and marks it delivered', async () => {
     const { dispatcher, sent, secret, clock } = setup([204]);
-    const { deliveryId } = dispatcher.enqueue({ ...event, payload: { id: 'task_img_1', status: 'success' } });
-    expect(dispatcher.deliveries('task_img_1')[0]).toMatchObject({ status: 'pending', attempts: 0 });
+    const { deliveryId } = await dispatcher.enqueue({
+      ...event,
+      payload: { id: 'task_img_1', status: 'success' },
+    });
+    expect((await dispatcher.deliveries('task_img_1'))[0]).toMatchObject({ status: 'pending', attempts: 0 });
     expect(await dispatcher.deliverDue()).toBe(1);
     const request = sent[0];
     expect(request?.url).toBe(event.url);
@@ -73,7 +76,7 @@ describe('WebhookDispatcher', () => {
       }),
     });
     expect(request?.options).toMatchObject({ method: 'POST', allowPrivateNetworks: false, maxRedirects: 0 });
-    expect(dispatcher.deliveries('task_img_1')[0]).toMatchObject({
+    expect((await dispatcher.deliveries('task_img_1'))[0]).toMatchObject({
       status: 'delivered',
       attempts: 1,
       lastStatusCode: 204,
@@ -85,7 +88,7 @@ describe('WebhookDispatcher', () => {
   it('retries on the default schedule, re-signing each attempt, then keeps a dead letter', async () => {
     const { dispatcher, sent, clock } = setup([500]);
     const start = clock.nowMs();
-    const { deliveryId } = dispatcher.enqueue({ ...event, payload: {} });
+    const { deliveryId } = await dispatcher.enqueue({ ...event, payload: {} });
     await dispatcher.deliverDue();
     for (const waitMs of DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS) {
       clock.advance(waitMs - 1);
@@ -99,7 +102,7 @@ describe('WebhookDispatcher', () => {
     expect(offsets.at(-1)).toBeGreaterThan(24 * 3_600_000);
     expect(new Set(sent.map((request) => request.headers['webhook-id']))).toEqual(new Set([deliveryId]));
     expect(new Set(sent.map((request) => request.headers['webhook-timestamp'])).size).toBe(8);
-    const dead = dispatcher.deadLetters().deliveries;
+    const dead = (await dispatcher.deadLetters()).deliveries;
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatchObject({
       id: deliveryId,
@@ -119,34 +122,43 @@ describe('WebhookDispatcher', () => {
       new SafeFetchError('timed out', event.url, 'timeout'),
       200,
     ]);
-    dispatcher.enqueue({ ...event, payload: {} });
+    await dispatcher.enqueue({ ...event, payload: {} });
     await dispatcher.deliverDue();
-    expect(dispatcher.deliveries('task_img_1')[0]).toMatchObject({
+    expect((await dispatcher.deliveries('task_img_1'))[0]).toMatchObject({
       lastError: 'the receiver answered HTTP 503',
     });
     clock.advance(5_000);
     await dispatcher.deliverDue();
-    expect(dispatcher.deliveries('task_img_1')[0]).toMatchObject({ attempts: 2, lastError: 'timed out' });
+    expect((await dispatcher.deliveries('task_img_1'))[0]).toMatchObject({
+      attempts: 2,
+      lastError: 'timed out',
+    });
     clock.advance(5 * 60_000);
     await dispatcher.deliverDue();
     expect(sent).toHaveLength(3);
-    expect(dispatcher.deliveries('task_img_1')[0]).toMatchObject({ status: 'delivered', attempts: 3 });
-    expect(dispatcher.deadLetters().deliveries).toEqual([]);
+    expect((await dispatcher.deliveries('task_img_1'))[0]).toMatchObject({
+      status: 'delivered',
+      attempts: 3,
+    });
+    expect((await dispatcher.deadLetters()).deliveries).toEqual([]);
   });
 
   it('turns an SSRF refusal into a dead letter at once', async () => {
     const refusal = new SsrfRefusedError('refused http://10.0.0.1/: private', 'http://10.0.0.1/', '10.0.0.1');
     const { dispatcher } = setup([refusal]);
-    dispatcher.enqueue({ ...event, url: 'http://10.0.0.1/', payload: {} });
+    await dispatcher.enqueue({ ...event, url: 'http://10.0.0.1/', payload: {} });
     await dispatcher.deliverDue();
-    expect(dispatcher.deadLetters().deliveries[0]).toMatchObject({ attempts: 1, lastError: refusal.message });
+    expect((await dispatcher.deadLetters()).deliveries[0]).toMatchObject({
+      attempts: 1,
+      lastError: refusal.message,
+    });
   });
 
   it('counts a redirect as a failed attempt', async () => {
     const { dispatcher } = setup([new SafeFetchError('redirected', event.url, 'too_many_redirects')]);
-    dispatcher.enqueue({ ...event, payload: {} });
+    await dispatcher.enqueue({ ...event, payload: {} });
     await dispatcher.deliverDue();
-    expect(dispatcher.deliveries('task_img_1')[0]).toMatchObject({
+    expect((await dispatcher.deliveries('task_img_1'))[0]).toMatchObject({
       status: 'pending',
       lastError: expect.stringContaining('redirects are not followed'),
     });
@@ -154,23 +166,24 @@ describe('WebhookDispatcher', () => {
 
   it('follows a custom schedule, pages dead letters newest first, and redelivers one', async () => {
     const { dispatcher, clock } = setup([500], [1_000]);
-    const ids = ['a', 'b', 'c'].map((taskId) => {
+    const ids: string[] = [];
+    for (const taskId of ['a', 'b', 'c']) {
       clock.advance(1);
-      return dispatcher.enqueue({ ...event, taskId, payload: {} }).deliveryId;
-    });
+      ids.push((await dispatcher.enqueue({ ...event, taskId, payload: {} })).deliveryId);
+    }
     await dispatcher.deliverDue();
     clock.advance(1_000);
     expect(await dispatcher.deliverDue()).toBe(3);
-    const first = dispatcher.deadLetters({ limit: 2 });
+    const first = await dispatcher.deadLetters({ limit: 2 });
     expect(first.deliveries.map((delivery) => delivery.id)).toEqual([ids[2], ids[1]]);
-    const second = dispatcher.deadLetters({
+    const second = await dispatcher.deadLetters({
       limit: 2,
       ...(first.nextCursor ? { cursor: first.nextCursor } : {}),
     });
     expect(second).toEqual({ deliveries: [expect.objectContaining({ id: ids[0] })] });
-    expect(dispatcher.redeliver(ids[0] ?? '')).toBe(true);
-    expect(dispatcher.redeliver(ids[0] ?? '')).toBe(false);
-    expect(dispatcher.delivery(ids[0] ?? '')).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await dispatcher.redeliver(ids[0] ?? '')).toBe(true);
+    expect(await dispatcher.redeliver(ids[0] ?? '')).toBe(false);
+    expect(await dispatcher.delivery(ids[0] ?? '')).toMatchObject({ status: 'pending', attempts: 0 });
     expect(await dispatcher.deliverDue()).toBe(1);
   });
 
@@ -198,7 +211,7 @@ describe('WebhookDispatcher', () => {
     });
     dispatcher.start(1_000);
     await new Promise((resolve) => setImmediate(resolve));
-    dispatcher.enqueue({ ...event, payload: {} });
+    await dispatcher.enqueue({ ...event, payload: {} });
     expect(sent).toHaveLength(0);
     clock.advance(1_000);
     await new Promise((resolve) => setImmediate(resolve));

@@ -3,7 +3,8 @@ import { systemClock, type Clock } from '../clock/index.js';
 import { safeFetch, SafeFetchError, SsrfRefusedError } from '../net/index.js';
 import { signWebhook, webhookSecretKey } from './sign-webhook.js';
 import {
-  WebhookDeliveryStore,
+  SqliteWebhookDeliveries,
+  type WebhookDeliveryStore,
   type AttemptRecord,
   type DeliveryOwner,
   type WebhookDelivery,
@@ -31,8 +32,19 @@ const RESPONSE_BYTES_KEPT = 64 * 1024;
 const BATCH_SIZE = 100;
 const PARALLEL_ATTEMPTS = 8;
 
-export interface WebhookDispatcherOptions {
-  database: BetterSqlite3.Database;
+export type WebhookDispatcherOptions = WebhookDispatcherSettings &
+  (
+    | {
+        /** Keeps deliveries in this SQLite database (one instance). */
+        database: BetterSqlite3.Database;
+      }
+    | {
+        /** Keeps deliveries here (PostgreSQL for several instances sharing them). */
+        store: WebhookDeliveryStore;
+      }
+  );
+
+export interface WebhookDispatcherSettings {
   /** Signing secret, `whsec_<base64>` (see `generateWebhookSecret`). */
   secret: string;
   /** Default: the system clock. */
@@ -61,30 +73,30 @@ export class WebhookDispatcher {
 
   constructor(private readonly options: WebhookDispatcherOptions) {
     webhookSecretKey(options.secret);
-    this.store = new WebhookDeliveryStore(options.database);
+    this.store = 'store' in options ? options.store : new SqliteWebhookDeliveries(options.database);
     this.clock = options.clock ?? systemClock;
     this.fetch = options.fetch ?? safeFetch;
     this.retryScheduleMs = options.retryScheduleMs ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS;
   }
 
   /** Records the message durably; the first attempt is due at once. */
-  enqueue(input: {
+  async enqueue(input: {
     taskId: string;
     /** The key that owns the task; its dead letters are listed and redelivered by that key only. */
     apiKeyId?: string | undefined;
     url: string;
     eventType: string;
     payload: unknown;
-  }): {
+  }): Promise<{
     deliveryId: string;
-  } {
+  }> {
     const nowMs = this.clock.nowMs();
     const body = JSON.stringify({
       type: input.eventType,
       timestamp: new Date(nowMs).toISOString(),
       data: input.payload,
     });
-    const deliveryId = this.store.insert({
+    const deliveryId = await this.store.insert({
       taskId: input.taskId,
       apiKeyId: input.apiKeyId,
       url: input.url,
@@ -98,9 +110,10 @@ export class WebhookDispatcher {
   /** Attempts every delivery that is due, once each; resolves with the number attempted. */
   async deliverDue(): Promise<number> {
     const nowMs = this.clock.nowMs();
-    const due = this.store
-      .due(nowMs, BATCH_SIZE)
-      .filter((delivery) => this.store.claim(delivery, nowMs + 2 * WEBHOOK_ATTEMPT_TIMEOUT_MS));
+    const due: WebhookDelivery[] = [];
+    for (const delivery of await this.store.due(nowMs, BATCH_SIZE)) {
+      if (await this.store.claim(delivery, nowMs + 2 * WEBHOOK_ATTEMPT_TIMEOUT_MS)) due.push(delivery);
+    }
     for (let index = 0; index < due.length; index += PARALLEL_ATTEMPTS) {
       await Promise.all(
         due.slice(index, index + PARALLEL_ATTEMPTS).map((delivery) => this.attempt(delivery)),
@@ -132,24 +145,24 @@ export class WebhookDispatcher {
   }
 
   /** Deliveries that gave up, newest first, a page at a time; only `owner`'s when given (see `DeliveryOwner`). */
-  deadLetters(options: { limit?: number; cursor?: string; owner?: DeliveryOwner } = {}): {
+  async deadLetters(options: { limit?: number; cursor?: string; owner?: DeliveryOwner } = {}): Promise<{
     deliveries: WebhookDelivery[];
     nextCursor?: string;
-  } {
+  }> {
     const limit = Math.min(Math.max(Math.trunc(options.limit ?? 50), 1), 500);
-    const page = this.store.dead(limit + 1, options.cursor, options.owner);
+    const page = await this.store.dead(limit + 1, options.cursor, options.owner);
     const deliveries = page.slice(0, limit);
     const last = deliveries.at(-1);
     return page.length > limit && last ? { deliveries, nextCursor: last.id } : { deliveries };
   }
 
   /** Every delivery of one task, oldest first. */
-  deliveries(taskId: string): WebhookDelivery[] {
+  deliveries(taskId: string): Promise<WebhookDelivery[]> {
     return this.store.forTask(taskId);
   }
 
   /** One delivery by id (only if `owner`'s, when given). */
-  delivery(deliveryId: string, owner?: DeliveryOwner): WebhookDelivery | undefined {
+  delivery(deliveryId: string, owner?: DeliveryOwner): Promise<WebhookDelivery | undefined> {
     return this.store.get(deliveryId, owner);
   }
 
@@ -157,7 +170,7 @@ export class WebhookDispatcher {
    * Sends a dead letter again with a fresh retry budget; false when there is no such dead letter, or
    * it is not `owner`'s (when given).
    */
-  redeliver(deliveryId: string, owner?: DeliveryOwner): boolean {
+  redeliver(deliveryId: string, owner?: DeliveryOwner): Promise<boolean> {
     return this.store.revive(deliveryId, this.clock.nowMs(), owner);
   }
 
@@ -195,7 +208,7 @@ export class WebhookDispatcher {
     } catch (error) {
       outcome = this.failureFromError(delivery, atMs, error);
     }
-    this.store.record(delivery.id, outcome);
+    await this.store.record(delivery.id, outcome);
   }
 
   private failureFromError(delivery: WebhookDelivery, atMs: number, error: unknown): AttemptRecord {

@@ -26,7 +26,7 @@ async function routesWithDeadLetters(
   });
   for (let index = 0; index < count; index += 1) {
     clock.advance(1);
-    dispatcher.enqueue({
+    await dispatcher.enqueue({
       taskId: `task_${index}`,
       apiKeyId: ownerOfIndex(index),
       url: 'https://hooks.example/',
@@ -58,16 +58,16 @@ describe('createWebhookRoutes', () => {
     expect(await listed('key_a')).toEqual(['task_0', 'task_1']);
     expect(await listed('key_b')).toEqual(['task_2', 'task_3']);
     expect(await listed('')).toEqual([]);
-    const ofA = dispatcher.deadLetters({ owner: 'key_a' }).deliveries[0]!.id;
+    const ofA = (await dispatcher.deadLetters({ owner: 'key_a' })).deliveries[0]!.id;
     const foreign = await routes.request(`/dead-letters/${ofA}/redeliver`, {
       method: 'POST',
       ...as('key_b'),
     });
     expect(foreign.status).toBe(404);
-    expect(dispatcher.delivery(ofA)?.status).toBe('dead');
+    expect((await dispatcher.delivery(ofA))?.status).toBe('dead');
     const own = await routes.request(`/dead-letters/${ofA}/redeliver`, { method: 'POST', ...as('key_a') });
     expect(own.status).toBe(202);
-    expect(dispatcher.delivery(ofA)?.status).toBe('pending');
+    expect((await dispatcher.delivery(ofA))?.status).toBe('pending');
   });
 
   it('lists dead letters page by page in the API shape', async () => {
@@ -108,7 +108,7 @@ describe('createWebhookRoutes', () => {
 
   it('redelivers a dead letter and answers 404 for anything else', async () => {
     const { routes, dispatcher } = await routesWithDeadLetters(1);
-    const id = dispatcher.deadLetters().deliveries[0]?.id ?? '';
+    const id = (await dispatcher.deadLetters()).deliveries[0]?.id ?? '';
     const accepted = await routes.request(`/dead-letters/${id}/redeliver`, { method: 'POST' });
     expect(accepted.status).toBe(202);
     expect(await accepted.json()).toMatchObject({ id, status: 'pending', attempts: 0 });

@@ -49,7 +49,7 @@ export interface WebhookRoutesOptions {
  */
 export function createWebhookRoutes(dispatcher: WebhookDispatcher, options: WebhookRoutesOptions): Hono {
   const routes = new Hono();
-  routes.get('/dead-letters', (c) => {
+  routes.get('/dead-letters', async (c) => {
     const parsed = deadLettersQuerySchema.safeParse(c.req.query());
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -71,17 +71,17 @@ export function createWebhookRoutes(dispatcher: WebhookDispatcher, options: Webh
         ),
       );
     }
-    const page = dispatcher.deadLetters({ ...parsed.data, owner: options.ownerOf(c) });
+    const page = await dispatcher.deadLetters({ ...parsed.data, owner: options.ownerOf(c) });
     return c.json({
       object: 'list',
       data: page.deliveries.map(webhookDeliveryView),
       next_cursor: page.nextCursor ?? null,
     });
   });
-  routes.post('/dead-letters/:id/redeliver', (c) => {
+  routes.post('/dead-letters/:id/redeliver', async (c) => {
     const id = c.req.param('id').slice(0, 64);
     const owner = options.ownerOf(c);
-    if (!dispatcher.redeliver(id, owner)) {
+    if (!(await dispatcher.redeliver(id, owner))) {
       return errorResponse(
         c,
         new ApiError(
@@ -93,7 +93,7 @@ export function createWebhookRoutes(dispatcher: WebhookDispatcher, options: Webh
         ),
       );
     }
-    const delivery = dispatcher.delivery(id, owner);
+    const delivery = await dispatcher.delivery(id, owner);
     return c.json(delivery ? webhookDeliveryView(delivery) : null, 202);
   });
   return routes;

@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +35,7 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
   let directory: string;
   const servers: RunningServer[] = [];
   const notices: string[] = [];
+  const redisKeyPrefix = `imagegate-test-${randomBytes(6).toString('hex')}:`;
 
   beforeAll(async () => {
     const temporary = await schema();
@@ -53,6 +57,8 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
             server: {
               store: { kind: 'postgres', url: testPostgresUrl, schema: temporary.name, migrate: true },
               blobs: { kind: 's3', bucket: s3.bucket, endpoint: s3.endpoint, forcePathStyle: true },
+              // The webhook test's receiver listens on 127.0.0.1.
+              allowPrivateNetworks: true,
             },
           }),
           port: 0,
@@ -63,6 +69,8 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
             // Instance b reaches PostgreSQL through a relay the outage test cuts.
             ...(name === 'b' ? { IMAGEGATE_POSTGRES_URL: viaRelay.toString() } : {}),
             IMAGEGATE_COORDINATION: 'redis',
+            // Per-model quotas and breakers live under this prefix: other test runs on this Redis stay apart.
+            IMAGEGATE_REDIS_KEY_PREFIX: redisKeyPrefix,
             // Instance b reaches PostgreSQL and Redis through relays the outage tests cut.
             IMAGEGATE_REDIS_URL: name === 'b' ? redisViaRelay.toString() : testRedisUrl,
             AWS_ACCESS_KEY_ID: s3.options.credentials.accessKeyId,
@@ -109,6 +117,44 @@ describe.skipIf(!available)('two imagegate instances on one PostgreSQL and one S
     const stream = await (await fetch(`${b.url}/v1/tasks/${task.id}/events`)).text();
     expect(stream).toContain('event: queued');
     expect(stream).toContain('event: success');
+  });
+
+  it('webhook deliveries live in PostgreSQL: sent once, visible to every instance', async () => {
+    const [a] = servers as [RunningServer, RunningServer];
+    const received: string[] = [];
+    const receiver = createServer((request, response) => {
+      received.push(String(request.headers['webhook-id']));
+      response.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as AddressInfo;
+    try {
+      const response = await fetch(`${a.url}/v1/images/generations?wait=30`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt: 'A postcard to both', webhook_url: `http://127.0.0.1:${port}/hook` }),
+      });
+      const task = await readJson(response, taskSchema);
+      expect(task.status).toBe('success');
+      const pool = (await schema()).pool();
+      try {
+        // Either instance's dispatcher may send it; each polls every second. Deadline: 20 s.
+        const deadlineMs = performance.now() + 20_000;
+        let rows: { id: string; status: string }[] = [];
+        while (performance.now() < deadlineMs) {
+          rows = (await pool.query('SELECT id, status FROM webhook_deliveries WHERE task_id = $1', [task.id]))
+            .rows;
+          if (rows[0]?.status === 'delivered') break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(rows).toEqual([{ id: expect.stringMatching(/^msg_/), status: 'delivered' }]);
+        expect(received).toEqual([rows[0]!.id]);
+      } finally {
+        await pool.end();
+      }
+    } finally {
+      receiver.close();
+    }
   });
 
   it('SSE on one instance follows a task another instance runs, as it happens', async () => {

@@ -65,7 +65,7 @@ describe('one authorization rule on every route', () => {
     const finished = await finishTask(server, { modelId: 'gemini-3.1-flash-image', platform: 'gemini-api' });
     const outputSha = finished.result!.images[0]!.sha256;
     const queued = (await (await submit(owner.secret)).json()) as { id: string };
-    dispatcher.enqueue({
+    await dispatcher.enqueue({
       taskId: queued.id,
       apiKeyId: owner.record.id,
       url: 'http://127.0.0.1:9/hook',
@@ -73,7 +73,7 @@ describe('one authorization rule on every route', () => {
       payload: {},
     });
     await dispatcher.deliverDue();
-    const deadLetter = dispatcher.deadLetters().deliveries[0]!.id;
+    const deadLetter = (await dispatcher.deadLetters()).deliveries[0]!.id;
     const ownerIds = [file.sha256, outputSha, finished.id, queued.id, deadLetter];
 
     const document = (await (await app.request('/openapi.json', as(owner.secret))).json()) as {
@@ -162,7 +162,7 @@ describe('one authorization rule on every route', () => {
 
     // Nothing the foreign key did touched the owner's resources.
     expect((await server.store.get(queued.id))?.status).toBe('queued');
-    expect(dispatcher.delivery(deadLetter)?.status).toBe('dead');
+    expect((await dispatcher.delivery(deadLetter))?.status).toBe('dead');
     // The owner and an admin reach them.
     for (const secret of [owner.secret, admin.secret]) {
       expect((await app.request(`/v1/tasks/${queued.id}`, as(secret))).status).toBe(200);

@@ -66,7 +66,7 @@ describe('webhook delivery to a real receiver', () => {
       secret,
       allowPrivateNetworks: true,
     });
-    const { deliveryId } = dispatcher.enqueue({
+    const { deliveryId } = await dispatcher.enqueue({
       taskId: 'task_img_01',
       url: receiver.url,
       eventType: 'task.succeeded',
@@ -85,7 +85,7 @@ describe('webhook delivery to a real receiver', () => {
     expect(() =>
       new Webhook(generateWebhookSecret()).verify(request.body, webhookHeaders(request)),
     ).toThrow();
-    expect(dispatcher.deliveries('task_img_01')[0]?.status).toBe('delivered');
+    expect((await dispatcher.deliveries('task_img_01'))[0]?.status).toBe('delivered');
   });
 
   it('retries a failing receiver on the schedule, every attempt verifiable, then lists a dead letter', async () => {
@@ -98,7 +98,12 @@ describe('webhook delivery to a real receiver', () => {
       clock,
       allowPrivateNetworks: true,
     });
-    dispatcher.enqueue({ taskId: 'task_img_02', url: receiver.url, eventType: 'task.failed', payload: {} });
+    await dispatcher.enqueue({
+      taskId: 'task_img_02',
+      url: receiver.url,
+      eventType: 'task.failed',
+      payload: {},
+    });
     await dispatcher.deliverDue();
     for (const waitMs of DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS) {
       clock.advance(waitMs - 1_000);
@@ -138,7 +143,7 @@ describe('webhook delivery to a real receiver', () => {
       database: new Database(':memory:'),
       secret: generateWebhookSecret(),
     });
-    dispatcher.enqueue({
+    await dispatcher.enqueue({
       taskId: 'task_img_03',
       url: receiver.url,
       eventType: 'task.succeeded',
@@ -146,7 +151,7 @@ describe('webhook delivery to a real receiver', () => {
     });
     await dispatcher.deliverDue();
     expect(receiver.received).toHaveLength(0);
-    expect(dispatcher.deadLetters().deliveries[0]).toMatchObject({
+    expect((await dispatcher.deadLetters()).deliveries[0]).toMatchObject({
       status: 'dead',
       lastError: expect.stringContaining('refused: private address'),
     });
@@ -159,14 +164,14 @@ describe('webhook delivery to a real receiver', () => {
       secret: generateWebhookSecret(),
       fetch: (url, options) => safeFetch(url, { ...options, lookup }),
     });
-    dispatcher.enqueue({
+    await dispatcher.enqueue({
       taskId: 'task_img_04',
       url: 'https://hooks.customer.example/imagegate',
       eventType: 'task.succeeded',
       payload: {},
     });
     await dispatcher.deliverDue();
-    const lastError = dispatcher.deadLetters().deliveries[0]?.lastError;
+    const lastError = (await dispatcher.deadLetters()).deliveries[0]?.lastError;
     expect(lastError).toContain('refused: private address');
     expect(lastError).not.toContain('169.254');
   });

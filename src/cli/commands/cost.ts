@@ -6,13 +6,7 @@ import { z } from 'zod';
 import { builtInCatalog, isoDateSchema } from '../../catalog/index.js';
 import { InvalidInputError, parseInput } from '../../errors/index.js';
 import { Registry } from '../../registry/index.js';
-import {
-  MissingDataDirectoryError,
-  openDataDirectory,
-  SqliteTaskStore,
-  type TaskRecord,
-  type TaskStore,
-} from '../../tasks/index.js';
+import type { TaskRecord, TaskStore } from '../../tasks/index.js';
 import {
   aggregateCosts,
   costPlanSchema,
@@ -21,7 +15,8 @@ import {
   renderCostReportText,
 } from '../../tools/cost/index.js';
 import type { CliIo } from '../cli-io.js';
-import { dataDirectoryFlagHelp, dataDirectoryFromFlags } from '../data-directory-flag.js';
+import { dataDirectoryFlagHelp } from '../data-directory-flag.js';
+import { databaseUrlFlagHelp, openServerStore, serverStoreFlagsSchema } from '../server-store.js';
 import { parseFlags } from '../parse-flags.js';
 import { exitCodesHelp } from '../exit-codes.js';
 import { guardedAction } from '../guarded-action.js';
@@ -29,12 +24,10 @@ import { loadCliConfig } from '../load-cli-config.js';
 
 const planFlagsSchema = z.object({ config: z.string().min(1).optional(), json: z.boolean().optional() });
 
-const reportFlagsSchema = z.object({
+const reportFlagsSchema = serverStoreFlagsSchema.extend({
   from: isoDateSchema.optional(),
   to: isoDateSchema.optional(),
   by: z.enum(['day', 'key', 'model', 'logical', 'lane']).default('day'),
-  dataDir: z.string().min(1).optional(),
-  config: z.string().min(1).optional(),
   json: z.boolean().optional(),
 });
 
@@ -78,6 +71,7 @@ export function costCommand(io: CliIo, setExitCode: (code: number) => void): Com
     .option('--by <grouping>', 'day, key, model, logical or lane', 'day')
     .option('--data-dir <path>', dataDirectoryFlagHelp)
     .option('--config <path>', 'imagegate.config.yaml naming the data directory')
+    .option('--database-url <url>', databaseUrlFlagHelp)
     .option('--json', 'print JSON')
     .addHelpText('after', exitCodesHelp)
     .action(
@@ -85,9 +79,9 @@ export function costCommand(io: CliIo, setExitCode: (code: number) => void): Com
         const flags = parseFlags(reportFlagsSchema, raw);
         const fromMs = flags.from ? Date.parse(`${flags.from}T00:00:00Z`) : undefined;
         const toMs = flags.to ? Date.parse(`${flags.to}T00:00:00Z`) + 86_400_000 : undefined;
-        const store = new SqliteTaskStore(await openExistingDataDirectory(io, flags));
+        const opened = await openServerStore(io, flags, { create: false });
         try {
-          const tasks = await allTasks(store, fromMs, toMs);
+          const tasks = await allTasks(opened.tasks, fromMs, toMs);
           const report = aggregateCosts(tasks, {
             by: flags.by,
             ...(fromMs !== undefined ? { fromMs } : {}),
@@ -96,24 +90,11 @@ export function costCommand(io: CliIo, setExitCode: (code: number) => void): Com
           io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderCostReportText(report));
           return 0;
         } finally {
-          await store.close();
+          await opened.close();
         }
       }),
     );
   return cost;
-}
-
-/** The server's database; a wrong `--data-dir` is a bad flag, not an empty report. */
-async function openExistingDataDirectory(
-  io: CliIo,
-  flags: { dataDir?: string | undefined; config?: string | undefined },
-) {
-  try {
-    return openDataDirectory(await dataDirectoryFromFlags(io, flags), { cwd: io.cwd, create: false }).handle;
-  } catch (error) {
-    if (!(error instanceof MissingDataDirectoryError)) throw error;
-    throw new InvalidInputError(`${error.message}: pass the server's --data-dir`, 'dataDir');
-  }
 }
 
 function parsePlanYaml(text: string, file: string): unknown {

@@ -1,16 +1,19 @@
 import { Command } from 'commander';
 import { z } from 'zod';
-import { AmbiguousApiKeyError, ApiKeyStore, type ApiKeyRecord } from '../../server/auth/index.js';
-import { openDataDirectory } from '../../tasks/index.js';
+import { AmbiguousApiKeyError, type ApiKeyDirectory, type ApiKeyRecord } from '../../server/auth/index.js';
 import type { CliIo } from '../cli-io.js';
-import { dataDirectoryFlagHelp, dataDirectoryFromFlags } from '../data-directory-flag.js';
+import { dataDirectoryFlagHelp } from '../data-directory-flag.js';
+import {
+  databaseUrlFlagHelp,
+  openServerStore,
+  serverStoreFlagsSchema,
+  type ServerStoreFlags,
+} from '../server-store.js';
 import { ExitCode } from '../exit-codes.js';
 import { guardedAction } from '../guarded-action.js';
 import { parseFlags } from '../parse-flags.js';
 
-const dataDirFlag = z.string().min(1, 'a directory is required').optional();
-const configFlag = z.string().min(1, 'a config file is required').optional();
-const createFlagsSchema = z.object({
+const createFlagsSchema = serverStoreFlagsSchema.extend({
   name: z.string({ error: 'a name is required (--name)' }).trim().min(1, 'a name is required (--name)'),
   rateLimit: z.coerce
     .number({ error: 'expected a number of requests per minute' })
@@ -24,10 +27,8 @@ const createFlagsSchema = z.object({
     .optional(),
   admin: z.boolean().optional(),
   json: z.boolean().optional(),
-  dataDir: dataDirFlag,
-  config: configFlag,
 });
-const listFlagsSchema = z.object({ json: z.boolean().optional(), dataDir: dataDirFlag, config: configFlag });
+const listFlagsSchema = serverStoreFlagsSchema.extend({ json: z.boolean().optional() });
 const revokeFlagsSchema = listFlagsSchema;
 
 /** `imagegate keys create|list|revoke`: API keys of the server, in the server's database. */
@@ -35,6 +36,7 @@ export function keysCommand(io: CliIo, setExitCode: (code: number) => void): Com
   const keys = new Command('keys').description('Create, list and revoke API keys for "imagegate serve"');
   const dataDirOption = ['--data-dir <dir>', dataDirectoryFlagHelp] as const;
   const configOption = ['--config <file>', 'imagegate.config.yaml naming the data directory'] as const;
+  const databaseUrlOption = ['--database-url <url>', databaseUrlFlagHelp] as const;
 
   keys
     .command('create')
@@ -46,11 +48,12 @@ export function keysCommand(io: CliIo, setExitCode: (code: number) => void): Com
     .option('--json', 'print JSON')
     .option(...dataDirOption)
     .option(...configOption)
+    .option(...databaseUrlOption)
     .action(
       guardedAction(io, setExitCode, async (raw: Record<string, unknown>) => {
         const flags = parseFlags(createFlagsSchema, raw);
-        return withStore(io, flags, (store) => {
-          const { record, secret } = store.create({
+        return withStore(io, flags, async (store) => {
+          const { record, secret } = await store.create({
             name: flags.name,
             ...(flags.rateLimit !== undefined ? { rateLimitPerMinute: flags.rateLimit } : {}),
             ...(flags.monthlyBudget !== undefined ? { monthlyBudgetUsd: flags.monthlyBudget } : {}),
@@ -76,11 +79,12 @@ export function keysCommand(io: CliIo, setExitCode: (code: number) => void): Com
     .option('--json', 'print JSON')
     .option(...dataDirOption)
     .option(...configOption)
+    .option(...databaseUrlOption)
     .action(
       guardedAction(io, setExitCode, async (raw: Record<string, unknown>) => {
         const flags = parseFlags(listFlagsSchema, raw);
-        return withStore(io, flags, (store) => {
-          const records = store.list();
+        return withStore(io, flags, async (store) => {
+          const records = await store.list();
           if (flags.json) io.stdout(`${JSON.stringify(records.map(keyView), null, 2)}\n`);
           else io.stdout(renderList(records));
           return ExitCode.ok;
@@ -97,13 +101,14 @@ export function keysCommand(io: CliIo, setExitCode: (code: number) => void): Com
     .option('--json', 'print JSON')
     .option(...dataDirOption)
     .option(...configOption)
+    .option(...databaseUrlOption)
     .action(
       guardedAction(io, setExitCode, async (idOrPrefix: string, raw: Record<string, unknown>) => {
         const flags = parseFlags(revokeFlagsSchema, raw);
-        return withStore(io, flags, (store) => {
+        return withStore(io, flags, async (store) => {
           let record: ApiKeyRecord | undefined;
           try {
-            record = store.revoke(idOrPrefix);
+            record = await store.revoke(idOrPrefix);
           } catch (error) {
             if (!(error instanceof AmbiguousApiKeyError)) throw error;
             io.stderr(`${error.message}\n`);
@@ -128,17 +133,17 @@ export function keysCommand(io: CliIo, setExitCode: (code: number) => void): Com
   return keys;
 }
 
-/** Runs `use` on the key store of the data directory `imagegate serve` reads. */
+/** Runs `use` on the key store `imagegate serve` reads (its data directory, or PostgreSQL). */
 async function withStore(
   io: CliIo,
-  flags: { dataDir?: string | undefined; config?: string | undefined },
-  use: (store: ApiKeyStore) => number,
+  flags: ServerStoreFlags,
+  use: (store: ApiKeyDirectory) => Promise<number>,
 ): Promise<number> {
-  const { handle } = openDataDirectory(await dataDirectoryFromFlags(io, flags), { cwd: io.cwd });
+  const opened = await openServerStore(io, flags, { create: true });
   try {
-    return use(new ApiKeyStore(handle, { clock: io.clock }));
+    return await use(opened.keys);
   } finally {
-    handle.close();
+    await opened.close();
   }
 }
 

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../clock/index.js';
+import {
+  contractBreakerOptions,
+  describeUpstreamGuardsContract,
+} from '../engine/test-support/upstream-guards-contract.js';
+import { RedisUpstreamGuards } from './redis-upstream-guards.js';
+import { redisAvailable, testRedisUrl } from './test-support/temporary-redis.js';
+
+/** Deletes every key under a test run's prefix (they would expire anyway). */
+async function deleteKeys(keyPrefix: string): Promise<void> {
+  const admin = new Redis(testRedisUrl);
+  const keys = await admin.keys(`${keyPrefix}*`);
+  if (keys.length > 0) await admin.del(...keys);
+  admin.disconnect();
+}
+
+const available = await redisAvailable();
+describe.skipIf(!available)('on Redis', () => {
+  describeUpstreamGuardsContract('Redis, three instances', async (clock) => {
+    // A prefix per test: runs never share quotas or breakers.
+    const keyPrefix = `imagegate-test-${randomBytes(6).toString('hex')}:`;
+    const instances = [0, 1, 2].map(
+      () =>
+        new RedisUpstreamGuards({
+          url: testRedisUrl,
+          keyPrefix,
+          clock,
+          circuitBreaker: contractBreakerOptions,
+        }),
+    );
+    return {
+      instances,
+      cleanup: async () => {
+        await deleteKeys(keyPrefix);
+        await Promise.all(instances.map((instance) => instance.close()));
+      },
+    };
+  });
+
+  it('fails at once, without queueing, while Redis cannot be reached', async () => {
+    const guards = new RedisUpstreamGuards({
+      url: 'redis://127.0.0.1:1',
+      clock: new ManualClock(),
+    });
+    await expect(guards.quotaFor('gemini-api/m', 5).tryTake(0)).rejects.toThrow();
+    await expect(guards.ping()).rejects.toThrow();
+    await guards.close();
+  });
+});
