@@ -199,6 +199,42 @@ function runSummary(run: FlowRun, session: FlowSession): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A list as JSON for scripts, else one line per item. */
+function printList<Item>(
+  io: CliIo,
+  asJson: boolean | undefined,
+  items: readonly Item[],
+  lineOf: (item: Item) => string,
+) {
+  if (asJson) io.stdout(`${JSON.stringify(items, null, 2)}\n`);
+  else for (const item of items) io.stdout(`${lineOf(item)}\n`);
+}
+
+/** One run of `flow runs`, the same whether it came from the local store or a server. */
+function runLine(run: {
+  id: string;
+  status: string;
+  version?: number | null | undefined;
+  createdAtMs: number;
+  actualCostUsd?: number | undefined;
+  parentRunId?: string | undefined;
+}): string {
+  const promoted = run.parentRunId ? `  promoted from ${run.parentRunId}` : '';
+  return `${run.id}  ${run.status.padEnd(9)} v${run.version ?? '-'}  ${new Date(run.createdAtMs).toISOString()}  ${usd(run.actualCostUsd)}${promoted}`;
+}
+
+/** One version of `flow versions`, the same whether it came from the local store or a server. */
+function versionLine(version: {
+  version: number;
+  sha256: string;
+  publishedAtMs: number;
+  message: string;
+  rollbackOf?: number | undefined;
+}): string {
+  const rollback = version.rollbackOf ? ` (rollback to v${version.rollbackOf})` : '';
+  return `v${version.version}  ${version.sha256.slice(0, 12)}  ${new Date(version.publishedAtMs).toISOString()}  ${version.message}${rollback}`;
+}
+
 const usd = (value: number | undefined) => (value === undefined ? 'unknown' : `$${value.toFixed(4)}`);
 
 async function finishRun(
@@ -578,24 +614,19 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
       const remote = remoteTarget(flags, io.env);
       if (remote) {
         const runs = await new RemoteFlows(remote).runs(name);
-        if (flags.json) io.stdout(`${JSON.stringify(runs, null, 2)}\n`);
-        else
-          for (const run of runs) {
-            io.stdout(
-              `${run.id}  ${run.status.padEnd(9)} v${run.version ?? '-'}  ${new Date(run.created_at * 1000).toISOString()}  ${usd(run.actual_cost_usd ?? undefined)}${run.lineage ? `  promoted from ${String(run.lineage.parentRunId)}` : ''}\n`,
-            );
-          }
+        printList(io, flags.json, runs, (run) =>
+          runLine({
+            ...run,
+            createdAtMs: run.created_at * 1000,
+            actualCostUsd: run.actual_cost_usd ?? undefined,
+            parentRunId: run.lineage ? String(run.lineage.parentRunId) : undefined,
+          }),
+        );
         return ExitCode.ok;
       }
       return withSession(io, flags, async (session) => {
         const runs = session.store.listRuns({ flowName: name, limit: 50 });
-        if (flags.json) io.stdout(`${JSON.stringify(runs, null, 2)}\n`);
-        else
-          for (const run of runs) {
-            io.stdout(
-              `${run.id}  ${run.status.padEnd(9)} v${run.version ?? '-'}  ${new Date(run.createdAtMs).toISOString()}  ${usd(run.actualCostUsd)}${run.lineage ? `  promoted from ${run.lineage.parentRunId}` : ''}\n`,
-            );
-          }
+        printList(io, flags.json, runs, (run) => runLine({ ...run, parentRunId: run.lineage?.parentRunId }));
         return ExitCode.ok;
       });
     }),
@@ -609,31 +640,23 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
       const remote = remoteTarget(flags, io.env);
       if (remote) {
         const versions = await new RemoteFlows(remote).versions(name);
-        if (flags.json) io.stdout(`${JSON.stringify(versions, null, 2)}\n`);
-        else
-          for (const version of versions) {
-            io.stdout(
-              `v${version.version}  ${version.sha256.slice(0, 12)}  ${new Date(version.published_at * 1000).toISOString()}  ${version.message}${version.rollback_of ? ` (rollback to v${version.rollback_of})` : ''}\n`,
-            );
-          }
+        printList(io, flags.json, versions, (version) =>
+          versionLine({
+            ...version,
+            publishedAtMs: version.published_at * 1000,
+            rollbackOf: version.rollback_of ?? undefined,
+          }),
+        );
         return ExitCode.ok;
       }
       return withSession(io, flags, async (session) => {
         const versions = session.library.versions(name, localAccess);
-        if (flags.json)
-          io.stdout(
-            `${JSON.stringify(
-              versions.map(({ document: _document, ...version }) => version),
-              null,
-              2,
-            )}\n`,
-          );
-        else
-          for (const version of versions) {
-            io.stdout(
-              `v${version.version}  ${version.sha256.slice(0, 12)}  ${new Date(version.publishedAtMs).toISOString()}  ${version.message}${version.rollbackOf ? ` (rollback to v${version.rollbackOf})` : ''}\n`,
-            );
-          }
+        printList(
+          io,
+          flags.json,
+          versions.map(({ document: _document, ...version }) => version),
+          versionLine,
+        );
         return ExitCode.ok;
       });
     }),
