@@ -9,7 +9,8 @@ import {
   errorAnswers,
   errorKinds,
   ExitCode,
-  failureOutcomeKindSchema,
+  failureOutcomeKinds,
+  type FailureOutcomeKind,
   ImagegateError,
   InvalidInputError,
   type ErrorKind,
@@ -42,11 +43,11 @@ const attempt: Attempt = {
 /** A real error of each kind, thrown the way the code that owns it throws it. Exhaustive by type. */
 const examples: { [Kind in ErrorKind]: () => unknown } = {
   ...(Object.fromEntries(
-    failureOutcomeKindSchema.options.map((kind) => [
+    failureOutcomeKinds.map((kind) => [
       kind,
       () => new ImageGenerationError(outcomeOf(kind, `${kind} happened`), [attempt], []),
     ]),
-  ) as Record<(typeof failureOutcomeKindSchema.options)[number], () => unknown>),
+  ) as Record<FailureOutcomeKind, () => unknown>),
   invalid_input: () => new InvalidInputError('Invalid n: 9 is above 8', 'n'),
   invalid_media: () => new MediaInputError('refs/cat.txt is not an image', 'images[0]'),
   unknown_model: () => new UnknownModelError('imgae_fast', ['image_fast'], ['image_fast']),
@@ -114,7 +115,7 @@ describe.each(errorKinds.map((kind) => [kind] as const))('the %s kind', (kind) =
 
 describe('the error table', () => {
   it('exits transient outcome kinds with 4 and permanent ones otherwise', () => {
-    for (const kind of failureOutcomeKindSchema.options) {
+    for (const kind of failureOutcomeKinds) {
       const transient = outcomeRules[kind].retryable;
       expect(errorAnswers[kind].exitCode === ExitCode.transientExhausted, kind).toBe(transient);
     }

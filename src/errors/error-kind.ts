@@ -1,11 +1,10 @@
-import { z } from 'zod';
-import { outcomeKindSchema } from './outcome-kind.js';
+import { outcomeKinds, type OutcomeKind } from './outcome-kind.js';
 
 /**
  * Kinds of failure that happen before or around a model call: the caller's input, the setup of this
  * machine, the state of a stored resource. Each is answered by its row of `errorAnswers`.
  */
-export const libraryErrorKindSchema = z.enum([
+export const libraryErrorKinds = [
   /** A field of a request, flag, flow input or file the caller must fix; `field` names it. */
   'invalid_input',
   /** A reference image or video that cannot be used (type, size, unreadable, not an image). */
@@ -36,15 +35,19 @@ export const libraryErrorKindSchema = z.enum([
   'incompatible_storage',
   /** A fault in imagegate itself; the message given to callers does not leak internals. */
   'internal_error',
-]);
+] as const;
 
 /** Failures of a model call: every outcome kind but `success`. */
-export const failureOutcomeKindSchema = outcomeKindSchema.exclude(['success']);
+export type FailureOutcomeKind = Exclude<OutcomeKind, 'success'>;
+export const failureOutcomeKinds = outcomeKinds.filter(
+  (kind): kind is FailureOutcomeKind => kind !== 'success',
+);
 
 /** Every error imagegate throws carries exactly one of these kinds. */
-export const errorKindSchema = z.enum([
-  ...failureOutcomeKindSchema.options,
-  ...libraryErrorKindSchema.options,
-]);
-export type ErrorKind = z.infer<typeof errorKindSchema>;
-export const errorKinds: readonly ErrorKind[] = errorKindSchema.options;
+export type ErrorKind = FailureOutcomeKind | (typeof libraryErrorKinds)[number];
+export const errorKinds: readonly ErrorKind[] = [...failureOutcomeKinds, ...libraryErrorKinds];
+
+/** Whether a stored or received string names an error kind (a task's `error.type`, say). */
+export function isErrorKind(value: unknown): value is ErrorKind {
+  return typeof value === 'string' && (errorKinds as readonly string[]).includes(value);
+}

@@ -1,10 +1,11 @@
-export { outcomeKindSchema, outcomeKinds, type OutcomeKind } from './outcome-kind.js';
+export { outcomeKinds, type OutcomeKind } from './outcome-kind.js';
 export {
-  errorKindSchema,
   errorKinds,
-  failureOutcomeKindSchema,
-  libraryErrorKindSchema,
+  failureOutcomeKinds,
+  isErrorKind,
+  libraryErrorKinds,
   type ErrorKind,
+  type FailureOutcomeKind,
 } from './error-kind.js';
 export { ImagegateError, type ImagegateErrorOptions } from './imagegate-error.js';
 export {

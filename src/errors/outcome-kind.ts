@@ -1,10 +1,8 @@
-import { z } from 'zod';
-
 /**
  * Every response or error becomes exactly one of these (the table in docs/error-handling.md). Whether it is retried or may
  * fall back is decided where the outcome is built, not by whoever reads it.
  */
-export const outcomeKindSchema = z.enum([
+export const outcomeKinds = [
   'success',
   'blocked_prompt',
   'blocked_output',
@@ -20,6 +18,7 @@ export const outcomeKindSchema = z.enum([
   'auth_failed',
   'cancelled',
   'unknown_error',
-]);
-export type OutcomeKind = z.infer<typeof outcomeKindSchema>;
-export const outcomeKinds: readonly OutcomeKind[] = outcomeKindSchema.options;
+] as const;
+export type OutcomeKind = (typeof outcomeKinds)[number];
+// Plain data, no zod: the CLI reads this folder on every start (`--version` included); the schema of the
+// kinds lives in src/outcome.

@@ -1,4 +1,5 @@
-export { outcomeKindSchema, outcomeKinds, type OutcomeKind } from '../errors/index.js';
+export { outcomeKinds, type OutcomeKind } from '../errors/index.js';
+export { outcomeKindSchema } from './outcome-kind-schema.js';
 export { outcomeOf, outcomeRules, type Outcome } from './outcome.js';
 export { classifyError, type ErrorContext } from './classify-error.js';
 export { blockedFinishReasons, classifyResponse, type ResponseClassification } from './classify-response.js';

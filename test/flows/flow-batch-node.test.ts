@@ -157,6 +157,6 @@ describe('a flow image node with lane: batch', () => {
         access: { keyId: 'key_owner' },
       });
     expect(start).toThrow(InvalidFlowError);
-    expect(start).toThrow(/nodes\.thumb\.lane: "batch" needs the batch lane/);
+    expect(start).toThrow(/nodes\.thumb\.lane: "batch" needs a batch lane/);
   });
 });

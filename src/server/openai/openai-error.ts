@@ -1,15 +1,10 @@
-import {
-  errorAnswerFor,
-  errorAnswers,
-  errorKindSchema,
-  failureOutcomeKindSchema,
-} from '../../errors/index.js';
+import { errorAnswerFor, errorAnswers, failureOutcomeKinds, isErrorKind } from '../../errors/index.js';
 import type { TaskRecord } from '../../tasks/index.js';
 import { ApiError, apiErrorFor, internalErrorMessage } from '../../http/index.js';
 
 /** Every status a failed generation can be answered with (the client's own hang-up aside). */
 export const openAiOutcomeStatuses: readonly number[] = [
-  ...new Set(failureOutcomeKindSchema.options.map((kind) => errorAnswers[kind].status)),
+  ...new Set(failureOutcomeKinds.map((kind) => errorAnswers[kind].status)),
 ].filter((status) => status !== errorAnswers.cancelled.status);
 
 /**
@@ -22,9 +17,9 @@ export function openAiErrorFor(error: unknown, fieldNames: Record<string, string
 
 /** A task that ended without images, answered like the error of the same kind. */
 export function openAiErrorForTask(task: TaskRecord): ApiError {
-  const kind = errorKindSchema.safeParse(task.error?.type);
-  const answer = errorAnswerFor(kind.success ? kind.data : 'internal_error');
-  if (!kind.success || !task.error) {
+  const type = task.error?.type;
+  const answer = errorAnswerFor(isErrorKind(type) ? type : 'internal_error');
+  if (!isErrorKind(type) || !task.error) {
     return new ApiError(500, answer.type, answer.code, internalErrorMessage);
   }
   return new ApiError(
