@@ -156,9 +156,13 @@ describe('a flow run across a server crash', () => {
     expect(callsTo(emulator, 'gemini-3.1-flash-image', 'batchGenerateContent')).toBe(1);
     expect(callsTo(emulator, 'gemini-3.1-flash-image', 'generateContent')).toBe(0);
     const jobs = (await (await fetch(`${second.url}/v1/batches`)).json()) as {
-      data: Array<{ counts: { pending: number; succeeded: number; failed: number; online: number; retried: number } }>;
+      data: Array<{
+        counts: { pending: number; succeeded: number; failed: number; online: number; retried: number };
+      }>;
     };
-    expect(jobs.data.map((job) => job.counts)).toEqual([{ pending: 0, succeeded: 3, failed: 0, online: 0, retried: 0 }]);
+    expect(jobs.data.map((job) => job.counts)).toEqual([
+      { pending: 0, succeeded: 3, failed: 0, online: 0, retried: 0 },
+    ]);
     expect(run!.result.variants).toHaveLength(3);
     expect(new Set(run!.result.variants!.map((image) => image.sha256)).size).toBe(3);
   }, 120_000);
