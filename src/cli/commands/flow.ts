@@ -526,7 +526,9 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
     flow
       .command('pull')
       .argument('<name>')
-      .description('Print (or write) the draft, or a version, as YAML')
+      .description(
+        'Print (or write) the draft, or a version: the pushed file as written (with later edits), else YAML',
+      )
       .option('--version <n>', 'a published version instead of the draft')
       .option('-o, --output <file>', 'write to this file'),
   ).action(
