@@ -39,7 +39,13 @@ export function patchFlowSource(
   }
   collectPatches(patches, ['layout'], valueAt(written, ['layout']), next.layout, () => false);
   if (patches.length === 0) return source;
-  return isJsonSource(source) ? patchJson(source, patches) : patchYaml(source, patches);
+  try {
+    return isJsonSource(source) ? patchJson(source, patches) : patchYaml(source, patches);
+  } catch {
+    // A source the patch cannot be applied to is dropped rather than the save refused: the draft then
+    // pulls as YAML, as a flow made without a file does.
+    return undefined;
+  }
 }
 
 /**
