@@ -59,6 +59,14 @@ export function remoteTarget(
 export type RemoteRun = z.infer<typeof flowApiSchemas.run>;
 export type RemoteVersion = z.infer<typeof flowApiSchemas.version>;
 
+/** A request body sent as it is (a flow file as YAML), not as JSON. */
+class TextBody {
+  constructor(
+    readonly text: string,
+    readonly contentType: string,
+  ) {}
+}
+
 /** The flow routes of an imagegate server (docs/flows.md, HTTP API), every answer checked by its schema. */
 export class RemoteFlows {
   constructor(
@@ -66,8 +74,11 @@ export class RemoteFlows {
     private readonly fetchFunction: typeof fetch = fetch,
   ) {}
 
-  saveDraft(document: object) {
-    return this.call('PUT', `/v1/flows/${this.name(document)}/draft`, flowApiSchemas.flow, document);
+  /** With `source` (the file's text) the server keeps it, so a pull gives the file back. */
+  saveDraft(document: object, source?: string) {
+    const path = `/v1/flows/${this.name(document)}/draft`;
+    if (source === undefined) return this.call('PUT', path, flowApiSchemas.flow, document);
+    return this.call('PUT', path, flowApiSchemas.flow, new TextBody(source, 'application/yaml'));
   }
 
   publish(name: string, message: string, allowPreview: boolean) {
@@ -188,10 +199,18 @@ export class RemoteFlows {
       response = await this.fetchFunction(url, {
         method,
         headers: {
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(body instanceof TextBody
+            ? { 'content-type': body.contentType }
+            : body !== undefined
+              ? { 'content-type': 'application/json' }
+              : {}),
           ...(this.target.apiKey ? { authorization: `Bearer ${this.target.apiKey}` } : {}),
         },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(body instanceof TextBody
+          ? { body: body.text }
+          : body !== undefined
+            ? { body: JSON.stringify(body) }
+            : {}),
       });
     } catch (error) {
       const cause =

@@ -133,3 +133,56 @@ describe('FlowLibrary: drafts, versions, diff and rollback', () => {
     expect(published.warnings[0]!.message).toMatch(/shuts down on 2026-10-02 \(in 17 days\)/);
   });
 });
+
+describe('FlowLibrary: the source a flow was pushed as', () => {
+  const source = `# The poster flow.
+name: poster
+inputs:
+  brief: { type: string }
+nodes:
+  hero:
+    type: image
+    model: image_fast # fast first
+    prompt: "A poster about {{inputs.brief}}"
+  out:
+    type: output
+    results:
+      images: '{{nodes.hero.images}}'
+`;
+
+  it('keeps the pushed text, patches it on a JSON save, and hashes only the canonical document', () => {
+    const { flows } = library(Date.UTC(2026, 7, 1));
+    const pushed = flows.saveDraft(poster('image_fast', 1), owner, { source }).flow;
+    expect(pushed.draftSource).toBe(source);
+    const first = flows.publish('poster', { message: 'first' }, owner).version;
+    expect(first.source).toBe(source);
+
+    // The canvas sends the stored draft back (defaults filled in), edited and with a layout.
+    const edited = structuredClone({
+      ...pushed.draft,
+      layout: { hero: { x: 0, y: 0 }, out: { x: 320, y: 0 } },
+    }) as unknown as { nodes: Record<string, Record<string, unknown>> };
+    edited.nodes.hero!.model = 'image_quality';
+    const saved = flows.saveDraft(edited, owner).flow;
+    expect(saved.draftSource).toBe(
+      `${source.replace('model: image_fast # fast first', 'model: image_quality # fast first')}layout:\n  hero:\n    x: 0\n    y: 0\n  out:\n    x: 320\n    y: 0\n`,
+    );
+    const second = flows.publish('poster', { message: 'pro' }, owner).version;
+    expect(second.sha256).toBe(flowContentHash(saved.draft));
+
+    // Only the layout moved: the same hash as a version without one.
+    flows.saveDraft({ ...saved.draft, layout: { hero: { x: 10, y: 10 } } }, owner);
+    expect(flows.publish('poster', { message: 'moved' }, owner).version.sha256).toBe(second.sha256);
+
+    // A rollback brings the old version's source back with its document.
+    flows.rollback('poster', { to: 1 }, owner);
+    expect(flows.flow('poster', owner).draftSource).toBe(source);
+  });
+
+  it('leaves a draft saved as JSON only without a source', () => {
+    const { flows } = library(Date.UTC(2026, 7, 1));
+    flows.saveDraft(poster('image_fast'), owner);
+    flows.saveDraft(poster('image_quality'), owner);
+    expect(flows.flow('poster', owner).draftSource).toBeUndefined();
+  });
+});

@@ -4,6 +4,7 @@ import type { ImagegateConfig } from '../config/index.js';
 import { flowContentHash } from './canonical-json.js';
 import { diffFlowDocuments, type FlowChange } from './diff-flow-documents.js';
 import { FlowNotFoundError, mayAccess, type FlowAccess } from './flow-access.js';
+import { patchFlowSource } from './flow-source.js';
 import type { FlowDocument } from './flow-document-schema.js';
 import type { FlowModelNames } from './flow-models.js';
 import { InvalidFlowError, type FlowProblem } from './flow-problem.js';
@@ -52,12 +53,28 @@ export class FlowLibrary {
     return validation;
   }
 
-  /** Validates and stores a draft; creating a flow makes the caller its owner. */
-  saveDraft(input: unknown, access: FlowAccess): { flow: StoredFlow; warnings: FlowProblem[] } {
+  /**
+   * Validates and stores a draft; creating a flow makes the caller its owner. With `source` (a pushed
+   * file's text, `input` parsed from it) the text is kept with the draft; without, a draft that has a
+   * source gets it patched with what `input` changed (see `patchFlowSource`), so `flow pull` gives back
+   * the author's file with only the edit in it.
+   */
+  saveDraft(
+    input: unknown,
+    access: FlowAccess,
+    options: { source?: string } = {},
+  ): { flow: StoredFlow; warnings: FlowProblem[] } {
     const validation = this.validate(input, access);
     if (!validation.ok) throw new InvalidFlowError(validation.problems);
+    const { document } = validation;
+    let source = options.source;
+    if (source === undefined) {
+      // validate() refused a flow the caller may not touch, so an existing one here is the caller's.
+      const previous = this.options.store.getFlow(document.name)?.draftSource;
+      if (previous !== undefined) source = patchFlowSource(previous, input, document);
+    }
     return {
-      flow: this.options.store.saveDraft(validation.document, access.keyId),
+      flow: this.options.store.saveDraft(document, access.keyId, source),
       warnings: validation.warnings,
     };
   }
@@ -85,6 +102,7 @@ export class FlowLibrary {
       flowName: name,
       sha256: flowContentHash(flow.draft),
       document: flow.draft,
+      ...(flow.draftSource !== undefined ? { source: flow.draftSource } : {}),
       message: request.message,
       ...(access.keyId !== undefined ? { publishedBy: access.keyId } : {}),
     });
@@ -130,11 +148,12 @@ export class FlowLibrary {
     const problems = this.lifecycle(target.document, request.allowPreview ?? false);
     if (problems.some((problem) => problem.severity === 'error')) throw new InvalidFlowError(problems);
     const flow = this.flow(name, access);
-    this.options.store.saveDraft(target.document, flow.ownerKeyId);
+    this.options.store.saveDraft(target.document, flow.ownerKeyId, target.source);
     const version = this.options.store.insertVersion({
       flowName: name,
       sha256: target.sha256,
       document: target.document,
+      ...(target.source !== undefined ? { source: target.source } : {}),
       message: request.message ?? `rollback to version ${request.to}`,
       ...(access.keyId !== undefined ? { publishedBy: access.keyId } : {}),
       rollbackOf: request.to,

@@ -13,6 +13,7 @@ export { flowJsonSchema } from './flow-json-schema.js';
 export * from './flow-run-record.js';
 export { FlowNotFoundError, FlowStateError, localAccess, mayAccess, type FlowAccess } from './flow-access.js';
 export { FlowLibrary, type FlowLibraryOptions } from './flow-library.js';
+export { patchFlowSource } from './flow-source.js';
 export { diffFlowDocuments, formatFlowChanges, type FlowChange } from './diff-flow-documents.js';
 export { lifecycleProblems, modelsOfName, type LifecycleCheckOptions } from './publish-checks.js';
 export {

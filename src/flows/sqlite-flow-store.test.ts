@@ -92,3 +92,45 @@ describe('nodeCacheLimits', () => {
     );
   });
 });
+
+describe('SqliteFlowStore sources', () => {
+  const draft = { name: 'poster', inputs: {}, nodes: {} };
+
+  it('opens a database made before sources: its rows read without one, and new ones keep theirs', () => {
+    const database = new Database(':memory:');
+    // The tables as the first release made them, with a draft and a version in them.
+    database.exec(`
+      CREATE TABLE flows (name TEXT PRIMARY KEY, owner_key_id TEXT, draft_json TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL);
+      CREATE TABLE flow_versions (flow_name TEXT NOT NULL REFERENCES flows (name) ON DELETE CASCADE,
+        version INTEGER NOT NULL, sha256 TEXT NOT NULL, document_json TEXT NOT NULL, message TEXT NOT NULL,
+        published_by TEXT, published_at_ms INTEGER NOT NULL, rollback_of INTEGER,
+        PRIMARY KEY (flow_name, version));
+      INSERT INTO flows VALUES ('poster', NULL, '${JSON.stringify(draft)}', 1, 1);
+      INSERT INTO flow_versions VALUES ('poster', 1, 'abc', '${JSON.stringify(draft)}', 'first', NULL, 1, NULL);
+    `);
+    const store = new SqliteFlowStore(database, { clock: new ManualClock(startMs) });
+    const old = store.getFlow('poster')!;
+    expect(old.draft).toEqual(draft);
+    expect(old.draftSource).toBeUndefined();
+    expect(store.getVersion('poster', 1)).not.toHaveProperty('source');
+
+    store.saveDraft({ ...draft, name: 'banner' }, undefined, 'name: banner # kept\nnodes: {}\n');
+    expect(store.getFlow('banner')!.draftSource).toBe('name: banner # kept\nnodes: {}\n');
+    const version = store.insertVersion({
+      flowName: 'banner',
+      sha256: 'def',
+      document: { ...draft, name: 'banner' },
+      message: 'first',
+      source: 'name: banner # kept\nnodes: {}\n',
+    });
+    expect(store.getVersion('banner', version.version)!.source).toBe('name: banner # kept\nnodes: {}\n');
+    // A second open finds the columns there and changes nothing.
+    expect(new SqliteFlowStore(database).getFlow('banner')!.draftSource).toBe(
+      'name: banner # kept\nnodes: {}\n',
+    );
+    // A draft saved without a source has none any more.
+    store.saveDraft({ ...draft, name: 'banner' }, undefined);
+    expect(store.getFlow('banner')!.draftSource).toBeUndefined();
+  });
+});

@@ -15,6 +15,7 @@ const createStatements = [
      name TEXT PRIMARY KEY,
      owner_key_id TEXT,
      draft_json TEXT NOT NULL,
+     draft_source TEXT,
      created_at_ms INTEGER NOT NULL,
      updated_at_ms INTEGER NOT NULL
    )`,
@@ -27,6 +28,7 @@ const createStatements = [
      published_by TEXT,
      published_at_ms INTEGER NOT NULL,
      rollback_of INTEGER,
+     source TEXT,
      PRIMARY KEY (flow_name, version)
    )`,
   `CREATE TABLE IF NOT EXISTS flow_runs (
@@ -61,10 +63,25 @@ const createStatements = [
    )`,
 ];
 
+/**
+ * Columns added after their table was first released, each nullable so older rows still read: a
+ * database made before them gets them on open (`ALTER TABLE … ADD COLUMN`), its rows without a value.
+ */
+const addedColumns: ReadonlyArray<{ table: string; column: string; definition: string }> = [
+  // The flow file's text as pushed (YAML or JSON), kept so `flow pull` gives back the file.
+  { table: 'flows', column: 'draft_source', definition: 'TEXT' },
+  { table: 'flow_versions', column: 'source', definition: 'TEXT' },
+];
+
 export interface StoredFlow {
   name: string;
   ownerKeyId?: string;
   draft: FlowDocument;
+  /**
+   * The draft as its author wrote it (the pushed file's YAML or JSON text, patched by later saves);
+   * undefined for a draft made from JSON only (the API, the canvas) and for rows stored before sources.
+   */
+  draftSource?: string;
   createdAtMs: number;
   updatedAtMs: number;
   /** The newest version's number; undefined before the first publish. */
@@ -81,6 +98,8 @@ export interface FlowVersion {
   publishedAtMs: number;
   /** Set when this version was made by rolling back to an older one. */
   rollbackOf?: number;
+  /** The draft's source text when it was published (see `StoredFlow.draftSource`). */
+  source?: string;
 }
 
 /** The same Idempotency-Key was used for another run request. */
@@ -135,6 +154,12 @@ export class SqliteFlowStore {
     this.nodeCache = options.nodeCache ?? nodeCacheLimits(defaultConfig);
     database.transaction(() => {
       for (const statement of createStatements) database.prepare(statement).run();
+      for (const { table, column, definition } of addedColumns) {
+        const columns = database.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+        if (!columns.some((existing) => existing.name === column)) {
+          database.prepare(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`).run();
+        }
+      }
     })();
   }
 
@@ -157,6 +182,7 @@ export class SqliteFlowStore {
           name: string;
           owner_key_id: string | null;
           draft_json: string;
+          draft_source: string | null;
           created_at_ms: number;
           updated_at_ms: number;
         }
@@ -170,6 +196,7 @@ export class SqliteFlowStore {
       name: row.name,
       ...(row.owner_key_id !== null ? { ownerKeyId: row.owner_key_id } : {}),
       draft: JSON.parse(row.draft_json) as FlowDocument,
+      ...(row.draft_source !== null ? { draftSource: row.draft_source } : {}),
       createdAtMs: row.created_at_ms,
       updatedAtMs: row.updated_at_ms,
       ...(latest !== null && latest !== undefined ? { latestVersion: latest } : {}),
@@ -186,13 +213,17 @@ export class SqliteFlowStore {
       .filter(Boolean);
   }
 
-  /** Creates the flow (owned by `ownerKeyId`) or replaces its draft. */
-  saveDraft(document: FlowDocument, ownerKeyId: string | undefined): StoredFlow {
+  /**
+   * Creates the flow (owned by `ownerKeyId`) or replaces its draft, and its source text with it (none:
+   * the draft has no source any more).
+   */
+  saveDraft(document: FlowDocument, ownerKeyId: string | undefined, source?: string): StoredFlow {
     const nowMs = this.clock.nowMs();
     this.statement(
-      `INSERT INTO flows (name, owner_key_id, draft_json, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET draft_json = excluded.draft_json, updated_at_ms = excluded.updated_at_ms`,
-    ).run(document.name, ownerKeyId ?? null, JSON.stringify(document), nowMs, nowMs);
+      `INSERT INTO flows (name, owner_key_id, draft_json, draft_source, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET draft_json = excluded.draft_json, draft_source = excluded.draft_source,
+           updated_at_ms = excluded.updated_at_ms`,
+    ).run(document.name, ownerKeyId ?? null, JSON.stringify(document), source ?? null, nowMs, nowMs);
     return this.getFlow(document.name)!;
   }
 
@@ -207,8 +238,8 @@ export class SqliteFlowStore {
           ).get(input.flowName)?.version ?? 0;
         const version: FlowVersion = { ...input, version: latest + 1, publishedAtMs };
         this.statement(
-          `INSERT INTO flow_versions (flow_name, version, sha256, document_json, message, published_by, published_at_ms, rollback_of)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO flow_versions (flow_name, version, sha256, document_json, message, published_by, published_at_ms, rollback_of, source)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           version.flowName,
           version.version,
@@ -218,6 +249,7 @@ export class SqliteFlowStore {
           version.publishedBy ?? null,
           version.publishedAtMs,
           version.rollbackOf ?? null,
+          version.source ?? null,
         );
         return version;
       })
@@ -413,6 +445,7 @@ interface VersionRow {
   published_by: string | null;
   published_at_ms: number;
   rollback_of: number | null;
+  source: string | null;
 }
 
 function versionFromRow(row: VersionRow): FlowVersion {
@@ -425,5 +458,6 @@ function versionFromRow(row: VersionRow): FlowVersion {
     ...(row.published_by !== null ? { publishedBy: row.published_by } : {}),
     publishedAtMs: row.published_at_ms,
     ...(row.rollback_of !== null ? { rollbackOf: row.rollback_of } : {}),
+    ...(row.source !== null ? { source: row.source } : {}),
   };
 }

@@ -309,6 +309,8 @@ describe.skipIf(!chromiumPath && !underCi)('a flow built on the canvas, in Chrom
       await writeFile(join(directory, 'brand-assets.yaml'), original);
       expect(await cli(['flow', 'push', 'brand-assets.yaml'])).toMatchObject({ code: 0 });
       expect(await cli(['flow', 'pull', 'brand-assets', '-o', 'before.yaml'])).toMatchObject({ code: 0 });
+      // Pulled before any edit: the file as written, byte for byte.
+      expect(await readFile(join(directory, 'before.yaml'), 'utf8')).toBe(original);
 
       await page.goto(`${base}/flows/brand-assets`);
       for (const id of ['Inputs', 'direction', 'variants', 'review']) await canvasNode(id).waitFor();
@@ -326,32 +328,39 @@ describe.skipIf(!chromiumPath && !underCi)('a flow built on the canvas, in Chrom
       await expect.poll(() => page.locator('.hint').textContent()).toContain('Draft saved');
 
       expect(await cli(['flow', 'pull', 'brand-assets', '-o', 'pulled.yaml'])).toMatchObject({ code: 0 });
-      const pulled = parseYaml(await readFile(join(directory, 'pulled.yaml'), 'utf8')) as Record<
-        string,
-        unknown
-      >;
-      // The original as the server reads it (the schema's defaults filled in: format, references).
+      const pulledText = await readFile(join(directory, 'pulled.yaml'), 'utf8');
+      const pulled = parseYaml(pulledText) as Record<string, unknown>;
+      // Against the ORIGINAL file, line by line: comments, quoting, key order and the defaults the file
+      // leaves out are as written; the edited line (its quoting kept) and, in the layout section, the
+      // moved node's line are the only differences.
+      const originalLines = original.split('\n');
+      const after = pulledText.split('\n');
+      expect(after).toHaveLength(originalLines.length);
+      const changed = after.flatMap((line, index) =>
+        line === originalLines[index] ? [] : [{ line: index + 1, before: originalLines[index], after: line }],
+      );
+      const layoutLine = originalLines.indexOf('layout:') + 1;
+      expect(changed).toEqual([
+        {
+          line: originalLines.indexOf("    aspectRatio: '1:1'") + 1,
+          before: "    aspectRatio: '1:1'",
+          after: "    aspectRatio: '16:9'",
+        },
+        {
+          line: expect.any(Number) as number,
+          before: '  review: { x: 640, y: 0 }',
+          after: expect.stringMatching(/^ {2}review: \{ x: [\d.]+, y: [\d.]+ \}$/) as string,
+        },
+      ]);
+      expect(changed[1]!.line).toBeGreaterThan(layoutLine);
+      // As a document: the original as the server reads it, with the edit.
       const read = flowDocumentSchema.parse(parseYaml(original)) as Record<string, unknown>;
       const withoutLayout = ({ layout: _layout, ...rest }: Record<string, unknown>) => rest;
       const expected = structuredClone(withoutLayout(read)) as {
         nodes: Record<string, Record<string, unknown>>;
       };
       expected.nodes.variants!.aspectRatio = '16:9';
-      expect(withoutLayout(pulled)).toEqual(expected);
-      // As files: the pull after the canvas edit differs from the pull before it in the edited line and
-      // in the layout section only.
-      const before = (await readFile(join(directory, 'before.yaml'), 'utf8')).split('\n');
-      const after = (await readFile(join(directory, 'pulled.yaml'), 'utf8')).split('\n');
-      const layoutStart = after.indexOf('layout:');
-      expect(layoutStart).toBeGreaterThan(0);
-      expect(before.slice(0, layoutStart + 1)).toEqual(
-        after
-          .slice(0, layoutStart + 1)
-          .map((line) => (line === '    aspectRatio: 16:9' ? '    aspectRatio: 1:1' : line)),
-      );
-      expect(after.filter((line, index) => line !== before[index] && index < layoutStart)).toEqual([
-        '    aspectRatio: 16:9',
-      ]);
+      expect(withoutLayout(flowDocumentSchema.parse(pulled) as Record<string, unknown>)).toEqual(expected);
       // Layout: the moved node moved; the others kept the file's positions.
       const layouts = pulled.layout as Record<string, { x: number; y: number }>;
       expect(layouts.review!.y).toBeGreaterThan(60);

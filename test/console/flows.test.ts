@@ -92,9 +92,9 @@ describe.skipIf(!chromiumPath && !underCi)('flow canvas in Chromium', () => {
     await row.getByRole('button', { name: 'Export brand-assets' }).click();
     const file = await download;
     expect(file.suggestedFilename()).toBe('brand-assets.yaml');
+    // The imported file's text was kept: the export is that file, comments and quoting included.
     const exported = await readFile((await file.path())!, 'utf8');
-    expect(exported).toContain('name: brand-assets');
-    expect(exported).toContain('{{nodes.direction.text}}');
+    expect(exported).toBe(await readFile(brandAssets, 'utf8'));
     await row.getByRole('button', { name: 'Duplicate brand-assets' }).click();
     await page.locator('tr[data-flow="brand-assets-copy"]').waitFor();
     const copy = await api<{ draft: { name: string; nodes: Record<string, unknown> } }>(

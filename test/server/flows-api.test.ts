@@ -187,6 +187,47 @@ describe('flows over HTTP', () => {
     expect((await tooMany.json()).error).toMatchObject({ param: 'inputs.count' });
   });
 
+  it('keeps a flow file sent as application/yaml as the source, and patches it on a JSON save', async () => {
+    const text = exampleFlow('brand-assets.yaml').replace('name: brand-assets', 'name: brand-file');
+    const yaml = { 'content-type': 'application/yaml' };
+    const pushed = await app.request('/v1/flows/brand-file/draft', {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${owner}`, ...yaml },
+      body: text,
+    });
+    expect(pushed.status).toBe(200);
+    const flow = (await pushed.json()) as { draft: Record<string, unknown>; source: string };
+    expect(flow.source).toBe(text);
+
+    // The draft as JSON (defaults filled in), one field edited: the source changes in that line only.
+    const draft = structuredClone(flow.draft) as { nodes: Record<string, Record<string, unknown>> };
+    draft.nodes.variants!.imageSize = '2K';
+    expect((await call('PUT', '/v1/flows/brand-file/draft', owner, draft)).status).toBe(200);
+    const saved = (await (await call('GET', '/v1/flows/brand-file', owner)).json()) as { source: string };
+    expect(saved.source).toBe(text.replace('imageSize: 1K', 'imageSize: 2K'));
+    expect((await call('POST', '/v1/flows/brand-file/publish', owner, { message: '2K' })).status).toBe(201);
+    const version = await (await call('GET', '/v1/flows/brand-file/versions/1', owner)).json();
+    expect(version.source).toBe(saved.source);
+
+    // A refused file names its line; a file naming another flow is refused.
+    const refused = await app.request('/v1/flows/brand-file/draft', {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${owner}`, ...yaml },
+      body: text.replace("aspectRatio: '1:1'", "aspectRatio: '1:7'"),
+    });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.message).toMatch(
+      /^draft:29: node "variants", nodes\.variants\.aspectRatio/,
+    );
+    const renamed = await app.request('/v1/flows/brand-other/draft', {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${owner}`, ...yaml },
+      body: text,
+    });
+    expect(renamed.status).toBe(400);
+    expect((await renamed.json()).error).toMatchObject({ param: 'name' });
+  });
+
   it('runs the published version with ?wait, honours Idempotency-Key, streams node events, promotes', async () => {
     const headers = { 'idempotency-key': 'brief-1' };
     const started = await call(

@@ -18,7 +18,7 @@ export function authHeaders(key: string | null = readSessionKey()): Record<strin
   return key ? { Authorization: `Bearer ${key}` } : {};
 }
 
-/** Calls the imagegate API; JSON in and out, errors thrown as `ApiRequestError`. A 401 signs the tab out. */
+/** Calls the imagegate API; JSON in (or a FormData or Blob body as it is) and out, errors thrown as `ApiRequestError`. A 401 signs the tab out. */
 export async function api<T>(
   path: string,
   init: { method?: string; body?: unknown; key?: string | null; signal?: AbortSignal } = {},
@@ -28,7 +28,11 @@ export async function api<T>(
   };
   let body: BodyInit | undefined;
   if (init.body instanceof FormData) body = init.body;
-  else if (init.body !== undefined) {
+  else if (init.body instanceof Blob) {
+    // A body sent as it is (a flow file as application/yaml), typed by the blob.
+    if (init.body.type) headers['Content-Type'] = init.body.type;
+    body = init.body;
+  } else if (init.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(init.body);
   }

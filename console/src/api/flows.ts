@@ -49,6 +49,8 @@ export interface Flow {
   object: 'flow';
   name: string;
   draft: FlowDocumentJson;
+  /** The flow file as its author wrote it (imported or pushed), with later saves patched in; or null. */
+  source?: string | null;
   latest_version: number | null;
   created_at: number;
   updated_at: number;
@@ -65,6 +67,7 @@ export interface FlowVersion {
   published_at: number;
   rollback_of: number | null;
   document?: FlowDocumentJson;
+  source?: string | null;
   warnings?: FlowProblem[];
 }
 

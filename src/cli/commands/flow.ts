@@ -107,13 +107,22 @@ async function withSession<T>(
 }
 
 async function readFlowFile(io: CliIo, file: string, session?: FlowSession): Promise<FlowDocument> {
+  return (await readFlowSource(io, file, session)).document;
+}
+
+/** The flow file's document and its text, which `push` keeps with the draft so `pull` gives it back. */
+async function readFlowSource(
+  io: CliIo,
+  file: string,
+  session?: FlowSession,
+): Promise<{ document: FlowDocument; source: string }> {
   const text = await readFile(resolve(io.cwd, file), 'utf8').catch(() => {
     throw new InvalidInputError(`Cannot read the flow file "${file}".`, 'file');
   });
   const validation = validateFlowDocument(text, { file, ...(session ? { models: session.models } : {}) });
   if (!validation.ok) throw new InvalidFlowError(validation.problems);
   for (const warning of validation.warnings) io.stderr(`${formatFlowProblem(warning)}\n`);
-  return validation.document;
+  return { document: validation.document, source: text };
 }
 
 /** `--input key=value`, repeated; values are strings, checked and converted by the flow's input types. */
@@ -264,8 +273,8 @@ async function pushRemote(
   file: string,
   flags: z.infer<typeof pushFlags>,
 ): Promise<number> {
-  const document = await readFlowFile(io, file);
-  const flow = await flows.saveDraft(document);
+  const { document, source } = await readFlowSource(io, file);
+  const flow = await flows.saveDraft(document, source);
   for (const warning of flow.warnings ?? []) io.stderr(`${formatFlowProblem(warning)}\n`);
   if (!flags.publish) {
     io.stdout(
@@ -487,8 +496,8 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
       const remote = remoteTarget(flags, io.env);
       if (remote) return pushRemote(io, new RemoteFlows(remote), file, flags);
       return withSession(io, flags, async (session) => {
-        const document = await readFlowFile(io, file, session);
-        session.library.saveDraft(document, localAccess);
+        const { document, source } = await readFlowSource(io, file, session);
+        session.library.saveDraft(document, localAccess, { source });
         if (!flags.publish) {
           io.stdout(
             flags.json
@@ -517,7 +526,9 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
     flow
       .command('pull')
       .argument('<name>')
-      .description('Print (or write) the draft, or a version, as YAML')
+      .description(
+        'Print (or write) the draft, or a version: the pushed file as written (with later edits), else YAML',
+      )
       .option('--version <n>', 'a published version instead of the draft')
       .option('-o, --output <file>', 'write to this file'),
   ).action(
@@ -530,22 +541,33 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
         raw,
       );
       const remote = remoteTarget(flags, io.env);
-      const pulled = async (): Promise<object> => {
+      /** The document, and the pushed file's text (patched by later edits) when it has one. */
+      const pulled = async (): Promise<{ document: object; source?: string | null | undefined }> => {
         if (!remote) {
-          return withSession(io, flags, async (session) =>
-            flags.version
-              ? session.library.version(name, flags.version, localAccess).document
-              : session.library.flow(name, localAccess).draft,
-          );
+          return withSession(io, flags, async (session) => {
+            if (!flags.version) {
+              const flow = session.library.flow(name, localAccess);
+              return { document: flow.draft, source: flow.draftSource };
+            }
+            const version = session.library.version(name, flags.version, localAccess);
+            return { document: version.document, source: version.source };
+          });
         }
         const flows = new RemoteFlows(remote);
-        if (flags.version === undefined) return (await flows.flow(name)).draft;
+        if (flags.version === undefined) {
+          const flow = await flows.flow(name);
+          return { document: flow.draft, source: flow.source };
+        }
         const version = await flows.version(name, flags.version);
-        return version.document ?? {};
+        return { document: version.document ?? {}, source: version.source };
       };
       {
-        const document = await pulled();
-        const text = flags.json ? `${JSON.stringify(document, null, 2)}\n` : toYaml(document);
+        const { document, source } = await pulled();
+        const text = flags.json
+          ? `${JSON.stringify(document, null, 2)}\n`
+          : typeof source === 'string'
+            ? source
+            : toYaml(document);
         if (flags.output) {
           await writeFile(resolve(io.cwd, flags.output), text);
           io.stdout(`${resolve(io.cwd, flags.output)}\n`);

@@ -11,6 +11,8 @@ import {
   formatFlowChanges,
   formatFlowProblem,
   identifierSchema,
+  InvalidFlowError,
+  validateFlowDocument,
   parseFlowInputs,
   promoteRun,
   storeImageInputs,
@@ -94,6 +96,10 @@ const flowSchema = z
     object: z.literal('flow'),
     name: z.string(),
     draft: anyObject,
+    source: z.string().nullable().optional().openapi({
+      description:
+        'The draft as its author wrote it: the text pushed as application/yaml, with later edits patched in; null without one.',
+    }),
     latest_version: z.number().nullable(),
     created_at: z.number(),
     updated_at: z.number(),
@@ -111,6 +117,11 @@ const versionSchema = z
     published_at: z.number(),
     rollback_of: z.number().nullable(),
     document: anyObject.optional(),
+    source: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ description: "With the document: the draft's source text when it was published, or null." }),
     warnings: z.array(problemSchema).optional(),
   })
   .openapi('FlowVersion');
@@ -192,9 +203,19 @@ const routes = {
     path: '/v1/flows/{name}/draft',
     summary:
       'Create a flow or replace its draft (a flow document as JSON; see schema/imagegate.flow.schema.json)',
+    description:
+      "As application/yaml the body is a flow file (YAML or JSON text), kept as the draft's source; a JSON draft saved later patches that source with what it changed.",
     request: {
       params: nameParams,
-      body: { content: { 'application/json': { schema: anyObject } }, required: true },
+      body: {
+        content: {
+          'application/json': { schema: anyObject },
+          'application/yaml': { schema: z.string().openapi({ description: 'A flow file.' }) },
+        },
+        // Required in practice: a missing body is an invalid document. (Declared optional so the JSON
+        // validator leaves a YAML body alone.)
+        required: false,
+      },
     },
     responses: { 200: json(flowSchema, 'The flow with its draft'), ...errorResponses(400, 401) },
   }),
@@ -430,6 +451,7 @@ function flowView(flow: StoredFlow, warnings?: FlowProblem[]) {
     object: 'flow' as const,
     name: flow.name,
     draft: flow.draft as unknown as Record<string, unknown>,
+    source: flow.draftSource ?? null,
     latest_version: flow.latestVersion ?? null,
     created_at: seconds(flow.createdAtMs)!,
     updated_at: seconds(flow.updatedAtMs)!,
@@ -447,7 +469,9 @@ function versionView(version: FlowVersion, options: { document?: boolean; warnin
     published_by: version.publishedBy ?? null,
     published_at: seconds(version.publishedAtMs)!,
     rollback_of: version.rollbackOf ?? null,
-    ...(options.document ? { document: version.document as unknown as Record<string, unknown> } : {}),
+    ...(options.document
+      ? { document: version.document as unknown as Record<string, unknown>, source: version.source ?? null }
+      : {}),
     ...(options.warnings ? { warnings: options.warnings } : {}),
   };
 }
@@ -493,6 +517,9 @@ export function flowRunView(run: FlowRun, nodes: NodeRun[]) {
 }
 
 /** A draft body with the path's flow name; a body naming another flow is refused. */
+/** The largest flow file a YAML draft may be (a 64-node flow with long prompts fits many times). */
+const maxSourceBytes = 4 * 1024 * 1024;
+
 function draftNamed(name: string, body: Record<string, unknown>): Record<string, unknown> {
   if (body.name !== undefined && body.name !== name) {
     throw invalidRequest(
@@ -508,6 +535,15 @@ export function flowRoutes(options: FlowRoutesOptions) {
   const { library, runner, clock } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const runView = (run: FlowRun) => flowRunView(run, options.store.nodeRuns(run.id));
+  /** A flow file as the draft, its text kept as the source; problems name the line. */
+  const saveSource = (name: string, text: string, access: FlowAccess) => {
+    if (text.length > maxSourceBytes)
+      throw invalidRequest(`the flow file is over ${maxSourceBytes} bytes`, 'body');
+    const validation = validateFlowDocument(text, { file: 'draft', models: options.models });
+    if (!validation.ok) throw new InvalidFlowError(validation.problems);
+    draftNamed(name, { name: validation.document.name });
+    return library.saveDraft(validation.document, access, { source: text });
+  };
 
   /** Resolves after the run changes (or a poll interval passes, or the signal aborts). */
   const nextRunChange = async (runId: string, signal: AbortSignal) => {
@@ -529,7 +565,14 @@ export function flowRoutes(options: FlowRoutesOptions) {
     )
     .openapi(routes.putDraft, async (c) => {
       const { name } = c.req.valid('param');
-      const saved = await library.saveDraft(draftNamed(name, c.req.valid('json')), accessOf(c));
+      const contentType = c.req.header('content-type') ?? '';
+      const saved = /^application\/yaml\b/i.test(contentType)
+        ? await saveSource(name, await c.req.text(), accessOf(c))
+        : // The JSON body, checked as an object (only the YAML one is a string).
+          await library.saveDraft(
+            draftNamed(name, c.req.valid('json') as Record<string, unknown>),
+            accessOf(c),
+          );
       return c.json(flowView(saved.flow, saved.warnings), 200);
     })
     .openapi(routes.getFlow, async (c) => {

@@ -34,8 +34,13 @@ export default function FlowListPage() {
   const [name, setName] = useState('');
   const [message, setMessage] = useState<string | null>(null);
   const saveDraft = useMutation({
-    mutationFn: (document: FlowDocumentJson) =>
-      api<Flow>(`${flowPath(document.name)}/draft`, { method: 'PUT', body: document }),
+    // An imported file goes as its text, which the server keeps as the flow's source (pull and export
+    // give the file back); a created or duplicated flow is a document only.
+    mutationFn: ({ document, source }: { document: FlowDocumentJson; source?: string }) =>
+      api<Flow>(`${flowPath(document.name)}/draft`, {
+        method: 'PUT',
+        body: source !== undefined ? new Blob([source], { type: 'application/yaml' }) : document,
+      }),
     onSuccess: (flow) => {
       void queryClient.invalidateQueries({ queryKey: ['flows'] });
       setMessage(`Saved the draft of ${flow.name}.`);
@@ -45,9 +50,12 @@ export default function FlowListPage() {
     event.preventDefault();
     const trimmed = name.trim();
     if (!trimmed) return;
-    saveDraft.mutate(starterDocument(trimmed), {
-      onSuccess: (flow) => void navigate(`/flows/${encodeURIComponent(flow.name)}`),
-    });
+    saveDraft.mutate(
+      { document: starterDocument(trimmed) },
+      {
+        onSuccess: (flow) => void navigate(`/flows/${encodeURIComponent(flow.name)}`),
+      },
+    );
   };
   const [importError, setImportError] = useState<string | null>(null);
   const onImport = async (event: ChangeEvent<HTMLInputElement>) => {
@@ -56,8 +64,8 @@ export default function FlowListPage() {
     if (!file) return;
     setImportError(null);
     try {
-      const document = await parseFlowFile(file.name, await file.text());
-      saveDraft.mutate(document);
+      const text = await file.text();
+      saveDraft.mutate({ document: await parseFlowFile(file.name, text), source: text });
     } catch (error) {
       setImportError(error instanceof Error ? error.message : String(error));
     }
@@ -149,7 +157,9 @@ export default function FlowListPage() {
                       aria-label={`Duplicate ${flow.name}`}
                       disabled={saveDraft.isPending}
                       onClick={() =>
-                        saveDraft.mutate({ ...flow.draft, name: copyName(flow.name, flows.data.data) })
+                        saveDraft.mutate({
+                          document: { ...flow.draft, name: copyName(flow.name, flows.data.data) },
+                        })
                       }
                     >
                       Duplicate
