@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 const REPEATS = Number(process.env.CLI_BENCH_REPEATS ?? 15);
@@ -46,4 +47,17 @@ export async function run(): Promise<void> {
       `| ${label} | ${Math.min(...values).toFixed(0)} ms | ${median(values).toFixed(0)} ms | ${Math.max(...values).toFixed(0)} ms | ${(median(values) / baseline).toFixed(2)}x |`,
     );
   }
+  const version = median(samples.get('imagegate --version')!);
+  const models = median(samples.get('imagegate models')!);
+  console.log(
+    `goal --version ≤ 2x node -e 0: ${version <= 2 * baseline ? 'met' : 'missed'} (${(version / baseline).toFixed(2)}x); issue 12 when filed: 0.56 s, 8x`,
+  );
+  console.log(
+    `goal models ≤ 0.3 s: ${models <= 300 ? 'met' : `missed by ${(models - 300).toFixed(0)} ms`} (${(models / 300).toFixed(2)}x the goal); issue 12 when filed: 0.76 s`,
+  );
+  console.log(
+    `load average ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')}`,
+  );
 }

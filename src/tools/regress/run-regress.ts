@@ -13,7 +13,7 @@ import type { PairParams, PairRecord } from './pair-record.js';
 import type { RegressPrompt } from './prompt-set.js';
 import { ResponseCapture } from './response-capture.js';
 import { runSide } from './run-side.js';
-import { scoreImagePair } from './score-pair.js';
+import { ScoringPool } from './scoring-pool.js';
 import { appendFinishedPair, readFinishedPairs, stateFileName } from './state-file.js';
 import { judgePairs, summarise, type JudgedPair, type RegressSummary } from './summary.js';
 import { defaultThresholds, type RegressThresholds } from './thresholds.js';
@@ -105,6 +105,7 @@ export async function runRegress(options: RegressRunOptions): Promise<RegressRes
   if (pending.length > 0) {
     const { client, capture, close } = await openClient(options, clock);
     let batchLane: LocalBatchLane | undefined;
+    const scoring = new ScoringPool();
     try {
       // Unknown or retired names fail here, before any pair is run.
       client.resolve(options.baseline, options.platform);
@@ -127,7 +128,7 @@ export async function runRegress(options: RegressRunOptions): Promise<RegressRes
         batchLane ? pending.length : (options.concurrency ?? defaultRegressConcurrency),
         options.signal,
         async (pair) => {
-          const record = await runPair(pair, options, { client, capture, clock, batchLane });
+          const record = await runPair(pair, options, { client, capture, clock, batchLane, scoring });
           if (options.signal?.aborted) return;
           await appendFinishedPair(statePath, record);
           finished.set(record.key, record);
@@ -141,6 +142,7 @@ export async function runRegress(options: RegressRunOptions): Promise<RegressRes
       );
     } finally {
       await batchLane?.close();
+      await scoring.close();
       await close();
     }
   }
@@ -236,6 +238,7 @@ async function runPair(
     capture: ResponseCapture;
     clock: Clock;
     batchLane: LocalBatchLane | undefined;
+    scoring: ScoringPool;
   },
 ): Promise<PairRecord> {
   const side = (which: 'baseline' | 'candidate') =>
@@ -255,7 +258,7 @@ async function runPair(
   const [baseline, candidate] = await Promise.all([side('baseline'), side('candidate')]);
   const scores =
     baseline.imageBytes && candidate.imageBytes
-      ? await scoreImagePair(baseline.imageBytes, candidate.imageBytes)
+      ? await shared.scoring.score(baseline.imageBytes, candidate.imageBytes)
       : null;
   return {
     key: pair.key,
