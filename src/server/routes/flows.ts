@@ -629,7 +629,8 @@ export function flowRoutes(options: FlowRoutesOptions) {
       const body = c.req.valid('json');
       const access = accessOf(c);
       const idempotencyKey = c.req.valid('header')['idempotency-key'];
-      const run = await (async () => {
+      /** The run this request names: the one its Idempotency-Key already started, or a new one. */
+      const startOrReuse = async () => {
         const version =
           versionNumber === undefined
             ? library.latest(name, access)
@@ -670,7 +671,8 @@ export function flowRoutes(options: FlowRoutesOptions) {
         });
         if (claim) options.store.rememberIdempotentRun(claim.key, claim.hash, started.id, IDEMPOTENCY_TTL_MS);
         return started;
-      })();
+      };
+      const run = await startOrReuse();
       let current = run;
       if (wait && !finalRunStatuses.includes(current.status)) {
         const timeout = new AbortController();
