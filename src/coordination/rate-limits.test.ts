@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { describe } from 'vitest';
 import { LocalRateLimits } from './local-rate-limits.js';
 import { RedisRateLimits } from './redis-rate-limits.js';
 import { describeSharedRateLimitsContract } from './test-support/shared-rate-limits-contract.js';
-import { redisAvailable, testRedisUrl } from './test-support/temporary-redis.js';
+import { redisAvailable, deleteRedisKeys, testRedisUrl } from './test-support/temporary-redis.js';
 
 describeSharedRateLimitsContract('in-process', async () => {
   const limits = new LocalRateLimits();
@@ -21,10 +20,7 @@ describe.skipIf(!available)('on Redis', () => {
       instances,
       bucketPrefix: '',
       cleanup: async () => {
-        const admin = new Redis(testRedisUrl);
-        const keys = await admin.keys(`${keyPrefix}*`);
-        if (keys.length > 0) await admin.del(...keys);
-        admin.disconnect();
+        await deleteRedisKeys(keyPrefix);
         await Promise.all(instances.map((instance) => instance.close()));
       },
     };

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock/index.js';
 import {
@@ -7,14 +6,11 @@ import {
   describeUpstreamGuardsContract,
 } from '../engine/test-support/upstream-guards-contract.js';
 import { RedisUpstreamGuards } from './redis-upstream-guards.js';
-import { redisAvailable, testRedisUrl } from './test-support/temporary-redis.js';
+import { redisAvailable, deleteRedisKeys, testRedisUrl } from './test-support/temporary-redis.js';
 
 /** Deletes every key under a test run's prefix (they would expire anyway). */
 async function deleteKeys(keyPrefix: string): Promise<void> {
-  const admin = new Redis(testRedisUrl);
-  const keys = await admin.keys(`${keyPrefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
-  admin.disconnect();
+  await deleteRedisKeys(keyPrefix);
 }
 
 const available = await redisAvailable();

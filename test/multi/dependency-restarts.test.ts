@@ -6,7 +6,11 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { redisConnectionName } from '../../src/coordination/index.js';
-import { redisAvailable, testRedisUrl } from '../../src/coordination/test-support/temporary-redis.js';
+import {
+  redisAvailable,
+  deleteRedisKeys,
+  testRedisUrl,
+} from '../../src/coordination/test-support/temporary-redis.js';
 import { parseScenario, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import {
   postgresAvailable,
@@ -49,10 +53,7 @@ afterEach(async () => {
   await emulator?.close();
   if (directory) await rm(directory, { recursive: true, force: true });
   if (redisKeyPrefix) {
-    const admin = new Redis(testRedisUrl);
-    const keys = await admin.keys(`${redisKeyPrefix}*`);
-    if (keys.length > 0) await admin.del(...keys);
-    admin.disconnect();
+    await deleteRedisKeys(redisKeyPrefix);
   }
 });
 

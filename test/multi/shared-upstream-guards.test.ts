@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtInCatalog, findModel, lifecycleOn } from '../../src/catalog/index.js';
 import { ManualClock } from '../../src/clock/index.js';
 import { defaultFallbackOn } from '../../src/config/index.js';
 import { RedisUpstreamGuards } from '../../src/coordination/index.js';
-import { redisAvailable, testRedisUrl } from '../../src/coordination/test-support/temporary-redis.js';
+import {
+  redisAvailable,
+  deleteRedisKeys,
+  testRedisUrl,
+} from '../../src/coordination/test-support/temporary-redis.js';
 import { Engine, ImageGenerationError } from '../../src/engine/index.js';
 import { FakeImageProvider } from '../../src/engine/test-support/fake-image-provider.js';
 import type { Route } from '../../src/registry/index.js';
@@ -72,10 +75,7 @@ describe.skipIf(!available)('engines of several instances sharing quotas and bre
   }
 
   afterEach(async () => {
-    const admin = new Redis(testRedisUrl);
-    const keys = await admin.keys(`${keyPrefix}*`);
-    if (keys.length > 0) await admin.del(...keys);
-    admin.disconnect();
+    await deleteRedisKeys(keyPrefix);
     await Promise.all(opened.splice(0).map((guards) => guards.close()));
   });
 

@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { redisAvailable, testRedisUrl } from '../../src/coordination/test-support/temporary-redis.js';
+import {
+  redisAvailable,
+  deleteRedisKeys,
+  testRedisUrl,
+} from '../../src/coordination/test-support/temporary-redis.js';
 import { parseScenario, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import {
   postgresAvailable,
@@ -42,10 +45,7 @@ afterEach(async () => {
   await emulator?.close();
   if (directory) await rm(directory, { recursive: true, force: true });
   if (redisKeyPrefix) {
-    const admin = new Redis(testRedisUrl);
-    const keys = await admin.keys(`${redisKeyPrefix}*`);
-    if (keys.length > 0) await admin.del(...keys);
-    admin.disconnect();
+    await deleteRedisKeys(redisKeyPrefix);
   }
 });
 

@@ -31,3 +31,14 @@ export function redisAvailable(): Promise<boolean> {
     }
   })());
 }
+
+/** Deletes what one test wrote under its own key prefix, so runs sharing a Redis never see each other. */
+export async function deleteRedisKeys(keyPrefix: string): Promise<void> {
+  const admin = new Redis(testRedisUrl);
+  try {
+    const keys = await admin.keys(`${keyPrefix}*`);
+    if (keys.length > 0) await admin.del(...keys);
+  } finally {
+    admin.disconnect();
+  }
+}
