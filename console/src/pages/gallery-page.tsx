@@ -1,20 +1,19 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { api, queryString } from '../api/api-client.js';
 import type { Page, Task, TaskImage } from '../api/types.js';
-import { useModels } from '../api/use-models.js';
+import { useSearchFilter } from '../api/use-search-filter.js';
 import { utcDayRange } from '../api/utc-day-range.js';
 import { AuthImage } from '../components/auth-image.js';
 import { formatTime } from '../components/format.js';
 import { ImageViewer } from '../components/image-viewer.js';
+import { DayRangeFilter, ModelFilter } from '../components/list-filters.js';
 
 export default function GalleryPage() {
-  const [search, setSearch] = useSearchParams();
-  const model = search.get('model') ?? '';
-  const from = search.get('from') ?? '';
-  const to = search.get('to') ?? '';
-  const models = useModels();
+  const { valueOf, setValue } = useSearchFilter();
+  const model = valueOf('model');
+  const from = valueOf('from');
+  const to = valueOf('to');
   const [open, setOpen] = useState<{ task: Task; image: TaskImage } | null>(null);
   const { createdAfter, createdBefore } = utcDayRange(from, to);
   const tasks = useInfiniteQuery({
@@ -43,52 +42,18 @@ export default function GalleryPage() {
       ) ?? [],
     [tasks.data],
   );
-  const setParam = (name: string, value: string) => {
-    const next = new URLSearchParams(search);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setSearch(next, { replace: true });
-  };
-  const modelNames = [
-    ...(models.data?.logical_names.map((entry) => entry.id) ?? []),
-    ...(models.data?.data.map((entry) => entry.id) ?? []),
-  ];
-
   return (
     <>
       <h1>Gallery</h1>
       <form className="row card" aria-label="Filter images" onSubmit={(event) => event.preventDefault()}>
-        <div className="field">
-          <label htmlFor="gallery-model">Model</label>
-          <select
-            id="gallery-model"
-            value={model}
-            onChange={(event) => setParam('model', event.target.value)}
-          >
-            <option value="">any</option>
-            {modelNames.map((name) => (
-              <option key={name}>{name}</option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="gallery-from">From (UTC)</label>
-          <input
-            id="gallery-from"
-            type="date"
-            value={from}
-            onChange={(event) => setParam('from', event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="gallery-to">To (UTC)</label>
-          <input
-            id="gallery-to"
-            type="date"
-            value={to}
-            onChange={(event) => setParam('to', event.target.value)}
-          />
-        </div>
+        <ModelFilter id="gallery-model" value={model} onChange={(value) => setValue('model', value)} />
+        <DayRangeFilter
+          idPrefix="gallery"
+          labels={{ from: 'From (UTC)', to: 'To (UTC)' }}
+          from={from}
+          to={to}
+          onChange={setValue}
+        />
       </form>
       <p className="hint" aria-live="polite">
         {tasks.isPending ? 'Loading images…' : `${images.length} images`}

@@ -1,24 +1,26 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { api, queryString } from '../api/api-client.js';
 import { useLiveTasks, type TaskFilter } from '../api/use-live-tasks.js';
 import { taskStatuses, type Page, type Task } from '../api/types.js';
+import { useSearchFilter } from '../api/use-search-filter.js';
 import { utcDayRange } from '../api/utc-day-range.js';
 import { formatTime, formatUsd } from '../components/format.js';
 import { KeyFilter } from '../components/key-filter.js';
+import { DayRangeFilter, ModelFilter } from '../components/list-filters.js';
 import { StatusBadge } from '../components/status-badge.js';
 
 const ROW_HEIGHT = 40;
 
 export default function TasksPage() {
-  const [search, setSearch] = useSearchParams();
-  const status = search.get('status') ?? '';
-  const model = search.get('model') ?? '';
-  const apiKeyId = search.get('key') ?? '';
-  const from = search.get('from') ?? '';
-  const to = search.get('to') ?? '';
+  const { valueOf, setValue } = useSearchFilter();
+  const status = valueOf('status');
+  const model = valueOf('model');
+  const apiKeyId = valueOf('key');
+  const from = valueOf('from');
+  const to = valueOf('to');
   const filter: TaskFilter = useMemo(
     () => ({
       status: status || undefined,
@@ -29,10 +31,6 @@ export default function TasksPage() {
     [status, model, apiKeyId, from, to],
   );
   useLiveTasks();
-  const models = useQuery({
-    queryKey: ['models'],
-    queryFn: () => api<{ logical_names: { id: string }[]; data: { id: string }[] }>('/v1/models'),
-  });
   const tasks = useInfiniteQuery({
     queryKey: ['tasks', filter],
     initialPageParam: '',
@@ -70,17 +68,6 @@ export default function TasksPage() {
     if (lastIndex >= rows.length - 20 && hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [lastIndex, rows.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  const setParam = (name: string, value: string) => {
-    const next = new URLSearchParams(search);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setSearch(next, { replace: true });
-  };
-  const modelNames = [
-    ...(models.data?.logical_names.map((entry) => entry.id) ?? []),
-    ...(models.data?.data.map((entry) => entry.id) ?? []),
-  ];
-
   return (
     <>
       <h1>Tasks</h1>
@@ -90,7 +77,7 @@ export default function TasksPage() {
           <select
             id="filter-status"
             value={status}
-            onChange={(event) => setParam('status', event.target.value)}
+            onChange={(event) => setValue('status', event.target.value)}
           >
             <option value="">any</option>
             {taskStatuses.map((entry) => (
@@ -98,34 +85,15 @@ export default function TasksPage() {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="filter-model">Model</label>
-          <select id="filter-model" value={model} onChange={(event) => setParam('model', event.target.value)}>
-            <option value="">any</option>
-            {modelNames.map((name) => (
-              <option key={name}>{name}</option>
-            ))}
-          </select>
-        </div>
-        <KeyFilter value={apiKeyId} onChange={(keyId) => setParam('key', keyId)} />
-        <div className="field">
-          <label htmlFor="filter-from">Created from (UTC)</label>
-          <input
-            id="filter-from"
-            type="date"
-            value={from}
-            onChange={(event) => setParam('from', event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="filter-to">Created to (UTC)</label>
-          <input
-            id="filter-to"
-            type="date"
-            value={to}
-            onChange={(event) => setParam('to', event.target.value)}
-          />
-        </div>
+        <ModelFilter id="filter-model" value={model} onChange={(value) => setValue('model', value)} />
+        <KeyFilter value={apiKeyId} onChange={(keyId) => setValue('key', keyId)} />
+        <DayRangeFilter
+          idPrefix="filter"
+          labels={{ from: 'Created from (UTC)', to: 'Created to (UTC)' }}
+          from={from}
+          to={to}
+          onChange={setValue}
+        />
       </form>
       <p className="hint" aria-live="polite">
         {tasks.isPending
