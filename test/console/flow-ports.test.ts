@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   connectPorts,
   freeName,
+  paletteItemOf,
   placeItem,
   removeInput,
   removeNode,
@@ -129,5 +130,14 @@ describe('node attempts', () => {
     expect(describeAttempts(summarizeAttempts([{ attempts: [attempt('a')] }]))).toBe(
       '1 attempt · 0 retries · no fallback',
     );
+  });
+});
+
+describe('paletteItemOf', () => {
+  it('takes only what the palette offers from a drop', () => {
+    expect(paletteItemOf('image')).toBe('image');
+    expect(paletteItemOf('input-image')).toBe('input-image');
+    expect(paletteItemOf('')).toBeUndefined();
+    expect(paletteItemOf('<script>')).toBeUndefined();
   });
 });

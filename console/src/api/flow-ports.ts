@@ -106,6 +106,11 @@ export const paletteItems: ReadonlyArray<{ item: PaletteItem; label: string }> =
   { item: 'output', label: 'Output' },
 ];
 
+/** The palette item a drop carries, or undefined when the drag came from elsewhere (another page, a file). */
+export function paletteItemOf(dragged: string): PaletteItem | undefined {
+  return paletteItems.find((entry) => entry.item === dragged)?.item;
+}
+
 /** The drag-and-drop type the palette's items carry. */
 export const paletteDragType = 'application/x-imagegate-node';
 

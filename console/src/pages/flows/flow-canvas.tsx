@@ -20,6 +20,7 @@ import {
   sourcePorts,
   targetPortOfField,
   targetPortsByType,
+  paletteItemOf,
   type PaletteItem,
   type PortConnection,
 } from '../../api/flow-ports.js';
@@ -261,7 +262,7 @@ export function FlowCanvas({
     event.dataTransfer.dropEffect = 'copy';
   };
   const onDrop = (event: DragEvent) => {
-    const item = event.dataTransfer.getData(paletteDragType) as PaletteItem;
+    const item = paletteItemOf(event.dataTransfer.getData(paletteDragType));
     if (!onPlace || !item || !instance) return;
     event.preventDefault();
     onPlace(item, instance.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
