@@ -25,17 +25,17 @@ import { BlobStore } from '../src/blobs/index.js';
 import { renderImage } from '../src/emulator/art/index.js';
 import type { GenerationResult } from '../src/client/index.js';
 import {
-  migratePostgres,
+  loadPostgresAdapter,
   newTaskId,
-  openPostgresPool,
   openSqliteDatabase,
-  PostgresTaskStore,
   SqliteTaskStore,
   TaskWorker,
   type SqliteDatabaseOptions,
   type TaskRequest,
   type TaskStore,
 } from '../src/tasks/index.js';
+
+const { migratePostgres, openPostgresPool, PostgresTaskStore } = await loadPostgresAdapter();
 
 const taskCount = 2_000;
 const concurrency = 8;

@@ -9,11 +9,9 @@ import {
 import { InvalidInputError } from '../client/index.js';
 import { ApiKeyStore, PostgresApiKeyStore, type ApiKeyDirectory } from '../server/auth/index.js';
 import {
+  loadPostgresAdapter,
   MissingDataDirectoryError,
-  migratePostgres,
   openDataDirectory,
-  openPostgresPool,
-  PostgresTaskStore,
   SqliteTaskStore,
   type TaskStore,
 } from '../tasks/index.js';
@@ -65,6 +63,7 @@ export async function openServerStore(
   const description = `store: ${describeStore(settings.store)}`;
   if (settings.store.kind === 'postgres') {
     const { url, schema, poolSize, migrate } = settings.store;
+    const { migratePostgres, openPostgresPool, PostgresTaskStore } = await loadPostgresAdapter();
     const pool = openPostgresPool(url, { ...(schema ? { schema } : {}), max: Math.min(poolSize, 2) });
     try {
       if (migrate) await migratePostgres(pool, schema ? { schema } : {});

@@ -1,5 +1,6 @@
 export type { SharedRateLimits, RateLimitDecision } from './shared-rate-limits.js';
 export { LocalRateLimits } from './local-rate-limits.js';
-export { RedisRateLimits, type RedisRateLimitsOptions } from './redis-rate-limits.js';
-export { RedisUpstreamGuards, type RedisUpstreamGuardsOptions } from './redis-upstream-guards.js';
-export { redisConnectionName } from './redis-connection.js';
+export type { RedisRateLimitsOptions } from './redis-rate-limits.js';
+export type { RedisUpstreamGuardsOptions } from './redis-upstream-guards.js';
+/** Per-key limits, quotas and breakers in Redis, imported when first asked for. */
+export const loadRedisAdapter = () => import('./redis-adapter.js');

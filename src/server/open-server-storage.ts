@@ -1,19 +1,10 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { BlobStore, S3BlobStore } from '../blobs/index.js';
+import { BlobStore, loadS3Adapter } from '../blobs/index.js';
 import type { Clock } from '../clock/index.js';
-import { RedisRateLimits, RedisUpstreamGuards, type SharedRateLimits } from '../coordination/index.js';
+import { loadRedisAdapter, type SharedRateLimits } from '../coordination/index.js';
 import type { UpstreamGuards } from '../engine/index.js';
 import { describeDeployment, type DeploymentSettings } from '../config/index.js';
-import {
-  migratePostgres,
-  openDataDirectory,
-  openPostgresPool,
-  postgresConnectionConfig,
-  PostgresTaskListener,
-  PostgresTaskStore,
-  SqliteTaskStore,
-  type TaskStore,
-} from '../tasks/index.js';
+import { loadPostgresAdapter, openDataDirectory, SqliteTaskStore, type TaskStore } from '../tasks/index.js';
 import {
   ApiKeyStore,
   BlobOwners,
@@ -84,6 +75,13 @@ export async function openServerStorage(
     let listen: ServerStorage['listen'] = async () => {};
     if (settings.store.kind === 'postgres') {
       const { url, schema, poolSize } = settings.store;
+      const {
+        migratePostgres,
+        openPostgresPool,
+        postgresConnectionConfig,
+        PostgresTaskListener,
+        PostgresTaskStore,
+      } = await loadPostgresAdapter();
       const pool = openPostgresPool(url, { ...(schema ? { schema } : {}), max: poolSize });
       closers.unshift(() => pool.end());
       if (settings.store.migrate) await migratePostgres(pool, schema ? { schema } : {});
@@ -115,6 +113,7 @@ export async function openServerStorage(
       // The server's env option, not only process.env, so tests and embedders can pass them.
       const credentials =
         accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {};
+      const { S3BlobStore } = await loadS3Adapter();
       const s3Blobs = new S3BlobStore({ ...s3, ...credentials });
       closers.unshift(() => s3Blobs.close());
       dependencies.push({ name: 's3', check: () => s3Blobs.ping() });
@@ -126,6 +125,7 @@ export async function openServerStorage(
     let upstreamGuards: UpstreamGuards | undefined;
     if (settings.coordination.kind === 'redis') {
       const { url, keyPrefix } = settings.coordination;
+      const { RedisRateLimits, RedisUpstreamGuards } = await loadRedisAdapter();
       const redis = new RedisRateLimits({ url, keyPrefix });
       closers.unshift(() => redis.close());
       dependencies.push({ name: 'redis', check: () => redis.ping() });

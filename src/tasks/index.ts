@@ -66,22 +66,16 @@ export {
   type RetentionSweep,
 } from './task-retention.js';
 export { decideFailure, type FailureDecision } from './task-failure.js';
-export {
-  openPostgresPool,
-  postgresConnectionConfig,
-  postgresSchemaNameSchema,
-  type PostgresPoolOptions,
-} from './postgres-connection.js';
-export {
-  migratePostgres,
-  postgresMigrationNames,
-  UnknownPostgresMigrationError,
-  type PostgresMigrationResult,
-} from './postgres-migrations.js';
-export { PostgresTaskStore, type PostgresTaskStoreOptions } from './postgres-task-store.js';
+export type { PostgresPoolOptions } from './postgres-connection.js';
+export { postgresSchemaNameSchema } from './postgres-schema-name.js';
+export type { PostgresMigrationResult } from './postgres-migrations.js';
+export type { PostgresTaskStoreOptions } from './postgres-task-store.js';
 export { postgresChannels } from './postgres-channels.js';
-export { PostgresTaskListener, type PostgresTaskListenerOptions } from './postgres-task-listener.js';
+export type { PostgresTaskListenerOptions } from './postgres-task-listener.js';
+export type { CopyReport } from './copy-sqlite-to-postgres.js';
+/** The PostgreSQL store, pool, migrations, listener and copy, imported when first asked for. */
+export const loadPostgresAdapter = () => import('./postgres-adapter.js');
+export type PostgresAdapter = Awaited<ReturnType<typeof loadPostgresAdapter>>;
 export { pauseClaimsWhile } from './paused-claims.js';
-export { copySqliteToPostgres, type CopyReport } from './copy-sqlite-to-postgres.js';
 export { taskSpendUsd } from './task-spend.js';
 export { encodeTaskCursor } from './task-cursor.js';

@@ -1,11 +1,6 @@
 import pg from 'pg';
-import { z } from 'zod';
 import { postgresUrlSchema } from '../config/index.js';
-
-/** Unquoted identifier rules, so a schema name can go into `search_path` without escaping games. */
-export const postgresSchemaNameSchema = z
-  .string()
-  .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _, starting with a letter or _');
+import { postgresSchemaNameSchema } from './postgres-schema-name.js';
 
 export interface PostgresPoolOptions {
   /** Tables live in this schema (created by `migratePostgres`). Default: the server's `search_path`. */

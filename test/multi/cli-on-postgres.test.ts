@@ -5,13 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runCli } from '../../src/cli/run-cli.js';
 import { PostgresApiKeyStore } from '../../src/server/auth/index.js';
-import { PostgresTaskStore } from '../../src/tasks/index.js';
+import { loadPostgresAdapter } from '../../src/tasks/index.js';
 import {
   postgresAvailable,
   temporaryPostgresSchema,
   testPostgresUrl,
 } from '../../src/tasks/test-support/temporary-postgres.js';
 import { captureIo } from '../support/capture-io.js';
+
+const { PostgresTaskStore } = await loadPostgresAdapter();
 
 const keyViewSchema = z.object({ id: z.string(), prefix: z.string(), revoked_at: z.string().nullable() });
 const reportSchema = z.object({

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { redisConnectionName } from '../../src/coordination/index.js';
+import { loadRedisAdapter } from '../../src/coordination/index.js';
 import {
   redisAvailable,
   deleteRedisKeys,
@@ -18,6 +18,8 @@ import {
   testPostgresUrl,
 } from '../../src/tasks/test-support/temporary-postgres.js';
 import { startServerProcess, type ServerProcess } from '../server/server-process.js';
+
+const { redisConnectionName } = await loadRedisAdapter();
 
 const TASKS = 300;
 const finalStatuses = new Set(['success', 'failed', 'cancelled']);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { builtInCatalog, findModel, lifecycleOn } from '../../src/catalog/index.js';
 import { ManualClock } from '../../src/clock/index.js';
 import { defaultFallbackOn } from '../../src/config/index.js';
-import { RedisUpstreamGuards } from '../../src/coordination/index.js';
+import { loadRedisAdapter } from '../../src/coordination/index.js';
 import {
   redisAvailable,
   deleteRedisKeys,
@@ -13,6 +13,8 @@ import { Engine, ImageGenerationError } from '../../src/engine/index.js';
 import { FakeImageProvider } from '../../src/engine/test-support/fake-image-provider.js';
 import type { Route } from '../../src/registry/index.js';
 import { imageRequestSchema } from '../../src/request/index.js';
+
+const { RedisUpstreamGuards } = await loadRedisAdapter();
 
 const catalog = builtInCatalog();
 /** A date when gemini-3.1-flash-image is served on the Gemini API. */
@@ -51,7 +53,7 @@ const available = await redisAvailable();
 
 describe.skipIf(!available)('engines of several instances sharing quotas and breakers through Redis', () => {
   const keyPrefix = `imagegate-test-${randomBytes(6).toString('hex')}:`;
-  const opened: RedisUpstreamGuards[] = [];
+  const opened: InstanceType<typeof RedisUpstreamGuards>[] = [];
 
   /** One instance: its own engine, provider and Redis connection, on the test's shared clock. */
   function instance(clock: ManualClock, requestsPerMinute?: number) {

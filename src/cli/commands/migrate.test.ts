@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../clock/index.js';
 import { ApiKeyStore, PostgresApiKeyStore } from '../../server/auth/index.js';
-import { newTaskId, openDataDirectory, PostgresTaskStore, SqliteTaskStore } from '../../tasks/index.js';
+import { loadPostgresAdapter, newTaskId, openDataDirectory, SqliteTaskStore } from '../../tasks/index.js';
 import {
   postgresAvailable,
   temporaryPostgresSchema,
@@ -12,6 +12,8 @@ import {
 } from '../../tasks/test-support/temporary-postgres.js';
 import type { CliIo } from '../cli-io.js';
 import { migrateCommand, parseMigrateFlags } from './migrate.js';
+
+const { PostgresTaskStore } = await loadPostgresAdapter();
 
 let directory: string;
 beforeEach(() => {

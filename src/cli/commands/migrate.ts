@@ -3,11 +3,10 @@ import { z } from 'zod';
 import { InvalidInputError } from '../../client/index.js';
 import { postgresUrlSchema, resolveDeploymentSettings } from '../../config/index.js';
 import {
-  copySqliteToPostgres,
-  migratePostgres,
+  loadPostgresAdapter,
   openDataDirectory,
-  openPostgresPool,
   postgresSchemaNameSchema,
+  type PostgresAdapter,
 } from '../../tasks/index.js';
 import type { CliIo } from '../cli-io.js';
 import { ExitCode } from '../exit-codes.js';
@@ -54,6 +53,7 @@ export function migrateCommand(io: CliIo, setExitCode: (code: number) => void): 
       guardedAction(io, setExitCode, async (raw: Record<string, unknown>) => {
         const flags = parseMigrateFlags(raw);
         const { url, schema } = await target(io, flags);
+        const { migratePostgres, openPostgresPool } = await loadPostgresAdapter();
         const pool = openPostgresPool(url, { ...(schema ? { schema } : {}), max: 2 });
         try {
           const { applied } = await migratePostgres(pool, schema ? { schema } : {});
@@ -92,9 +92,14 @@ async function target(io: CliIo, flags: MigrateFlags): Promise<{ url: string; sc
   return { url: store.url, ...(schema ? { schema } : {}) };
 }
 
-async function copyFrom(io: CliIo, directory: string, pool: Parameters<typeof copySqliteToPostgres>[1]) {
+async function copyFrom(
+  io: CliIo,
+  directory: string,
+  pool: Parameters<PostgresAdapter['copySqliteToPostgres']>[1],
+) {
   const { handle } = openDataDirectory(directory, { cwd: io.cwd, create: false });
   try {
+    const { copySqliteToPostgres } = await loadPostgresAdapter();
     return await copySqliteToPostgres(handle, pool);
   } finally {
     handle.close();

@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../clock/index.js';
-import { PostgresTaskStore } from '../../tasks/index.js';
+import { loadPostgresAdapter } from '../../tasks/index.js';
 import { postgresAvailable, temporaryPostgresSchema } from '../../tasks/test-support/temporary-postgres.js';
 import { PostgresBlobOwners } from './postgres-blob-owners.js';
+
+const { PostgresTaskStore } = await loadPostgresAdapter();
 
 const available = await postgresAvailable();
 const sha = (character: string) => character.repeat(64);
