@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { flowApiSchemas } from '../server/index.js';
 import { storedMediaPathPrefix } from '../tasks/index.js';
-import { ImagegateError, type ErrorKind } from '../errors/index.js';
+import { errorKindOfAnswer, ImagegateError } from '../errors/index.js';
 import { exitCodeFor } from './exit-codes.js';
 
 /** Where `imagegate flow … --server URL` sends its requests, and with which key. */
@@ -232,7 +232,8 @@ export class RemoteFlows {
     const parsed = apiErrorSchema.safeParse(parsedBody);
     const message = parsed.success ? parsed.data.error.message : `${response.status} ${response.statusText}`;
     const param = parsed.success ? parsed.data.error.param : null;
-    throw new RemoteFlowError(kindOfStatus(response.status), this.nextStep(response.status, message), {
+    const kind = errorKindOfAnswer(response.status, parsed.success ? parsed.data.error.code : undefined);
+    throw new RemoteFlowError(kind, this.nextStep(response.status, message), {
       ...(param === null ? {} : { field: param }),
       isRetryable: response.status === 429 || response.status >= 500,
     });
@@ -268,15 +269,4 @@ export class RemoteFlows {
     }
     return bytes;
   }
-}
-
-/** 4xx: the request was the user's to fix; 5xx and 429: try again later. */
-/** The kind of a remote refusal: auth is permanent, overload and server faults pass, the rest is the input's. */
-function kindOfStatus(status: number): ErrorKind {
-  if (status === 401 || status === 403) return 'auth_failed';
-  if (status === 429) return 'rate_limited';
-  if (status >= 500) return 'unavailable';
-  if (status === 404) return 'not_found';
-  if (status === 409) return 'conflict';
-  return 'invalid_input';
 }

@@ -16,6 +16,6 @@ export {
   type ErrorAnswer,
   type ExitCodeValue,
 } from './error-answers.js';
-export { errorAnswerOf, errorKindOf } from './error-kind-of.js';
+export { errorAnswerOf, errorKindOf, errorKindOfAnswer } from './error-kind-of.js';
 export type { ApiErrorType } from './api-error-type.js';
 export { InvalidInputError, parseInput } from './invalid-input-error.js';
