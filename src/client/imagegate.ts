@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
 import { builtInCatalog } from '../catalog/index.js';
 import type { Catalog, Platform } from '../catalog/index.js';
 import { systemClock, type Clock } from '../clock/index.js';
 import { loadConfig, type ImagegateConfig } from '../config/index.js';
 import { Engine, type Attempt, type ImageResult, type UpstreamGuards } from '../engine/index.js';
-import { checkMediaBytes, readMediaFile, type ReadMediaOptions } from '../media/index.js';
+import { checkMediaBytes, readMediaFile, type ReadMediaOptions, loadSharp } from '../media/index.js';
 import type { VerifiedImage } from '../outcome/index.js';
 import type { ImageProvider } from '../provider/index.js';
 import {
@@ -289,6 +288,7 @@ async function readMedia(source: MediaSource, options: ReadMediaOptions): Promis
 async function encodeAs(image: VerifiedImage, format: OutputFormat): Promise<VerifiedImage> {
   const wantedMimeType = mimeTypeOfFormat(format);
   if (image.mimeType === wantedMimeType) return image;
+  const sharp = await loadSharp();
   const bytes = await sharp(image.bytes)[format]().toBuffer();
   return {
     ...image,

@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import { knownValue, outputPixelSize } from '../catalog/index.js';
 import {
   aspectRatioSchema,
@@ -20,6 +19,7 @@ import type {
   UsageMetadata,
 } from './response-shape.js';
 import { estimateTextTokens, outputImageTokens, promptTokens } from './token-estimate.js';
+import { loadSharp } from '../media/index.js';
 
 /**
  * Runs a checked plan in two steps: a draft settles everything but the pixels (and throws the 400s a bad
@@ -102,6 +102,7 @@ async function referenceImages(
   const images: Uint8Array[] = [];
   for (const item of media) {
     if (item.kind === 'image') {
+      const sharp = await loadSharp();
       const decodes = await sharp(item.bytes)
         .metadata()
         .then((metadata) => Boolean(metadata.width && metadata.height))
@@ -130,6 +131,7 @@ async function chosenAspectRatio(
   if (plan.aspectRatio) return plan.aspectRatio;
   const first = references[0];
   if (!first) return '1:1';
+  const sharp = await loadSharp();
   const metadata = await sharp(first)
     .metadata()
     .catch(() => undefined);

@@ -12,3 +12,4 @@ export {
   type LoadFfmpegPackage,
 } from './ffmpeg-location.js';
 export { findOnPath, isExecutableFile } from './find-on-path.js';
+export { loadSharp } from './load-sharp.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
 import type { PixelSize } from '../catalog/index.js';
 import { checkImageStructure } from './image-structure.js';
+import { loadSharp } from '../media/index.js';
 
 /** What a generated image must look like to count as the one that was asked for. */
 export interface ExpectedImage {
@@ -50,6 +50,7 @@ export async function verifyImage(bytes: Buffer, expected: ExpectedImage): Promi
   let height: number;
   let format: string | undefined;
   try {
+    const sharp = await loadSharp();
     const decoder = sharp(bytes, { failOn: 'truncated' });
     const metadata = await decoder.metadata();
     // A tiny resize forces every row to be decoded while keeping the output small.

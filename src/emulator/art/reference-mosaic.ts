@@ -3,10 +3,9 @@
  * fills it, several share it as tiles), so the output visibly derives from every input.
  */
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
 import { composeScene } from './art-scene.js';
 import { paintScene } from './paint-scene.js';
-import { sniffImageMimeType } from '../../media/index.js';
+import { sniffImageMimeType, loadSharp } from '../../media/index.js';
 import { tileLayout, type TileRectangle } from './tile-layout.js';
 import { workingSize, type PixelSize } from './working-size.js';
 
@@ -41,6 +40,7 @@ export async function referenceMosaic(references: readonly Uint8Array[], size: P
 
 async function referenceTile(reference: Uint8Array, index: number, tile: TileRectangle): Promise<Buffer> {
   try {
+    const sharp = await loadSharp();
     const { data, info } = await sharp(reference)
       .autoOrient()
       // Transparent areas become white, as they look in most viewers.
@@ -75,7 +75,10 @@ async function heifStandIn(reference: Uint8Array, tile: TileRectangle): Promise<
     paintSize,
   );
   const painted = paintScene(scene, paintSize);
-  return sharp(painted.data, { raw: { width: painted.width, height: painted.height, channels: 3 } })
+  const sharp = await loadSharp();
+  return sharp(painted.data, {
+    raw: { width: painted.width, height: painted.height, channels: 3 },
+  })
     .resize(tile.width, tile.height, { fit: 'fill' })
     .raw()
     .toBuffer();

@@ -3,12 +3,13 @@
  * deterministic procedural content. Same request, same bytes; different prompts, visibly
  * different pictures; an edit keeps its reference images recognisable under a tint.
  */
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
 import { composeScene } from './art-scene.js';
 import { paintScene } from './paint-scene.js';
 import { referenceMosaic } from './reference-mosaic.js';
 import { parseRenderRequest, type RenderRequest } from './render-request.js';
 import { workingSize } from './working-size.js';
+import { loadSharp } from '../../media/index.js';
 
 /** How strongly the prompt's art shows through an edited reference image (0 none, 1 hides it). */
 export const editOverlayOpacity = 0.3;
@@ -21,6 +22,7 @@ export async function renderImage(request: RenderRequest): Promise<Buffer> {
   const { width, height, mimeType, referenceImages, ...artInputs } = parseRenderRequest(request);
   const paintSize = workingSize({ width, height });
   const painted = paintScene(composeScene(artInputs, paintSize), paintSize);
+  const sharp = await loadSharp();
   const art = sharp(painted.data, {
     raw: { width: painted.width, height: painted.height, channels: 3 },
   }).resize(width, height, { fit: 'fill', kernel: 'linear' });

@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import sharp from 'sharp';
 import type { BlobStore } from '../../blobs/index.js';
 import { invalidRequest, notFound } from '../../http/index.js';
 import { errorResponses } from '../api-schemas.js';
@@ -7,6 +6,7 @@ import { openApiRouter } from '../openapi-router.js';
 import { ThumbnailCache } from '../thumbnail-cache.js';
 import { callerScope, type BlobOwnership } from '../auth/index.js';
 import { clientHoldsImmutable } from '../immutable-answer.js';
+import { loadSharp } from '../../media/index.js';
 
 const sha256ParamsSchema = z.object({
   sha256: z
@@ -108,6 +108,7 @@ export function imageDetailRoutes(options: {
         if (!blob.mimeType.startsWith('image/')) {
           throw invalidRequest(`${sha256} is ${blob.mimeType}, not an image.`, 'sha256');
         }
+        const sharp = await loadSharp();
         return sharp(blob.bytes).resize({ width, withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
       });
       if (!thumbnail) throw notFound(`No image with sha256 ${sha256}.`, 'image_not_found');
@@ -120,6 +121,7 @@ export function imageDetailRoutes(options: {
       await refuseUnreachable(callerScope(c), sha256);
       const blob = await options.blobs.get(sha256);
       if (!blob) throw notFound(`No image with sha256 ${sha256}.`, 'image_not_found');
+      const sharp = await loadSharp();
       const metadata = blob.mimeType.startsWith('image/')
         ? await sharp(blob.bytes)
             .metadata()
