@@ -25,6 +25,7 @@ describe.skipIf(!available)('on Redis', () => {
           keyPrefix,
           clock,
           circuitBreaker: contractBreakerOptions,
+          concurrencyPollMs: 20,
         }),
     );
     return {
@@ -42,7 +43,26 @@ describe.skipIf(!available)('on Redis', () => {
       clock: new ManualClock(),
     });
     await expect(guards.quotaFor('gemini-api/m', 5).tryTake(0)).rejects.toThrow();
+    await expect(guards.concurrencyFor('gemini-api/m', 1).acquire()).rejects.toThrow();
     await expect(guards.ping()).rejects.toThrow();
     await guards.close();
+  });
+
+  it('frees the concurrency slots of an instance that died mid-call once their lease ends', async () => {
+    const keyPrefix = `imagegate-test-${randomBytes(6).toString('hex')}:`;
+    const options = { url: testRedisUrl, keyPrefix, clock: new ManualClock(), concurrencyPollMs: 20 };
+    const dying = new RedisUpstreamGuards({ ...options, concurrencyLeaseMs: 600 });
+    const survivor = new RedisUpstreamGuards(options);
+    try {
+      await dying.concurrencyFor('gemini-api/m', 1).acquire();
+      const waiting = survivor.concurrencyFor('gemini-api/m', 1).acquire();
+      // The holder's process ends without releasing: its connection goes, and with it the lease's renewals.
+      await dying.close();
+      const release = await waiting;
+      await release();
+    } finally {
+      await survivor.close();
+      await deleteKeys(keyPrefix);
+    }
   });
 });

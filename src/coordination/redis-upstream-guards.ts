@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Semaphore } from 'redis-semaphore';
 import type { Clock } from '../clock/index.js';
 import {
   defaultCircuitBreakerOptions,
@@ -8,6 +9,7 @@ import {
   type CircuitBreakerOptions,
   type CircuitState,
   type ModelBreaker,
+  type ModelConcurrency,
   type ModelQuota,
   type QuotaSlot,
   type UpstreamGuards,
@@ -29,6 +31,14 @@ export interface RedisUpstreamGuardsOptions {
   trialLeaseMs?: number;
   /** How often a run waiting for another instance's trial call asks again. Default 250. */
   trialPollMs?: number;
+  /**
+   * How long a slot under a model's `concurrency` limit outlives the instance holding it (renewed every
+   * third of it while the call runs): an instance that dies mid-call, or loses Redis, frees its slots after
+   * this. Default 30000.
+   */
+  concurrencyLeaseMs?: number;
+  /** How often a call waiting for a free `concurrency` slot asks again. Default 50. */
+  concurrencyPollMs?: number;
 }
 
 /*
@@ -86,6 +96,10 @@ export class RedisUpstreamGuards implements UpstreamGuards {
   private slotCounter = 0;
   private readonly quotas = new Map<string, ModelQuota>();
   private readonly breakers = new Map<string, ModelBreaker>();
+  private readonly concurrencyLeaseMs: number;
+  private readonly concurrencyPollMs: number;
+  /** Lease renewals of the concurrency slots this instance holds; stopped by `close`. */
+  private readonly renewals = new Set<NodeJS.Timeout>();
 
   constructor(options: RedisUpstreamGuardsOptions) {
     this.keyPrefix = options.keyPrefix ?? 'imagegate:';
@@ -94,6 +108,8 @@ export class RedisUpstreamGuards implements UpstreamGuards {
     this.breakerOptions = { ...defaultCircuitBreakerOptions, ...options.circuitBreaker };
     this.trialLeaseMs = options.trialLeaseMs ?? 60_000;
     this.trialPollMs = options.trialPollMs ?? 250;
+    this.concurrencyLeaseMs = options.concurrencyLeaseMs ?? 30_000;
+    this.concurrencyPollMs = options.concurrencyPollMs ?? 50;
   }
 
   quotaFor(key: string, requestsPerMinute: number | undefined): ModelQuota {
@@ -114,11 +130,65 @@ export class RedisUpstreamGuards implements UpstreamGuards {
     return breaker;
   }
 
+  /**
+   * A counting semaphore in Redis (redis-semaphore: a sorted set of holders, each dropped when its lease
+   * ends unless renewed), so `concurrency` bounds the calls of all instances together.
+   */
+  concurrencyFor(key: string, limit: number): ModelConcurrency {
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new Error(`concurrency must be a positive integer, got ${limit}`);
+    }
+    const semaphoreKey = `${this.keyPrefix}concurrency:${key}`;
+    const leaseMs = this.concurrencyLeaseMs;
+    const pollMs = this.concurrencyPollMs;
+    const ready = () => this.connection.ready();
+    const renewals = this.renewals;
+    return {
+      async acquire(signal) {
+        const redis = await ready();
+        const holder = new Semaphore(redis, semaphoreKey, limit, {
+          lockTimeout: leaseMs,
+          acquireTimeout: Number.POSITIVE_INFINITY,
+          retryInterval: pollMs,
+          // The library's own renewal rejects unhandled when Redis drops mid-call, which would end the
+          // process; the renewal below lets a failed one pass (the lease then runs out and frees the slot).
+          refreshInterval: 0,
+        });
+        await holder.acquire(signal);
+        const renewal = setInterval(
+          () => {
+            // Renews the holder's lease by its identifier (the library's "acquired externally" refresh).
+            const renewer = new Semaphore(redis, semaphoreKey, limit, {
+              identifier: holder.identifier,
+              acquiredExternally: true,
+              lockTimeout: leaseMs,
+              refreshInterval: 0,
+            });
+            renewer.tryAcquire().catch(() => undefined);
+          },
+          Math.round(leaseMs / 3),
+        );
+        renewal.unref();
+        renewals.add(renewal);
+        let released = false;
+        return async () => {
+          if (released) return;
+          released = true;
+          clearInterval(renewal);
+          renewals.delete(renewal);
+          await holder.release();
+        };
+      },
+    };
+  }
+
   async ping(): Promise<void> {
     await this.connection.ping();
   }
 
   async close(): Promise<void> {
+    for (const renewal of this.renewals) clearInterval(renewal);
+    this.renewals.clear();
     this.connection.close();
   }
 

@@ -29,7 +29,6 @@ import {
   type RouteCandidate,
   type RoutePolicy,
 } from '../registry/index.js';
-import { Semaphore } from './semaphore.js';
 import { LocalUpstreamGuards } from './local-upstream-guards.js';
 import type { ModelBreaker, ModelQuota, QuotaSlot, UpstreamGuards } from './upstream-guards.js';
 
@@ -130,7 +129,6 @@ export class Engine {
   private readonly catalog: Catalog | undefined;
   private readonly adaptRequest: AdaptRequest;
   private readonly guards: UpstreamGuards;
-  private readonly semaphores = new Map<string, Semaphore | null>();
   /** (platform, model) pairs that returned a 200 in this process: a later 404 means retirement. */
   private readonly answered = new Set<string>();
 
@@ -364,13 +362,7 @@ export class Engine {
     state: RunState,
   ): Promise<{ outcome: Outcome; classification?: ResponseClassification; startedAtMs: number }> {
     const key = keyOf(candidate);
-    const semaphore = this.semaphoreFor(candidate);
-    let release: (() => void) | undefined;
-    try {
-      release = await semaphore?.acquire(state.signal);
-    } catch {
-      throw this.failure(state, outcomeOf('cancelled', 'the caller cancelled the request'));
-    }
+    const release = await this.concurrencySlot(candidate, state);
     const startedAtMs = this.clock.nowMs();
     try {
       const response = await this.options.provider.generate({
@@ -398,7 +390,25 @@ export class Engine {
       });
       return { outcome, startedAtMs };
     } finally {
-      release?.();
+      // A slot the shared store could not take back is freed by its lease.
+      await release?.().catch(() => undefined);
+    }
+  }
+
+  /** Waits for a slot under the candidate's `concurrency` limit; undefined when it has none. */
+  private async concurrencySlot(
+    candidate: RouteCandidate,
+    state: RunState,
+  ): Promise<(() => Promise<void>) | undefined> {
+    const limit = this.options.limitsFor?.(candidate.platform, candidate.modelId).concurrency;
+    if (limit === undefined) return undefined;
+    try {
+      return await this.guards.concurrencyFor(keyOf(candidate), limit).acquire(state.signal);
+    } catch (error) {
+      if (state.signal?.aborted) {
+        throw this.failure(state, outcomeOf('cancelled', 'the caller cancelled the request'));
+      }
+      throw this.guardsFailure(state, candidate, error);
     }
   }
 
@@ -426,16 +436,20 @@ export class Engine {
     try {
       return await step();
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw this.failure(
-        state,
-        outcomeOf(
-          'unavailable',
-          `the shared quota and circuit store did not answer for ${describe(candidate)}: ${reason}`,
-        ),
-        { isRetryable: true },
-      );
+      throw this.guardsFailure(state, candidate, error);
     }
+  }
+
+  private guardsFailure(state: RunState, candidate: RouteCandidate, error: unknown): Error {
+    const reason = error instanceof Error ? error.message : String(error);
+    return this.failure(
+      state,
+      outcomeOf(
+        'unavailable',
+        `the shared quota and circuit store did not answer for ${describe(candidate)}: ${reason}`,
+      ),
+      { isRetryable: true },
+    );
   }
 
   /**
@@ -589,15 +603,6 @@ export class Engine {
       totalUsd += cost.costUsd;
     }
     return totalUsd;
-  }
-
-  private semaphoreFor(candidate: RouteCandidate): Semaphore | null {
-    const key = keyOf(candidate);
-    if (!this.semaphores.has(key)) {
-      const concurrency = this.options.limitsFor?.(candidate.platform, candidate.modelId).concurrency;
-      this.semaphores.set(key, concurrency === undefined ? null : new Semaphore(concurrency));
-    }
-    return this.semaphores.get(key) ?? null;
   }
 }
 

@@ -20,4 +20,10 @@ export { TokenBucket } from './token-bucket.js';
 export { Semaphore } from './semaphore.js';
 export { quotaLessonOf, quotaWindowMs, maxArrivalDelayMs } from './quota-pacer.js';
 export { LocalUpstreamGuards } from './local-upstream-guards.js';
-export type { ModelBreaker, ModelQuota, QuotaSlot, UpstreamGuards } from './upstream-guards.js';
+export type {
+  ModelBreaker,
+  ModelConcurrency,
+  ModelQuota,
+  QuotaSlot,
+  UpstreamGuards,
+} from './upstream-guards.js';

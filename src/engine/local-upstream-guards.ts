@@ -1,12 +1,20 @@
 import type { Outcome } from '../outcome/index.js';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
 import { QuotaPacer } from './quota-pacer.js';
-import type { ModelBreaker, ModelQuota, QuotaSlot, UpstreamGuards } from './upstream-guards.js';
+import { Semaphore } from './semaphore.js';
+import type {
+  ModelBreaker,
+  ModelConcurrency,
+  ModelQuota,
+  QuotaSlot,
+  UpstreamGuards,
+} from './upstream-guards.js';
 
-/** Quota pacers and circuit breakers in this process: the default, right for one instance. */
+/** Quota pacers, circuit breakers and concurrency limits in this process: the default, right for one instance. */
 export class LocalUpstreamGuards implements UpstreamGuards {
   private readonly quotas = new Map<string, LocalModelQuota>();
   private readonly breakers = new Map<string, LocalModelBreaker>();
+  private readonly semaphores = new Map<string, LocalModelConcurrency>();
 
   constructor(private readonly breakerOptions: CircuitBreakerOptions) {}
 
@@ -26,6 +34,15 @@ export class LocalUpstreamGuards implements UpstreamGuards {
       this.breakers.set(key, breaker);
     }
     return breaker;
+  }
+
+  concurrencyFor(key: string, limit: number): ModelConcurrency {
+    let concurrency = this.semaphores.get(key);
+    if (!concurrency) {
+      concurrency = new LocalModelConcurrency(new Semaphore(limit));
+      this.semaphores.set(key, concurrency);
+    }
+    return concurrency;
   }
 
   async ping(): Promise<void> {}
@@ -106,5 +123,14 @@ class LocalModelBreaker implements ModelBreaker {
 
   async abandonCall(): Promise<void> {
     this.breaker.abandonCall();
+  }
+}
+
+class LocalModelConcurrency implements ModelConcurrency {
+  constructor(private readonly semaphore: Semaphore) {}
+
+  async acquire(signal?: AbortSignal): Promise<() => Promise<void>> {
+    const release = await this.semaphore.acquire(signal);
+    return async () => release();
   }
 }

@@ -26,6 +26,19 @@ export interface ModelQuota {
 }
 
 /**
+ * The limit on calls in flight to one (platform, model) (`limits[].concurrency`). Every instance sharing
+ * one `UpstreamGuards` backend counts against the same limit; a slot held by an instance that died is
+ * freed after a lease, so a crash cannot shrink the limit for good.
+ */
+export interface ModelConcurrency {
+  /**
+   * Waits for a free slot and takes it; the answer releases it (once; later calls do nothing). Rejects with
+   * the signal's reason when `signal` aborts first, and with the backend's error when it cannot be asked.
+   */
+  acquire(signal?: AbortSignal): Promise<() => Promise<void>>;
+}
+
+/**
  * The circuit breaker of one (platform, model) (see `CircuitBreaker` for the states). Shared: failures
  * seen by any instance open it for all, and in half-open state one trial call goes out in all of them.
  */
@@ -60,6 +73,8 @@ export interface UpstreamGuards {
   /** `requestsPerMinute` is the configured limit (undefined: none, until a 429 teaches one). */
   quotaFor(key: string, requestsPerMinute: number | undefined): ModelQuota;
   breakerFor(key: string): ModelBreaker;
+  /** `limit` is the configured `concurrency`, the same for every call with this key. */
+  concurrencyFor(key: string, limit: number): ModelConcurrency;
   /** Throws unless the backing service answers (for `/healthz`). */
   ping(): Promise<void>;
   close(): Promise<void>;

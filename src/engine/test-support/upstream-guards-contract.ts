@@ -164,5 +164,57 @@ export function describeUpstreamGuardsContract(
       expect(await waiting).toBe(true);
       expect(await breaker(1).allowsCallAt(clock.nowMs())).toBe(true);
     });
+
+    it('keeps at most `concurrency` calls in flight across all instances; a freed slot goes to a waiting call', async () => {
+      const slots = (index: number) => instance(index).concurrencyFor('gemini-api/busy', 2);
+      const first = await slots(0).acquire();
+      await slots(1).acquire();
+      const third = slots(2).acquire();
+      expect(await stillWaiting(third)).toBe(true);
+      await first();
+      const release = await third;
+      await release();
+    });
+
+    it('frees a slot once however often its release is called, and keeps models apart', async () => {
+      const slots = (index: number) => instance(index).concurrencyFor('gemini-api/once', 2);
+      const first = await slots(0).acquire();
+      await slots(1).acquire();
+      await first();
+      await first();
+      await slots(2).acquire();
+      expect(await stillWaiting(slots(0).acquire())).toBe(true);
+      // Another model's limit is its own.
+      await (
+        await instance(1).concurrencyFor('gemini-api/other', 2).acquire()
+      )();
+    });
+
+    it('stops waiting for a slot when the signal aborts', async () => {
+      const slots = (index: number) => instance(index).concurrencyFor('gemini-api/abort', 1);
+      await slots(0).acquire();
+      const controller = new AbortController();
+      const waiting = slots(1).acquire(controller.signal);
+      controller.abort(new Error('caller gave up'));
+      await expect(waiting).rejects.toThrow('caller gave up');
+    });
   });
+}
+
+/**
+ * Whether an acquire is still waiting after a short while. A correct adapter never grants a full limit,
+ * so this can only fail when one does; how long it waits bounds nothing.
+ */
+async function stillWaiting(acquire: Promise<unknown>): Promise<boolean> {
+  const granted = Symbol('granted');
+  const verdict = await Promise.race([
+    acquire.then(
+      () => granted,
+      () => 'refused',
+    ),
+    new Promise((resolve) => setTimeout(resolve, 200)),
+  ]);
+  // A grant that comes later must not leak a slot into the next check.
+  void acquire.then((release) => (typeof release === 'function' ? release() : undefined)).catch(() => {});
+  return verdict !== granted;
 }
