@@ -8,12 +8,12 @@ import type { CliIo } from './cli-io.js';
  * The models every published flow version in a data directory uses, for `guard`. A directory without a
  * database has no flows: that is not an error for a report about models.
  */
-export function publishedFlowUsages(
+export async function publishedFlowUsages(
   io: CliIo,
   dataDirectory: string,
   config: ImagegateConfig,
   catalog: Catalog,
-): FlowModelUsage[] {
+): Promise<FlowModelUsage[]> {
   let data;
   try {
     data = openDataDirectory(dataDirectory, { cwd: io.cwd, create: false });
@@ -22,7 +22,7 @@ export function publishedFlowUsages(
     throw error;
   }
   try {
-    return flowModelUsages(new SqliteFlowStore(data.handle).allVersions(), config, catalog);
+    return flowModelUsages(await new SqliteFlowStore(data.handle).allVersions(), config, catalog);
   } finally {
     data.handle.close();
   }

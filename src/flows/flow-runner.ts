@@ -26,7 +26,8 @@ import {
   type RunLineage,
 } from './flow-run-record.js';
 import type { EstimateTaskCost } from './estimate-node-cost.js';
-import { newFlowRunId, type SqliteFlowStore } from './sqlite-flow-store.js';
+import { newFlowRunId } from './flow-run-id.js';
+import type { FlowStore } from './flow-store.js';
 import { upstreamOf } from './validate-flow-document.js';
 
 /** What the runner tells listeners (SSE, progress lines) after every node or run change. */
@@ -34,7 +35,7 @@ export type FlowRunEvent =
   { type: 'node'; runId: string; node: NodeRun } | { type: 'run'; runId: string; run: FlowRun };
 
 export interface FlowRunnerOptions {
-  store: SqliteFlowStore;
+  store: FlowStore;
   /** Every model call is a task here, so leases, crash recovery, budgets and idempotency apply. */
   tasks: TaskStore;
   clock?: Clock;
@@ -48,8 +49,8 @@ export interface FlowRunnerOptions {
   /** How often a wait on a task re-reads it when no notification came. Default 250 ms. */
   pollIntervalMs?: number;
   onEvent?: (event: FlowRunEvent) => void;
-  /** Called once a run is final (the server sends its webhook here). */
-  onRunFinished?: (run: FlowRun) => void;
+  /** Called once a run is final, with its node runs (the server sends its webhook here). */
+  onRunFinished?: (run: FlowRun, nodes: NodeRun[]) => void;
   /** How long the idempotency keys of node tasks live: longer than any crash-and-resume. Default 7 days. */
   taskIdempotencyTtlMs?: number;
   /**
@@ -96,7 +97,7 @@ export class FlowRunner {
   }
 
   /** Creates the run and its node runs, then drives it in the background. */
-  start(request: StartRunRequest): FlowRun {
+  async start(request: StartRunRequest): Promise<FlowRun> {
     this.checkLanes(request.document);
     const nowMs = this.clock.nowMs();
     const id = newFlowRunId(nowMs);
@@ -128,21 +129,21 @@ export class FlowRunner {
       taskIds: [],
       warnings: [],
     }));
-    this.options.store.insertRun(run, nodes);
+    await this.options.store.insertRun(run, nodes);
     this.emit({ type: 'run', runId: id, run });
     this.drive(id);
     return run;
   }
 
   /** The run if the caller may see it. */
-  get(runId: string, access: FlowAccess): FlowRun {
-    const run = this.options.store.getRun(runId);
+  async get(runId: string, access: FlowAccess): Promise<FlowRun> {
+    const run = await this.options.store.getRun(runId);
     if (!run || !mayAccess(access, run.ownerKeyId)) throw new FlowNotFoundError('run', runId);
     return run;
   }
 
-  nodes(runId: string, access: FlowAccess): NodeRun[] {
-    this.get(runId, access);
+  async nodes(runId: string, access: FlowAccess): Promise<NodeRun[]> {
+    await this.get(runId, access);
     return this.options.store.nodeRuns(runId);
   }
 
@@ -161,8 +162,8 @@ export class FlowRunner {
   }
 
   /** Carries on every run left running (a previous process died mid-run). */
-  resume(): string[] {
-    const running = this.options.store.listRuns({ status: 'running', limit: 10_000 });
+  async resume(): Promise<string[]> {
+    const running = await this.options.store.listRuns({ status: 'running', limit: 10_000 });
     for (const run of running) void this.drive(run.id);
     return running.map((run) => run.id);
   }
@@ -171,7 +172,7 @@ export class FlowRunner {
   async waitForFinal(runId: string, signal?: AbortSignal): Promise<FlowRun> {
     const aborted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve()));
     for (;;) {
-      const run = this.options.store.getRun(runId);
+      const run = await this.options.store.getRun(runId);
       if (!run) throw new FlowNotFoundError('run', runId);
       if (finalRunStatuses.includes(run.status) || signal?.aborted) return run;
       const driving = this.driving.get(runId);
@@ -187,23 +188,23 @@ export class FlowRunner {
 
   /** Cancels the run: pending and running nodes become cancelled, their outstanding tasks are cancelled. */
   async cancel(runId: string, access: FlowAccess): Promise<FlowRun> {
-    const run = this.get(runId, access);
+    const run = await this.get(runId, access);
     if (finalRunStatuses.includes(run.status)) return run;
     const nowMs = this.clock.nowMs();
-    for (const node of this.options.store.nodeRuns(runId)) {
+    for (const node of await this.options.store.nodeRuns(runId)) {
       if (node.status !== 'pending' && node.status !== 'running') continue;
       for (const taskId of node.taskIds) {
         await this.options.tasks.requestCancel(taskId, nowMs);
         this.options.cancelTask?.(taskId);
       }
-      this.saveNode({
+      await this.saveNode({
         ...node,
         status: 'cancelled',
         finishedAtMs: nowMs,
         error: { type: 'cancelled', message: 'the run was cancelled' },
       });
     }
-    const cancelled = this.finishRun(runId, 'cancelled', {
+    const cancelled = await this.finishRun(runId, 'cancelled', {
       type: 'cancelled',
       message: 'Cancelled by request.',
     });
@@ -216,14 +217,14 @@ export class FlowRunner {
    * `onlyNode`, only that node runs again, with the nodes downstream of it that did not succeed (they
    * failed because it did); other failed nodes stay failed, so the run can end failed again.
    */
-  retry(runId: string, access: FlowAccess, onlyNode?: string): FlowRun {
-    const run = this.get(runId, access);
+  async retry(runId: string, access: FlowAccess, onlyNode?: string): Promise<FlowRun> {
+    const run = await this.get(runId, access);
     if (run.status !== 'failed' && run.status !== 'cancelled') {
       throw new FlowStateError(
         `Run ${runId} is ${run.status}; only a failed or cancelled run can be retried.`,
       );
     }
-    const nodes = this.options.store.nodeRuns(runId);
+    const nodes = await this.options.store.nodeRuns(runId);
     let chosen: Set<string> | undefined;
     if (onlyNode !== undefined) {
       const node = nodes.find((entry) => entry.nodeId === onlyNode);
@@ -239,7 +240,7 @@ export class FlowRunner {
       if (node.status === 'succeeded') continue;
       if (chosen && !chosen.has(node.nodeId)) continue;
       const { error: _error, finishedAtMs: _finished, ...rest } = node;
-      this.saveNode({ ...rest, status: 'pending' });
+      await this.saveNode({ ...rest, status: 'pending' });
     }
     const { error: _error, finishedAtMs: _finished, result: _result, ...rest } = run;
     const retried: FlowRun = {
@@ -248,7 +249,7 @@ export class FlowRunner {
       generation: run.generation + 1,
       updatedAtMs: this.clock.nowMs(),
     };
-    this.options.store.saveRun(retried);
+    await this.options.store.saveRun(retried);
     this.emit({ type: 'run', runId, run: retried });
     void this.drive(runId);
     return retried;
@@ -297,13 +298,13 @@ export class FlowRunner {
   private async driveUntilFinal(runId: string, signal: AbortSignal): Promise<FlowRun> {
     const running = new Map<string, Promise<void>>();
     for (;;) {
-      const run = this.options.store.getRun(runId);
+      const run = await this.options.store.getRun(runId);
       if (!run) throw new FlowNotFoundError('run', runId);
       if (run.status !== 'running' || signal.aborted) {
         await Promise.allSettled(running.values());
-        return this.options.store.getRun(runId)!;
+        return (await this.options.store.getRun(runId))!;
       }
-      const nodes = new Map(this.options.store.nodeRuns(runId).map((node) => [node.nodeId, node]));
+      const nodes = new Map((await this.options.store.nodeRuns(runId)).map((node) => [node.nodeId, node]));
       const upstream = upstreamOf(run.document);
       for (const [nodeId, node] of nodes) {
         if (running.has(nodeId)) continue;
@@ -313,7 +314,7 @@ export class FlowRunner {
             (parent) => parent && parent.status !== 'succeeded' && isFinalNode(parent.status),
           );
           if (failedParent) {
-            this.saveNode({
+            await this.saveNode({
               ...node,
               status: 'failed',
               finishedAtMs: this.clock.nowMs(),
@@ -331,11 +332,13 @@ export class FlowRunner {
           running.set(
             nodeId,
             this.runNode(run, nodeId, parents as NodeRun[], signal)
-              .catch((error: unknown) => {
+              .catch(async (error: unknown) => {
                 const message = error instanceof Error ? error.message : String(error);
-                const current = this.options.store.nodeRuns(runId).find((entry) => entry.nodeId === nodeId);
+                const current = (await this.options.store.nodeRuns(runId)).find(
+                  (entry) => entry.nodeId === nodeId,
+                );
                 if (current && !isFinalNode(current.status) && !signal.aborted) {
-                  this.saveNode({
+                  await this.saveNode({
                     ...current,
                     status: 'failed',
                     finishedAtMs: this.clock.nowMs(),
@@ -348,7 +351,7 @@ export class FlowRunner {
         }
       }
       if (running.size === 0) {
-        const latest = this.options.store.nodeRuns(runId);
+        const latest = await this.options.store.nodeRuns(runId);
         if (latest.some((node) => node.status === 'pending')) {
           // Pending nodes whose failed parents were marked in this pass: look again.
           if (latest.some((node) => node.status === 'pending' && this.blockedForever(run, node, latest)))
@@ -357,7 +360,7 @@ export class FlowRunner {
         return this.finishFromNodes(runId, latest);
       }
       await Promise.race(running.values());
-      // Node bookkeeping is synchronous SQLite work: let HTTP and timers in between.
+      // Node bookkeeping on SQLite is synchronous work: let HTTP and timers in between.
       await yieldToEventLoop();
     }
   }
@@ -370,7 +373,7 @@ export class FlowRunner {
     });
   }
 
-  private finishFromNodes(runId: string, nodes: NodeRun[]): FlowRun {
+  private async finishFromNodes(runId: string, nodes: NodeRun[]): Promise<FlowRun> {
     const failed =
       nodes.find((node) => node.status === 'failed' && node.error?.type !== 'upstream_failed') ??
       nodes.find((node) => node.status === 'failed');
@@ -386,10 +389,10 @@ export class FlowRunner {
     return this.finishRun(runId, 'succeeded');
   }
 
-  private finishRun(runId: string, status: FlowRun['status'], error?: FlowRunError): FlowRun {
-    const run = this.options.store.getRun(runId)!;
+  private async finishRun(runId: string, status: FlowRun['status'], error?: FlowRunError): Promise<FlowRun> {
+    const run = (await this.options.store.getRun(runId))!;
     if (finalRunStatuses.includes(run.status)) return run;
-    const nodes = this.options.store.nodeRuns(runId);
+    const nodes = await this.options.store.nodeRuns(runId);
     const nowMs = this.clock.nowMs();
     const costs = nodes
       .map((node) => node.actualCostUsd)
@@ -404,9 +407,9 @@ export class FlowRunner {
       ...(error ? { error } : {}),
       ...(status === 'succeeded' ? { result: resultOf(run.document, run.inputs, nodes) } : {}),
     };
-    this.options.store.saveRun(finished);
+    await this.options.store.saveRun(finished);
     this.emit({ type: 'run', runId, run: finished });
-    this.options.onRunFinished?.(finished);
+    this.options.onRunFinished?.(finished, nodes);
     return finished;
   }
 
@@ -423,7 +426,7 @@ export class FlowRunner {
     signal: AbortSignal,
   ): Promise<void> {
     const node = run.document.nodes[nodeId]!;
-    let record = this.options.store.nodeRuns(run.id).find((entry) => entry.nodeId === nodeId)!;
+    let record = (await this.options.store.nodeRuns(run.id)).find((entry) => entry.nodeId === nodeId)!;
     const ready: ReadyValues = {
       inputs: run.inputs,
       outputs: new Map(parents.map((parent) => [parent.nodeId, parent.output ?? {}])),
@@ -432,18 +435,18 @@ export class FlowRunner {
     const startedAtMs = record.startedAtMs ?? this.clock.nowMs();
     record = { ...record, signature, startedAtMs };
     if (node.type === 'output') {
-      this.succeed(record, {}, undefined, false);
+      await this.succeed(record, {}, undefined, false);
       return;
     }
     if (node.type === 'template') {
-      this.succeed(record, { text: render(node.template, ready) }, undefined, false);
+      await this.succeed(record, { text: render(node.template, ready) }, undefined, false);
       return;
     }
     const cached =
-      run.noCache || record.taskIds.length > 0 ? undefined : this.options.store.cachedOutput(signature);
+      run.noCache || record.taskIds.length > 0 ? undefined : await this.options.store.cachedOutput(signature);
     if (cached) {
       // A cached node cost nothing this time; its original cost stays with the run that paid it.
-      this.succeed(record, cached.output, 0, true);
+      await this.succeed(record, cached.output, 0, true);
       return;
     }
     const variants = node.type === 'image' ? variantCount(node, run.inputs) : 1;
@@ -462,11 +465,11 @@ export class FlowRunner {
       return;
     }
     record = { ...record, status: 'running', taskIds };
-    this.saveNode(record);
+    await this.saveNode(record);
     for (const taskId of created) this.options.onTaskCreated?.(taskId);
     const tasks = await Promise.all(taskIds.map((taskId) => this.waitForTask(taskId, signal)));
     if (signal.aborted) return;
-    const current = this.options.store.nodeRuns(run.id).find((entry) => entry.nodeId === nodeId)!;
+    const current = (await this.options.store.nodeRuns(run.id)).find((entry) => entry.nodeId === nodeId)!;
     if (isFinalNode(current.status)) return;
     const warnings = [
       ...new Set([...tasks.flatMap((task) => task.warnings), ...(await this.lostRunWarnings(tasks))]),
@@ -474,7 +477,7 @@ export class FlowRunner {
     const failed = tasks.find((task) => task.status !== 'success');
     const cost = sumCosts(tasks);
     if (failed) {
-      this.saveNode({
+      await this.saveNode({
         ...record,
         status: failed.status === 'cancelled' ? 'cancelled' : 'failed',
         finishedAtMs: this.clock.nowMs(),
@@ -499,7 +502,7 @@ export class FlowRunner {
     const producedAtMs = finishedAtMs.every((atMs) => atMs !== undefined)
       ? Math.min(...(finishedAtMs as number[]))
       : undefined;
-    this.succeed({ ...record, warnings }, output, cost, false, {
+    await this.succeed({ ...record, warnings }, output, cost, false, {
       signature,
       ...(producedAtMs !== undefined ? { producedAtMs } : {}),
     });
@@ -628,13 +631,13 @@ export class FlowRunner {
   }
 
   /** The node's success, and with `cacheAs` its cache entry (aged from `producedAtMs`), in one write. */
-  private succeed(
+  private async succeed(
     record: NodeRun,
     output: NodeOutput,
     costUsd: number | undefined,
     cached: boolean,
     cacheAs?: { signature: string; producedAtMs?: number },
-  ): void {
+  ): Promise<void> {
     const node: NodeRun = {
       ...record,
       status: 'succeeded',
@@ -643,12 +646,12 @@ export class FlowRunner {
       finishedAtMs: this.clock.nowMs(),
       ...(costUsd !== undefined ? { actualCostUsd: costUsd } : {}),
     };
-    this.options.store.saveNodeRun(node, cacheAs === undefined ? undefined : { ...cacheAs, costUsd });
+    await this.options.store.saveNodeRun(node, cacheAs === undefined ? undefined : { ...cacheAs, costUsd });
     this.emit({ type: 'node', runId: node.runId, node });
   }
 
-  private saveNode(node: NodeRun): void {
-    this.options.store.saveNodeRun(node);
+  private async saveNode(node: NodeRun): Promise<void> {
+    await this.options.store.saveNodeRun(node);
     this.emit({ type: 'node', runId: node.runId, node });
   }
 

@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import type { BlobStore } from '../blobs/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Clock } from '../clock/index.js';
@@ -7,10 +6,9 @@ import {
   catalogTaskCostEstimator,
   FlowLibrary,
   FlowRunner,
-  nodeCacheLimits,
   registryModelNames,
-  SqliteFlowStore,
   type FlowRun,
+  type FlowStore,
   type StoreImageInput,
 } from '../flows/index.js';
 import type { Registry } from '../registry/index.js';
@@ -20,8 +18,8 @@ import { storeReferences } from './reference-media.js';
 import { flowRunView, type FlowRoutesOptions } from './routes/flows.js';
 
 export interface FlowServiceOptions {
-  /** The data directory's database: flows live beside tasks. */
-  database: Database.Database;
+  /** Where flows live: beside the tasks, in SQLite or PostgreSQL (see openServerStorage). */
+  store: FlowStore;
   tasks: TaskStore;
   blobs: BlobStore;
   registry: Registry;
@@ -48,19 +46,16 @@ export interface FlowService {
   routes: FlowRoutesOptions;
   runner: FlowRunner;
   library: FlowLibrary;
-  store: SqliteFlowStore;
+  store: FlowStore;
   /** Carries on runs a previous process left running; returns their ids. */
-  resume(): string[];
+  resume(): Promise<string[]>;
   /** Stops driving runs (they stay running in the store for the next start). */
   detach(): Promise<void>;
 }
 
 /** Flows wired onto the server's stores: the pieces `flowRoutes` needs, and resume/detach for start and stop. */
 export function createFlowService(options: FlowServiceOptions): FlowService {
-  const store = new SqliteFlowStore(options.database, {
-    clock: options.clock,
-    nodeCache: nodeCacheLimits(options.config),
-  });
+  const { store } = options;
   const models = registryModelNames(options.registry);
   const library = new FlowLibrary({
     store,
@@ -82,7 +77,7 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
     batchLane: options.batchLane ?? false,
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     onEvent: (event) => runEvents.notify(event.runId),
-    onRunFinished: (run) => options.onRunFinished?.(run, flowRunView(run, store.nodeRuns(run.id))),
+    onRunFinished: (run, nodes) => options.onRunFinished?.(run, flowRunView(run, nodes)),
   });
   const storeImageInput: StoreImageInput = async (value, field) => {
     const stored = await storeReferences([value], field, {

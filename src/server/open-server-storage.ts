@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { BlobStore, S3BlobStore } from '../blobs/index.js';
 import type { Clock } from '../clock/index.js';
+import { PostgresFlowStore, SqliteFlowStore, type FlowStore, type NodeCacheLimits } from '../flows/index.js';
 import { RedisRateLimits, RedisUpstreamGuards, type SharedRateLimits } from '../coordination/index.js';
 import type { UpstreamGuards } from '../engine/index.js';
 import { describeDeployment, type DeploymentSettings } from '../config/index.js';
@@ -39,6 +40,8 @@ export interface ServerStorage {
   owners: BlobOwnership;
   /** Webhook deliveries, in the shared store: any instance attempts what another enqueued. */
   webhookDeliveries: WebhookDeliveryStore;
+  /** Flows, versions and runs, in the shared store: a flow pushed to one instance runs on any. */
+  flows: FlowStore;
   /** The data directory: its SQLite file (batch jobs and, on SQLite, everything) and the webhook secret file. */
   dataDirectory: string;
   database: BetterSqlite3.Database;
@@ -63,6 +66,8 @@ export interface OpenServerStorageOptions {
   clock: Clock;
   /** Read for AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (else the AWS SDK's own chain). */
   env: NodeJS.ProcessEnv;
+  /** The flow node cache's bounds (`nodeCacheLimits(config)`). */
+  nodeCache: NodeCacheLimits;
 }
 
 /**
@@ -81,6 +86,7 @@ export async function openServerStorage(
     let keys: ApiKeyDirectory;
     let owners: BlobOwnership;
     let webhookDeliveries: WebhookDeliveryStore;
+    let flows: FlowStore;
     let listen: ServerStorage['listen'] = async () => {};
     if (settings.store.kind === 'postgres') {
       const { url, schema, poolSize } = settings.store;
@@ -91,6 +97,7 @@ export async function openServerStorage(
       keys = new PostgresApiKeyStore(pool, { clock: options.clock });
       owners = new PostgresBlobOwners(pool);
       webhookDeliveries = new PostgresWebhookDeliveries(pool);
+      flows = new PostgresFlowStore(pool, { clock: options.clock, nodeCache: options.nodeCache });
       dependencies.push({ name: 'postgres', check: async () => void (await pool.query('SELECT 1')) });
       listen = async (handlers) => {
         const listener = new PostgresTaskListener({
@@ -106,6 +113,7 @@ export async function openServerStorage(
       keys = new ApiKeyStore(data.handle, { clock: options.clock });
       owners = new BlobOwners(data.handle);
       webhookDeliveries = new SqliteWebhookDeliveries(data.handle);
+      flows = new SqliteFlowStore(data.handle, { clock: options.clock, nodeCache: options.nodeCache });
     }
     let blobs: BlobStore;
     if (settings.blobs.kind === 's3') {
@@ -143,6 +151,7 @@ export async function openServerStorage(
       keys,
       owners,
       webhookDeliveries,
+      flows,
       dataDirectory: data.directory,
       database: data.handle,
       webhookSecretPath: data.webhookSecret,

@@ -23,6 +23,7 @@ import { createServerApp } from './create-server-app.js';
 import { DependencyHealth } from './dependency-health.js';
 import { openServerStorage } from './open-server-storage.js';
 import { createFlowService } from './flow-service.js';
+import { nodeCacheLimits } from '../flows/index.js';
 import { callerScope, decideDefaultAuth, listOwner } from './auth/index.js';
 import { defaultConsoleDirectory } from './console-hosting.js';
 import { isStorageFault, rateLimitedLog, StorageHealth } from './storage-health.js';
@@ -112,6 +113,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     cwd,
     clock,
     env,
+    nodeCache: nodeCacheLimits(config),
   });
   options.onNotice?.(`imagegate uses ${serverStorage.description}`);
   const { store, blobs, keys, owners, database, dataDirectory } = serverStorage;
@@ -218,7 +220,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     onError,
   });
   const flows = createFlowService({
-    database,
+    store: serverStorage.flows,
     tasks: store,
     blobs,
     registry: imagegate.registry,
@@ -317,7 +319,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   batchLane?.start();
   webhooks.start();
   regressions.start();
-  flows.resume();
+  await flows.resume();
   const stopRetention = new AbortController();
   const retention = sweepUntilStopped({
     store,

@@ -67,6 +67,7 @@ export {
 } from './task-retention.js';
 export { decideFailure, type FailureDecision } from './task-failure.js';
 export {
+  inPostgresTransaction,
   openPostgresPool,
   postgresConnectionConfig,
   postgresSchemaNameSchema,

@@ -27,10 +27,15 @@ function document(model: string): FlowDocument {
 }
 
 /** Versions are written straight into the store: what guard reads does not depend on when they were published. */
-function publishInto(store: SqliteFlowStore, model: string) {
+async function publishInto(store: SqliteFlowStore, model: string) {
   const flow = document(model);
-  store.saveDraft(flow, undefined);
-  store.insertVersion({ flowName: flow.name, sha256: flowContentHash(flow), document: flow, message: 'pin' });
+  await store.saveDraft(flow, undefined);
+  await store.insertVersion({
+    flowName: flow.name,
+    sha256: flowContentHash(flow),
+    document: flow,
+    message: 'pin',
+  });
 }
 
 describe('guard and published flow versions', () => {
@@ -38,9 +43,9 @@ describe('guard and published flow versions', () => {
     const directory = await mkdtemp(join(tmpdir(), 'imagegate-guard-flows-'));
     const data = openDataDirectory('data', { cwd: directory });
     const store = new SqliteFlowStore(data.handle, { clock: new ManualClock(Date.UTC(2026, 7, 1)) });
-    publishInto(store, 'gemini-3.1-flash-lite');
-    publishInto(store, 'text_fast');
-    const usages = flowModelUsages(store.allVersions(), defaultConfig, builtInCatalog());
+    await publishInto(store, 'gemini-3.1-flash-lite');
+    await publishInto(store, 'text_fast');
+    const usages = flowModelUsages(await store.allVersions(), defaultConfig, builtInCatalog());
     expect(usages.map((usage) => usage.location)).toEqual([
       'flow dated v1 node direction',
       'flow dated v2 node direction',
