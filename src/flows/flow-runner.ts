@@ -49,6 +49,11 @@ export interface FlowRunnerOptions {
   /** How often a wait on a task re-reads it when no notification came. Default 250 ms. */
   pollIntervalMs?: number;
   onEvent?: (event: FlowRunEvent) => void;
+  /**
+   * Told when driving a run in the background failed (the store was unreachable): the run stays running
+   * in the store, and the next `resume()` here or on another instance carries it on.
+   */
+  onError?: (error: unknown) => void;
   /** Called once a run is final, with its node runs (the server sends its webhook here). */
   onRunFinished?: (run: FlowRun, nodes: NodeRun[]) => void;
   /** How long the idempotency keys of node tasks live: longer than any crash-and-resume. Default 7 days. */
@@ -81,6 +86,12 @@ interface ReadyValues {
 const defaultTaskIdempotencyTtlMs = 7 * 24 * 3_600_000;
 
 /**
+ * How often an instance on a shared store looks for running runs nobody drives (`keepResuming`): the
+ * longest a run waits after the instance driving it died.
+ */
+export const sharedFlowResumeIntervalMs = 10_000;
+
+/**
  * Runs flows as DAGs of nodes whose model calls are tasks in the task store (see the state machine in
  * flow-run-record.ts). A node starts as soon as its upstream nodes succeeded, so independent nodes run
  * concurrently; a failed node fails its dependents and leaves the rest running. The runner keeps nothing
@@ -90,6 +101,8 @@ export class FlowRunner {
   private readonly clock: Clock;
   private readonly pollIntervalMs: number;
   private readonly driving = new Map<string, { abort: AbortController; done: Promise<FlowRun> }>();
+  /** Aborted by `detach()`: stops `keepResuming`. */
+  private readonly resuming = new AbortController();
 
   constructor(private readonly options: FlowRunnerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -131,7 +144,7 @@ export class FlowRunner {
     }));
     await this.options.store.insertRun(run, nodes);
     this.emit({ type: 'run', runId: id, run });
-    this.drive(id);
+    this.driveInBackground(id);
     return run;
   }
 
@@ -147,7 +160,10 @@ export class FlowRunner {
     return this.options.store.nodeRuns(runId);
   }
 
-  /** Drives a running run to a final state (once per process); resolves with the final run. */
+  /**
+   * Drives a running run to a final state, unless another holder of the store's run driver (another
+   * instance) drives it; resolves with the run as it is then (final when this process drove it).
+   */
   drive(runId: string): Promise<FlowRun> {
     const existing = this.driving.get(runId);
     // A drive stopped by a cancel may still be winding down when a retry starts the run again.
@@ -156,16 +172,34 @@ export class FlowRunner {
     }
     if (existing) return existing.done;
     const abort = new AbortController();
-    const done = this.driveUntilFinal(runId, abort.signal).finally(() => this.driving.delete(runId));
+    const done = this.driveIfFree(runId, abort.signal).finally(() => this.driving.delete(runId));
     this.driving.set(runId, { abort, done });
     return done;
   }
 
-  /** Carries on every run left running (a previous process died mid-run). */
+  /**
+   * Carries on every run left running that nobody drives (a previous process, or another instance, died
+   * mid-run); returns the ids of the running runs it found.
+   */
   async resume(): Promise<string[]> {
     const running = await this.options.store.listRuns({ status: 'running', limit: 10_000 });
-    for (const run of running) void this.drive(run.id);
+    for (const run of running) this.driveInBackground(run.id);
     return running.map((run) => run.id);
+  }
+
+  /**
+   * Calls `resume()` every `intervalMs` until `detach()`: where several instances share the store, runs
+   * a dead instance drove are taken over without waiting for a restart.
+   */
+  keepResuming(intervalMs: number): void {
+    const signal = this.resuming.signal;
+    void (async () => {
+      while (!signal.aborted) {
+        await this.clock.sleep(intervalMs, signal).catch(() => undefined);
+        if (signal.aborted) return;
+        await this.resume().catch((error: unknown) => this.options.onError?.(error));
+      }
+    })();
   }
 
   /** Resolves once the run is final, or when `signal` aborts (then with the run as it is). */
@@ -251,12 +285,13 @@ export class FlowRunner {
     };
     await this.options.store.saveRun(retried);
     this.emit({ type: 'run', runId, run: retried });
-    void this.drive(runId);
+    this.driveInBackground(runId);
     return retried;
   }
 
   /** Stops driving runs in this process without changing them (shutdown; `resume` picks them up). */
   async detach(): Promise<void> {
+    this.resuming.abort();
     const all = [...this.driving.values()];
     for (const entry of all) entry.abort.abort();
     await Promise.allSettled(all.map((entry) => entry.done));
@@ -293,6 +328,26 @@ export class FlowRunner {
       total += cost * variants;
     }
     return total;
+  }
+
+  private driveInBackground(runId: string): void {
+    this.drive(runId).catch((error: unknown) => this.options.onError?.(error));
+  }
+
+  /** Drives the run while holding its driver; without it (another instance drives) only reads it. */
+  private async driveIfFree(runId: string, signal: AbortSignal): Promise<FlowRun> {
+    if (!(await this.options.store.acquireRunDriver(runId))) {
+      const run = await this.options.store.getRun(runId);
+      if (!run) throw new FlowNotFoundError('run', runId);
+      return run;
+    }
+    try {
+      return await this.driveUntilFinal(runId, signal);
+    } finally {
+      await this.options.store
+        .releaseRunDriver(runId)
+        .catch((error: unknown) => this.options.onError?.(error));
+    }
   }
 
   private async driveUntilFinal(runId: string, signal: AbortSignal): Promise<FlowRun> {

@@ -93,6 +93,14 @@ export interface FlowStore {
   saveNodeRun(node: NodeRun, cache?: NodeCacheWrite): Promise<void>;
   /** In the order `insertRun` stored them. */
   nodeRuns(runId: string): Promise<NodeRun[]>;
+  /**
+   * Takes the right to drive a run (to schedule its nodes), held until `releaseRunDriver` or until this
+   * store's process ends. False while another holder has it: on PostgreSQL another instance (or another
+   * store object), so a run is driven by one instance at a time and, when that instance dies, by the
+   * next one that asks.
+   */
+  acquireRunDriver(runId: string): Promise<boolean>;
+  releaseRunDriver(runId: string): Promise<void>;
 
   // Node cache
   /** The cached output under `signature`, unless it is older than the cache's maximum age. */
@@ -114,6 +122,9 @@ export interface FlowStore {
   /** The run a live key already made; throws `RunIdempotencyConflictError` for another request hash. */
   findIdempotentRun(key: string, requestHash: string): Promise<string | undefined>;
   rememberIdempotentRun(key: string, requestHash: string, runId: string, ttlMs: number): Promise<void>;
+
+  /** Gives up every run this store drives and what it holds open (not the database it was given). */
+  close(): Promise<void>;
 }
 
 /** The same Idempotency-Key was used for another run request. */

@@ -35,6 +35,7 @@ export {
   FlowRunner,
   lostRuns,
   nodeSignature,
+  sharedFlowResumeIntervalMs,
   variantCount,
   type FlowRunEvent,
   type FlowRunnerOptions,

@@ -23,7 +23,14 @@ describe.skipIf(!available)('PostgreSQL flow store', () => {
 
   describeFlowStoreContract('PostgreSQL', async (options) => {
     const pool = await freshPool();
-    return { store: new PostgresFlowStore(pool, options), cleanup: () => pool.end() };
+    const store = new PostgresFlowStore(pool, options);
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        await pool.end();
+      },
+    };
   });
 
   const startMs = Date.UTC(2026, 2, 1, 12);
@@ -51,6 +58,28 @@ describe.skipIf(!available)('PostgreSQL flow store', () => {
         );
         expect((await stores[2]!.getFlow('poster'))?.latestVersion).toBe(24);
       } finally {
+        await Promise.all(pools.map((pool) => pool.end()));
+      }
+    });
+
+    it('one instance drives a run at a time; when its process ends (its connection closes) another may', async () => {
+      const pools = [await freshPool(), (await schema()).pool()];
+      const [a, b] = pools.map((pool) => new PostgresFlowStore(pool)) as [
+        PostgresFlowStore,
+        PostgresFlowStore,
+      ];
+      try {
+        const claims = await Promise.all([a, b, a, b].map((store) => store.acquireRunDriver('flowrun_x')));
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        const holder = claims[0] || claims[2] ? a : b;
+        const other = holder === a ? b : a;
+        expect(await other.acquireRunDriver('flowrun_x')).toBe(false);
+        await holder.close();
+        expect(await other.acquireRunDriver('flowrun_x')).toBe(true);
+        await other.releaseRunDriver('flowrun_x');
+        expect(await holder.acquireRunDriver('flowrun_x')).toBe(true);
+      } finally {
+        await Promise.all([a.close(), b.close()]);
         await Promise.all(pools.map((pool) => pool.end()));
       }
     });

@@ -73,6 +73,12 @@ interface VersionRow {
 export class PostgresFlowStore implements FlowStore {
   private readonly clock: Clock;
   private readonly nodeCache: NodeCacheLimits;
+  /**
+   * The connection holding this store's run-driver locks (session advisory locks): they live exactly as
+   * long as it does, so a process that dies frees its runs for another instance without any timeout.
+   */
+  private driverConnection: Promise<pg.PoolClient> | undefined;
+  private readonly drivenRuns = new Set<string>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -240,6 +246,68 @@ export class PostgresFlowStore implements FlowStore {
     return rows.map((row) => row.record);
   }
 
+  async acquireRunDriver(runId: string): Promise<boolean> {
+    // Marked before asking: the lock is re-entrant within the connection, so a second ask from this
+    // store while the first is in flight would also get it.
+    if (this.drivenRuns.has(runId)) return false;
+    this.drivenRuns.add(runId);
+    let locked = false;
+    try {
+      const connection = await this.driverLocks();
+      const { rows } = await connection.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked',
+        [runDriverLockName(runId)],
+      );
+      locked = rows[0]?.locked === true;
+      return locked;
+    } finally {
+      if (!locked) this.drivenRuns.delete(runId);
+    }
+  }
+
+  async releaseRunDriver(runId: string): Promise<void> {
+    if (!this.drivenRuns.delete(runId) || !this.driverConnection) return;
+    const connection = await this.driverConnection;
+    await connection.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [runDriverLockName(runId)]);
+  }
+
+  /**
+   * Unlocks every run this store drives, then ends the lock connection (destroyed, not pooled, so no
+   * lock could outlive it). The pool stays. Unlocking first makes the runs free at once: a closing
+   * connection frees its locks only once its server process has noticed.
+   */
+  async close(): Promise<void> {
+    const opened = this.driverConnection;
+    this.driverConnection = undefined;
+    this.drivenRuns.clear();
+    const connection = await opened?.catch(() => undefined);
+    if (!connection) return;
+    // A broken connection has lost its locks already: nothing to unlock.
+    await connection.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+    connection.release(true);
+  }
+
+  private driverLocks(): Promise<pg.PoolClient> {
+    if (this.driverConnection) return this.driverConnection;
+    const opened = this.pool.connect().then((connection) => {
+      // A lost connection (PostgreSQL restarted) lost its locks: forget them, and open another when next
+      // asked. Another instance may take those runs over meanwhile; their tasks' idempotency keys keep
+      // that from calling any model twice.
+      connection.on('error', () => {
+        if (this.driverConnection !== opened) return;
+        this.driverConnection = undefined;
+        this.drivenRuns.clear();
+        connection.release(true);
+      });
+      return connection;
+    });
+    this.driverConnection = opened;
+    opened.catch(() => {
+      if (this.driverConnection === opened) this.driverConnection = undefined;
+    });
+    return opened;
+  }
+
   // Node cache
 
   async cachedOutput(signature: string): Promise<CachedNodeOutput | undefined> {
@@ -340,6 +408,10 @@ async function writeNodeRun(queryable: Queryable, node: NodeRun): Promise<void> 
      ON CONFLICT (run_id, node_id) DO UPDATE SET record = excluded.record`,
     [node.runId, node.nodeId, JSON.stringify(node)],
   );
+}
+
+function runDriverLockName(runId: string): string {
+  return `imagegate:flow-run-driver:${runId}`;
 }
 
 function isUniqueViolation(error: unknown): boolean {

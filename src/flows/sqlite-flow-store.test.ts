@@ -10,14 +10,28 @@ const startMs = Date.UTC(2026, 2, 1);
 
 describeFlowStoreContract('SQLite in memory', async (options) => {
   const database = openSqliteDatabase(':memory:');
-  return { store: new SqliteFlowStore(database, options), cleanup: async () => void database.close() };
+  const store = new SqliteFlowStore(database, options);
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      database.close();
+    },
+  };
 });
 
 describe('SqliteFlowStore on a file', () => {
   const databasePath = temporaryDatabasePaths('imagegate-flow-store-');
   describeFlowStoreContract('SQLite file', async (options) => {
     const database = openSqliteDatabase(await databasePath());
-    return { store: new SqliteFlowStore(database, options), cleanup: async () => void database.close() };
+    const store = new SqliteFlowStore(database, options);
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        database.close();
+      },
+    };
   });
 });
 

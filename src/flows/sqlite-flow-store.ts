@@ -90,6 +90,9 @@ export class SqliteFlowStore implements FlowStore {
   private readonly clock: Clock;
   private readonly nodeCache: NodeCacheLimits;
 
+  /** Runs this store's holder drives (one process uses a SQLite file's flows at a time). */
+  private readonly drivenRuns = new Set<string>();
+
   /** Prepared once per SQL text: preparing is a measurable share of a small write. */
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -301,6 +304,21 @@ export class SqliteFlowStore implements FlowStore {
     )
       .all(runId)
       .map((row) => JSON.parse(row.record_json) as NodeRun);
+  }
+
+  async acquireRunDriver(runId: string): Promise<boolean> {
+    if (this.drivenRuns.has(runId)) return false;
+    this.drivenRuns.add(runId);
+    return true;
+  }
+
+  async releaseRunDriver(runId: string): Promise<void> {
+    this.drivenRuns.delete(runId);
+  }
+
+  /** The database is the caller's (it holds tasks too); only the drivers are given up. */
+  async close(): Promise<void> {
+    this.drivenRuns.clear();
   }
 
   // Node cache

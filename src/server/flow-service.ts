@@ -30,6 +30,8 @@ export interface FlowServiceOptions {
   taskEvents?: TaskEventHub;
   onTaskCreated?: (taskId: string) => void;
   cancelTask?: (taskId: string) => void;
+  /** Told when driving a run failed (the store was unreachable); the run is carried on by a later resume. */
+  onError?: (error: unknown) => void;
   /** Called with the run and its API view once a run is final (the server sends the webhook). */
   onRunFinished?: (run: FlowRun, view: ReturnType<typeof flowRunView>) => void;
   pollIntervalMs?: number;
@@ -73,6 +75,7 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
     ...(options.taskEvents ? { taskEvents: options.taskEvents } : {}),
     ...(options.onTaskCreated ? { onTaskCreated: options.onTaskCreated } : {}),
     ...(options.cancelTask ? { cancelTask: options.cancelTask } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
     estimateTaskCost: catalogTaskCostEstimator(options.registry),
     batchLane: options.batchLane ?? false,
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),

@@ -97,7 +97,13 @@ export async function openServerStorage(
       keys = new PostgresApiKeyStore(pool, { clock: options.clock });
       owners = new PostgresBlobOwners(pool);
       webhookDeliveries = new PostgresWebhookDeliveries(pool);
-      flows = new PostgresFlowStore(pool, { clock: options.clock, nodeCache: options.nodeCache });
+      const postgresFlows = new PostgresFlowStore(pool, {
+        clock: options.clock,
+        nodeCache: options.nodeCache,
+      });
+      // Before the pool ends: the store holds a connection (its run-driver locks) out of the pool.
+      closers.unshift(() => postgresFlows.close());
+      flows = postgresFlows;
       dependencies.push({ name: 'postgres', check: async () => void (await pool.query('SELECT 1')) });
       listen = async (handlers) => {
         const listener = new PostgresTaskListener({

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import {
   testPostgresUrl,
 } from '../../src/tasks/test-support/temporary-postgres.js';
 import { readJson } from '../support/read-json.js';
+import { waitUntil } from '../support/wait-until.js';
 import { runCliProcess, startServerProcess, type ServerProcess } from '../server/server-process.js';
 
 const available = await postgresAvailable();
@@ -56,8 +57,15 @@ describe.skipIf(!available)('flows on two imagegate serve processes sharing one 
       AWS_SECRET_ACCESS_KEY: s3.options.credentials.secretAccessKey,
       IMAGEGATE_WEBHOOK_SECRET: 'whsec_dGVzdC1zZWNyZXQtZm9yLWZsb3ctdGVzdHM=',
     };
+    // Short leases: the takeover test waits for the killed instance's tasks to be claimable again.
+    const configPath = join(directory, 'imagegate.config.yaml');
+    await writeFile(configPath, 'server:\n  leaseMs: 2000\n  shutdownGraceMs: 0\n');
     const start = (name: string) =>
-      startServerProcess({ args: ['--data-dir', join(directory, name)], env, cwd: directory });
+      startServerProcess({
+        args: ['--config', configPath, '--data-dir', join(directory, name)],
+        env,
+        cwd: directory,
+      });
     [a, b] = await Promise.all([start('a'), start('b')]);
   }, 60_000);
 
@@ -132,6 +140,41 @@ describe.skipIf(!available)('flows on two imagegate serve processes sharing one 
     }
     const runsOnA = await readJson(await fetch(`${a.url}/v1/flows/brand-assets/runs`), flowApiSchemas.runs);
     expect(runsOnA.data.map((run) => run.id)).toEqual([started.id]);
+  }, 120_000);
+
+  it('a run whose instance is SIGKILLed mid-run is taken over and finished by the other', async () => {
+    const started = await readJson(
+      await fetch(`${a.url}/v1/flows/brand-assets/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs: { brief: 'a harbour at night', count: 4 } }),
+      }),
+      flowApiSchemas.run,
+    );
+    // Killed once its text node is done and its image tasks exist: A held the run when it died.
+    await waitUntil(
+      async () => {
+        const run = await readJson(await fetch(`${b.url}/v1/flow-runs/${started.id}`), flowApiSchemas.run);
+        return run.nodes.find((node) => node.node === 'variants')?.status === 'running';
+      },
+      { what: `run ${started.id} to reach its image node`, timeoutMs: 30_000, intervalMs: 50 },
+    );
+    a.child.kill('SIGKILL');
+    expect(await a.exited).toBe('SIGKILL');
+
+    // B looks for runs nobody drives every sharedFlowResumeIntervalMs (10 s).
+    const finished = await waitUntil(
+      async () => {
+        const run = await readJson(await fetch(`${b.url}/v1/flow-runs/${started.id}`), flowApiSchemas.run);
+        return run.status !== 'running' && run;
+      },
+      { what: `run ${started.id} to be finished by b`, timeoutMs: 60_000, intervalMs: 250 },
+    );
+    expect(finished.status).toBe('succeeded');
+    expect(finished.result?.variants).toHaveLength(4);
+    // The image tasks A made were found again by their idempotency keys, not made anew.
+    const variants = finished.nodes.find((node) => node.node === 'variants');
+    expect(variants?.task_ids).toHaveLength(4);
   }, 120_000);
 });
 

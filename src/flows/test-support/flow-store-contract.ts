@@ -72,6 +72,7 @@ export interface FlowStoreFactoryOptions {
  */
 export function describeFlowStoreContract(
   adapterName: string,
+  /** The cleanup closes the store (again: the suite may have closed it) and what the factory opened. */
   createStore: (options: FlowStoreFactoryOptions) => Promise<{ store: FlowStore; cleanup(): Promise<void> }>,
 ): void {
   describe(`FlowStore contract: ${adapterName}`, () => {
@@ -267,6 +268,21 @@ export function describeFlowStoreContract(
         ]);
         await store.saveRun(run('flowrun_5', startMs + 3, { status: 'succeeded' }));
         expect(await ids({ status: 'running', limit: 1 })).toEqual(['flowrun_4']);
+      });
+    });
+
+    describe('run drivers', () => {
+      it('lets one holder drive a run at a time, until it releases it or closes', async () => {
+        expect(await store.acquireRunDriver('flowrun_a')).toBe(true);
+        expect(await store.acquireRunDriver('flowrun_a')).toBe(false);
+        expect(await store.acquireRunDriver('flowrun_b')).toBe(true);
+        await store.releaseRunDriver('flowrun_a');
+        expect(await store.acquireRunDriver('flowrun_a')).toBe(true);
+        // Releasing what it does not hold changes nothing.
+        await store.releaseRunDriver('flowrun_c');
+        expect(await store.acquireRunDriver('flowrun_b')).toBe(false);
+        await store.close();
+        expect(await store.acquireRunDriver('flowrun_b')).toBe(true);
       });
     });
 
