@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/emulator/index.js';
 import {
+  FlowRunner,
   parseFlowInputs,
   promoteRun,
   registryModelNames,
@@ -9,6 +10,7 @@ import {
   type FlowDocument,
   type NodeImage,
 } from '../../src/flows/index.js';
+import { systemClock } from '../../src/clock/index.js';
 import { exampleFlow, finalRun, flowHarness, type FlowHarness, type FlowStack } from './flow-harness.js';
 
 let harness: FlowHarness;
@@ -234,6 +236,31 @@ nodes:
       expect(stack.calls()['gemini-3-pro-image']).toBe((callsAfterFailure['gemini-3-pro-image'] ?? 0) + 2);
     } finally {
       harness.emulator.faults.replaceScenario(parseScenario('{}', 'scenario.yaml'));
+    }
+  });
+
+  it('leaves a run to the runner driving it: another resuming meanwhile does not drive it too', async () => {
+    const stack = await harness.stack('one-driver');
+    const published = await publish(stack, exampleFlow('brand-assets.yaml'));
+    // The worker is not running yet: the first runner holds the run while it waits for the text task.
+    const started = await start(stack, published, { brief: 'a bookshop', count: 2 });
+    const secondEvents: string[] = [];
+    const second = new FlowRunner({
+      store: stack.store,
+      tasks: stack.tasks,
+      clock: systemClock,
+      pollIntervalMs: 5,
+      onEvent: (event) => secondEvents.push(`${event.type} ${event.runId}`),
+    });
+    try {
+      expect(await second.resume()).toEqual([started.id]);
+      stack.worker.start();
+      expect((await finalRun(stack.runner, started.id)).status).toBe('succeeded');
+      expect(secondEvents).toEqual([]);
+      // Once the first runner let go, nothing is left to resume.
+      expect(await second.resume()).toEqual([]);
+    } finally {
+      await second.detach();
     }
   });
 
