@@ -90,7 +90,11 @@ export class SqliteFlowStore implements FlowStore {
   private readonly clock: Clock;
   private readonly nodeCache: NodeCacheLimits;
 
-  /** Runs this store's holder drives (one process uses a SQLite file's flows at a time). */
+  /**
+   * Runs driven through this store object. A data directory is served by one process, and another that
+   * opens it (`imagegate flow run`) drives only the runs it starts and resumes none, so no lock across
+   * processes is needed.
+   */
   private readonly drivenRuns = new Set<string>();
 
   /** Prepared once per SQL text: preparing is a measurable share of a small write. */
