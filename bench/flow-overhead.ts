@@ -178,7 +178,7 @@ export async function run(): Promise<void> {
   };
   const flowPath = async (runner: FlowRunner, noCache: boolean) => {
     const started = performance.now();
-    const begun = runner.start({ document, inputs, access: {}, noCache });
+    const begun = await runner.start({ document, inputs, access: {}, noCache });
     const finished = await runner.waitForFinal(begun.id);
     if (finished.status !== 'succeeded')
       throw new Error(`run ended ${finished.status}: ${finished.error?.message}`);

@@ -58,7 +58,7 @@ export async function run(): Promise<void> {
     const runMs: number[] = [];
     for (let index = 0; index < RUNS; index += 1) {
       const started = performance.now();
-      const begun = runner.start({ document: validation.document, inputs, access: {}, noCache: true });
+      const begun = await runner.start({ document: validation.document, inputs, access: {}, noCache: true });
       const finished = await runner.waitForFinal(begun.id);
       if (finished.status !== 'succeeded') throw new Error(`run ended ${finished.status}`);
       runMs.push(performance.now() - started);

@@ -134,4 +134,20 @@ describe('imagegate flow', () => {
       ['pro', ['gemini-3-pro-image']],
     ]);
   });
+
+  it('says so when the configured store is PostgreSQL: without --server it works on the local data directory', async () => {
+    const directory = await workspace();
+    const io = captureIo({
+      cwd: directory,
+      env: {
+        IMAGEGATE_STORE: 'postgres',
+        IMAGEGATE_POSTGRES_URL: 'postgres://imagegate@db.invalid:5432/imagegate',
+      },
+    });
+    expect(await runCli(['flow', 'push', 'brand-assets.yaml', '--data-dir', 'data'], io)).toBe(0);
+    expect(io.err()).toMatch(
+      /^note: the configured store is postgres.*without --server this works on the local data directory/,
+    );
+    expect(io.out()).toBe('saved the draft of brand-assets\n');
+  });
 });

@@ -4,7 +4,7 @@ import { BlobStore } from '../blobs/index.js';
 import { builtInCatalog } from '../catalog/index.js';
 import { Imagegate } from '../client/index.js';
 import { systemClock } from '../clock/index.js';
-import type { ImagegateConfig } from '../config/index.js';
+import { resolveDeploymentSettings, type ImagegateConfig } from '../config/index.js';
 import {
   catalogTaskCostEstimator,
   FlowInputError,
@@ -57,6 +57,12 @@ export async function openFlowSession(
   const clock = systemClock;
   const catalog = builtInCatalog();
   const { config } = await loadCliConfig(io, flags.config, catalog);
+  if (resolveDeploymentSettings(config.server, io.env).store.kind === 'postgres') {
+    // The servers keep their flows in PostgreSQL; this process works on its own data directory only.
+    io.stderr(
+      'note: the configured store is postgres, where the servers keep their flows; without --server this works on the local data directory, which they do not read\n',
+    );
+  }
   const data = openDataDirectory(await dataDirectoryFromFlags(io, flags), { cwd: io.cwd });
   const tasks = new SqliteTaskStore(data.handle, { clock, closeDatabase: false });
   const blobs = new BlobStore({ directory: data.blobs });

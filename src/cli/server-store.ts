@@ -7,6 +7,7 @@ import {
   describeStore,
 } from '../config/index.js';
 import { InvalidInputError } from '../client/index.js';
+import { PostgresFlowStore, SqliteFlowStore, type FlowStore } from '../flows/index.js';
 import { ApiKeyStore, PostgresApiKeyStore, type ApiKeyDirectory } from '../server/auth/index.js';
 import {
   loadPostgresAdapter,
@@ -30,12 +31,13 @@ export interface ServerStoreFlags {
   databaseUrl?: string | undefined;
 }
 
-/** The keys and tasks `imagegate serve` reads, opened for a command. */
+/** The keys, tasks and flows `imagegate serve` reads, opened for a command. */
 export interface OpenedServerStore {
   /** What is used, as `serve` prints it (no passwords). */
   description: string;
   keys: ApiKeyDirectory;
   tasks: TaskStore;
+  flows: FlowStore;
   close(): Promise<void>;
 }
 
@@ -72,12 +74,15 @@ export async function openServerStore(
       throw error;
     }
     const tasks = new PostgresTaskStore(pool, { clock: io.clock, closePool: false });
+    const flows = new PostgresFlowStore(pool, { clock: io.clock });
     return {
       description,
       keys: new PostgresApiKeyStore(pool, { clock: io.clock }),
       tasks,
+      flows,
       close: async () => {
         await tasks.close();
+        await flows.close();
         await pool.end();
       },
     };
@@ -96,6 +101,7 @@ export async function openServerStore(
     description,
     keys: new ApiKeyStore(database, { clock: io.clock }),
     tasks,
+    flows: new SqliteFlowStore(database, { clock: io.clock }),
     close: async () => {
       await tasks.close();
       database.close();

@@ -9,11 +9,11 @@ import type { FlowDocument } from './flow-document-schema.js';
 import type { FlowModelNames } from './flow-models.js';
 import { InvalidFlowError, type FlowProblem } from './flow-problem.js';
 import { lifecycleProblems } from './publish-checks.js';
-import type { FlowVersion, SqliteFlowStore, StoredFlow } from './sqlite-flow-store.js';
+import type { FlowStore, FlowVersion, StoredFlow } from './flow-store.js';
 import { validateFlowObject, type FlowValidation } from './validate-flow-document.js';
 
 export interface FlowLibraryOptions {
-  store: SqliteFlowStore;
+  store: FlowStore;
   config: ImagegateConfig;
   catalog: Catalog;
   clock: Clock;
@@ -32,10 +32,10 @@ export class FlowLibrary {
    * The checks `saveDraft` makes, without storing anything: the editor asks while the user types, so it
    * shows exactly what saving would refuse. A name owned by another key reads as taken.
    */
-  validate(input: unknown, access: FlowAccess): FlowValidation {
+  async validate(input: unknown, access: FlowAccess): Promise<FlowValidation> {
     const validation = validateFlowObject(input, { file: 'draft', models: this.options.models });
     if (!validation.ok) return validation;
-    const existing = this.options.store.getFlow(validation.document.name);
+    const existing = await this.options.store.getFlow(validation.document.name);
     if (existing && !mayAccess(access, existing.ownerKeyId)) {
       // Saying the flow belongs to someone else would reveal it exists, so it reads as taken.
       return {
@@ -59,46 +59,46 @@ export class FlowLibrary {
    * source gets it patched with what `input` changed (see `patchFlowSource`), so `flow pull` gives back
    * the author's file with only the edit in it.
    */
-  saveDraft(
+  async saveDraft(
     input: unknown,
     access: FlowAccess,
     options: { source?: string } = {},
-  ): { flow: StoredFlow; warnings: FlowProblem[] } {
-    const validation = this.validate(input, access);
+  ): Promise<{ flow: StoredFlow; warnings: FlowProblem[] }> {
+    const validation = await this.validate(input, access);
     if (!validation.ok) throw new InvalidFlowError(validation.problems);
     const { document } = validation;
     let source = options.source;
     if (source === undefined) {
       // validate() refused a flow the caller may not touch, so an existing one here is the caller's.
-      const previous = this.options.store.getFlow(document.name)?.draftSource;
+      const previous = (await this.options.store.getFlow(document.name))?.draftSource;
       if (previous !== undefined) source = patchFlowSource(previous, input, document);
     }
     return {
-      flow: this.options.store.saveDraft(document, access.keyId, source),
+      flow: await this.options.store.saveDraft(document, access.keyId, source),
       warnings: validation.warnings,
     };
   }
 
-  flow(name: string, access: FlowAccess): StoredFlow {
-    const flow = this.options.store.getFlow(name);
+  async flow(name: string, access: FlowAccess): Promise<StoredFlow> {
+    const flow = await this.options.store.getFlow(name);
     if (!flow || !mayAccess(access, flow.ownerKeyId)) throw new FlowNotFoundError('flow', name);
     return flow;
   }
 
-  flows(access: FlowAccess): StoredFlow[] {
-    return this.options.store.listFlows().filter((flow) => mayAccess(access, flow.ownerKeyId));
+  async flows(access: FlowAccess): Promise<StoredFlow[]> {
+    return (await this.options.store.listFlows()).filter((flow) => mayAccess(access, flow.ownerKeyId));
   }
 
   /** Publishes the draft. Lifecycle errors refuse it (InvalidFlowError); warnings come back. */
-  publish(
+  async publish(
     name: string,
     request: { message: string; allowPreview?: boolean },
     access: FlowAccess,
-  ): { version: FlowVersion; warnings: FlowProblem[] } {
-    const flow = this.flow(name, access);
+  ): Promise<{ version: FlowVersion; warnings: FlowProblem[] }> {
+    const flow = await this.flow(name, access);
     const problems = this.lifecycle(flow.draft, request.allowPreview ?? false);
     if (problems.some((problem) => problem.severity === 'error')) throw new InvalidFlowError(problems);
-    const version = this.options.store.insertVersion({
+    const version = await this.options.store.insertVersion({
       flowName: name,
       sha256: flowContentHash(flow.draft),
       document: flow.draft,
@@ -109,29 +109,29 @@ export class FlowLibrary {
     return { version, warnings: problems };
   }
 
-  versions(name: string, access: FlowAccess): FlowVersion[] {
-    this.flow(name, access);
+  async versions(name: string, access: FlowAccess): Promise<FlowVersion[]> {
+    await this.flow(name, access);
     return this.options.store.listVersions(name);
   }
 
-  version(name: string, version: number, access: FlowAccess): FlowVersion {
-    this.flow(name, access);
-    const found = this.options.store.getVersion(name, version);
+  async version(name: string, version: number, access: FlowAccess): Promise<FlowVersion> {
+    await this.flow(name, access);
+    const found = await this.options.store.getVersion(name, version);
     if (!found) throw new FlowNotFoundError('version', `${name}@${version}`);
     return found;
   }
 
   /** The newest version, which a trigger runs unless told otherwise. */
-  latest(name: string, access: FlowAccess): FlowVersion {
-    const flow = this.flow(name, access);
+  async latest(name: string, access: FlowAccess): Promise<FlowVersion> {
+    const flow = await this.flow(name, access);
     if (flow.latestVersion === undefined) throw new FlowNotFoundError('version', `${name} (never published)`);
     return this.version(name, flow.latestVersion, access);
   }
 
-  diff(name: string, from: number, to: number, access: FlowAccess): FlowChange[] {
+  async diff(name: string, from: number, to: number, access: FlowAccess): Promise<FlowChange[]> {
     return diffFlowDocuments(
-      this.version(name, from, access).document,
-      this.version(name, to, access).document,
+      (await this.version(name, from, access)).document,
+      (await this.version(name, to, access)).document,
     );
   }
 
@@ -139,17 +139,17 @@ export class FlowLibrary {
    * A new version whose content equals version `to`; the draft follows it. Lifecycle is judged again: a
    * version that was fine when published may pin a model retired since, and rolling back to it is refused.
    */
-  rollback(
+  async rollback(
     name: string,
     request: { to: number; message?: string; allowPreview?: boolean },
     access: FlowAccess,
-  ): { version: FlowVersion; warnings: FlowProblem[] } {
-    const target = this.version(name, request.to, access);
+  ): Promise<{ version: FlowVersion; warnings: FlowProblem[] }> {
+    const target = await this.version(name, request.to, access);
     const problems = this.lifecycle(target.document, request.allowPreview ?? false);
     if (problems.some((problem) => problem.severity === 'error')) throw new InvalidFlowError(problems);
-    const flow = this.flow(name, access);
-    this.options.store.saveDraft(target.document, flow.ownerKeyId, target.source);
-    const version = this.options.store.insertVersion({
+    const flow = await this.flow(name, access);
+    await this.options.store.saveDraft(target.document, flow.ownerKeyId, target.source);
+    const version = await this.options.store.insertVersion({
       flowName: name,
       sha256: target.sha256,
       document: target.document,

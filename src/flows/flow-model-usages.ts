@@ -1,7 +1,7 @@
 import type { Catalog, Platform } from '../catalog/index.js';
 import type { ImagegateConfig } from '../config/index.js';
 import { modelsOfName } from './publish-checks.js';
-import type { FlowVersion } from './sqlite-flow-store.js';
+import type { FlowVersion } from './flow-store.js';
 
 /** One published flow version's use of a model: what guard and the deprecations list name. */
 export interface FlowModelUsage {

@@ -26,7 +26,8 @@ import {
   type RunLineage,
 } from './flow-run-record.js';
 import type { EstimateTaskCost } from './estimate-node-cost.js';
-import { newFlowRunId, type SqliteFlowStore } from './sqlite-flow-store.js';
+import { newFlowRunId } from './flow-run-id.js';
+import type { FlowStore } from './flow-store.js';
 import { upstreamOf } from './validate-flow-document.js';
 
 /** What the runner tells listeners (SSE, progress lines) after every node or run change. */
@@ -34,7 +35,7 @@ export type FlowRunEvent =
   { type: 'node'; runId: string; node: NodeRun } | { type: 'run'; runId: string; run: FlowRun };
 
 export interface FlowRunnerOptions {
-  store: SqliteFlowStore;
+  store: FlowStore;
   /** Every model call is a task here, so leases, crash recovery, budgets and idempotency apply. */
   tasks: TaskStore;
   clock?: Clock;
@@ -48,8 +49,13 @@ export interface FlowRunnerOptions {
   /** How often a wait on a task re-reads it when no notification came. Default 250 ms. */
   pollIntervalMs?: number;
   onEvent?: (event: FlowRunEvent) => void;
-  /** Called once a run is final (the server sends its webhook here). */
-  onRunFinished?: (run: FlowRun) => void;
+  /**
+   * Told when driving a run in the background failed (the store was unreachable): the run stays running
+   * in the store, and the next `resume()` here or on another instance carries it on.
+   */
+  onError?: (error: unknown) => void;
+  /** Called once a run is final, with its node runs (the server sends its webhook here). */
+  onRunFinished?: (run: FlowRun, nodes: NodeRun[]) => void;
   /** How long the idempotency keys of node tasks live: longer than any crash-and-resume. Default 7 days. */
   taskIdempotencyTtlMs?: number;
   /**
@@ -80,6 +86,12 @@ interface ReadyValues {
 const defaultTaskIdempotencyTtlMs = 7 * 24 * 3_600_000;
 
 /**
+ * How often an instance on a shared store looks for running runs nobody drives (`keepResuming`): the
+ * longest a run waits after the instance driving it died.
+ */
+export const sharedFlowResumeIntervalMs = 10_000;
+
+/**
  * Runs flows as DAGs of nodes whose model calls are tasks in the task store (see the state machine in
  * flow-run-record.ts). A node starts as soon as its upstream nodes succeeded, so independent nodes run
  * concurrently; a failed node fails its dependents and leaves the rest running. The runner keeps nothing
@@ -89,6 +101,8 @@ export class FlowRunner {
   private readonly clock: Clock;
   private readonly pollIntervalMs: number;
   private readonly driving = new Map<string, { abort: AbortController; done: Promise<FlowRun> }>();
+  /** Aborted by `detach()`: stops `keepResuming`. */
+  private readonly resuming = new AbortController();
 
   constructor(private readonly options: FlowRunnerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -96,7 +110,7 @@ export class FlowRunner {
   }
 
   /** Creates the run and its node runs, then drives it in the background. */
-  start(request: StartRunRequest): FlowRun {
+  async start(request: StartRunRequest): Promise<FlowRun> {
     this.checkLanes(request.document);
     const nowMs = this.clock.nowMs();
     const id = newFlowRunId(nowMs);
@@ -128,25 +142,28 @@ export class FlowRunner {
       taskIds: [],
       warnings: [],
     }));
-    this.options.store.insertRun(run, nodes);
+    await this.options.store.insertRun(run, nodes);
     this.emit({ type: 'run', runId: id, run });
-    this.drive(id);
+    this.driveInBackground(id);
     return run;
   }
 
   /** The run if the caller may see it. */
-  get(runId: string, access: FlowAccess): FlowRun {
-    const run = this.options.store.getRun(runId);
+  async get(runId: string, access: FlowAccess): Promise<FlowRun> {
+    const run = await this.options.store.getRun(runId);
     if (!run || !mayAccess(access, run.ownerKeyId)) throw new FlowNotFoundError('run', runId);
     return run;
   }
 
-  nodes(runId: string, access: FlowAccess): NodeRun[] {
-    this.get(runId, access);
+  async nodes(runId: string, access: FlowAccess): Promise<NodeRun[]> {
+    await this.get(runId, access);
     return this.options.store.nodeRuns(runId);
   }
 
-  /** Drives a running run to a final state (once per process); resolves with the final run. */
+  /**
+   * Drives a running run to a final state, unless another holder of the store's run driver (another
+   * instance) drives it; resolves with the run as it is then (final when this process drove it).
+   */
   drive(runId: string): Promise<FlowRun> {
     const existing = this.driving.get(runId);
     // A drive stopped by a cancel may still be winding down when a retry starts the run again.
@@ -155,23 +172,41 @@ export class FlowRunner {
     }
     if (existing) return existing.done;
     const abort = new AbortController();
-    const done = this.driveUntilFinal(runId, abort.signal).finally(() => this.driving.delete(runId));
+    const done = this.driveIfFree(runId, abort.signal).finally(() => this.driving.delete(runId));
     this.driving.set(runId, { abort, done });
     return done;
   }
 
-  /** Carries on every run left running (a previous process died mid-run). */
-  resume(): string[] {
-    const running = this.options.store.listRuns({ status: 'running', limit: 10_000 });
-    for (const run of running) void this.drive(run.id);
+  /**
+   * Carries on every run left running that nobody drives (a previous process, or another instance, died
+   * mid-run); returns the ids of the running runs it found.
+   */
+  async resume(): Promise<string[]> {
+    const running = await this.options.store.listRuns({ status: 'running', limit: 10_000 });
+    for (const run of running) this.driveInBackground(run.id);
     return running.map((run) => run.id);
+  }
+
+  /**
+   * Calls `resume()` every `intervalMs` until `detach()`: where several instances share the store, runs
+   * a dead instance drove are taken over without waiting for a restart.
+   */
+  keepResuming(intervalMs: number): void {
+    const signal = this.resuming.signal;
+    void (async () => {
+      while (!signal.aborted) {
+        await this.clock.sleep(intervalMs, signal).catch(() => undefined);
+        if (signal.aborted) return;
+        await this.resume().catch((error: unknown) => this.options.onError?.(error));
+      }
+    })();
   }
 
   /** Resolves once the run is final, or when `signal` aborts (then with the run as it is). */
   async waitForFinal(runId: string, signal?: AbortSignal): Promise<FlowRun> {
     const aborted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve()));
     for (;;) {
-      const run = this.options.store.getRun(runId);
+      const run = await this.options.store.getRun(runId);
       if (!run) throw new FlowNotFoundError('run', runId);
       if (finalRunStatuses.includes(run.status) || signal?.aborted) return run;
       const driving = this.driving.get(runId);
@@ -187,23 +222,23 @@ export class FlowRunner {
 
   /** Cancels the run: pending and running nodes become cancelled, their outstanding tasks are cancelled. */
   async cancel(runId: string, access: FlowAccess): Promise<FlowRun> {
-    const run = this.get(runId, access);
+    const run = await this.get(runId, access);
     if (finalRunStatuses.includes(run.status)) return run;
     const nowMs = this.clock.nowMs();
-    for (const node of this.options.store.nodeRuns(runId)) {
+    for (const node of await this.options.store.nodeRuns(runId)) {
       if (node.status !== 'pending' && node.status !== 'running') continue;
       for (const taskId of node.taskIds) {
         await this.options.tasks.requestCancel(taskId, nowMs);
         this.options.cancelTask?.(taskId);
       }
-      this.saveNode({
+      await this.saveNode({
         ...node,
         status: 'cancelled',
         finishedAtMs: nowMs,
         error: { type: 'cancelled', message: 'the run was cancelled' },
       });
     }
-    const cancelled = this.finishRun(runId, 'cancelled', {
+    const cancelled = await this.finishRun(runId, 'cancelled', {
       type: 'cancelled',
       message: 'Cancelled by request.',
     });
@@ -216,14 +251,14 @@ export class FlowRunner {
    * `onlyNode`, only that node runs again, with the nodes downstream of it that did not succeed (they
    * failed because it did); other failed nodes stay failed, so the run can end failed again.
    */
-  retry(runId: string, access: FlowAccess, onlyNode?: string): FlowRun {
-    const run = this.get(runId, access);
+  async retry(runId: string, access: FlowAccess, onlyNode?: string): Promise<FlowRun> {
+    const run = await this.get(runId, access);
     if (run.status !== 'failed' && run.status !== 'cancelled') {
       throw new FlowStateError(
         `Run ${runId} is ${run.status}; only a failed or cancelled run can be retried.`,
       );
     }
-    const nodes = this.options.store.nodeRuns(runId);
+    const nodes = await this.options.store.nodeRuns(runId);
     let chosen: Set<string> | undefined;
     if (onlyNode !== undefined) {
       const node = nodes.find((entry) => entry.nodeId === onlyNode);
@@ -239,7 +274,7 @@ export class FlowRunner {
       if (node.status === 'succeeded') continue;
       if (chosen && !chosen.has(node.nodeId)) continue;
       const { error: _error, finishedAtMs: _finished, ...rest } = node;
-      this.saveNode({ ...rest, status: 'pending' });
+      await this.saveNode({ ...rest, status: 'pending' });
     }
     const { error: _error, finishedAtMs: _finished, result: _result, ...rest } = run;
     const retried: FlowRun = {
@@ -248,14 +283,15 @@ export class FlowRunner {
       generation: run.generation + 1,
       updatedAtMs: this.clock.nowMs(),
     };
-    this.options.store.saveRun(retried);
+    await this.options.store.saveRun(retried);
     this.emit({ type: 'run', runId, run: retried });
-    void this.drive(runId);
+    this.driveInBackground(runId);
     return retried;
   }
 
   /** Stops driving runs in this process without changing them (shutdown; `resume` picks them up). */
   async detach(): Promise<void> {
+    this.resuming.abort();
     const all = [...this.driving.values()];
     for (const entry of all) entry.abort.abort();
     await Promise.allSettled(all.map((entry) => entry.done));
@@ -294,16 +330,36 @@ export class FlowRunner {
     return total;
   }
 
+  private driveInBackground(runId: string): void {
+    this.drive(runId).catch((error: unknown) => this.options.onError?.(error));
+  }
+
+  /** Drives the run while holding its driver; without it (another instance drives) only reads it. */
+  private async driveIfFree(runId: string, signal: AbortSignal): Promise<FlowRun> {
+    if (!(await this.options.store.acquireRunDriver(runId))) {
+      const run = await this.options.store.getRun(runId);
+      if (!run) throw new FlowNotFoundError('run', runId);
+      return run;
+    }
+    try {
+      return await this.driveUntilFinal(runId, signal);
+    } finally {
+      await this.options.store
+        .releaseRunDriver(runId)
+        .catch((error: unknown) => this.options.onError?.(error));
+    }
+  }
+
   private async driveUntilFinal(runId: string, signal: AbortSignal): Promise<FlowRun> {
     const running = new Map<string, Promise<void>>();
     for (;;) {
-      const run = this.options.store.getRun(runId);
+      const run = await this.options.store.getRun(runId);
       if (!run) throw new FlowNotFoundError('run', runId);
       if (run.status !== 'running' || signal.aborted) {
         await Promise.allSettled(running.values());
-        return this.options.store.getRun(runId)!;
+        return (await this.options.store.getRun(runId))!;
       }
-      const nodes = new Map(this.options.store.nodeRuns(runId).map((node) => [node.nodeId, node]));
+      const nodes = new Map((await this.options.store.nodeRuns(runId)).map((node) => [node.nodeId, node]));
       const upstream = upstreamOf(run.document);
       for (const [nodeId, node] of nodes) {
         if (running.has(nodeId)) continue;
@@ -313,7 +369,7 @@ export class FlowRunner {
             (parent) => parent && parent.status !== 'succeeded' && isFinalNode(parent.status),
           );
           if (failedParent) {
-            this.saveNode({
+            await this.saveNode({
               ...node,
               status: 'failed',
               finishedAtMs: this.clock.nowMs(),
@@ -331,11 +387,13 @@ export class FlowRunner {
           running.set(
             nodeId,
             this.runNode(run, nodeId, parents as NodeRun[], signal)
-              .catch((error: unknown) => {
+              .catch(async (error: unknown) => {
                 const message = error instanceof Error ? error.message : String(error);
-                const current = this.options.store.nodeRuns(runId).find((entry) => entry.nodeId === nodeId);
+                const current = (await this.options.store.nodeRuns(runId)).find(
+                  (entry) => entry.nodeId === nodeId,
+                );
                 if (current && !isFinalNode(current.status) && !signal.aborted) {
-                  this.saveNode({
+                  await this.saveNode({
                     ...current,
                     status: 'failed',
                     finishedAtMs: this.clock.nowMs(),
@@ -348,7 +406,7 @@ export class FlowRunner {
         }
       }
       if (running.size === 0) {
-        const latest = this.options.store.nodeRuns(runId);
+        const latest = await this.options.store.nodeRuns(runId);
         if (latest.some((node) => node.status === 'pending')) {
           // Pending nodes whose failed parents were marked in this pass: look again.
           if (latest.some((node) => node.status === 'pending' && this.blockedForever(run, node, latest)))
@@ -357,7 +415,7 @@ export class FlowRunner {
         return this.finishFromNodes(runId, latest);
       }
       await Promise.race(running.values());
-      // Node bookkeeping is synchronous SQLite work: let HTTP and timers in between.
+      // Node bookkeeping on SQLite is synchronous work: let HTTP and timers in between.
       await yieldToEventLoop();
     }
   }
@@ -370,7 +428,7 @@ export class FlowRunner {
     });
   }
 
-  private finishFromNodes(runId: string, nodes: NodeRun[]): FlowRun {
+  private async finishFromNodes(runId: string, nodes: NodeRun[]): Promise<FlowRun> {
     const failed =
       nodes.find((node) => node.status === 'failed' && node.error?.type !== 'upstream_failed') ??
       nodes.find((node) => node.status === 'failed');
@@ -386,10 +444,10 @@ export class FlowRunner {
     return this.finishRun(runId, 'succeeded');
   }
 
-  private finishRun(runId: string, status: FlowRun['status'], error?: FlowRunError): FlowRun {
-    const run = this.options.store.getRun(runId)!;
+  private async finishRun(runId: string, status: FlowRun['status'], error?: FlowRunError): Promise<FlowRun> {
+    const run = (await this.options.store.getRun(runId))!;
     if (finalRunStatuses.includes(run.status)) return run;
-    const nodes = this.options.store.nodeRuns(runId);
+    const nodes = await this.options.store.nodeRuns(runId);
     const nowMs = this.clock.nowMs();
     const costs = nodes
       .map((node) => node.actualCostUsd)
@@ -404,9 +462,9 @@ export class FlowRunner {
       ...(error ? { error } : {}),
       ...(status === 'succeeded' ? { result: resultOf(run.document, run.inputs, nodes) } : {}),
     };
-    this.options.store.saveRun(finished);
+    await this.options.store.saveRun(finished);
     this.emit({ type: 'run', runId, run: finished });
-    this.options.onRunFinished?.(finished);
+    this.options.onRunFinished?.(finished, nodes);
     return finished;
   }
 
@@ -423,7 +481,7 @@ export class FlowRunner {
     signal: AbortSignal,
   ): Promise<void> {
     const node = run.document.nodes[nodeId]!;
-    let record = this.options.store.nodeRuns(run.id).find((entry) => entry.nodeId === nodeId)!;
+    let record = (await this.options.store.nodeRuns(run.id)).find((entry) => entry.nodeId === nodeId)!;
     const ready: ReadyValues = {
       inputs: run.inputs,
       outputs: new Map(parents.map((parent) => [parent.nodeId, parent.output ?? {}])),
@@ -432,18 +490,18 @@ export class FlowRunner {
     const startedAtMs = record.startedAtMs ?? this.clock.nowMs();
     record = { ...record, signature, startedAtMs };
     if (node.type === 'output') {
-      this.succeed(record, {}, undefined, false);
+      await this.succeed(record, {}, undefined, false);
       return;
     }
     if (node.type === 'template') {
-      this.succeed(record, { text: render(node.template, ready) }, undefined, false);
+      await this.succeed(record, { text: render(node.template, ready) }, undefined, false);
       return;
     }
     const cached =
-      run.noCache || record.taskIds.length > 0 ? undefined : this.options.store.cachedOutput(signature);
+      run.noCache || record.taskIds.length > 0 ? undefined : await this.options.store.cachedOutput(signature);
     if (cached) {
       // A cached node cost nothing this time; its original cost stays with the run that paid it.
-      this.succeed(record, cached.output, 0, true);
+      await this.succeed(record, cached.output, 0, true);
       return;
     }
     const variants = node.type === 'image' ? variantCount(node, run.inputs) : 1;
@@ -462,11 +520,11 @@ export class FlowRunner {
       return;
     }
     record = { ...record, status: 'running', taskIds };
-    this.saveNode(record);
+    await this.saveNode(record);
     for (const taskId of created) this.options.onTaskCreated?.(taskId);
     const tasks = await Promise.all(taskIds.map((taskId) => this.waitForTask(taskId, signal)));
     if (signal.aborted) return;
-    const current = this.options.store.nodeRuns(run.id).find((entry) => entry.nodeId === nodeId)!;
+    const current = (await this.options.store.nodeRuns(run.id)).find((entry) => entry.nodeId === nodeId)!;
     if (isFinalNode(current.status)) return;
     const warnings = [
       ...new Set([...tasks.flatMap((task) => task.warnings), ...(await this.lostRunWarnings(tasks))]),
@@ -474,7 +532,7 @@ export class FlowRunner {
     const failed = tasks.find((task) => task.status !== 'success');
     const cost = sumCosts(tasks);
     if (failed) {
-      this.saveNode({
+      await this.saveNode({
         ...record,
         status: failed.status === 'cancelled' ? 'cancelled' : 'failed',
         finishedAtMs: this.clock.nowMs(),
@@ -499,7 +557,7 @@ export class FlowRunner {
     const producedAtMs = finishedAtMs.every((atMs) => atMs !== undefined)
       ? Math.min(...(finishedAtMs as number[]))
       : undefined;
-    this.succeed({ ...record, warnings }, output, cost, false, {
+    await this.succeed({ ...record, warnings }, output, cost, false, {
       signature,
       ...(producedAtMs !== undefined ? { producedAtMs } : {}),
     });
@@ -628,13 +686,13 @@ export class FlowRunner {
   }
 
   /** The node's success, and with `cacheAs` its cache entry (aged from `producedAtMs`), in one write. */
-  private succeed(
+  private async succeed(
     record: NodeRun,
     output: NodeOutput,
     costUsd: number | undefined,
     cached: boolean,
     cacheAs?: { signature: string; producedAtMs?: number },
-  ): void {
+  ): Promise<void> {
     const node: NodeRun = {
       ...record,
       status: 'succeeded',
@@ -643,12 +701,12 @@ export class FlowRunner {
       finishedAtMs: this.clock.nowMs(),
       ...(costUsd !== undefined ? { actualCostUsd: costUsd } : {}),
     };
-    this.options.store.saveNodeRun(node, cacheAs === undefined ? undefined : { ...cacheAs, costUsd });
+    await this.options.store.saveNodeRun(node, cacheAs === undefined ? undefined : { ...cacheAs, costUsd });
     this.emit({ type: 'node', runId: node.runId, node });
   }
 
-  private saveNode(node: NodeRun): void {
-    this.options.store.saveNodeRun(node);
+  private async saveNode(node: NodeRun): Promise<void> {
+    await this.options.store.saveNodeRun(node);
     this.emit({ type: 'node', runId: node.runId, node });
   }
 

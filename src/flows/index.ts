@@ -17,18 +17,25 @@ export { patchFlowSource } from './flow-source.js';
 export { diffFlowDocuments, formatFlowChanges, type FlowChange } from './diff-flow-documents.js';
 export { lifecycleProblems, modelsOfName, type LifecycleCheckOptions } from './publish-checks.js';
 export {
-  SqliteFlowStore,
-  nodeCacheLimits,
-  type NodeCacheLimits,
+  FlowVersionConflictError,
   RunIdempotencyConflictError,
-  newFlowRunId,
+  type CachedNodeOutput,
+  type FlowRunFilter,
+  type FlowStore,
   type FlowVersion,
+  type NewFlowVersion,
+  type NodeCacheWrite,
   type StoredFlow,
-} from './sqlite-flow-store.js';
+} from './flow-store.js';
+export { SqliteFlowStore } from './sqlite-flow-store.js';
+export { PostgresFlowStore, type PostgresFlowStoreOptions } from './postgres-flow-store.js';
+export { nodeCacheLimits, type NodeCacheLimits } from './node-cache-limits.js';
+export { newFlowRunId } from './flow-run-id.js';
 export {
   FlowRunner,
   lostRuns,
   nodeSignature,
+  sharedFlowResumeIntervalMs,
   variantCount,
   type FlowRunEvent,
   type FlowRunnerOptions,

@@ -60,14 +60,14 @@ export function promotedDocument(
  * Re-runs one variant of a finished run's image node on another model, reusing every upstream node from
  * the cache, and records the lineage (parent run, node, variant, model) on the new run.
  */
-export function promoteRun(
+export async function promoteRun(
   runner: FlowRunner,
   request: PromoteRequest,
   access: FlowAccess,
   models?: FlowModelNames,
-): FlowRun {
-  const parent = runner.get(request.runId, access);
-  const node = runner.nodes(parent.id, access).find((entry) => entry.nodeId === request.node);
+): Promise<FlowRun> {
+  const parent = await runner.get(request.runId, access);
+  const node = (await runner.nodes(parent.id, access)).find((entry) => entry.nodeId === request.node);
   if (!node || parent.document.nodes[request.node]?.type !== 'image') {
     throw new FlowNotFoundError('node', `${request.node} (an image node of run ${parent.id})`);
   }

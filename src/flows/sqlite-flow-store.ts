@@ -1,10 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../clock/index.js';
-import { defaultConfig, type ImagegateConfig } from '../config/index.js';
+import { defaultConfig } from '../config/index.js';
 import type { FlowDocument } from './flow-document-schema.js';
-import type { FlowRun, FlowRunStatus, NodeOutput, NodeRun } from './flow-run-record.js';
-import { ImagegateError } from '../errors/index.js';
+import type { FlowRun, NodeOutput, NodeRun } from './flow-run-record.js';
+import {
+  RunIdempotencyConflictError,
+  type CachedNodeOutput,
+  type FlowRunFilter,
+  type FlowStore,
+  type FlowVersion,
+  type NewFlowVersion,
+  type NodeCacheWrite,
+  type StoredFlow,
+} from './flow-store.js';
+import { nodeCacheLimits, type NodeCacheLimits } from './node-cache-limits.js';
 
 /*
  * Flows live in the same SQLite file as tasks (one data directory), in their own tables. Documents and
@@ -73,75 +82,20 @@ const addedColumns: ReadonlyArray<{ table: string; column: string; definition: s
   { table: 'flow_versions', column: 'source', definition: 'TEXT' },
 ];
 
-export interface StoredFlow {
-  name: string;
-  ownerKeyId?: string;
-  draft: FlowDocument;
-  /**
-   * The draft as its author wrote it (the pushed file's YAML or JSON text, patched by later saves);
-   * undefined for a draft made from JSON only (the API, the canvas) and for rows stored before sources.
-   */
-  draftSource?: string;
-  createdAtMs: number;
-  updatedAtMs: number;
-  /** The newest version's number; undefined before the first publish. */
-  latestVersion?: number;
-}
-
-export interface FlowVersion {
-  flowName: string;
-  version: number;
-  sha256: string;
-  document: FlowDocument;
-  message: string;
-  publishedBy?: string;
-  publishedAtMs: number;
-  /** Set when this version was made by rolling back to an older one. */
-  rollbackOf?: number;
-  /** The draft's source text when it was published (see `StoredFlow.draftSource`). */
-  source?: string;
-}
-
-/** The same Idempotency-Key was used for another run request. */
-export class RunIdempotencyConflictError extends ImagegateError {
-  constructor(readonly existingRunId: string) {
-    super(
-      'conflict',
-      `This Idempotency-Key was already used with a different run request (run ${existingRunId}).`,
-      { field: 'Idempotency-Key', code: 'idempotency_key_reused' },
-    );
-  }
-}
-
-const RUN_ID_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
-
-export function newFlowRunId(nowMs: number): string {
-  const time = nowMs.toString(32).padStart(10, '0');
-  const random = [...randomBytes(16)].map((byte) => RUN_ID_ALPHABET.charAt(byte % 32)).join('');
-  return `flowrun_${time}${random}`;
-}
-
-/** How long the node cache keeps a result and how many it keeps (see `nodeCacheLimits`). */
-export interface NodeCacheLimits {
-  maxAgeMs: number;
-  maxEntries: number;
-}
-
-const DAY_MS = 86_400_000;
-
 /**
- * The node cache limits from the config: `flows.nodeCache.maxAgeDays` (default, and at most,
- * `server.retentionDays`, whose sweep deletes the images a cached result points at) and `maxEntries`.
+ * Drafts, immutable versions, runs, node runs and the node cache on SQLite, for one process. The work is
+ * synchronous (better-sqlite3); the methods answer promises to fit the `FlowStore` contract.
  */
-export function nodeCacheLimits(config: Pick<ImagegateConfig, 'flows' | 'server'>): NodeCacheLimits {
-  const { maxAgeDays, maxEntries } = config.flows.nodeCache;
-  return { maxAgeMs: (maxAgeDays ?? config.server.retentionDays) * DAY_MS, maxEntries };
-}
-
-/** Drafts, immutable versions, runs, node runs and the node cache on SQLite. */
-export class SqliteFlowStore {
+export class SqliteFlowStore implements FlowStore {
   private readonly clock: Clock;
   private readonly nodeCache: NodeCacheLimits;
+
+  /**
+   * Runs driven through this store object. A data directory is served by one process, and another that
+   * opens it (`imagegate flow run`) drives only the runs it starts and resumes none, so no lock across
+   * processes is needed.
+   */
+  private readonly drivenRuns = new Set<string>();
 
   /** Prepared once per SQL text: preparing is a measurable share of a small write. */
   private readonly statements = new Map<string, Database.Statement>();
@@ -174,7 +128,11 @@ export class SqliteFlowStore {
 
   // Drafts and versions
 
-  getFlow(name: string): StoredFlow | undefined {
+  async getFlow(name: string): Promise<StoredFlow | undefined> {
+    return this.readFlow(name);
+  }
+
+  private readFlow(name: string): StoredFlow | undefined {
     const row = this.database
       .prepare<
         [string],
@@ -203,32 +161,32 @@ export class SqliteFlowStore {
     };
   }
 
-  listFlows(ownerKeyId?: string): StoredFlow[] {
+  async listFlows(ownerKeyId?: string): Promise<StoredFlow[]> {
     const rows = this.statement<{ name: string; owner_key_id: string | null }>(
       'SELECT name, owner_key_id FROM flows ORDER BY name',
     ).all();
     return rows
       .filter((row) => ownerKeyId === undefined || row.owner_key_id === ownerKeyId)
-      .map((row) => this.getFlow(row.name)!)
+      .map((row) => this.readFlow(row.name)!)
       .filter(Boolean);
   }
 
-  /**
-   * Creates the flow (owned by `ownerKeyId`) or replaces its draft, and its source text with it (none:
-   * the draft has no source any more).
-   */
-  saveDraft(document: FlowDocument, ownerKeyId: string | undefined, source?: string): StoredFlow {
+  async saveDraft(
+    document: FlowDocument,
+    ownerKeyId: string | undefined,
+    source?: string,
+  ): Promise<StoredFlow> {
     const nowMs = this.clock.nowMs();
     this.statement(
       `INSERT INTO flows (name, owner_key_id, draft_json, draft_source, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET draft_json = excluded.draft_json, draft_source = excluded.draft_source,
            updated_at_ms = excluded.updated_at_ms`,
     ).run(document.name, ownerKeyId ?? null, JSON.stringify(document), source ?? null, nowMs, nowMs);
-    return this.getFlow(document.name)!;
+    return this.readFlow(document.name)!;
   }
 
-  /** Appends a version; the number is one more than the newest, decided inside the write transaction. */
-  insertVersion(input: Omit<FlowVersion, 'version' | 'publishedAtMs'>): FlowVersion {
+  /** The number is one more than the newest, decided inside the write transaction (SQLite's one writer). */
+  async insertVersion(input: NewFlowVersion): Promise<FlowVersion> {
     const publishedAtMs = this.clock.nowMs();
     return this.database
       .transaction(() => {
@@ -256,22 +214,20 @@ export class SqliteFlowStore {
       .immediate();
   }
 
-  getVersion(flowName: string, version: number): FlowVersion | undefined {
+  async getVersion(flowName: string, version: number): Promise<FlowVersion | undefined> {
     const row = this.statement<VersionRow>(
       'SELECT * FROM flow_versions WHERE flow_name = ? AND version = ?',
     ).get(flowName, version);
     return row ? versionFromRow(row) : undefined;
   }
 
-  /** Newest first. */
-  listVersions(flowName: string): FlowVersion[] {
+  async listVersions(flowName: string): Promise<FlowVersion[]> {
     return this.statement<VersionRow>('SELECT * FROM flow_versions WHERE flow_name = ? ORDER BY version DESC')
       .all(flowName)
       .map(versionFromRow);
   }
 
-  /** Every published version of every flow (for guard: which versions a dated model breaks). */
-  allVersions(): FlowVersion[] {
+  async allVersions(): Promise<FlowVersion[]> {
     return this.statement<VersionRow>('SELECT * FROM flow_versions ORDER BY flow_name, version')
       .all()
       .map(versionFromRow);
@@ -279,16 +235,16 @@ export class SqliteFlowStore {
 
   // Runs
 
-  insertRun(run: FlowRun, nodes: NodeRun[]): void {
+  async insertRun(run: FlowRun, nodes: NodeRun[]): Promise<void> {
     this.database.transaction(() => {
       this.statement(
         'INSERT INTO flow_runs (id, flow_name, owner_key_id, status, created_at_ms, record_json) VALUES (?, ?, ?, ?, ?, ?)',
       ).run(run.id, run.flowName, run.ownerKeyId ?? null, run.status, run.createdAtMs, JSON.stringify(run));
-      for (const node of nodes) this.saveNodeRun(node);
+      for (const node of nodes) this.writeNodeRun(node);
     })();
   }
 
-  saveRun(run: FlowRun): void {
+  async saveRun(run: FlowRun): Promise<void> {
     this.statement('UPDATE flow_runs SET status = ?, record_json = ? WHERE id = ?').run(
       run.status,
       JSON.stringify(run),
@@ -296,20 +252,14 @@ export class SqliteFlowStore {
     );
   }
 
-  getRun(id: string): FlowRun | undefined {
+  async getRun(id: string): Promise<FlowRun | undefined> {
     const row = this.statement<{ record_json: string }>('SELECT record_json FROM flow_runs WHERE id = ?').get(
       id,
     );
     return row ? (JSON.parse(row.record_json) as FlowRun) : undefined;
   }
 
-  /** Newest first. */
-  listRuns(filter: {
-    flowName?: string;
-    ownerKeyId?: string;
-    status?: FlowRunStatus;
-    limit?: number;
-  }): FlowRun[] {
+  async listRuns(filter: FlowRunFilter): Promise<FlowRun[]> {
     const conditions: string[] = [];
     const values: Array<string | number> = [];
     if (filter.flowName !== undefined) {
@@ -333,26 +283,26 @@ export class SqliteFlowStore {
   }
 
   /**
-   * Saves a node run; with `cache`, also its output under the signature, in the same transaction.
    * `cache.producedAtMs` is when the output was made (its earliest task's finish): the entry's age counts
    * from there, so it expires before the retention sweep can delete the images it points at.
    */
-  saveNodeRun(
-    node: NodeRun,
-    cache?: { signature: string; costUsd: number | undefined; producedAtMs?: number },
-  ): void {
+  async saveNodeRun(node: NodeRun, cache?: NodeCacheWrite): Promise<void> {
     this.database.transaction(() => {
-      this.statement(
-        `INSERT INTO flow_node_runs (run_id, node_id, record_json) VALUES (?, ?, ?)
-           ON CONFLICT (run_id, node_id) DO UPDATE SET record_json = excluded.record_json`,
-      ).run(node.runId, node.nodeId, JSON.stringify(node));
+      this.writeNodeRun(node);
       if (cache && node.output) {
-        this.cacheOutput(cache.signature, node.output, cache.costUsd, cache.producedAtMs);
+        this.writeCacheEntry(cache.signature, node.output, cache.costUsd, cache.producedAtMs);
       }
     })();
   }
 
-  nodeRuns(runId: string): NodeRun[] {
+  private writeNodeRun(node: NodeRun): void {
+    this.statement(
+      `INSERT INTO flow_node_runs (run_id, node_id, record_json) VALUES (?, ?, ?)
+         ON CONFLICT (run_id, node_id) DO UPDATE SET record_json = excluded.record_json`,
+    ).run(node.runId, node.nodeId, JSON.stringify(node));
+  }
+
+  async nodeRuns(runId: string): Promise<NodeRun[]> {
     return this.statement<{ record_json: string }>(
       'SELECT record_json FROM flow_node_runs WHERE run_id = ? ORDER BY rowid',
     )
@@ -360,10 +310,24 @@ export class SqliteFlowStore {
       .map((row) => JSON.parse(row.record_json) as NodeRun);
   }
 
+  async acquireRunDriver(runId: string): Promise<boolean> {
+    if (this.drivenRuns.has(runId)) return false;
+    this.drivenRuns.add(runId);
+    return true;
+  }
+
+  async releaseRunDriver(runId: string): Promise<void> {
+    this.drivenRuns.delete(runId);
+  }
+
+  /** The database is the caller's (it holds tasks too); only the drivers are given up. */
+  async close(): Promise<void> {
+    this.drivenRuns.clear();
+  }
+
   // Node cache
 
-  /** The cached output under `signature`, unless it is older than the cache's maximum age. */
-  cachedOutput(signature: string): { output: NodeOutput; costUsd?: number } | undefined {
+  async cachedOutput(signature: string): Promise<CachedNodeOutput | undefined> {
     const row = this.statement<{ output_json: string; cost_usd: number | null }>(
       'SELECT output_json, cost_usd FROM flow_node_cache WHERE signature = ? AND created_at_ms > ?',
     ).get(signature, this.clock.nowMs() - this.nodeCache.maxAgeMs);
@@ -374,12 +338,20 @@ export class SqliteFlowStore {
     };
   }
 
+  async cacheOutput(
+    signature: string,
+    output: NodeOutput,
+    costUsd: number | undefined,
+    producedAtMs?: number,
+  ): Promise<void> {
+    this.writeCacheEntry(signature, output, costUsd, producedAtMs);
+  }
+
   /**
-   * Caches an output (a live entry under the same signature is kept: it was first), then drops expired
-   * entries and, past `maxEntries`, the oldest ones. Both deletes read the age index, so a cache within
-   * its bounds costs a count and two empty range scans per write.
+   * Both deletes read the age index, so a cache within its bounds costs a count and two empty range
+   * scans per write.
    */
-  cacheOutput(
+  private writeCacheEntry(
     signature: string,
     output: NodeOutput,
     costUsd: number | undefined,
@@ -409,16 +381,14 @@ export class SqliteFlowStore {
     })();
   }
 
-  /** Entries in the node cache, expired ones included until the next write drops them. */
-  nodeCacheSize(): number {
+  async nodeCacheSize(): Promise<number> {
     return this.statement<{ entries: number }>('SELECT COUNT(*) AS entries FROM flow_node_cache').get()!
       .entries;
   }
 
   // Idempotent run creation
 
-  /** The run a live key already made; throws `RunIdempotencyConflictError` for another request hash. */
-  findIdempotentRun(key: string, requestHash: string): string | undefined {
+  async findIdempotentRun(key: string, requestHash: string): Promise<string | undefined> {
     const row = this.statement<{ request_hash: string; run_id: string }>(
       'SELECT request_hash, run_id FROM flow_run_idempotency WHERE key = ? AND expires_at_ms > ?',
     ).get(key, this.clock.nowMs());
@@ -427,7 +397,7 @@ export class SqliteFlowStore {
     return row.run_id;
   }
 
-  rememberIdempotentRun(key: string, requestHash: string, runId: string, ttlMs: number): void {
+  async rememberIdempotentRun(key: string, requestHash: string, runId: string, ttlMs: number): Promise<void> {
     this.statement(
       `INSERT INTO flow_run_idempotency (key, request_hash, run_id, expires_at_ms) VALUES (?, ?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, run_id = excluded.run_id,

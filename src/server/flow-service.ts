@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import type { BlobStore } from '../blobs/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Clock } from '../clock/index.js';
@@ -7,10 +6,9 @@ import {
   catalogTaskCostEstimator,
   FlowLibrary,
   FlowRunner,
-  nodeCacheLimits,
   registryModelNames,
-  SqliteFlowStore,
   type FlowRun,
+  type FlowStore,
   type StoreImageInput,
 } from '../flows/index.js';
 import type { Registry } from '../registry/index.js';
@@ -20,8 +18,8 @@ import { storeReferences } from './reference-media.js';
 import { flowRunView, type FlowRoutesOptions } from './routes/flows.js';
 
 export interface FlowServiceOptions {
-  /** The data directory's database: flows live beside tasks. */
-  database: Database.Database;
+  /** Where flows live: beside the tasks, in SQLite or PostgreSQL (see openServerStorage). */
+  store: FlowStore;
   tasks: TaskStore;
   blobs: BlobStore;
   registry: Registry;
@@ -32,6 +30,8 @@ export interface FlowServiceOptions {
   taskEvents?: TaskEventHub;
   onTaskCreated?: (taskId: string) => void;
   cancelTask?: (taskId: string) => void;
+  /** Told when driving a run failed (the store was unreachable); the run is carried on by a later resume. */
+  onError?: (error: unknown) => void;
   /** Called with the run and its API view once a run is final (the server sends the webhook). */
   onRunFinished?: (run: FlowRun, view: ReturnType<typeof flowRunView>) => void;
   pollIntervalMs?: number;
@@ -48,19 +48,16 @@ export interface FlowService {
   routes: FlowRoutesOptions;
   runner: FlowRunner;
   library: FlowLibrary;
-  store: SqliteFlowStore;
+  store: FlowStore;
   /** Carries on runs a previous process left running; returns their ids. */
-  resume(): string[];
+  resume(): Promise<string[]>;
   /** Stops driving runs (they stay running in the store for the next start). */
   detach(): Promise<void>;
 }
 
 /** Flows wired onto the server's stores: the pieces `flowRoutes` needs, and resume/detach for start and stop. */
 export function createFlowService(options: FlowServiceOptions): FlowService {
-  const store = new SqliteFlowStore(options.database, {
-    clock: options.clock,
-    nodeCache: nodeCacheLimits(options.config),
-  });
+  const { store } = options;
   const models = registryModelNames(options.registry);
   const library = new FlowLibrary({
     store,
@@ -78,11 +75,12 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
     ...(options.taskEvents ? { taskEvents: options.taskEvents } : {}),
     ...(options.onTaskCreated ? { onTaskCreated: options.onTaskCreated } : {}),
     ...(options.cancelTask ? { cancelTask: options.cancelTask } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
     estimateTaskCost: catalogTaskCostEstimator(options.registry),
     batchLane: options.batchLane ?? false,
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     onEvent: (event) => runEvents.notify(event.runId),
-    onRunFinished: (run) => options.onRunFinished?.(run, flowRunView(run, store.nodeRuns(run.id))),
+    onRunFinished: (run, nodes) => options.onRunFinished?.(run, flowRunView(run, nodes)),
   });
   const storeImageInput: StoreImageInput = async (value, field) => {
     const stored = await storeReferences([value], field, {

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { BlobStore, loadS3Adapter } from '../blobs/index.js';
 import type { Clock } from '../clock/index.js';
+import { PostgresFlowStore, SqliteFlowStore, type FlowStore, type NodeCacheLimits } from '../flows/index.js';
 import { loadRedisAdapter, type SharedRateLimits } from '../coordination/index.js';
 import type { UpstreamGuards } from '../engine/index.js';
 import { describeDeployment, type DeploymentSettings } from '../config/index.js';
@@ -30,6 +31,8 @@ export interface ServerStorage {
   owners: BlobOwnership;
   /** Webhook deliveries, in the shared store: any instance attempts what another enqueued. */
   webhookDeliveries: WebhookDeliveryStore;
+  /** Flows, versions and runs, in the shared store: a flow pushed to one instance runs on any. */
+  flows: FlowStore;
   /** The data directory: its SQLite file (batch jobs and, on SQLite, everything) and the webhook secret file. */
   dataDirectory: string;
   database: BetterSqlite3.Database;
@@ -54,6 +57,8 @@ export interface OpenServerStorageOptions {
   clock: Clock;
   /** Read for AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (else the AWS SDK's own chain). */
   env: NodeJS.ProcessEnv;
+  /** The flow node cache's bounds (`nodeCacheLimits(config)`). */
+  nodeCache: NodeCacheLimits;
 }
 
 /**
@@ -72,6 +77,7 @@ export async function openServerStorage(
     let keys: ApiKeyDirectory;
     let owners: BlobOwnership;
     let webhookDeliveries: WebhookDeliveryStore;
+    let flows: FlowStore;
     let listen: ServerStorage['listen'] = async () => {};
     if (settings.store.kind === 'postgres') {
       const { url, schema, poolSize } = settings.store;
@@ -89,6 +95,13 @@ export async function openServerStorage(
       keys = new PostgresApiKeyStore(pool, { clock: options.clock });
       owners = new PostgresBlobOwners(pool);
       webhookDeliveries = new PostgresWebhookDeliveries(pool);
+      const postgresFlows = new PostgresFlowStore(pool, {
+        clock: options.clock,
+        nodeCache: options.nodeCache,
+      });
+      // Before the pool ends: the store holds a connection (its run-driver locks) out of the pool.
+      closers.unshift(() => postgresFlows.close());
+      flows = postgresFlows;
       dependencies.push({ name: 'postgres', check: async () => void (await pool.query('SELECT 1')) });
       listen = async (handlers) => {
         const listener = new PostgresTaskListener({
@@ -104,6 +117,7 @@ export async function openServerStorage(
       keys = new ApiKeyStore(data.handle, { clock: options.clock });
       owners = new BlobOwners(data.handle);
       webhookDeliveries = new SqliteWebhookDeliveries(data.handle);
+      flows = new SqliteFlowStore(data.handle, { clock: options.clock, nodeCache: options.nodeCache });
     }
     let blobs: BlobStore;
     if (settings.blobs.kind === 's3') {
@@ -143,6 +157,7 @@ export async function openServerStorage(
       keys,
       owners,
       webhookDeliveries,
+      flows,
       dataDirectory: data.directory,
       database: data.handle,
       webhookSecretPath: data.webhookSecret,

@@ -23,6 +23,7 @@ import { createServerApp } from './create-server-app.js';
 import { DependencyHealth } from './dependency-health.js';
 import { openServerStorage } from './open-server-storage.js';
 import { createFlowService } from './flow-service.js';
+import { nodeCacheLimits, sharedFlowResumeIntervalMs } from '../flows/index.js';
 import { callerScope, decideDefaultAuth, listOwner } from './auth/index.js';
 import { defaultConsoleDirectory } from './console-hosting.js';
 import { isStorageFault, rateLimitedLog, StorageHealth } from './storage-health.js';
@@ -107,11 +108,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     },
   };
   const settings = config.server;
-  const serverStorage = await openServerStorage(resolveDeploymentSettings(settings, env), {
+  const deployment = resolveDeploymentSettings(settings, env);
+  const serverStorage = await openServerStorage(deployment, {
     dataDirectory: settings.dataDirectory,
     cwd,
     clock,
     env,
+    nodeCache: nodeCacheLimits(config),
   });
   options.onNotice?.(`imagegate uses ${serverStorage.description}`);
   const { store, blobs, keys, owners, database, dataDirectory } = serverStorage;
@@ -218,7 +221,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     onError,
   });
   const flows = createFlowService({
-    database,
+    store: serverStorage.flows,
     tasks: store,
     blobs,
     registry: imagegate.registry,
@@ -229,6 +232,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     batchLane: batchLane !== undefined,
     onTaskCreated: () => worker.wake(),
     cancelTask: (taskId) => worker.cancel(taskId),
+    onError,
     onRunFinished: (run, view) => {
       if (run.webhookUrl) {
         webhooks
@@ -317,7 +321,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   batchLane?.start();
   webhooks.start();
   regressions.start();
-  flows.resume();
+  await flows.resume();
+  // On a shared store another instance may die mid-run: its runs are taken over while this one runs.
+  if (deployment.store.kind === 'postgres') flows.runner.keepResuming(sharedFlowResumeIntervalMs);
   const stopRetention = new AbortController();
   const retention = sweepUntilStopped({
     store,

@@ -1,4 +1,14 @@
+import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../clock/index.js';
+import {
+  flowContentHash,
+  newFlowRunId,
+  PostgresFlowStore,
+  SqliteFlowStore,
+  validateFlowDocument,
+  type FlowDocument,
+} from '../flows/index.js';
 import { copySqliteToPostgres } from './copy-sqlite-to-postgres.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import { SqliteTaskStore } from './sqlite-task-store.js';
@@ -24,8 +34,29 @@ const newTask = (createdAtMs: number, apiKeyId?: string): NewTask => ({
   createdAtMs,
 });
 
+/** A data directory that never stored a flow has no flow tables: nothing to copy, no error. */
+const noFlows = Object.fromEntries(
+  ['flows', 'flow_versions', 'flow_runs', 'flow_node_runs', 'flow_node_cache', 'flow_run_idempotency'].map(
+    (table) => [table, { read: 0, inserted: 0 }],
+  ),
+);
+
+function flowDocument(): FlowDocument {
+  const validation = validateFlowDocument(
+    `name: poster\ninputs:\n  brief: { type: string }\nnodes:\n  out: { type: output, results: { text: '{{nodes.hero.text}}' } }\n  hero: { type: template, template: 'About {{inputs.brief}}' }\n`,
+    { file: 'poster.yaml' },
+  );
+  if (!validation.ok) throw new Error(JSON.stringify(validation.problems));
+  return validation.document;
+}
+
 describe.skipIf(!available)('copySqliteToPostgres', () => {
   const schema = temporaryPostgresSchema('imagegate_copy');
+  /** The flow tables are not among those the task store's helper empties. */
+  const truncateFlows = (pool: pg.Pool) =>
+    pool.query(
+      'TRUNCATE flows, flow_versions, flow_runs, flow_node_runs, flow_node_cache, flow_run_idempotency',
+    );
 
   it('copies tasks in every state with their events, idempotency keys, API keys and webhook deliveries', async () => {
     const temporary = await schema();
@@ -75,6 +106,7 @@ describe.skipIf(!available)('copySqliteToPostgres', () => {
         idempotency_keys: { read: 1, inserted: 1 },
         api_keys: { read: 1, inserted: 1 },
         webhook_deliveries: { read: 1, inserted: 1 },
+        ...noFlows,
       });
       const postgres = new PostgresTaskStore(pool, { closePool: false });
       for (const id of [queued.id, done.id, running.id]) {
@@ -94,10 +126,117 @@ describe.skipIf(!available)('copySqliteToPostgres', () => {
         monthly_budget_usd: 12.5,
       });
       const again = await copySqliteToPostgres(database, pool);
-      expect(Object.values(again).map((table) => table.inserted)).toEqual([0, 0, 0, 0, 0]);
+      expect(Object.values(again).every((table) => table.inserted === 0)).toBe(true);
     } finally {
       await pool.end();
       await sqlite.close();
+      database.close();
+    }
+  });
+
+  it('copies flows with their versions, runs in every state, node runs in order, node cache and run keys', async () => {
+    const temporary = await schema();
+    await temporary.truncate();
+    const database = openSqliteDatabase(':memory:');
+    const clock = new ManualClock(startMs);
+    const sqlite = new SqliteFlowStore(database, { clock });
+    const document = flowDocument();
+    await sqlite.saveDraft(document, 'key_aaaaaaaaaaaa', 'name: poster # as written\n');
+    await sqlite.insertVersion({
+      flowName: 'poster',
+      sha256: flowContentHash(document),
+      document,
+      message: 'first',
+      publishedBy: 'key_aaaaaaaaaaaa',
+      source: 'name: poster # as written\n',
+    });
+    clock.advance(1_000);
+    await sqlite.insertVersion({
+      flowName: 'poster',
+      sha256: flowContentHash(document),
+      document,
+      message: 'rollback to version 1',
+      rollbackOf: 1,
+    });
+    const runs = (['succeeded', 'running', 'failed'] as const).map((status, index) => ({
+      id: newFlowRunId(startMs + index),
+      flowName: 'poster',
+      version: 1,
+      versionSha256: flowContentHash(document),
+      document,
+      status,
+      inputs: { brief: `brief ${index}` },
+      ownerKeyId: 'key_aaaaaaaaaaaa',
+      generation: 0,
+      noCache: false,
+      createdAtMs: startMs + index,
+      updatedAtMs: startMs + index,
+      warnings: [],
+    }));
+    for (const run of runs) {
+      await sqlite.insertRun(
+        run,
+        ['out', 'hero'].map((nodeId) => ({
+          runId: run.id,
+          nodeId,
+          type: nodeId === 'out' ? ('output' as const) : ('text' as const),
+          status: 'pending' as const,
+          cached: false,
+          taskIds: [],
+          warnings: [],
+        })),
+      );
+    }
+    await sqlite.saveNodeRun(
+      {
+        runId: runs[0]!.id,
+        nodeId: 'hero',
+        type: 'text',
+        status: 'succeeded',
+        cached: false,
+        taskIds: [],
+        output: { text: 'bold' },
+        warnings: [],
+      },
+      { signature: 'sig-hero', costUsd: 0.002 },
+    );
+    await sqlite.rememberIdempotentRun('key_a:poster:k', 'h', runs[0]!.id, 60_000);
+
+    const pool = temporary.pool();
+    try {
+      await truncateFlows(pool);
+      const report = await copySqliteToPostgres(database, pool);
+      expect(report).toMatchObject({
+        flows: { read: 1, inserted: 1 },
+        flow_versions: { read: 2, inserted: 2 },
+        flow_runs: { read: 3, inserted: 3 },
+        flow_node_runs: { read: 6, inserted: 6 },
+        flow_node_cache: { read: 1, inserted: 1 },
+        flow_run_idempotency: { read: 1, inserted: 1 },
+      });
+      const postgres = new PostgresFlowStore(pool, { clock });
+      expect(await postgres.getFlow('poster')).toEqual(await sqlite.getFlow('poster'));
+      expect(Object.keys((await postgres.getFlow('poster'))!.draft.nodes)).toEqual(
+        Object.keys(document.nodes),
+      );
+      expect(await postgres.listVersions('poster')).toEqual(await sqlite.listVersions('poster'));
+      expect(await postgres.listRuns({})).toEqual(await sqlite.listRuns({}));
+      for (const run of runs) expect(await postgres.nodeRuns(run.id)).toEqual(await sqlite.nodeRuns(run.id));
+      expect(await postgres.cachedOutput('sig-hero')).toEqual({ output: { text: 'bold' }, costUsd: 0.002 });
+      expect(await postgres.findIdempotentRun('key_a:poster:k', 'h')).toBe(runs[0]!.id);
+      // The copied flow goes on from where it was: the next publish is version 3.
+      const next = await postgres.insertVersion({
+        flowName: 'poster',
+        sha256: flowContentHash(document),
+        document,
+        message: 'after the move',
+      });
+      expect(next.version).toBe(3);
+
+      const again = await copySqliteToPostgres(database, pool);
+      expect(Object.values(again).every((table) => table.inserted === 0)).toBe(true);
+    } finally {
+      await pool.end();
       database.close();
     }
   });

@@ -1,11 +1,22 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
-import { inPostgresTransaction } from './postgres-connection.js';
+import { inPostgresTransaction } from './postgres-transaction.js';
 import { taskRecordSchema } from './task-record-schema.js';
 
 /** What was copied, per table: rows read from SQLite, rows new in PostgreSQL (a re-run adds none). */
 export type CopyReport = Record<CopiedTable, { read: number; inserted: number }>;
-type CopiedTable = 'tasks' | 'task_events' | 'idempotency_keys' | 'api_keys' | 'webhook_deliveries';
+type CopiedTable =
+  | 'tasks'
+  | 'task_events'
+  | 'idempotency_keys'
+  | 'api_keys'
+  | 'webhook_deliveries'
+  | 'flows'
+  | 'flow_versions'
+  | 'flow_runs'
+  | 'flow_node_runs'
+  | 'flow_node_cache'
+  | 'flow_run_idempotency';
 
 /** Rows per INSERT; keeps each statement's parameter count far below PostgreSQL's 65535. */
 const BATCH_ROWS = 500;
@@ -19,6 +30,15 @@ interface TableCopy {
   key: string;
   /** Checks and converts a row (JSON text to JSONB values). */
   convert?(row: Record<string, unknown>): Record<string, unknown>;
+}
+
+/**
+ * A SQLite JSON text column as the text PostgreSQL's json column takes: parsed first, so a corrupt row
+ * stops the copy before anything commits, and passed on as text, so key order (a flow's node order)
+ * stays as written.
+ */
+function jsonText(value: unknown): string {
+  return JSON.stringify(JSON.parse(String(value)));
 }
 
 const tables: TableCopy[] = [
@@ -97,11 +117,68 @@ const tables: TableCopy[] = [
     ],
     key: 'id',
   },
+  /*
+   * Flows (tables of SqliteFlowStore, migration 0003-flows). Files from before flow sources lack the
+   * source columns (copied as none). Node runs and cache entries go in rowid order: PostgreSQL's position
+   * keeps a run's node order and the cache's eviction order.
+   */
+  {
+    table: 'flows',
+    select: 'SELECT * FROM flows ORDER BY name',
+    columns: ['name', 'owner_key_id', 'draft', 'draft_source', 'created_at_ms', 'updated_at_ms'],
+    key: 'name',
+    convert: (row) => ({ ...row, draft: jsonText(row.draft_json) }),
+  },
+  {
+    table: 'flow_versions',
+    select: 'SELECT * FROM flow_versions ORDER BY flow_name, version',
+    columns: [
+      'flow_name',
+      'version',
+      'sha256',
+      'document',
+      'message',
+      'published_by',
+      'published_at_ms',
+      'rollback_of',
+      'source',
+    ],
+    key: 'flow_name, version',
+    convert: (row) => ({ ...row, document: jsonText(row.document_json) }),
+  },
+  {
+    table: 'flow_runs',
+    select: 'SELECT * FROM flow_runs ORDER BY created_at_ms, id',
+    columns: ['id', 'flow_name', 'owner_key_id', 'status', 'created_at_ms', 'record'],
+    key: 'id',
+    convert: (row) => ({ ...row, record: jsonText(row.record_json) }),
+  },
+  {
+    table: 'flow_node_runs',
+    select: 'SELECT * FROM flow_node_runs ORDER BY rowid',
+    columns: ['run_id', 'node_id', 'record'],
+    key: 'run_id, node_id',
+    convert: (row) => ({ ...row, record: jsonText(row.record_json) }),
+  },
+  {
+    table: 'flow_node_cache',
+    select: 'SELECT * FROM flow_node_cache ORDER BY rowid',
+    columns: ['signature', 'output', 'cost_usd', 'created_at_ms'],
+    key: 'signature',
+    convert: (row) => ({ ...row, output: jsonText(row.output_json) }),
+  },
+  {
+    table: 'flow_run_idempotency',
+    select: 'SELECT * FROM flow_run_idempotency ORDER BY key',
+    columns: ['key', 'request_hash', 'run_id', 'expires_at_ms'],
+    key: 'key',
+  },
 ];
 
 /**
  * Copies a single-instance installation's SQLite database (tasks, their events, idempotency keys, API
- * keys, webhook deliveries) into a migrated PostgreSQL schema, in one transaction: all of it lands, or
+ * keys, webhook deliveries; flows with their versions, runs, node runs, node cache and run
+ * Idempotency-Keys) into a migrated PostgreSQL schema, in one transaction: all of it lands, or
  * none. Rows already there (same key) are left alone, so an interrupted copy can simply be run again.
  * Blobs are not copied: point `server.blobs` at the same files, or upload them to the bucket.
  * Stop the SQLite server first: tasks it changes during the copy would be missed.

@@ -70,6 +70,7 @@ export type { PostgresPoolOptions } from './postgres-connection.js';
 export { postgresSchemaNameSchema } from './postgres-schema-name.js';
 export type { PostgresMigrationResult } from './postgres-migrations.js';
 export type { PostgresTaskStoreOptions } from './postgres-task-store.js';
+export { inPostgresTransaction } from './postgres-transaction.js';
 export { postgresChannels } from './postgres-channels.js';
 export type { PostgresTaskListenerOptions } from './postgres-task-listener.js';
 export type { CopyReport } from './copy-sqlite-to-postgres.js';

@@ -127,6 +127,76 @@ const migrations: Record<string, Migration> = {
       await sql`CREATE INDEX tasks_due ON tasks (status, run_after_ms, created_at_ms, id)`.execute(db);
     },
   },
+  /*
+   * Flows (src/flows/postgres-flow-store.ts): drafts, immutable versions, runs, node runs, the node cache
+   * and run Idempotency-Keys. Documents and records are `json`, not `jsonb`: json keeps the author's key
+   * order, and the order of a document's nodes is the order its node runs are made and shown in.
+   */
+  '0003-flows': {
+    async up(db) {
+      await sql`
+        CREATE TABLE flows (
+          name TEXT COLLATE "C" PRIMARY KEY,
+          owner_key_id TEXT,
+          draft JSON NOT NULL,
+          draft_source TEXT,
+          created_at_ms BIGINT NOT NULL,
+          updated_at_ms BIGINT NOT NULL
+        )`.execute(db);
+      await sql`
+        CREATE TABLE flow_versions (
+          flow_name TEXT COLLATE "C" NOT NULL REFERENCES flows (name) ON DELETE CASCADE,
+          -- Two publishes that pick the same number collide here; the store numbers again.
+          version INTEGER NOT NULL CHECK (version > 0),
+          sha256 TEXT NOT NULL,
+          document JSON NOT NULL,
+          message TEXT NOT NULL,
+          published_by TEXT,
+          published_at_ms BIGINT NOT NULL,
+          rollback_of INTEGER,
+          source TEXT,
+          PRIMARY KEY (flow_name, version)
+        )`.execute(db);
+      await sql`
+        CREATE TABLE flow_runs (
+          id TEXT COLLATE "C" PRIMARY KEY,
+          flow_name TEXT COLLATE "C" NOT NULL,
+          owner_key_id TEXT,
+          status TEXT NOT NULL,
+          created_at_ms BIGINT NOT NULL,
+          record JSON NOT NULL
+        )`.execute(db);
+      await sql`CREATE INDEX flow_runs_by_flow ON flow_runs (flow_name, created_at_ms, id)`.execute(db);
+      await sql`CREATE INDEX flow_runs_by_status ON flow_runs (status, created_at_ms, id)`.execute(db);
+      await sql`
+        CREATE TABLE flow_node_runs (
+          run_id TEXT COLLATE "C" NOT NULL REFERENCES flow_runs (id) ON DELETE CASCADE,
+          node_id TEXT NOT NULL,
+          -- The order the run's nodes were stored in (SQLite's rowid); an update keeps it.
+          position BIGSERIAL NOT NULL,
+          record JSON NOT NULL,
+          PRIMARY KEY (run_id, node_id)
+        )`.execute(db);
+      await sql`
+        CREATE TABLE flow_node_cache (
+          signature TEXT PRIMARY KEY,
+          -- Ties in created_at_ms evict in insertion order, as SQLite's rowid does.
+          position BIGSERIAL NOT NULL,
+          output JSON NOT NULL,
+          cost_usd DOUBLE PRECISION,
+          created_at_ms BIGINT NOT NULL
+        )`.execute(db);
+      // Expiry and eviction both go oldest first.
+      await sql`CREATE INDEX flow_node_cache_by_age ON flow_node_cache (created_at_ms, position)`.execute(db);
+      await sql`
+        CREATE TABLE flow_run_idempotency (
+          key TEXT PRIMARY KEY,
+          request_hash TEXT NOT NULL,
+          run_id TEXT NOT NULL,
+          expires_at_ms BIGINT NOT NULL
+        )`.execute(db);
+    },
+  },
 };
 
 /** The migration names in order; the last is the schema version this imagegate expects. */

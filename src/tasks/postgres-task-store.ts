@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { systemClock, type Clock } from '../clock/index.js';
 import type { Attempt } from '../engine/index.js';
-import { inPostgresTransaction } from './postgres-connection.js';
+import { inPostgresTransaction } from './postgres-transaction.js';
 import { postgresChannels } from './postgres-channels.js';
 import { decodeTaskCursor, encodeTaskCursor } from './task-cursor.js';
 import { taskEventDataSchema, taskRecordSchema, taskStatusSchema } from './task-record-schema.js';

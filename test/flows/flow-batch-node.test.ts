@@ -112,7 +112,7 @@ describe('a flow image node with lane: batch', () => {
   it('sends its variants through one batch job at the batch price; the run finishes from the results', async () => {
     const { emulatorClock, emulator, tasks, runner, lane } = await stack({ batchLane: true });
     const document = flowDocument();
-    const started = runner.start({
+    const started = await runner.start({
       document,
       inputs: parseFlowInputs(document, { subject: 'a lighthouse' }),
       access: { keyId: 'key_owner' },
@@ -156,7 +156,7 @@ describe('a flow image node with lane: batch', () => {
         inputs: parseFlowInputs(document, { subject: 'a lighthouse' }),
         access: { keyId: 'key_owner' },
       });
-    expect(start).toThrow(InvalidFlowError);
-    expect(start).toThrow(/nodes\.thumb\.lane: "batch" needs a batch lane/);
+    await expect(start()).rejects.toThrow(InvalidFlowError);
+    await expect(start()).rejects.toThrow(/nodes\.thumb\.lane: "batch" needs a batch lane/);
   });
 });

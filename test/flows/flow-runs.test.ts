@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/emulator/index.js';
 import {
+  FlowRunner,
   parseFlowInputs,
   promoteRun,
   registryModelNames,
@@ -9,6 +10,7 @@ import {
   type FlowDocument,
   type NodeImage,
 } from '../../src/flows/index.js';
+import { systemClock } from '../../src/clock/index.js';
 import { exampleFlow, finalRun, flowHarness, type FlowHarness, type FlowStack } from './flow-harness.js';
 
 let harness: FlowHarness;
@@ -23,11 +25,11 @@ afterAll(async () => {
 
 const owner = { keyId: 'key_owner' };
 
-function publish(stack: FlowStack, text: string): { document: FlowDocument; version: number } {
+async function publish(stack: FlowStack, text: string): Promise<{ document: FlowDocument; version: number }> {
   const validation = validateFlowDocument(text, { file: 'flow.yaml' });
   if (!validation.ok) throw new Error(JSON.stringify(validation.problems));
-  stack.library.saveDraft(validation.document, owner);
-  const { version } = stack.library.publish(validation.document.name, { message: 'v1' }, owner);
+  await stack.library.saveDraft(validation.document, owner);
+  const { version } = await stack.library.publish(validation.document.name, { message: 'v1' }, owner);
   return { document: version.document, version: version.version };
 }
 
@@ -48,8 +50,8 @@ describe('flow runs on the task store, against the emulator', () => {
   it('runs the brand-asset pipeline: one text call, six image calls, results and costs recorded', async () => {
     const stack = await harness.stack('brand');
     stack.worker.start();
-    const published = publish(stack, exampleFlow('brand-assets.yaml'));
-    const started = start(stack, published, { brief: 'a coffee brand for night owls' });
+    const published = await publish(stack, exampleFlow('brand-assets.yaml'));
+    const started = await start(stack, published, { brief: 'a coffee brand for night owls' });
     expect(started.estimatedCostUsd).toBeGreaterThan(0);
     const run = await finalRun(stack.runner, started.id);
 
@@ -64,7 +66,7 @@ describe('flow runs on the task store, against the emulator', () => {
     expect(new Set(variants.map((image) => image.seed)).size).toBe(6);
     expect(new Set(variants.map((image) => image.sha256)).size).toBe(6);
     expect(run.actualCostUsd).toBeGreaterThan(0);
-    const nodes = stack.runner.nodes(run.id, owner);
+    const nodes = await stack.runner.nodes(run.id, owner);
     expect(nodes.map((node) => [node.nodeId, node.status, node.taskIds.length])).toEqual([
       ['direction', 'succeeded', 1],
       ['variants', 'succeeded', 6],
@@ -79,15 +81,19 @@ describe('flow runs on the task store, against the emulator', () => {
     // The same inputs again: every model node comes from the cache, no upstream call is made.
     const again = await finalRun(
       stack.runner,
-      start(stack, published, { brief: 'a coffee brand for night owls' }).id,
+      (await start(stack, published, { brief: 'a coffee brand for night owls' })).id,
     );
     expect(again.status).toBe('succeeded');
     expect(stack.calls()).toEqual({ 'gemini-3.5-flash-lite': 1, 'gemini-3.1-flash-image': 6 });
-    expect(stack.runner.nodes(again.id, owner).map((node) => node.cached)).toEqual([true, true, false]);
+    expect((await stack.runner.nodes(again.id, owner)).map((node) => node.cached)).toEqual([
+      true,
+      true,
+      false,
+    ]);
     expect(again.result).toEqual(run.result);
 
     // Promote variant 4 to the quality model: the text node comes from the cache, one image call is made.
-    const promoted = promoteRun(
+    const promoted = await promoteRun(
       stack.runner,
       { runId: run.id, node: 'variants', variant: 4, model: 'image_quality' },
       owner,
@@ -111,23 +117,23 @@ describe('flow runs on the task store, against the emulator', () => {
       requestedModel: 'image_quality',
     });
     expect(promotedRun.result?.direction).toBe(run.result?.direction);
-    expect(() =>
+    await expect(
       promoteRun(
         stack.runner,
         { runId: run.id, node: 'variants', variant: 9, model: 'image_quality' },
         owner,
       ),
-    ).toThrow(/No variant "9 of node variants \(it has 6\)"/);
-    expect(() =>
+    ).rejects.toThrow(/No variant "9 of node variants \(it has 6\)"/);
+    await expect(
       promoteRun(
         stack.runner,
         { runId: run.id, node: 'variants', variant: 0, model: 'image_quality' },
         { keyId: 'key_other' },
       ),
-    ).toThrow(/No run/);
+    ).rejects.toThrow(/No run/);
 
     // Another brief changes the signature of both model nodes.
-    await finalRun(stack.runner, start(stack, published, { brief: 'a tea brand', count: 2 }).id);
+    await finalRun(stack.runner, (await start(stack, published, { brief: 'a tea brand', count: 2 })).id);
     expect(stack.calls()).toEqual({
       'gemini-3.5-flash-lite': 2,
       'gemini-3.1-flash-image': 8,
@@ -138,28 +144,36 @@ describe('flow runs on the task store, against the emulator', () => {
   it('reuses cached nodes until flows.nodeCache.maxAgeDays (default server.retentionDays) has passed', async () => {
     const stack = await harness.stack('cache-expiry');
     stack.worker.start();
-    const published = publish(stack, exampleFlow('brand-assets.yaml'));
+    const published = await publish(stack, exampleFlow('brand-assets.yaml'));
     const inputs = { brief: 'a lighthouse keeper', count: 1 };
-    await finalRun(stack.runner, start(stack, published, inputs).id);
+    await finalRun(stack.runner, (await start(stack, published, inputs)).id);
     expect(stack.calls()).toEqual({ 'gemini-3.5-flash-lite': 1, 'gemini-3.1-flash-image': 1 });
 
     stack.clock.advance(30 * 86_400_000 - 1);
-    const fresh = await finalRun(stack.runner, start(stack, published, inputs).id);
-    expect(stack.runner.nodes(fresh.id, owner).map((node) => node.cached)).toEqual([true, true, false]);
+    const fresh = await finalRun(stack.runner, (await start(stack, published, inputs)).id);
+    expect((await stack.runner.nodes(fresh.id, owner)).map((node) => node.cached)).toEqual([
+      true,
+      true,
+      false,
+    ]);
     expect(stack.calls()).toEqual({ 'gemini-3.5-flash-lite': 1, 'gemini-3.1-flash-image': 1 });
 
     stack.clock.advance(1);
-    const expired = await finalRun(stack.runner, start(stack, published, inputs).id);
+    const expired = await finalRun(stack.runner, (await start(stack, published, inputs)).id);
     expect(expired.status).toBe('succeeded');
-    expect(stack.runner.nodes(expired.id, owner).map((node) => node.cached)).toEqual([false, false, false]);
+    expect((await stack.runner.nodes(expired.id, owner)).map((node) => node.cached)).toEqual([
+      false,
+      false,
+      false,
+    ]);
     expect(stack.calls()).toEqual({ 'gemini-3.5-flash-lite': 2, 'gemini-3.1-flash-image': 2 });
   });
 
   it('runs the A/B flow: the same prompt and seeds on both models', async () => {
     const stack = await harness.stack('ab');
     stack.worker.start();
-    const published = publish(stack, exampleFlow('ab-image-models.yaml'));
-    const run = await finalRun(stack.runner, start(stack, published, { prompt: 'a red bicycle' }).id);
+    const published = await publish(stack, exampleFlow('ab-image-models.yaml'));
+    const run = await finalRun(stack.runner, (await start(stack, published, { prompt: 'a red bicycle' })).id);
     expect(run.status).toBe('succeeded');
     expect(stack.calls()).toEqual({ 'gemini-3.1-flash-image': 2, 'gemini-3-pro-image': 2 });
     const flash = run.result?.flash as NodeImage[];
@@ -172,7 +186,7 @@ describe('flow runs on the task store, against the emulator', () => {
       [7, 'gemini-3-pro-image'],
       [8, 'gemini-3-pro-image'],
     ]);
-    const groups = variantGroups(stack.runner.nodes(run.id, owner));
+    const groups = variantGroups(await stack.runner.nodes(run.id, owner));
     expect(
       groups.map((group) => [group.node, group.requestedModel, group.servedModels, group.variants.length]),
     ).toEqual([
@@ -196,15 +210,17 @@ nodes:
   framed: { type: image, model: gemini-3-pro-image, prompt: 'frame', references: ['{{nodes.hero.images}}'] }
   out: { type: output, results: { caption: '{{nodes.caption.text}}', framed: '{{nodes.framed.images}}' } }
 `;
-    const published = publish(stack, text);
+    const published = await publish(stack, text);
     harness.emulator.faults.replaceScenario(
       parseScenario('safety:\n  - { verdict: IMAGE_SAFETY, pattern: forbidden }\n', 'scenario.yaml'),
     );
     try {
-      const run = await finalRun(stack.runner, start(stack, published, { prompt: 'a cat' }).id);
+      const run = await finalRun(stack.runner, (await start(stack, published, { prompt: 'a cat' })).id);
       expect(run.status).toBe('failed');
       expect(run.error?.message).toMatch(/^node "hero" failed: task task_img_\w+: the output was blocked/);
-      const byNode = Object.fromEntries(stack.runner.nodes(run.id, owner).map((node) => [node.nodeId, node]));
+      const byNode = Object.fromEntries(
+        (await stack.runner.nodes(run.id, owner)).map((node) => [node.nodeId, node]),
+      );
       expect(byNode.caption?.status).toBe('succeeded');
       expect(byNode.after?.status).toBe('succeeded');
       expect(byNode.hero).toMatchObject({ status: 'failed', error: { type: 'blocked_output' } });
@@ -214,7 +230,7 @@ nodes:
       expect(callsAfterFailure['gemini-3.5-flash-lite']).toBe(1);
 
       harness.emulator.faults.replaceScenario(parseScenario('{}', 'scenario.yaml'));
-      const retried = await finalRun(stack.runner, stack.runner.retry(run.id, owner).id);
+      const retried = await finalRun(stack.runner, (await stack.runner.retry(run.id, owner)).id);
       expect(retried).toMatchObject({ status: 'succeeded', generation: 1 });
       expect(stack.calls()['gemini-3.5-flash-lite']).toBe(1);
       expect(stack.calls()['gemini-3-pro-image']).toBe((callsAfterFailure['gemini-3-pro-image'] ?? 0) + 2);
@@ -223,10 +239,35 @@ nodes:
     }
   });
 
+  it('leaves a run to the runner driving it: another resuming meanwhile does not drive it too', async () => {
+    const stack = await harness.stack('one-driver');
+    const published = await publish(stack, exampleFlow('brand-assets.yaml'));
+    // The worker is not running yet: the first runner holds the run while it waits for the text task.
+    const started = await start(stack, published, { brief: 'a bookshop', count: 2 });
+    const secondEvents: string[] = [];
+    const second = new FlowRunner({
+      store: stack.store,
+      tasks: stack.tasks,
+      clock: systemClock,
+      pollIntervalMs: 5,
+      onEvent: (event) => secondEvents.push(`${event.type} ${event.runId}`),
+    });
+    try {
+      expect(await second.resume()).toEqual([started.id]);
+      stack.worker.start();
+      expect((await finalRun(stack.runner, started.id)).status).toBe('succeeded');
+      expect(secondEvents).toEqual([]);
+      // Once the first runner let go, nothing is left to resume.
+      expect(await second.resume()).toEqual([]);
+    } finally {
+      await second.detach();
+    }
+  });
+
   it('resumes a run whose runner stopped mid-run, making each model call exactly once', async () => {
     const stack = await harness.stack('resume');
-    const published = publish(stack, exampleFlow('brand-assets.yaml'));
-    const started = start(stack, published, { brief: 'a bakery', count: 3 });
+    const published = await publish(stack, exampleFlow('brand-assets.yaml'));
+    const started = await start(stack, published, { brief: 'a bakery', count: 3 });
     // The worker is not running yet: run the text task by hand, then wait for the image tasks to exist.
     const deadline = Date.now() + 30_000;
     while (!(await stack.worker.runOnce())) {
@@ -234,16 +275,16 @@ nodes:
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     for (;;) {
-      const variants = stack.store.nodeRuns(started.id).find((node) => node.nodeId === 'variants');
+      const variants = (await stack.store.nodeRuns(started.id)).find((node) => node.nodeId === 'variants');
       if (variants?.taskIds.filter(Boolean).length === 3) break;
       if (Date.now() > deadline) throw new Error('the image tasks never appeared');
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     await stack.runner.detach();
-    expect(stack.store.getRun(started.id)?.status).toBe('running');
+    expect((await stack.store.getRun(started.id))?.status).toBe('running');
 
     const resumed = stack.newRunner();
-    expect(resumed.resume()).toEqual([started.id]);
+    expect(await resumed.resume()).toEqual([started.id]);
     stack.worker.start();
     const run = await finalRun(resumed, started.id);
     expect(run.status).toBe('succeeded');
@@ -253,40 +294,40 @@ nodes:
 
   it('cancels a run: pending and running nodes and their tasks', async () => {
     const stack = await harness.stack('cancel');
-    const published = publish(stack, exampleFlow('brand-assets.yaml'));
-    const started = start(stack, published, { brief: 'a florist' });
+    const published = await publish(stack, exampleFlow('brand-assets.yaml'));
+    const started = await start(stack, published, { brief: 'a florist' });
     const deadline = Date.now() + 30_000;
-    while (stack.store.nodeRuns(started.id)[0]?.taskIds.length !== 1) {
+    while ((await stack.store.nodeRuns(started.id))[0]?.taskIds.length !== 1) {
       if (Date.now() > deadline) throw new Error('the text task never appeared');
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     const cancelled = await stack.runner.cancel(started.id, owner);
     expect(cancelled.status).toBe('cancelled');
-    const nodes = stack.store.nodeRuns(started.id);
+    const nodes = await stack.store.nodeRuns(started.id);
     expect(nodes.map((node) => node.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect((await stack.tasks.get(nodes[0]!.taskIds[0]!))?.status).toBe('cancelled');
     expect(stack.calls()).toEqual({});
 
     // Retried at once, while the cancelled drive may still be winding down: it runs to the end.
     stack.worker.start();
-    const retried = await finalRun(stack.runner, stack.runner.retry(started.id, owner).id);
+    const retried = await finalRun(stack.runner, (await stack.runner.retry(started.id, owner)).id);
     expect(retried).toMatchObject({ status: 'succeeded', generation: 1 });
     expect(stack.calls()).toEqual({ 'gemini-3.5-flash-lite': 1, 'gemini-3.1-flash-image': 6 });
   });
 
   it('refuses a batch-lane image node where no batch lane runs, naming its lane, before storing anything', async () => {
     const stack = await harness.stack('no-batch-lane');
-    const published = publish(
+    const published = await publish(
       stack,
       exampleFlow('brand-assets.yaml').replace('    imageSize: 1K', '    imageSize: 1K\n    lane: batch'),
     );
-    expect(() => start(stack, published, { brief: 'a bakery', count: 2 })).toThrow(
+    await expect(start(stack, published, { brief: 'a bakery', count: 2 })).rejects.toThrow(
       /nodes\.variants\.lane: "batch" needs a batch lane, and none runs here/,
     );
-    expect(stack.store.listRuns({ limit: 10 })).toHaveLength(0);
+    expect(await stack.store.listRuns({ limit: 10 })).toHaveLength(0);
   });
 
-  it('refuses inputs that fail the trigger schema, naming the field', () => {
+  it('refuses inputs that fail the trigger schema, naming the field', async () => {
     const validation = validateFlowDocument(exampleFlow('brand-assets.yaml'), { file: 'flow.yaml' });
     if (!validation.ok) throw new Error('invalid example');
     const document = validation.document;

@@ -9,11 +9,18 @@ import { defaultConfig } from '../../src/config/index.js';
 import {
   flowContentHash,
   flowModelUsages,
+  PostgresFlowStore,
   SqliteFlowStore,
   validateFlowDocument,
+  type FlowStore,
   type FlowDocument,
 } from '../../src/flows/index.js';
 import { openDataDirectory } from '../../src/tasks/index.js';
+import {
+  postgresAvailable,
+  temporaryPostgresSchema,
+  testPostgresUrl,
+} from '../../src/tasks/test-support/temporary-postgres.js';
 import { buildGuardReport } from '../../src/tools/guard/index.js';
 import { captureIo } from '../support/capture-io.js';
 
@@ -27,10 +34,15 @@ function document(model: string): FlowDocument {
 }
 
 /** Versions are written straight into the store: what guard reads does not depend on when they were published. */
-function publishInto(store: SqliteFlowStore, model: string) {
+async function publishInto(store: FlowStore, model: string) {
   const flow = document(model);
-  store.saveDraft(flow, undefined);
-  store.insertVersion({ flowName: flow.name, sha256: flowContentHash(flow), document: flow, message: 'pin' });
+  await store.saveDraft(flow, undefined);
+  await store.insertVersion({
+    flowName: flow.name,
+    sha256: flowContentHash(flow),
+    document: flow,
+    message: 'pin',
+  });
 }
 
 describe('guard and published flow versions', () => {
@@ -38,9 +50,9 @@ describe('guard and published flow versions', () => {
     const directory = await mkdtemp(join(tmpdir(), 'imagegate-guard-flows-'));
     const data = openDataDirectory('data', { cwd: directory });
     const store = new SqliteFlowStore(data.handle, { clock: new ManualClock(Date.UTC(2026, 7, 1)) });
-    publishInto(store, 'gemini-3.1-flash-lite');
-    publishInto(store, 'text_fast');
-    const usages = flowModelUsages(store.allVersions(), defaultConfig, builtInCatalog());
+    await publishInto(store, 'gemini-3.1-flash-lite');
+    await publishInto(store, 'text_fast');
+    const usages = flowModelUsages(await store.allVersions(), defaultConfig, builtInCatalog());
     expect(usages.map((usage) => usage.location)).toEqual([
       'flow dated v1 node direction',
       'flow dated v2 node direction',
@@ -69,5 +81,38 @@ describe('guard and published flow versions', () => {
     expect(printed.findings.find((finding) => finding.model === 'gemini-3.1-flash-lite')?.usedBy).toContain(
       'flow dated v1 node direction',
     );
+  });
+});
+
+const postgres = await postgresAvailable();
+
+describe.skipIf(!postgres)('guard and flows on PostgreSQL', () => {
+  const schema = temporaryPostgresSchema('imagegate_guard_flows');
+
+  it('reads the published versions from the store serve uses (store: postgres), not the data directory', async () => {
+    const temporary = await schema();
+    const pool = temporary.pool();
+    const store = new PostgresFlowStore(pool, { clock: new ManualClock(Date.UTC(2026, 7, 1)) });
+    try {
+      await publishInto(store, 'gemini-3.1-flash-lite');
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+    const io = captureIo({
+      cwd: await mkdtemp(join(tmpdir(), 'imagegate-guard-pg-')),
+      env: {
+        IMAGEGATE_STORE: 'postgres',
+        IMAGEGATE_POSTGRES_URL: testPostgresUrl,
+        IMAGEGATE_POSTGRES_SCHEMA: temporary.name,
+      },
+    });
+    const code = await runCli(['guard', '--at', '2027-05-08', '--no-visibility', '--json'], io);
+    expect(io.err()).toBe('');
+    expect(code).toBe(2);
+    const printed = JSON.parse(io.out()) as { findings: Array<{ model: string; usedBy: string[] }> };
+    expect(printed.findings.find((finding) => finding.model === 'gemini-3.1-flash-lite')?.usedBy).toEqual([
+      'flow dated v1 node direction',
+    ]);
   });
 });

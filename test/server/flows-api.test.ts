@@ -21,6 +21,7 @@ import {
   TaskWorker,
 } from '../../src/tasks/index.js';
 import { exampleFlow } from '../flows/flow-harness.js';
+import { nodeCacheLimits, SqliteFlowStore } from '../../src/flows/index.js';
 
 /** The brand-asset example's models are all live on this day. */
 const judgedAtMs = Date.UTC(2026, 7, 1);
@@ -67,7 +68,7 @@ beforeAll(async () => {
   });
   worker.start();
   flows = createFlowService({
-    database,
+    store: new SqliteFlowStore(database, { clock, nodeCache: nodeCacheLimits(defaultConfig) }),
     tasks: store,
     blobs,
     registry: imagegate.registry,

@@ -18,6 +18,7 @@ import {
   variantGroups,
   type FlowDocument,
   type FlowRun,
+  type NodeRun,
   type FlowRunEvent,
 } from '../../flows/index.js';
 import { sniffImageMimeType } from '../../media/index.js';
@@ -165,7 +166,7 @@ async function writeOutputs(
   const folder = resolve(io.cwd, directory);
   await mkdir(folder, { recursive: true });
   const written: string[] = [];
-  for (const node of session.store.nodeRuns(run.id)) {
+  for (const node of await session.store.nodeRuns(run.id)) {
     for (const image of node.output?.images ?? []) {
       const blob = await session.blobs.get(image.sha256);
       if (!blob) continue;
@@ -186,12 +187,12 @@ async function writeOutputs(
   return written;
 }
 
-function runSummary(run: FlowRun, session: FlowSession): string {
+function runSummary(run: FlowRun, nodes: NodeRun[]): string {
   const lines = [
     `run ${run.id}: ${run.status}${run.version !== undefined ? ` (${run.flowName} v${run.version})` : ` (${run.flowName}, from a file)`}`,
     `cost: estimated ${usd(run.estimatedCostUsd)}, actual ${usd(run.actualCostUsd)}`,
   ];
-  for (const group of variantGroups(session.store.nodeRuns(run.id))) {
+  for (const group of variantGroups(nodes)) {
     lines.push(
       `${group.node} on ${group.requestedModel} (${group.servedModels.join(', ') || 'cached'}): ${group.variants.length} variant${group.variants.length === 1 ? '' : 's'}, ${usd(group.costUsd)}`,
     );
@@ -255,12 +256,11 @@ async function finishRun(
   io.stderr(`run ${started.id} started (estimated ${usd(started.estimatedCostUsd)})\n`);
   const run = await session.runner.waitForFinal(started.id);
   const written = flags.output ? await writeOutputs(io, session, run, flags.output) : [];
+  const nodes = await session.store.nodeRuns(run.id);
   if (flags.json) {
-    io.stdout(
-      `${JSON.stringify({ run, nodes: session.store.nodeRuns(run.id), variants: variantGroups(session.store.nodeRuns(run.id)), written }, null, 2)}\n`,
-    );
+    io.stdout(`${JSON.stringify({ run, nodes, variants: variantGroups(nodes), written }, null, 2)}\n`);
   } else {
-    io.stdout(runSummary(run, session));
+    io.stdout(runSummary(run, nodes));
     for (const path of written) io.stdout(`${path}\n`);
   }
   return run.status === 'succeeded' ? ExitCode.ok : ExitCode.permanentFailure;
@@ -497,7 +497,7 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
       if (remote) return pushRemote(io, new RemoteFlows(remote), file, flags);
       return withSession(io, flags, async (session) => {
         const { document, source } = await readFlowSource(io, file, session);
-        session.library.saveDraft(document, localAccess, { source });
+        await session.library.saveDraft(document, localAccess, { source });
         if (!flags.publish) {
           io.stdout(
             flags.json
@@ -506,7 +506,7 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
           );
           return ExitCode.ok;
         }
-        const { version, warnings } = session.library.publish(
+        const { version, warnings } = await session.library.publish(
           document.name,
           { message: flags.message!, allowPreview: flags.allowPreview ?? false },
           localAccess,
@@ -546,10 +546,10 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
         if (!remote) {
           return withSession(io, flags, async (session) => {
             if (!flags.version) {
-              const flow = session.library.flow(name, localAccess);
+              const flow = await session.library.flow(name, localAccess);
               return { document: flow.draft, source: flow.draftSource };
             }
-            const version = session.library.version(name, flags.version, localAccess);
+            const version = await session.library.version(name, flags.version, localAccess);
             return { document: version.document, source: version.source };
           });
         }
@@ -605,17 +605,17 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
         async (session) => {
           const source = flags.file
             ? { document: await readFlowFile(io, flags.file, session), version: undefined }
-            : (() => {
+            : await (async () => {
                 const version =
                   flags.version === undefined
-                    ? session.library.latest(name!, localAccess)
-                    : session.library.version(name!, flags.version, localAccess);
+                    ? await session.library.latest(name!, localAccess)
+                    : await session.library.version(name!, flags.version, localAccess);
                 return { document: version.document, version: version.version };
               })();
           const inputs = parseFlowInputs(source.document, inputsFrom(flags.input), { fromStrings: true });
           const stored = await storeImageInputs(source.document, inputs, session.storeImageInput);
           session.startWorker();
-          const started = session.runner.start({
+          const started = await session.runner.start({
             document: source.document,
             ...(source.version !== undefined ? { version: source.version } : {}),
             inputs: stored,
@@ -647,7 +647,7 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
         return ExitCode.ok;
       }
       return withSession(io, flags, async (session) => {
-        const runs = session.store.listRuns({ flowName: name, limit: 50 });
+        const runs = await session.store.listRuns({ flowName: name, limit: 50 });
         printList(io, flags.json, runs, (run) => runLine({ ...run, parentRunId: run.lineage?.parentRunId }));
         return ExitCode.ok;
       });
@@ -672,7 +672,7 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
         return ExitCode.ok;
       }
       return withSession(io, flags, async (session) => {
-        const versions = session.library.versions(name, localAccess);
+        const versions = await session.library.versions(name, localAccess);
         printList(
           io,
           flags.json,
@@ -708,7 +708,7 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
           return ExitCode.ok;
         }
         return withSession(io, flags, async (session) => {
-          const changes = session.library.diff(name, versions.from, versions.to, localAccess);
+          const changes = await session.library.diff(name, versions.from, versions.to, localAccess);
           io.stdout(flags.json ? `${JSON.stringify(changes, null, 2)}\n` : `${formatFlowChanges(changes)}\n`);
           return ExitCode.ok;
         });
@@ -741,7 +741,7 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
         return ExitCode.ok;
       }
       return withSession(io, flags, async (session) => {
-        const { version, warnings } = session.library.rollback(
+        const { version, warnings } = await session.library.rollback(
           name,
           { to: flags.to, ...(flags.message ? { message: flags.message } : {}) },
           localAccess,
@@ -787,7 +787,7 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
         flags,
         async (session) => {
           session.startWorker();
-          const started = promoteRun(
+          const started = await promoteRun(
             session.runner,
             { runId, node: flags.node, variant: flags.variant, model: flags.model },
             localAccess,

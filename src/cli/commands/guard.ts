@@ -76,7 +76,7 @@ async function runGuard(io: CliIo, raw: Record<string, unknown>): Promise<number
   const auditedIds = flags.audit ? await auditedModelIds(io, flags.audit, loaded, catalog, atMs) : undefined;
   const visibleModelIds = flags.visibility ? await listVisible(io, loaded.config) : undefined;
   const flowUsages = flags.flows
-    ? publishedFlowUsages(io, flags.dataDir ?? loaded.config.server.dataDirectory, loaded.config, catalog)
+    ? await publishedFlowUsages(io, { dataDir: flags.dataDir, config: flags.config }, loaded.config, catalog)
     : [];
   const report = buildGuardReport({
     config: loaded.config,

@@ -39,7 +39,8 @@ export function parseMigrateFlags(raw: Record<string, unknown>): MigrateFlags {
 /**
  * `imagegate migrate [--to postgres://…] [--schema s] [--from sqlite:DIR]`: brings the PostgreSQL schema
  * up to date (the configured `server.store` unless `--to`), then, with `--from`, copies a single-instance
- * installation's tasks, events, idempotency keys, API keys and webhook deliveries into it.
+ * installation's tasks, events, idempotency keys, API keys, webhook deliveries and flows (versions, runs, node
+ * cache) into it.
  */
 export function migrateCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   return new Command('migrate')

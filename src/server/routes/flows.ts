@@ -24,7 +24,7 @@ import {
   type FlowRunner,
   type FlowVersion,
   type NodeRun,
-  type SqliteFlowStore,
+  type FlowStore,
   type StoreImageInput,
   type StoredFlow,
   type FlowProblem,
@@ -38,7 +38,7 @@ import { openApiRouter, type ServerEnv } from '../openapi-router.js';
 export interface FlowRoutesOptions {
   library: FlowLibrary;
   runner: FlowRunner;
-  store: SqliteFlowStore;
+  store: FlowStore;
   models: FlowModelNames;
   /** Image inputs (file id, data URL, https URL) into the blob store; failures are 400s naming the field. */
   storeImageInput: StoreImageInput;
@@ -54,8 +54,8 @@ export interface FlowRoutesOptions {
 }
 
 /** What the deprecations list and guard name: every published version's models. */
-export function publishedFlowUsages(store: SqliteFlowStore, config: ImagegateConfig, catalog: Catalog) {
-  return () => flowModelUsages(store.allVersions(), config, catalog);
+export function publishedFlowUsages(store: FlowStore, config: ImagegateConfig, catalog: Catalog) {
+  return async () => flowModelUsages(await store.allVersions(), config, catalog);
 }
 
 /** Longest `?wait` on a flow run, in seconds: runs have several calls, so longer than one task's. */
@@ -534,7 +534,7 @@ function draftNamed(name: string, body: Record<string, unknown>): Record<string,
 export function flowRoutes(options: FlowRoutesOptions) {
   const { library, runner, clock } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
-  const runView = (run: FlowRun) => flowRunView(run, options.store.nodeRuns(run.id));
+  const runView = async (run: FlowRun) => flowRunView(run, await options.store.nodeRuns(run.id));
   /** A flow file as the draft, its text kept as the source; problems name the line. */
   const saveSource = (name: string, text: string, access: FlowAccess) => {
     if (text.length > maxSourceBytes)
@@ -557,9 +557,9 @@ export function flowRoutes(options: FlowRoutesOptions) {
   };
 
   return openApiRouter()
-    .openapi(routes.listFlows, (c) =>
+    .openapi(routes.listFlows, async (c) =>
       c.json(
-        { object: 'list' as const, data: library.flows(accessOf(c)).map((flow) => flowView(flow)) },
+        { object: 'list' as const, data: (await library.flows(accessOf(c))).map((flow) => flowView(flow)) },
         200,
       ),
     )
@@ -633,8 +633,8 @@ export function flowRoutes(options: FlowRoutesOptions) {
       const startOrReuse = async () => {
         const version =
           versionNumber === undefined
-            ? library.latest(name, access)
-            : library.version(name, versionNumber, access);
+            ? await library.latest(name, access)
+            : await library.version(name, versionNumber, access);
         const claim = idempotencyKey
           ? {
               key: `${access.keyId ?? 'anonymous'}:${name}:${idempotencyKey}`,
@@ -643,7 +643,7 @@ export function flowRoutes(options: FlowRoutesOptions) {
                 .digest('hex'),
             }
           : undefined;
-        const existing = claim && options.store.findIdempotentRun(claim.key, claim.hash);
+        const existing = claim && (await options.store.findIdempotentRun(claim.key, claim.hash));
         if (existing) return runner.get(existing, access);
         const inputs = parseFlowInputs(version.document, body.inputs);
         // A run is refused as a whole, before anything is stored or called, when its estimate would take
@@ -660,7 +660,7 @@ export function flowRoutes(options: FlowRoutesOptions) {
         const warnings = library
           .lifecycle(version.document, true)
           .map((problem) => formatFlowProblem(problem));
-        const started = runner.start({
+        const started = await runner.start({
           document: version.document,
           version: version.version,
           inputs: stored,
@@ -669,7 +669,9 @@ export function flowRoutes(options: FlowRoutesOptions) {
           ...(body.webhook_url ? { webhookUrl: body.webhook_url } : {}),
           warnings,
         });
-        if (claim) options.store.rememberIdempotentRun(claim.key, claim.hash, started.id, IDEMPOTENCY_TTL_MS);
+        if (claim) {
+          await options.store.rememberIdempotentRun(claim.key, claim.hash, started.id, IDEMPOTENCY_TTL_MS);
+        }
         return started;
       };
       const run = await startOrReuse();
@@ -685,21 +687,21 @@ export function flowRoutes(options: FlowRoutesOptions) {
       }
       c.header('Location', `/v1/flow-runs/${run.id}`);
       return finalRunStatuses.includes(current.status)
-        ? c.json(runView(current), 200)
-        : c.json(runView(current), 202);
+        ? c.json(await runView(current), 200)
+        : c.json(await runView(current), 202);
     })
     .openapi(routes.listRuns, async (c) => {
       const access = accessOf(c);
       const { name } = c.req.valid('param');
       await library.flow(name, access);
-      const runs = options.store
-        .listRuns({ flowName: name, limit: c.req.valid('query').limit ?? 20 })
-        .filter((run) => access.admin || access.keyId === undefined || run.ownerKeyId === access.keyId);
-      return c.json({ object: 'list' as const, data: runs.map(runView) }, 200);
+      const runs = (
+        await options.store.listRuns({ flowName: name, limit: c.req.valid('query').limit ?? 20 })
+      ).filter((run) => access.admin || access.keyId === undefined || run.ownerKeyId === access.keyId);
+      return c.json({ object: 'list' as const, data: await Promise.all(runs.map(runView)) }, 200);
     })
     .openapi(routes.getRun, async (c) => {
       const run = await runner.get(c.req.valid('param').id, accessOf(c));
-      return c.json(runView(run), 200);
+      return c.json(await runView(run), 200);
     })
     .openapi(routes.runEvents, async (c) => {
       const { id } = c.req.valid('param');
@@ -708,15 +710,15 @@ export function flowRoutes(options: FlowRoutesOptions) {
       return streamSSE(c, async (stream) => {
         const sent = new Map<string, string>();
         while (!stream.aborted && !signal.aborted) {
-          const run = options.store.getRun(id)!;
-          for (const node of options.store.nodeRuns(id)) {
+          const run = (await options.store.getRun(id))!;
+          for (const node of await options.store.nodeRuns(id)) {
             const view = JSON.stringify(nodeView(node));
             if (sent.get(node.nodeId) === view) continue;
             sent.set(node.nodeId, view);
             await stream.writeSSE({ event: 'node', data: view });
           }
           if (finalRunStatuses.includes(run.status)) {
-            await stream.writeSSE({ event: 'run', data: JSON.stringify(runView(run)) });
+            await stream.writeSSE({ event: 'run', data: JSON.stringify(await runView(run)) });
             return;
           }
           await nextRunChange(id, signal);
@@ -725,18 +727,18 @@ export function flowRoutes(options: FlowRoutesOptions) {
     })
     .openapi(routes.cancel, async (c) => {
       const run = await runner.cancel(c.req.valid('param').id, accessOf(c));
-      return c.json(runView(run), 200);
+      return c.json(await runView(run), 200);
     })
-    .openapi(routes.validateDraft, (c) => {
+    .openapi(routes.validateDraft, async (c) => {
       const { name } = c.req.valid('param');
-      const validation = library.validate(draftNamed(name, c.req.valid('json')), accessOf(c));
+      const validation = await library.validate(draftNamed(name, c.req.valid('json')), accessOf(c));
       const problems = validation.ok ? validation.warnings : validation.problems;
       return c.json({ object: 'flow_validation' as const, ok: validation.ok, problems }, 200);
     })
     .openapi(routes.retry, async (c) => {
       const { node } = c.req.valid('query');
       const run = await runner.retry(c.req.valid('param').id, accessOf(c), node);
-      return c.json(runView(run), 202);
+      return c.json(await runView(run), 202);
     })
     .openapi(routes.promote, async (c) => {
       const body = c.req.valid('json');
@@ -746,6 +748,6 @@ export function flowRoutes(options: FlowRoutesOptions) {
         accessOf(c),
         options.models,
       );
-      return c.json(runView(run), 202);
+      return c.json(await runView(run), 202);
     });
 }

@@ -22,7 +22,7 @@ export interface ModelRoutesOptions {
   config: ImagegateConfig;
   clock: Clock;
   /** Models used by published flow versions; the deprecations list names them beside logical names. */
-  flowUsages?: () => Array<{ modelId: string; platform: Platform; location: string }>;
+  flowUsages?: () => Promise<Array<{ modelId: string; platform: Platform; location: string }>>;
 }
 
 const listModels = createRoute({
@@ -121,9 +121,9 @@ export function modelRoutes(options: ModelRoutesOptions) {
         200,
       ),
     )
-    .openapi(listDeprecations, (c) => {
+    .openapi(listDeprecations, async (c) => {
       const nowMs = clock.nowMs();
-      const flowUsages = options.flowUsages?.() ?? [];
+      const flowUsages = (await options.flowUsages?.()) ?? [];
       const report = buildGuardReport({ config, catalog, atMs: nowMs, flowUsages });
       return c.json(
         {
