@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import type { z } from 'zod';
+import { startTemporaryS3Server } from '../../src/blobs/test-support/temporary-s3-server.js';
+import type { Clock } from '../../src/clock/index.js';
+import { deleteRedisKeys } from '../../src/coordination/test-support/temporary-redis.js';
+import { parseScenario, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import {
+  temporaryPostgresSchema,
+  testPostgresUrl,
+  type TemporaryPostgresSchema,
+} from '../../src/tasks/test-support/temporary-postgres.js';
+import { startServerProcess, type ServerProcess } from '../server/server-process.js';
+import { readJson, taskPageSchema, taskSchema } from '../support/read-json.js';
+
+export type ApiTask = z.infer<typeof taskSchema>;
+
+export interface ServeClusterOptions {
+  /** How many `imagegate serve` processes to start, named a, b, c, … (one data directory each). */
+  instances: number;
+  /** The emulator's scenario, as YAML. */
+  scenarioYaml: string;
+  /** The clock the emulator waits on (a manual one holds every upstream call). Default: the system's. */
+  emulatorClock?: Clock;
+  /** The instances' shared `imagegate.config.yaml`. */
+  configYaml: string;
+  /** Coordination on this Redis, under a key prefix of the cluster's own. Default: none (local). */
+  redisUrl?: string;
+  /** Images in a bucket on an s3rver the cluster starts (path-style). Default: in each data directory. */
+  s3?: boolean;
+}
+
+export interface ServeCluster {
+  servers: ServerProcess[];
+  emulator: RunningEmulator;
+  schema: TemporaryPostgresSchema;
+  /** The Redis key prefix every instance uses, when coordinating on Redis. */
+  redisKeyPrefix: string | undefined;
+  /** Starts one more instance with the same config and environment (a replacement keeps its name). */
+  startInstance(name: string): Promise<ServerProcess>;
+}
+
+/**
+ * Several `imagegate serve` processes on one PostgreSQL schema, and optionally one Redis key prefix and
+ * one s3rver bucket, against one emulator: the setup of the multi-process drills. Call at describe level
+ * (it registers the schema and the cleanup after each test); call what it returns inside a test.
+ */
+export function serveClusterFixture(
+  schemaPrefix: string,
+): (options: ServeClusterOptions) => Promise<ServeCluster> {
+  const schema = temporaryPostgresSchema(schemaPrefix);
+  let started: { servers: ServerProcess[]; cleanups: (() => Promise<unknown>)[] } | undefined;
+  afterEach(async () => {
+    if (!started) return;
+    const { servers, cleanups } = started;
+    started = undefined;
+    for (const server of servers) {
+      // A server that ended by itself is the failure to explain: show what it wrote.
+      if (server.child.exitCode !== null) console.error(`a server exited:\n${server.stderr().slice(-4_000)}`);
+    }
+    for (const server of servers) if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    await Promise.all(servers.map((server) => server.exited));
+    for (const cleanup of cleanups) await cleanup();
+  });
+  return async (options) => {
+    const temporary = await schema();
+    const servers: ServerProcess[] = [];
+    const cleanups: (() => Promise<unknown>)[] = [];
+    started = { servers, cleanups };
+    const directory = await mkdtemp(join(tmpdir(), `${schemaPrefix}-`));
+    cleanups.push(() => rm(directory, { recursive: true, force: true }));
+    const emulator = await startEmulator({
+      scenario: parseScenario(options.scenarioYaml, 'scenario.yaml'),
+      ...(options.emulatorClock ? { clock: options.emulatorClock } : {}),
+    });
+    cleanups.push(() => emulator.close());
+    const s3 = options.s3 ? await startTemporaryS3Server() : undefined;
+    if (s3) cleanups.push(() => s3.close());
+    const redisKeyPrefix = options.redisUrl ? `imagegate-test-${randomBytes(6).toString('hex')}:` : undefined;
+    if (redisKeyPrefix) cleanups.push(() => deleteRedisKeys(redisKeyPrefix));
+    const configPath = join(directory, 'imagegate.config.yaml');
+    await writeFile(configPath, options.configYaml);
+    const env: NodeJS.ProcessEnv = {
+      GEMINI_API_KEY: 'serve-cluster-test',
+      GOOGLE_GEMINI_BASE_URL: emulator.url,
+      IMAGEGATE_STORE: 'postgres',
+      IMAGEGATE_POSTGRES_URL: testPostgresUrl,
+      IMAGEGATE_POSTGRES_SCHEMA: temporary.name,
+      IMAGEGATE_WEBHOOK_SECRET: 'whsec_dGVzdC1zZWNyZXQtZm9yLXNlcnZlLWNsdXN0ZXJz',
+      ...(options.redisUrl && redisKeyPrefix
+        ? {
+            IMAGEGATE_COORDINATION: 'redis',
+            IMAGEGATE_REDIS_URL: options.redisUrl,
+            IMAGEGATE_REDIS_KEY_PREFIX: redisKeyPrefix,
+          }
+        : {}),
+      ...(s3
+        ? {
+            IMAGEGATE_BLOBS: 's3',
+            IMAGEGATE_S3_BUCKET: s3.bucket,
+            IMAGEGATE_S3_ENDPOINT: s3.endpoint,
+            IMAGEGATE_S3_FORCE_PATH_STYLE: 'true',
+            AWS_ACCESS_KEY_ID: s3.options.credentials.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: s3.options.credentials.secretAccessKey,
+          }
+        : {}),
+    };
+    const startInstance = async (name: string) => {
+      const server = await startServerProcess({
+        args: ['--config', configPath, '--data-dir', join(directory, name)],
+        env,
+        cwd: directory,
+      });
+      servers.push(server);
+      return server;
+    };
+    for (let index = 0; index < options.instances; index++) {
+      await startInstance(String.fromCharCode('a'.charCodeAt(0) + index));
+    }
+    return { servers, emulator, schema: temporary, redisKeyPrefix, startInstance };
+  };
+}
+
+/** Submits `count` tasks to `servers` in turn, `inParallel` requests at a time; the ids in order. */
+export async function submitRoundRobin(
+  servers: readonly ServerProcess[],
+  count: number,
+  options: { prompt: string; inParallel?: number; headers?: Record<string, string> },
+): Promise<string[]> {
+  const inParallel = options.inParallel ?? 30;
+  const ids: string[] = [];
+  for (let start = 0; start < count; start += inParallel) {
+    const batch = Array.from({ length: Math.min(inParallel, count - start) }, (_, offset) => start + offset);
+    ids.push(
+      ...(await Promise.all(
+        batch.map(async (index) => {
+          const response = await fetch(`${servers[index % servers.length]!.url}/v1/images/generations`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...options.headers },
+            body: JSON.stringify({
+              model: 'image_fast',
+              prompt: `${options.prompt} ${index}`,
+              image_size: '512',
+            }),
+          });
+          if (response.status !== 202) {
+            throw new Error(`submission ${index} answered ${response.status}: ${await response.text()}`);
+          }
+          return (await readJson(response, taskSchema)).id;
+        }),
+      )),
+    );
+  }
+  return ids;
+}
+
+/** Every task `url` lists (`?status=` narrows), page by page. */
+export async function listAllTasks(url: string, status?: ApiTask['status']): Promise<ApiTask[]> {
+  const tasks: ApiTask[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams({ limit: '100' });
+    if (status) query.set('status', status);
+    if (cursor) query.set('cursor', cursor);
+    const page = await readJson(await fetch(`${url}/v1/tasks?${query.toString()}`), taskPageSchema);
+    tasks.push(...page.data);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return tasks;
+}
+
+const finalStatuses: ReadonlySet<string> = new Set(['success', 'failed', 'cancelled']);
+
+/** Polls `url`'s task list until every task is final or `timeoutMs` passes; the last list read. */
+export async function waitUntilAllFinal(url: string, timeoutMs: number): Promise<ApiTask[]> {
+  const deadlineMs = performance.now() + timeoutMs;
+  let tasks = await listAllTasks(url);
+  while (tasks.some((task) => !finalStatuses.has(task.status)) && performance.now() < deadlineMs) {
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    tasks = await listAllTasks(url);
+  }
+  return tasks;
+}
+
+/** What the emulator answered, over every model: successes, 429s, and all calls. */
+export function emulatorOutcomes(running: RunningEmulator): { ok: number; refused: number; total: number } {
+  let ok = 0;
+  let refused = 0;
+  let total = 0;
+  for (const model of Object.values(running.stats.snapshot().models)) {
+    ok += model.byOutcome.ok ?? 0;
+    refused += model.byOutcome['429'] ?? 0;
+    total += model.calls;
+  }
+  return { ok, refused, total };
+}
+
+/** Runs `work` over `items`, `inParallel` at a time; the results in order. */
+export async function mapInBatches<Item, Result>(
+  items: readonly Item[],
+  inParallel: number,
+  work: (item: Item) => Promise<Result>,
+): Promise<Result[]> {
+  const results: Result[] = [];
+  for (let start = 0; start < items.length; start += inParallel) {
+    results.push(...(await Promise.all(items.slice(start, start + inParallel).map(work))));
+  }
+  return results;
+}
