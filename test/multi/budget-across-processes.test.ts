@@ -23,13 +23,13 @@ describe.skipIf(!available)('a monthly budget across three serve processes on on
     // Until the test moves this clock no upstream call is answered, so no task can finish while the
     // submissions arrive: every accepted task is in flight when the budget runs out (checked below).
     const upstreamClock = new ManualClock(systemClock.nowMs(), { autoAdvance: false });
-    const { servers, schema } = await startCluster({
+    const { servers, pool: openPool } = await startCluster({
       instances: INSTANCES,
       scenarioYaml: `latency: { default: { medianMs: ${UPSTREAM_LATENCY_MS}, p95Ms: ${UPSTREAM_LATENCY_MS} } }\n`,
       emulatorClock: upstreamClock,
       configYaml: 'server:\n  workerConcurrency: 4\n  shutdownGraceMs: 0\n',
     });
-    const pool = schema.pool();
+    const pool = openPool();
     const { secret } = await new PostgresApiKeyStore(pool)
       .create({ name: 'capped', monthlyBudgetUsd: BUDGET_USD })
       .finally(() => pool.end());

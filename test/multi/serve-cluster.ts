@@ -3,18 +3,19 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import type pg from 'pg';
 import type { z } from 'zod';
 import { startTemporaryS3Server } from '../../src/blobs/test-support/temporary-s3-server.js';
 import type { Clock } from '../../src/clock/index.js';
-import { deleteRedisKeys } from '../../src/coordination/test-support/temporary-redis.js';
+import { deleteRedisKeys, testRedisUrl } from '../../src/coordination/test-support/temporary-redis.js';
 import { parseScenario, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import {
-  temporaryPostgresSchema,
-  testPostgresUrl,
-  type TemporaryPostgresSchema,
-} from '../../src/tasks/test-support/temporary-postgres.js';
+import { openPostgresPool } from '../../src/tasks/postgres-connection.js';
+import { temporaryPostgresSchema, testPostgresUrl } from '../../src/tasks/test-support/temporary-postgres.js';
 import { startServerProcess, type ServerProcess } from '../server/server-process.js';
 import { readJson, taskPageSchema, taskSchema } from '../support/read-json.js';
+
+/** The schema the instances migrate on a private PostgreSQL server (the shared one gets a random one). */
+const PRIVATE_SERVER_SCHEMA = 'imagegate';
 
 export type ApiTask = z.infer<typeof taskSchema>;
 
@@ -27,6 +28,8 @@ export interface ServeClusterOptions {
   emulatorClock?: Clock;
   /** The instances' shared `imagegate.config.yaml`. */
   configYaml: string;
+  /** The store on this PostgreSQL (schema `imagegate`, migrated at start). Default: a new schema on the shared test server. */
+  postgresUrl?: string;
   /** Coordination on this Redis, under a key prefix of the cluster's own. Default: none (local). */
   redisUrl?: string;
   /** Images in a bucket on an s3rver the cluster starts (path-style). Default: in each data directory. */
@@ -36,7 +39,8 @@ export interface ServeClusterOptions {
 export interface ServeCluster {
   servers: ServerProcess[];
   emulator: RunningEmulator;
-  schema: TemporaryPostgresSchema;
+  /** A new pool on the cluster's store (migrated); the caller ends it. */
+  pool(): pg.Pool;
   /** The Redis key prefix every instance uses, when coordinating on Redis. */
   redisKeyPrefix: string | undefined;
   /** Starts one more instance with the same config and environment (a replacement keeps its name). */
@@ -66,7 +70,9 @@ export function serveClusterFixture(
     for (const cleanup of cleanups) await cleanup();
   });
   return async (options) => {
-    const temporary = await schema();
+    const store = options.postgresUrl
+      ? { url: options.postgresUrl, schema: PRIVATE_SERVER_SCHEMA }
+      : { url: testPostgresUrl, schema: (await schema()).name };
     const servers: ServerProcess[] = [];
     const cleanups: (() => Promise<unknown>)[] = [];
     started = { servers, cleanups };
@@ -80,15 +86,18 @@ export function serveClusterFixture(
     const s3 = options.s3 ? await startTemporaryS3Server() : undefined;
     if (s3) cleanups.push(() => s3.close());
     const redisKeyPrefix = options.redisUrl ? `imagegate-test-${randomBytes(6).toString('hex')}:` : undefined;
-    if (redisKeyPrefix) cleanups.push(() => deleteRedisKeys(redisKeyPrefix));
+    // A private Redis is thrown away whole; the shared one keeps other runs' keys.
+    if (redisKeyPrefix && options.redisUrl === testRedisUrl)
+      cleanups.push(() => deleteRedisKeys(redisKeyPrefix));
     const configPath = join(directory, 'imagegate.config.yaml');
     await writeFile(configPath, options.configYaml);
     const env: NodeJS.ProcessEnv = {
       GEMINI_API_KEY: 'serve-cluster-test',
       GOOGLE_GEMINI_BASE_URL: emulator.url,
       IMAGEGATE_STORE: 'postgres',
-      IMAGEGATE_POSTGRES_URL: testPostgresUrl,
-      IMAGEGATE_POSTGRES_SCHEMA: temporary.name,
+      IMAGEGATE_POSTGRES_URL: store.url,
+      IMAGEGATE_POSTGRES_SCHEMA: store.schema,
+      IMAGEGATE_POSTGRES_MIGRATE: 'true',
       IMAGEGATE_WEBHOOK_SECRET: 'whsec_dGVzdC1zZWNyZXQtZm9yLXNlcnZlLWNsdXN0ZXJz',
       ...(options.redisUrl && redisKeyPrefix
         ? {
@@ -120,7 +129,13 @@ export function serveClusterFixture(
     for (let index = 0; index < options.instances; index++) {
       await startInstance(String.fromCharCode('a'.charCodeAt(0) + index));
     }
-    return { servers, emulator, schema: temporary, redisKeyPrefix, startInstance };
+    return {
+      servers,
+      emulator,
+      redisKeyPrefix,
+      startInstance,
+      pool: () => openPostgresPool(store.url, { schema: store.schema }),
+    };
   };
 }
 
