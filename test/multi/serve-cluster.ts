@@ -28,7 +28,10 @@ export interface ServeClusterOptions {
   emulatorClock?: Clock;
   /** The instances' shared `imagegate.config.yaml`. */
   configYaml: string;
-  /** The store on this PostgreSQL (schema `imagegate`, migrated at start). Default: a new schema on the shared test server. */
+  /**
+   * The store on this PostgreSQL (schema `imagegate`, migrated at start). Default: a schema of the
+   * test file's own on the shared test server.
+   */
   postgresUrl?: string;
   /** Coordination on this Redis, under a key prefix of the cluster's own. Default: none (local). */
   redisUrl?: string;
@@ -41,10 +44,6 @@ export interface ServeCluster {
   emulator: RunningEmulator;
   /** A new pool on the cluster's store (migrated); the caller ends it. */
   pool(): pg.Pool;
-  /** The Redis key prefix every instance uses, when coordinating on Redis. */
-  redisKeyPrefix: string | undefined;
-  /** Starts one more instance with the same config and environment (a replacement keeps its name). */
-  startInstance(name: string): Promise<ServerProcess>;
 }
 
 /**
@@ -117,23 +116,19 @@ export function serveClusterFixture(
           }
         : {}),
     };
-    const startInstance = async (name: string) => {
-      const server = await startServerProcess({
-        args: ['--config', configPath, '--data-dir', join(directory, name)],
-        env,
-        cwd: directory,
-      });
-      servers.push(server);
-      return server;
-    };
     for (let index = 0; index < options.instances; index++) {
-      await startInstance(String.fromCharCode('a'.charCodeAt(0) + index));
+      const name = String.fromCharCode('a'.charCodeAt(0) + index);
+      servers.push(
+        await startServerProcess({
+          args: ['--config', configPath, '--data-dir', join(directory, name)],
+          env,
+          cwd: directory,
+        }),
+      );
     }
     return {
       servers,
       emulator,
-      redisKeyPrefix,
-      startInstance,
       pool: () => openPostgresPool(store.url, { schema: store.schema }),
     };
   };
