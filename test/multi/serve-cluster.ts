@@ -37,6 +37,8 @@ export interface ServeClusterOptions {
   redisUrl?: string;
   /** Images in a bucket on an s3rver the cluster starts (path-style). Default: in each data directory. */
   s3?: boolean;
+  /** More environment for every instance. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ServeCluster {
@@ -44,6 +46,8 @@ export interface ServeCluster {
   emulator: RunningEmulator;
   /** A new pool on the cluster's store (migrated); the caller ends it. */
   pool(): pg.Pool;
+  /** The Redis key prefix every instance uses, when coordinating on Redis. */
+  redisKeyPrefix: string | undefined;
 }
 
 /**
@@ -115,6 +119,7 @@ export function serveClusterFixture(
             AWS_SECRET_ACCESS_KEY: s3.options.credentials.secretAccessKey,
           }
         : {}),
+      ...options.env,
     };
     for (let index = 0; index < options.instances; index++) {
       const name = String.fromCharCode('a'.charCodeAt(0) + index);
@@ -129,6 +134,7 @@ export function serveClusterFixture(
     return {
       servers,
       emulator,
+      redisKeyPrefix,
       pool: () => openPostgresPool(store.url, { schema: store.schema }),
     };
   };
