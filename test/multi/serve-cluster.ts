@@ -60,13 +60,18 @@ export function serveClusterFixture(
 ): (options: ServeClusterOptions) => Promise<ServeCluster> {
   const schema = temporaryPostgresSchema(schemaPrefix);
   let started: { servers: ServerProcess[]; cleanups: (() => Promise<unknown>)[] } | undefined;
-  afterEach(async () => {
+  afterEach(async ({ task }) => {
     if (!started) return;
     const { servers, cleanups } = started;
     started = undefined;
-    for (const server of servers) {
-      // A server that ended by itself is the failure to explain: show what it wrote.
-      if (server.child.exitCode !== null) console.error(`a server exited:\n${server.stderr().slice(-4_000)}`);
+    const failed = task.result?.state === 'fail';
+    for (const [index, server] of servers.entries()) {
+      // A failed drill, or a server that ended by itself, is explained by what the servers wrote.
+      if (failed || server.child.exitCode !== null) {
+        console.error(
+          `server ${index} (exit ${String(server.child.exitCode)}):\n${server.stderr().slice(-4_000)}`,
+        );
+      }
     }
     for (const server of servers) if (server.child.exitCode === null) server.child.kill('SIGKILL');
     await Promise.all(servers.map((server) => server.exited));
