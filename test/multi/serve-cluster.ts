@@ -178,15 +178,19 @@ export async function submitRoundRobin(
   return ids;
 }
 
-/** Every task `url` lists (`?status=` narrows), page by page. */
-export async function listAllTasks(url: string, status?: ApiTask['status']): Promise<ApiTask[]> {
+/**
+ * Every task `url` lists, page by page; undefined while it answers 503 (a dependency it has just seen go
+ * away: clients are told to retry, and so does the drill). Any other failure fails the test.
+ */
+export async function listAllTasks(url: string): Promise<ApiTask[] | undefined> {
   const tasks: ApiTask[] = [];
   let cursor: string | null = null;
   do {
     const query = new URLSearchParams({ limit: '100' });
-    if (status) query.set('status', status);
     if (cursor) query.set('cursor', cursor);
-    const page = await readJson(await fetch(`${url}/v1/tasks?${query.toString()}`), taskPageSchema);
+    const response = await fetch(`${url}/v1/tasks?${query.toString()}`);
+    if (response.status === 503) return undefined;
+    const page = await readJson(response, taskPageSchema);
     tasks.push(...page.data);
     cursor = page.next_cursor;
   } while (cursor);
@@ -194,15 +198,19 @@ export async function listAllTasks(url: string, status?: ApiTask['status']): Pro
 }
 
 const finalStatuses: ReadonlySet<string> = new Set(['success', 'failed', 'cancelled']);
+const LIST_POLL_INTERVAL_MS = 2_000;
 
 /** Polls `url`'s task list until every task is final or `timeoutMs` passes; the last list read. */
 export async function waitUntilAllFinal(url: string, timeoutMs: number): Promise<ApiTask[]> {
   const deadlineMs = performance.now() + timeoutMs;
-  let tasks = await listAllTasks(url);
-  while (tasks.some((task) => !finalStatuses.has(task.status)) && performance.now() < deadlineMs) {
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    tasks = await listAllTasks(url);
+  let tasks: ApiTask[] | undefined;
+  for (;;) {
+    tasks = (await listAllTasks(url)) ?? tasks;
+    const allFinal = tasks?.every((task) => finalStatuses.has(task.status)) ?? false;
+    if (allFinal || performance.now() >= deadlineMs) break;
+    await new Promise((resolve) => setTimeout(resolve, LIST_POLL_INTERVAL_MS));
   }
+  if (!tasks) throw new Error(`${url} answered every task list with 503 for ${timeoutMs} ms`);
   return tasks;
 }
 
