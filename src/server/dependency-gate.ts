@@ -47,8 +47,11 @@ export function createDependencyGate(health: DependencyHealth, primary: string):
     await next();
     if (c.error && isConnectionError(c.error)) {
       health.reportFailure(primary, c.error);
+      const error = unavailable(primary);
+      // Replaces the app error handler's 500 whole (none of its headers kept). Not through errorResponse:
+      // once `c.res` is unset, Hono's `c.header` throws, which turned this 503 into a 500.
       c.res = undefined;
-      c.res = errorResponse(c, unavailable(primary));
+      c.res = Response.json(error.body, { status: error.status, headers: error.headers });
     }
   };
 }

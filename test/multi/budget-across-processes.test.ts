@@ -1,126 +1,106 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseScenario, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { ManualClock, systemClock } from '../../src/clock/index.js';
 import { PostgresApiKeyStore } from '../../src/server/auth/index.js';
-import {
-  postgresAvailable,
-  temporaryPostgresSchema,
-  testPostgresUrl,
-} from '../../src/tasks/test-support/temporary-postgres.js';
-import { startServerProcess, type ServerProcess } from '../server/server-process.js';
+import { postgresAvailable } from '../../src/tasks/test-support/temporary-postgres.js';
+import { readError, readJson, taskSchema } from '../support/read-json.js';
+import { waitUntil } from '../support/wait-until.js';
+import { serveClusterFixture, type ApiTask } from './serve-cluster.js';
 
 const BUDGET_USD = 1;
-const SUBMISSIONS = 60;
-const taskSchema = z.object({
-  id: z.string(),
-  status: z.string(),
-  cost: z.object({ estimated_usd: z.number().nullable(), actual_usd: z.number().nullable() }),
-});
-const errorSchema = z.object({ error: z.object({ code: z.string() }) });
+const INSTANCES = 3;
+/** Sent at once, round-robin: each instance alone gets more than the budget admits. */
+const SUBMISSIONS = 90;
+/** Every upstream call waits this long on the emulator's clock, which only the test moves. */
+const UPSTREAM_LATENCY_MS = 1_000;
 
 const available = await postgresAvailable();
 
-let emulator: RunningEmulator | undefined;
-let servers: ServerProcess[] = [];
-let directory: string | undefined;
-afterEach(async () => {
-  for (const server of servers) if (server.child.exitCode === null) server.child.kill('SIGTERM');
-  await Promise.all(servers.map((server) => server.exited));
-  servers = [];
-  await emulator?.close();
-  if (directory) await rm(directory, { recursive: true, force: true });
-});
+describe.skipIf(!available)('a monthly budget across three serve processes on one PostgreSQL', () => {
+  const startCluster = serveClusterFixture('imagegate_budget');
 
-describe.skipIf(!available)('a monthly budget across two serve processes on one PostgreSQL', () => {
-  const schema = temporaryPostgresSchema('imagegate_budget');
-
-  it('concurrent submissions to both never reserve more than the budget, and spend stays within it', async () => {
-    const temporary = await schema();
-    const pool = temporary.pool();
-    const { secret } = await new PostgresApiKeyStore(pool).create({
-      name: 'capped',
-      monthlyBudgetUsd: BUDGET_USD,
+  it('concurrent submissions to all three reserve at most the budget; spend exceeds it by at most what the in-flight tasks cost beyond their estimates', async () => {
+    // Until the test moves this clock no upstream call is answered, so no task can finish while the
+    // submissions arrive: every accepted task is in flight when the budget runs out (checked below).
+    const upstreamClock = new ManualClock(systemClock.nowMs(), { autoAdvance: false });
+    const { servers, pool: openPool } = await startCluster({
+      instances: INSTANCES,
+      scenarioYaml: `latency: { default: { medianMs: ${UPSTREAM_LATENCY_MS}, p95Ms: ${UPSTREAM_LATENCY_MS} } }\n`,
+      emulatorClock: upstreamClock,
+      configYaml: 'server:\n  workerConcurrency: 4\n  shutdownGraceMs: 0\n',
     });
-    directory = await mkdtemp(join(tmpdir(), 'imagegate-budget-'));
-    // Latency keeps tasks in flight while submissions arrive: their estimates hold budget meanwhile.
-    emulator = await startEmulator({
-      scenario: parseScenario('latency: { default: { medianMs: 300, p95Ms: 500 } }\n', 'latency.yaml'),
-    });
-    const configPath = join(directory, 'imagegate.config.yaml');
-    await writeFile(configPath, 'server:\n  workerConcurrency: 4\n  shutdownGraceMs: 0\n');
-    const env = {
-      GEMINI_API_KEY: 'budget-test',
-      GOOGLE_GEMINI_BASE_URL: emulator.url,
-      IMAGEGATE_STORE: 'postgres',
-      IMAGEGATE_POSTGRES_URL: testPostgresUrl,
-      IMAGEGATE_POSTGRES_SCHEMA: temporary.name,
-      IMAGEGATE_WEBHOOK_SECRET: 'whsec_dGVzdC1zZWNyZXQtZm9yLWJ1ZGdldC10ZXN0cw==',
-    };
-    for (const name of ['a', 'b']) {
-      servers.push(
-        await startServerProcess({
-          args: ['--config', configPath, '--data-dir', join(directory, name)],
-          env,
-          cwd: directory,
-        }),
+    const pool = openPool();
+    const { secret } = await new PostgresApiKeyStore(pool)
+      .create({ name: 'capped', monthlyBudgetUsd: BUDGET_USD })
+      .finally(() => pool.end());
+    const authorization = { authorization: `Bearer ${secret}` };
+    const read = async (instance: number, id: string) =>
+      readJson(
+        await fetch(`${servers[instance]!.url}/v1/tasks/${id}`, { headers: authorization }),
+        taskSchema,
       );
-    }
 
     const answers = await Promise.all(
       Array.from({ length: SUBMISSIONS }, async (_, index) => {
-        const server = servers[index % 2]!;
-        const response = await fetch(`${server.url}/v1/images/generations`, {
+        const instance = index % INSTANCES;
+        const response = await fetch(`${servers[instance]!.url}/v1/images/generations`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+          headers: { 'content-type': 'application/json', ...authorization },
           body: JSON.stringify({ model: 'image_fast', prompt: `budget ${index}`, image_size: '512' }),
         });
-        return { server: index % 2, status: response.status, body: (await response.json()) as unknown };
+        if (response.status === 202) return { instance, task: await readJson(response, taskSchema) };
+        expect(response.status).toBe(429);
+        expect((await readError(response)).error.code).toBe('monthly_budget_exceeded');
+        return { instance, task: undefined };
       }),
     );
-    const accepted = answers.filter((answer) => answer.status === 202);
-    const refused = answers.filter((answer) => answer.status !== 202);
-    // Both instances accepted some and refused some: the budget was shared, not counted per instance.
-    expect(new Set(accepted.map((answer) => answer.server))).toEqual(new Set([0, 1]));
-    expect(new Set(refused.map((answer) => answer.server))).toEqual(new Set([0, 1]));
-    for (const answer of refused) {
-      expect(answer.status).toBe(429);
-      expect(errorSchema.parse(answer.body).error.code).toBe('monthly_budget_exceeded');
-    }
+    const accepted = answers.flatMap(({ instance, task }) => (task ? [{ instance, id: task.id }] : []));
+    const estimateUsd = z.number().parse(answers.find((answer) => answer.task)?.task?.cost.estimated_usd);
+    // Each instance alone was asked for more than the budget: per-instance budgets would admit ~3x.
+    expect((SUBMISSIONS / INSTANCES) * estimateUsd).toBeGreaterThan(BUDGET_USD);
+    // The reservations raced across processes: more than one instance admitted tasks.
+    expect(new Set(accepted.map((answer) => answer.instance)).size).toBeGreaterThan(1);
 
-    // Every task ends; what they cost together stays within the budget, give or take what the tasks that
-    // were in flight cost beyond their estimates.
-    const finished = await Promise.all(
-      accepted.map((answer) =>
-        waitUntilFinal(servers[answer.server]!.url, taskSchema.parse(answer.body).id, secret),
-      ),
-    );
+    // The last submission is answered and no accepted task has finished: all were in flight.
+    const inFlight = await Promise.all(accepted.map(({ instance, id }) => read(instance, id)));
+    expect(inFlight.filter((task) => task.status !== 'queued' && task.status !== 'processing')).toEqual([]);
+    // What the budget reserved for them: within it, and used up (one more estimate would not fit).
+    const reservedUsd = sumUsd(inFlight, (task) => task.cost.estimated_usd);
+    expect(reservedUsd).toBeLessThanOrEqual(BUDGET_USD + 1e-9);
+    expect(reservedUsd + estimateUsd).toBeGreaterThan(BUDGET_USD);
+
+    // Release the upstream: each tick answers every call waiting on the emulator's clock.
+    const ticking = setInterval(() => upstreamClock.advance(UPSTREAM_LATENCY_MS), 20);
+    let finished: ApiTask[];
+    try {
+      finished = await waitUntil(
+        async () => {
+          const tasks = await Promise.all(accepted.map(({ instance, id }) => read(instance, id)));
+          return tasks.every((task) => task.status === 'success' || task.status === 'failed') && tasks;
+        },
+        { what: `the ${accepted.length} accepted tasks to finish`, timeoutMs: 90_000, intervalMs: 250 },
+      );
+    } finally {
+      clearInterval(ticking);
+    }
     expect(finished.map((task) => task.status)).toEqual(finished.map(() => 'success'));
-    const spentUsd = finished.reduce((sum, task) => sum + (task.cost.actual_usd ?? 0), 0);
-    const beyondEstimatesUsd = finished.reduce(
-      (sum, task) => sum + Math.max(0, (task.cost.actual_usd ?? 0) - (task.cost.estimated_usd ?? 0)),
-      0,
+
+    // The issue's bound: the key overspends by at most the tasks that were in flight, and only by what
+    // they cost beyond the estimates reserved for them.
+    const spentUsd = sumUsd(finished, (task) => task.cost.actual_usd);
+    const beyondEstimatesUsd = sumUsd(finished, (task) =>
+      Math.max(0, (task.cost.actual_usd ?? 0) - (task.cost.estimated_usd ?? 0)),
     );
-    expect(spentUsd).toBeLessThanOrEqual(BUDGET_USD + beyondEstimatesUsd + 1e-9);
-    // The budget was used, not refused early: one more task would not have fitted.
-    const estimateUsd = finished[0]!.cost.estimated_usd!;
-    expect(spentUsd + estimateUsd).toBeGreaterThan(BUDGET_USD - beyondEstimatesUsd);
+    expect(Math.max(0, spentUsd - BUDGET_USD)).toBeLessThanOrEqual(beyondEstimatesUsd + 1e-9);
+    const acceptedBy = servers.map(
+      (_, instance) => accepted.filter((answer) => answer.instance === instance).length,
+    );
     console.log(
-      `budget across processes: ${accepted.length} of ${SUBMISSIONS} accepted at ~$${estimateUsd} each, spent $${spentUsd.toFixed(4)} of $${BUDGET_USD}`,
+      `budget across ${INSTANCES} processes: ${accepted.length} of ${SUBMISSIONS} accepted (${acceptedBy.join(' + ')}) at $${estimateUsd} each, reserved $${reservedUsd.toFixed(4)}, spent $${spentUsd.toFixed(4)} of $${BUDGET_USD} (in-flight overrun $${beyondEstimatesUsd.toFixed(4)})`,
     );
-    await pool.end();
-  }, 120_000);
+  }, 180_000);
 });
 
-async function waitUntilFinal(url: string, id: string, secret: string): Promise<z.infer<typeof taskSchema>> {
-  const deadlineMs = performance.now() + 90_000;
-  while (performance.now() < deadlineMs) {
-    const response = await fetch(`${url}/v1/tasks/${id}`, { headers: { authorization: `Bearer ${secret}` } });
-    const task = taskSchema.parse(await response.json());
-    if (['success', 'failed', 'cancelled'].includes(task.status)) return task;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`task ${id} did not finish within 90 s`);
+function sumUsd(tasks: readonly ApiTask[], costOf: (task: ApiTask) => number | null): number {
+  return tasks.reduce((sum, task) => sum + (costOf(task) ?? 0), 0);
 }

@@ -1,128 +1,50 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
 import { loadRedisAdapter } from '../../src/coordination/index.js';
+import { redisAvailable, testRedisUrl } from '../../src/coordination/test-support/temporary-redis.js';
+import { postgresAvailable } from '../../src/tasks/test-support/temporary-postgres.js';
+import { parseSse } from '../support/parse-sse.js';
 import {
-  redisAvailable,
-  deleteRedisKeys,
-  testRedisUrl,
-} from '../../src/coordination/test-support/temporary-redis.js';
-import { parseScenario, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import {
-  postgresAvailable,
-  temporaryPostgresSchema,
-  testPostgresUrl,
-} from '../../src/tasks/test-support/temporary-postgres.js';
-import { startServerProcess, type ServerProcess } from '../server/server-process.js';
+  emulatorOutcomes,
+  mapInBatches,
+  serveClusterFixture,
+  submitRoundRobin,
+  waitUntilAllFinal,
+} from './serve-cluster.js';
 
 const { redisConnectionName } = await loadRedisAdapter();
 
 const TASKS = 300;
-const finalStatuses = new Set(['success', 'failed', 'cancelled']);
-const taskSchema = z.object({ id: z.string(), status: z.string() });
-const listSchema = z.object({ data: z.array(taskSchema), next_cursor: z.string().nullable() });
-
-async function listAll(url: string): Promise<z.infer<typeof taskSchema>[]> {
-  const tasks: z.infer<typeof taskSchema>[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-    const page = listSchema.parse(await (await fetch(`${url}/v1/tasks?limit=100${query}`)).json());
-    tasks.push(...page.data);
-    cursor = page.next_cursor;
-  } while (cursor);
-  return tasks;
-}
 
 const available = (await postgresAvailable()) && (await redisAvailable());
-
-let emulator: RunningEmulator | undefined;
-let servers: ServerProcess[] = [];
-let directory: string | undefined;
-let redisKeyPrefix: string | undefined;
-afterEach(async () => {
-  for (const server of servers) {
-    // A server that ended by itself is the failure to explain: show what it wrote.
-    if (server.child.exitCode !== null) console.error(`a server exited:\n${server.stderr().slice(-4_000)}`);
-  }
-  for (const server of servers) if (server.child.exitCode === null) server.child.kill('SIGKILL');
-  await Promise.all(servers.map((server) => server.exited));
-  servers = [];
-  await emulator?.close();
-  if (directory) await rm(directory, { recursive: true, force: true });
-  if (redisKeyPrefix) {
-    await deleteRedisKeys(redisKeyPrefix);
-  }
-});
-
-function successfulCalls(running: RunningEmulator): number {
-  return Object.values(running.stats.snapshot().models).reduce(
-    (sum, model) => sum + (model.byOutcome.ok ?? 0),
-    0,
-  );
-}
 
 describe.skipIf(!available)(
   'PostgreSQL and Redis connections cut while two serve processes run tasks',
   () => {
-    const schema = temporaryPostgresSchema('imagegate_restarts');
+    const startCluster = serveClusterFixture('imagegate_restarts');
 
     it('every task still ends exactly once, and the servers recover without a restart', async () => {
-      const temporary = await schema();
-      directory = await mkdtemp(join(tmpdir(), 'imagegate-restarts-'));
-      redisKeyPrefix = `imagegate-test-${randomBytes(6).toString('hex')}:`;
       // Only this test's connections are cut: the instances name theirs (PGAPPNAME, and the key prefix).
       const applicationName = `imagegate-restarts-${randomBytes(4).toString('hex')}`;
-      emulator = await startEmulator({
-        scenario: parseScenario('latency: { default: { medianMs: 300, p95Ms: 500 } }\n', 'latency.yaml'),
+      const { servers, emulator, pool, redisKeyPrefix } = await startCluster({
+        instances: 2,
+        redisUrl: testRedisUrl,
+        scenarioYaml: 'latency: { default: { medianMs: 300, p95Ms: 500 } }\n',
+        configYaml: 'server:\n  leaseMs: 2000\n  workerConcurrency: 6\n  shutdownGraceMs: 0\n',
+        env: { PGAPPNAME: applicationName },
       });
-      const configPath = join(directory, 'imagegate.config.yaml');
-      await writeFile(configPath, 'server:\n  leaseMs: 2000\n  workerConcurrency: 6\n  shutdownGraceMs: 0\n');
-      const env = {
-        GEMINI_API_KEY: 'restart-test',
-        GOOGLE_GEMINI_BASE_URL: emulator.url,
-        IMAGEGATE_STORE: 'postgres',
-        IMAGEGATE_POSTGRES_URL: testPostgresUrl,
-        IMAGEGATE_POSTGRES_SCHEMA: temporary.name,
-        IMAGEGATE_COORDINATION: 'redis',
-        IMAGEGATE_REDIS_URL: testRedisUrl,
-        IMAGEGATE_REDIS_KEY_PREFIX: redisKeyPrefix,
-        IMAGEGATE_WEBHOOK_SECRET: 'whsec_dGVzdC1zZWNyZXQtZm9yLXJlc3RhcnQtdGVzdHM=',
-        PGAPPNAME: applicationName,
-      };
-      for (const name of ['a', 'b']) {
-        servers.push(
-          await startServerProcess({
-            args: ['--config', configPath, '--data-dir', join(directory, name)],
-            env,
-            cwd: directory,
-          }),
-        );
-      }
-      const ids: string[] = [];
-      for (let index = 0; index < TASKS; index++) {
-        const response = await fetch(`${servers[index % 2]!.url}/v1/images/generations`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ model: 'image_fast', prompt: `restart ${index}`, image_size: '512' }),
-        });
-        expect(response.status).toBe(202);
-        ids.push(taskSchema.parse(await response.json()).id);
-      }
+      const ids = await submitRoundRobin(servers, TASKS, { prompt: 'restart', inParallel: 1 });
 
-      const admin = temporary.pool();
+      const admin = pool();
       const redis = new Redis(testRedisUrl);
       try {
         const waitForCalls = async (count: number) => {
           const deadlineMs = performance.now() + 60_000;
-          while (successfulCalls(emulator!) < count && performance.now() < deadlineMs) {
+          while (emulatorOutcomes(emulator).ok < count && performance.now() < deadlineMs) {
             await new Promise((resolve) => setTimeout(resolve, 50));
           }
-          expect(successfulCalls(emulator!)).toBeGreaterThanOrEqual(count);
+          expect(emulatorOutcomes(emulator).ok).toBeGreaterThanOrEqual(count);
         };
         await waitForCalls(TASKS / 4);
         // PostgreSQL drops every connection of both instances (a failover or restart looks the same).
@@ -133,7 +55,7 @@ describe.skipIf(!available)(
         expect(terminated.rowCount).toBeGreaterThan(0);
         await waitForCalls(TASKS / 2);
         // Redis drops every connection of both instances.
-        const name = redisConnectionName(redisKeyPrefix);
+        const name = redisConnectionName(redisKeyPrefix!);
         const clients = String(await redis.client('LIST'))
           .split('\n')
           .filter((line) => line.includes(` name=${name} `));
@@ -148,26 +70,14 @@ describe.skipIf(!available)(
       }
 
       // Polled through one instance's list, then each task's events read from the other, a few at a time.
-      const deadlineMs = performance.now() + 180_000;
-      let tasks = await listAll(servers[0]!.url);
-      while (tasks.some((task) => !finalStatuses.has(task.status)) && performance.now() < deadlineMs) {
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-        tasks = await listAll(servers[0]!.url);
-      }
+      const tasks = await waitUntilAllFinal(servers[0]!.url, 180_000);
       expect(tasks.map((task) => task.id).sort()).toEqual([...ids].sort());
       expect(tasks.filter((task) => task.status !== 'success')).toEqual([]);
       // Exactly once: each task has one success event.
-      const successEvents: number[] = [];
-      for (let start = 0; start < ids.length; start += 20) {
-        successEvents.push(
-          ...(await Promise.all(
-            ids.slice(start, start + 20).map(async (id) => {
-              const text = await (await fetch(`${servers[1]!.url}/v1/tasks/${id}/events`)).text();
-              return [...text.matchAll(/^event: success$/gm)].length;
-            }),
-          )),
-        );
-      }
+      const successEvents = await mapInBatches(ids, 20, async (id) => {
+        const text = await (await fetch(`${servers[1]!.url}/v1/tasks/${id}/events`)).text();
+        return parseSse(text).filter((frame) => frame.event === 'success').length;
+      });
       expect(successEvents).toEqual(ids.map(() => 1));
       // Both instances still answer and take work after the cuts, without a restart.
       for (const server of servers) {
@@ -176,7 +86,7 @@ describe.skipIf(!available)(
         expect(server.child.exitCode).toBeNull();
       }
       console.log(
-        `dependency restarts: ${TASKS} tasks, ${successfulCalls(emulator)} successful upstream calls (re-runs after a lost completion count here)`,
+        `dependency restarts: ${TASKS} tasks, ${emulatorOutcomes(emulator).ok} successful upstream calls (re-runs after a lost completion count here)`,
       );
     }, 300_000);
   },

@@ -15,6 +15,7 @@ import {
   taskPageSchema,
   taskSchema,
 } from '../support/read-json.js';
+import { parseSse } from '../support/parse-sse.js';
 import { createTestServer, finishTask, jsonRequest, pngBytes, type TestServer } from './server-harness.js';
 
 const may2026 = Date.UTC(2026, 4, 1, 12);
@@ -544,20 +545,3 @@ describe('auth', () => {
     }
   });
 });
-
-function parseSse(text: string): Array<{ id?: string; event?: string; data: string }> {
-  return text
-    .split('\n\n')
-    .filter((block) => block.trim() !== '' && !block.startsWith(':'))
-    .map((block) => {
-      const frame: { id?: string; event?: string; data: string } = { data: '' };
-      for (const line of block.split('\n')) {
-        const [field, ...rest] = line.split(': ');
-        const value = rest.join(': ');
-        if (field === 'id') frame.id = value;
-        if (field === 'event') frame.event = value;
-        if (field === 'data') frame.data += value;
-      }
-      return frame;
-    });
-}
