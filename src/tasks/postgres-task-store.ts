@@ -3,6 +3,14 @@ import { systemClock, type Clock } from '../clock/index.js';
 import type { Attempt } from '../engine/index.js';
 import { inPostgresTransaction } from './postgres-connection.js';
 import { postgresChannels } from './postgres-channels.js';
+import { PostgresRowVersions, type VersionedRecord } from './postgres-row-versions.js';
+import {
+  claimNext,
+  insertTask,
+  isEventSequenceCollision,
+  leasedWrite,
+  selectVersioned,
+} from './postgres-task-statements.js';
 import { decodeTaskCursor, encodeTaskCursor } from './task-cursor.js';
 import { taskEventDataSchema, taskRecordSchema, taskStatusSchema } from './task-record-schema.js';
 import { finalStatuses, type TaskRecord } from './task-record.js';
@@ -58,18 +66,22 @@ type PendingEvent = PendingTaskEvent;
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
 /**
- * The task store on PostgreSQL, for several instances sharing one database. Every write is one
- * transaction holding the task's row lock (`FOR UPDATE`), so lease checks and event numbering cannot
- * interleave; claims take the oldest claimable row with `FOR UPDATE SKIP LOCKED`, so concurrent
- * workers never wait on each other or get the same task. Commits that make a task claimable send
- * `NOTIFY` on `postgresChannels.claimable`, and every new event on `postgresChannels.events` (with the
- * task id), so workers and SSE streams of every instance wake without polling.
+ * The task store on PostgreSQL, for several instances sharing one database. The writes a worker makes for
+ * every task (claim, progress, attempts, heartbeats, completion) and a plain create are one statement each,
+ * one round trip and one commit (postgres-task-statements.ts): claims take the oldest claimable row with
+ * `FOR UPDATE SKIP LOCKED`, so concurrent workers never wait on each other or get the same task; leased
+ * writes apply only to the row version their lease check was made on, which gives the outcome of holding
+ * the row lock. Writes that check something first (idempotency keys, budgets, cancels) are one transaction
+ * holding the task's row lock (`FOR UPDATE`). Commits that make a task claimable send `NOTIFY` on
+ * `postgresChannels.claimable`, and every new event on `postgresChannels.events` (with the task id), so
+ * workers and SSE streams of every instance wake without polling.
  *
  * Times are the caller's (the injected clock), never PostgreSQL's `now()`.
  */
 export class PostgresTaskStore implements TaskStore {
   private readonly clock: Clock;
   private readonly closePool: boolean;
+  private readonly versions = new PostgresRowVersions();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -85,6 +97,24 @@ export class PostgresTaskStore implements TaskStore {
     nowMs: number = this.clock.nowMs(),
     budget?: TaskBudget,
   ): Promise<{ task: TaskRecord; created: boolean }> {
+    if (!idempotency && !budget) {
+      // Nothing to check first: one statement, one commit.
+      const record = created(task);
+      await this.pool.query({
+        ...insertTask,
+        values: [
+          record.id,
+          record.status,
+          record.request.model,
+          record.apiKeyId ?? null,
+          record.createdAtMs,
+          record.runAfterMs,
+          record.fencingToken,
+          record,
+        ],
+      });
+      return { task: record, created: true };
+    }
     return inPostgresTransaction(this.pool, async (client) => {
       if (idempotency) {
         // Two submits with one key serialise here, as SQLite's write lock makes them do.
@@ -191,6 +221,33 @@ export class PostgresTaskStore implements TaskStore {
     nowMs: number,
     leaseMs: number,
   ): Promise<{ task: TaskRecord; lease: Lease } | undefined> {
+    for (;;) {
+      let rows: { record: unknown; version: string | null; cancel_pending: string | null }[];
+      try {
+        ({ rows } = await this.pool.query<(typeof rows)[number]>({
+          ...claimNext,
+          values: [nowMs, workerId, leaseMs],
+        }));
+      } catch (error) {
+        if (isEventSequenceCollision(error)) continue;
+        throw error;
+      }
+      const row = rows[0];
+      if (!row) return undefined;
+      // Rare: the oldest candidate is a reclaimed task whose cancel must be finished first.
+      if (row.cancel_pending !== null) return this.claimFinishingCancels(workerId, nowMs, leaseMs);
+      const task = parseRecord(row.record);
+      this.versions.remember({ record: task, version: row.version ?? '' });
+      return { task, lease: { taskId: task.id, workerId, fencingToken: task.fencingToken } };
+    }
+  }
+
+  /** The claim in one transaction that first finishes the cancels of reclaimed tasks, one by one. */
+  private async claimFinishingCancels(
+    workerId: string,
+    nowMs: number,
+    leaseMs: number,
+  ): Promise<{ task: TaskRecord; lease: Lease } | undefined> {
     return inPostgresTransaction(this.pool, async (client) => {
       for (;;) {
         // Rows another worker is claiming right now are skipped, not waited for.
@@ -283,12 +340,7 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async complete(lease: Lease, completion: TaskCompletion, nowMs: number): Promise<boolean> {
-    return inPostgresTransaction(this.pool, async (client) => {
-      const record = await readLeased(client, lease);
-      if (!record) return false;
-      await finish(client, record, nowMs, completion);
-      return true;
-    });
+    return this.updateUnderLease(lease, nowMs, (record) => finished(record, nowMs, completion));
   }
 
   async reschedule(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
@@ -408,20 +460,57 @@ export class PostgresTaskStore implements TaskStore {
     if (this.closePool && !this.pool.ended) await this.pool.end();
   }
 
-  private updateUnderLease(
+  /**
+   * Applies `change` to the task while `lease` is current, in one statement: computed from the record this
+   * store last wrote when it has one (`versions`), written only if the row is still that version, read
+   * again and recomputed when it is not. The same outcome as holding the row lock, without the extra
+   * round trips of a transaction.
+   */
+  private async updateUnderLease(
     lease: Lease,
     nowMs: number,
     change: LeasedChange,
     claimable = false,
   ): Promise<boolean> {
-    return inPostgresTransaction(this.pool, async (client) => {
-      const record = await readLeased(client, lease);
-      if (!record) return false;
-      const { record: changed, event } = change(record);
-      await writeRecord(client, { ...changed, updatedAtMs: nowMs }, nowMs, event);
-      if (claimable) await notifyClaimable(client);
-      return true;
+    let current = this.versions.get(lease.taskId);
+    for (;;) {
+      if (!current || !holdsLease(current.record, lease)) {
+        current = await this.readVersioned(lease.taskId);
+        if (!current || !holdsLease(current.record, lease)) {
+          this.versions.forget(lease.taskId);
+          return false;
+        }
+      }
+      const { record: changed, event } = change(current.record);
+      const record = { ...changed, updatedAtMs: nowMs };
+      const { rows } = await this.pool.query<{ version: string }>({
+        ...leasedWrite,
+        values: [
+          ...recordColumns(record),
+          current.version,
+          event?.type ?? null,
+          nowMs,
+          event?.data ?? null,
+          claimable,
+        ],
+      });
+      const written = rows[0];
+      if (written) {
+        this.versions.remember({ record: parseRecord(record), version: written.version });
+        return true;
+      }
+      // Written by someone else since (a cancel request, a claim after the lease expired): read it again.
+      current = undefined;
+    }
+  }
+
+  private async readVersioned(taskId: string): Promise<VersionedRecord | undefined> {
+    const { rows } = await this.pool.query<{ record: unknown; version: string }>({
+      ...selectVersioned,
+      values: [taskId],
     });
+    const row = rows[0];
+    return row ? { record: parseRecord(row.record), version: row.version } : undefined;
   }
 }
 
@@ -467,14 +556,13 @@ async function readRecord(client: Queryable, id: string, lock = false): Promise<
   return rows[0] ? parseRecord(rows[0].record) : undefined;
 }
 
-/** The record, locked, if `lease` is still the current one; a stale lease reads as nothing. */
-async function readLeased(client: Queryable, lease: Lease): Promise<TaskRecord | undefined> {
-  const record = await readRecord(client, lease.taskId, true);
-  const current =
-    record?.status === 'processing' &&
+/** Whether `lease` is the task's current one; a stale lease may write nothing. */
+function holdsLease(record: TaskRecord, lease: Lease): boolean {
+  return (
+    record.status === 'processing' &&
     record.fencingToken === lease.fencingToken &&
-    record.leaseOwner === lease.workerId;
-  return current ? record : undefined;
+    record.leaseOwner === lease.workerId
+  );
 }
 
 async function finish(
@@ -497,16 +585,21 @@ async function writeRecord(
   await client.query(
     `UPDATE tasks SET status = $2, run_after_ms = $3, lease_expires_at_ms = $4, fencing_token = $5, record = $6
      WHERE id = $1`,
-    [
-      record.id,
-      record.status,
-      record.runAfterMs,
-      record.leaseExpiresAtMs ?? null,
-      record.fencingToken,
-      record,
-    ],
+    recordColumns(record),
   );
   if (event) await appendEvent(client, record.id, nowMs, event);
+}
+
+/** The values of the columns that copy the record, in the order the statements number them ($1 to $6). */
+function recordColumns(record: TaskRecord): unknown[] {
+  return [
+    record.id,
+    record.status,
+    record.runAfterMs,
+    record.leaseExpiresAtMs ?? null,
+    record.fencingToken,
+    record,
+  ];
 }
 
 /** Callers hold the task's row lock, so the next sequence number cannot be taken twice. */
