@@ -1,9 +1,9 @@
 import type pg from 'pg';
-import { postgresChannels } from './postgres-channels.js';
 
 /*
  * The task store's hot statements, each one round trip and one commit (autocommit, no BEGIN/COMMIT), as
- * named prepared statements: each pooled connection parses and plans them once.
+ * named prepared statements: each pooled connection parses and plans them once. None notifies: the store
+ * sends its notifications after the commit (postgres-notifier.ts says why).
  *
  * Event numbering: an event is inserted in the statement that changes its task's row, numbered after the
  * events that statement's snapshot sees. The writes that apply only to the row version they were computed
@@ -32,7 +32,7 @@ const RECORD_COLUMNS = [
 ].join(', ');
 
 /**
- * A new task and its `queued` event (sequence 1), waking every instance's workers.
+ * A new task and its `queued` event (sequence 1).
  * $1 id, $2 status, $3 model, $4 api_key_id, $5 created_at_ms, $6 run_after_ms, $7 fencing_token,
  * $8 record.
  */
@@ -43,19 +43,15 @@ export const insertTask = statement(
        fencing_token, record)
      VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)
      RETURNING id
-   ), event AS (
-     INSERT INTO task_events (task_id, sequence, type, at_ms, data)
-     SELECT id, 1, 'queued', $5, '{}'::jsonb FROM inserted
    )
-   SELECT pg_notify('${postgresChannels.claimable}', ''), pg_notify('${postgresChannels.events}', id)
-   FROM inserted`,
+   INSERT INTO task_events (task_id, sequence, type, at_ms, data)
+   SELECT id, 1, 'queued', $5, '{}'::jsonb FROM inserted`,
 );
 
 /**
  * Writes the record computed from row version `$7` (its `xmin`) only if the row is still that version, with
- * its event and notifications; answers the new version, or no row when someone wrote the task since.
- * $1..$6 as `RECORD_COLUMNS`, $7 version, $8 event type (NULL: none), $9 at_ms, $10 data,
- * $11 whether the task became claimable.
+ * its event; answers the new version, or no row when someone wrote the task since.
+ * $1..$6 as `RECORD_COLUMNS`, $7 version, $8 event type (NULL: none), $9 at_ms, $10 data.
  */
 export const leasedWrite = statement(
   'leased_write',
@@ -66,10 +62,7 @@ export const leasedWrite = statement(
      INSERT INTO task_events (task_id, sequence, type, at_ms, data)
      SELECT id, ${NEXT_SEQUENCE_SQL}, $8, $9, $10 FROM updated WHERE $8::text IS NOT NULL
    )
-   SELECT version,
-     CASE WHEN $8::text IS NOT NULL THEN pg_notify('${postgresChannels.events}', id) END AS events_notified,
-     CASE WHEN $11::boolean THEN pg_notify('${postgresChannels.claimable}', '') END AS claimable_notified
-   FROM updated`,
+   SELECT version FROM updated`,
 );
 
 /** A task's record and its row version, for a write that applies only to that version. $1 id. */
@@ -123,11 +116,9 @@ export const claimNext = statement(
          || CASE WHEN reclaimed THEN '{"reclaimedAfterLeaseExpiry": true}'::jsonb ELSE '{}'::jsonb END
      FROM claimed
    )
-   SELECT claimed.record, claimed.version, NULL AS cancel_pending,
-     pg_notify('${postgresChannels.events}', claimed.id) AS notified
-   FROM claimed
+   SELECT claimed.record, claimed.version, NULL AS cancel_pending FROM claimed
    UNION ALL
-   SELECT NULL, NULL, chosen.id, NULL FROM chosen WHERE NOT EXISTS (SELECT FROM claimed)`,
+   SELECT NULL, NULL, chosen.id FROM chosen WHERE NOT EXISTS (SELECT FROM claimed)`,
 );
 
 /** A claim that numbered its event from a snapshot older than the row it claimed (see above): retry it. */

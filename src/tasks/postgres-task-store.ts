@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { systemClock, type Clock } from '../clock/index.js';
 import type { Attempt } from '../engine/index.js';
 import { inPostgresTransaction } from './postgres-connection.js';
-import { postgresChannels } from './postgres-channels.js';
+import { claimableNotification, taskEventsNotification } from './postgres-channels.js';
+import { PostgresNotifier, type PostgresNotification } from './postgres-notifier.js';
 import { PostgresRowVersions, type VersionedRecord } from './postgres-row-versions.js';
 import {
   claimNext,
@@ -64,6 +65,8 @@ const MAX_PAGE_SIZE = 100;
 
 type PendingEvent = PendingTaskEvent;
 type Queryable = Pick<pg.PoolClient, 'query'>;
+/** Notifications a transaction asks for, sent once it has committed. */
+type Notifications = PostgresNotification[];
 
 /**
  * The task store on PostgreSQL, for several instances sharing one database. The writes a worker makes for
@@ -72,9 +75,10 @@ type Queryable = Pick<pg.PoolClient, 'query'>;
  * `FOR UPDATE SKIP LOCKED`, so concurrent workers never wait on each other or get the same task; leased
  * writes apply only to the row version their lease check was made on, which gives the outcome of holding
  * the row lock. Writes that check something first (idempotency keys, budgets, cancels) are one transaction
- * holding the task's row lock (`FOR UPDATE`). Commits that make a task claimable send `NOTIFY` on
- * `postgresChannels.claimable`, and every new event on `postgresChannels.events` (with the task id), so
- * workers and SSE streams of every instance wake without polling.
+ * holding the task's row lock (`FOR UPDATE`). Once a write that makes a task claimable has committed, the
+ * store sends `NOTIFY` on `postgresChannels.claimable`, and for every new event on `postgresChannels.events`
+ * (with the task id), so workers and SSE streams of every instance wake without polling (after the commit,
+ * not in it: postgres-notifier.ts says why).
  *
  * Times are the caller's (the injected clock), never PostgreSQL's `now()`.
  */
@@ -82,6 +86,7 @@ export class PostgresTaskStore implements TaskStore {
   private readonly clock: Clock;
   private readonly closePool: boolean;
   private readonly versions = new PostgresRowVersions();
+  private readonly notifier: PostgresNotifier;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -89,6 +94,7 @@ export class PostgresTaskStore implements TaskStore {
   ) {
     this.clock = options.clock ?? systemClock;
     this.closePool = options.closePool ?? true;
+    this.notifier = new PostgresNotifier(pool);
   }
 
   async create(
@@ -113,9 +119,10 @@ export class PostgresTaskStore implements TaskStore {
           record,
         ],
       });
+      this.notifier.notify([claimableNotification, taskEventsNotification(record.id)]);
       return { task: record, created: true };
     }
-    return inPostgresTransaction(this.pool, async (client) => {
+    return this.transaction(async (client, notifications) => {
       if (idempotency) {
         // Two submits with one key serialise here, as SQLite's write lock makes them do.
         await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
@@ -149,8 +156,8 @@ export class PostgresTaskStore implements TaskStore {
           record,
         ],
       );
-      await appendEvent(client, record.id, task.createdAtMs, { type: 'queued', data: {} });
-      await notifyClaimable(client);
+      await appendEvent(client, notifications, record.id, task.createdAtMs, { type: 'queued', data: {} });
+      notifications.push(claimableNotification);
       if (idempotency) {
         await client.query(
           `INSERT INTO idempotency_keys (key, request_hash, task_id, expires_at_ms) VALUES ($1, $2, $3, $4)
@@ -238,6 +245,7 @@ export class PostgresTaskStore implements TaskStore {
       if (row.cancel_pending !== null) return this.claimFinishingCancels(workerId, nowMs, leaseMs);
       const task = parseRecord(row.record);
       this.versions.remember({ record: task, version: row.version ?? '' });
+      this.notifier.notify([taskEventsNotification(task.id)]);
       return { task, lease: { taskId: task.id, workerId, fencingToken: task.fencingToken } };
     }
   }
@@ -248,7 +256,7 @@ export class PostgresTaskStore implements TaskStore {
     nowMs: number,
     leaseMs: number,
   ): Promise<{ task: TaskRecord; lease: Lease } | undefined> {
-    return inPostgresTransaction(this.pool, async (client) => {
+    return this.transaction(async (client, notifications) => {
       for (;;) {
         // Rows another worker is claiming right now are skipped, not waited for.
         // As on SQLite: the queued task due longest, or the processing task whose lease expired that was
@@ -279,13 +287,13 @@ export class PostgresTaskStore implements TaskStore {
         const reclaimed = record.status === 'processing';
         if (reclaimed && record.cancelRequested) {
           // Its worker died after a cancel was asked for: finish the cancel instead of running it again.
-          await finish(client, record, nowMs, {
+          await finish(client, notifications, record, nowMs, {
             status: 'cancelled',
             error: { type: 'cancelled', code: 'cancelled', message: 'Cancelled while its worker was gone.' },
           });
           continue;
         }
-        return claimRecord(client, record, workerId, nowMs, leaseMs, reclaimed);
+        return claimRecord(client, notifications, record, workerId, nowMs, leaseMs, reclaimed);
       }
     });
   }
@@ -296,10 +304,11 @@ export class PostgresTaskStore implements TaskStore {
     nowMs: number,
     leaseMs: number,
   ): Promise<{ task: TaskRecord; lease: Lease } | undefined> {
-    return inPostgresTransaction(this.pool, async (client) => {
+    return this.transaction(async (client, notifications) => {
       const record = await readRecord(client, taskId, true);
       if (!claimableById(record, nowMs)) return undefined;
-      return claimRecord(client, record, workerId, nowMs, leaseMs, record.status === 'processing');
+      const reclaimed = record.status === 'processing';
+      return claimRecord(client, notifications, record, workerId, nowMs, leaseMs, reclaimed);
     });
   }
 
@@ -314,13 +323,13 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async assignBatchJob(taskIds: string[], batchJobId: string, nowMs: number): Promise<string[]> {
-    return inPostgresTransaction(this.pool, async (client) => {
+    return this.transaction(async (client, notifications) => {
       const assigned: string[] = [];
       for (const id of taskIds) {
         const record = await readRecord(client, id, true);
         if (record?.status !== 'queued' || record.lane !== 'batch' || record.batchJobId !== undefined)
           continue;
-        await writeRecord(client, { ...record, batchJobId, updatedAtMs: nowMs }, nowMs);
+        await writeRecord(client, notifications, { ...record, batchJobId, updatedAtMs: nowMs }, nowMs);
         assigned.push(id);
       }
       return assigned;
@@ -366,7 +375,7 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async unparkQueued(model: string, parkedUntilMs: number, nowMs: number): Promise<number> {
-    return inPostgresTransaction(this.pool, async (client) => {
+    return this.transaction(async (client, notifications) => {
       const { rowCount } = await client.query(
         `UPDATE tasks SET run_after_ms = $3,
            record = jsonb_set(jsonb_set(record, '{runAfterMs}', to_jsonb($3::bigint)), '{updatedAtMs}', to_jsonb($3::bigint))
@@ -374,7 +383,7 @@ export class PostgresTaskStore implements TaskStore {
         [model, parkedUntilMs, nowMs],
       );
       // Every instance's worker may claim them now.
-      if (rowCount) await notifyClaimable(client);
+      if (rowCount) notifications.push(claimableNotification);
       return rowCount ?? 0;
     });
   }
@@ -412,18 +421,18 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async requestCancel(id: string, nowMs: number): Promise<TaskRecord | undefined> {
-    return inPostgresTransaction(this.pool, async (client) => {
+    return this.transaction(async (client, notifications) => {
       const record = await readRecord(client, id, true);
       if (!record) return undefined;
       if (record.status === 'queued') {
-        return finish(client, record, nowMs, {
+        return finish(client, notifications, record, nowMs, {
           status: 'cancelled',
           error: { type: 'cancelled', code: 'cancelled', message: 'Cancelled before it started.' },
         });
       }
       if (record.status === 'processing' && !record.cancelRequested) {
         const marked = { ...record, cancelRequested: true, updatedAtMs: nowMs };
-        await writeRecord(client, marked, nowMs);
+        await writeRecord(client, notifications, marked, nowMs);
         // The worker holding it may sit in another instance: it hears this on its next heartbeat.
         return marked;
       }
@@ -457,7 +466,18 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async close(): Promise<void> {
+    await this.notifier.flush();
     if (this.closePool && !this.pool.ended) await this.pool.end();
+  }
+
+  /** `work` in one transaction; the notifications it asks for go out once it has committed. */
+  private async transaction<T>(
+    work: (client: Queryable, notifications: Notifications) => Promise<T>,
+  ): Promise<T> {
+    const notifications: Notifications = [];
+    const result = await inPostgresTransaction(this.pool, (client) => work(client, notifications));
+    this.notifier.notify(notifications);
+    return result;
   }
 
   /**
@@ -485,18 +505,15 @@ export class PostgresTaskStore implements TaskStore {
       const record = { ...changed, updatedAtMs: nowMs };
       const { rows } = await this.pool.query<{ version: string }>({
         ...leasedWrite,
-        values: [
-          ...recordColumns(record),
-          current.version,
-          event?.type ?? null,
-          nowMs,
-          event?.data ?? null,
-          claimable,
-        ],
+        values: [...recordColumns(record), current.version, event?.type ?? null, nowMs, event?.data ?? null],
       });
       const written = rows[0];
       if (written) {
         this.versions.remember({ record: parseRecord(record), version: written.version });
+        this.notifier.notify([
+          ...(event ? [taskEventsNotification(record.id)] : []),
+          ...(claimable ? [claimableNotification] : []),
+        ]);
         return true;
       }
       // Written by someone else since (a cancel request, a claim after the lease expired): read it again.
@@ -567,17 +584,19 @@ function holdsLease(record: TaskRecord, lease: Lease): boolean {
 
 async function finish(
   client: Queryable,
+  notifications: Notifications,
   record: TaskRecord,
   nowMs: number,
   completion: FinalCompletion,
 ): Promise<TaskRecord> {
   const change = finished(record, nowMs, completion);
-  await writeRecord(client, change.record, nowMs, change.event);
+  await writeRecord(client, notifications, change.record, nowMs, change.event);
   return change.record;
 }
 
 async function writeRecord(
   client: Queryable,
+  notifications: Notifications,
   record: TaskRecord,
   nowMs: number,
   event?: PendingEvent,
@@ -587,7 +606,7 @@ async function writeRecord(
      WHERE id = $1`,
     recordColumns(record),
   );
-  if (event) await appendEvent(client, record.id, nowMs, event);
+  if (event) await appendEvent(client, notifications, record.id, nowMs, event);
 }
 
 /** The values of the columns that copy the record, in the order the statements number them ($1 to $6). */
@@ -605,6 +624,7 @@ function recordColumns(record: TaskRecord): unknown[] {
 /** Callers hold the task's row lock, so the next sequence number cannot be taken twice. */
 async function appendEvent(
   client: Queryable,
+  notifications: Notifications,
   taskId: string,
   atMs: number,
   event: PendingEvent,
@@ -614,12 +634,8 @@ async function appendEvent(
      SELECT $1, COALESCE(MAX(sequence), 0) + 1, $2, $3, $4 FROM task_events WHERE task_id = $1`,
     [taskId, event.type, atMs, event.data],
   );
-  // Delivered at commit, to every instance listening (SSE streams there read the new events).
-  await client.query('SELECT pg_notify($1, $2)', [postgresChannels.events, taskId]);
-}
-
-async function notifyClaimable(client: Queryable): Promise<void> {
-  await client.query('SELECT pg_notify($1, $2)', [postgresChannels.claimable, '']);
+  // To every instance listening (SSE streams there read the new events).
+  notifications.push(taskEventsNotification(taskId));
 }
 
 function parseRecord(value: unknown): TaskRecord {
@@ -637,6 +653,7 @@ function pageSize(limit: number | undefined): number {
 /** Writes a claim inside the caller's transaction. */
 async function claimRecord(
   client: Queryable,
+  notifications: Notifications,
   record: TaskRecord,
   workerId: string,
   nowMs: number,
@@ -644,6 +661,6 @@ async function claimRecord(
   reclaimed: boolean,
 ): Promise<{ task: TaskRecord; lease: Lease }> {
   const change = claimed(record, workerId, nowMs, leaseMs, reclaimed);
-  await writeRecord(client, change.record, nowMs, change.event);
+  await writeRecord(client, notifications, change.record, nowMs, change.event);
   return { task: change.record, lease: change.lease };
 }
