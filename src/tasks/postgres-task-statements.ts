@@ -87,7 +87,10 @@ export const claimNext = statement(
    ), expired AS (
      SELECT id, created_at_ms, true AS reclaimed FROM tasks
      WHERE status = 'processing' AND lease_expires_at_ms <= $1 AND run_after_ms <= $1
-     ORDER BY created_at_ms, id LIMIT 1 FOR UPDATE SKIP LOCKED
+     -- "+ 0": no index gives this order, so the planner finds the few expired leases through
+     -- tasks_lease_expiry and sorts them, instead of walking tasks_by_status_age in created order over
+     -- every old version of a processing row (see migration 0003).
+     ORDER BY created_at_ms + 0, id LIMIT 1 FOR UPDATE SKIP LOCKED
    ), chosen AS (
      SELECT id, reclaimed FROM (SELECT * FROM queued UNION ALL SELECT * FROM expired) AS candidates
      ORDER BY created_at_ms, id LIMIT 1
