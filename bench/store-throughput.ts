@@ -1,7 +1,8 @@
 /**
  * Tasks per second through the durable task store: enqueue N tasks, then drain them with a worker
  * (concurrency 8) whose runner does nothing, so the figure is the store's and the worker's own cost.
- * PostgreSQL (IMAGEGATE_BENCH_POSTGRES_URL, default the local test database) in a schema of its own.
+ * PostgreSQL (IMAGEGATE_BENCH_POSTGRES_URL, default the local test database) in a schema of its own,
+ * durable (`synchronous_commit=on`) and not, after timing one durable commit at a time on its disk.
  * Baseline in the same run: BullMQ (Queue + Worker, concurrency 8, a no-op processor) on the local Redis,
  * the queue the design names for multi-instance deployments. Skipped with a message when Redis is not
  * reachable.
@@ -21,6 +22,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { BlobStore } from '../src/blobs/index.js';
 import { renderImage } from '../src/emulator/art/index.js';
 import type { GenerationResult } from '../src/client/index.js';
@@ -35,7 +37,8 @@ import {
   type TaskStore,
 } from '../src/tasks/index.js';
 
-const { migratePostgres, openPostgresPool, PostgresTaskStore } = await loadPostgresAdapter();
+const { migratePostgres, openPostgresPool, postgresConnectionConfig, PostgresTaskStore } =
+  await loadPostgresAdapter();
 
 const taskCount = 2_000;
 const concurrency = 8;
@@ -120,17 +123,28 @@ async function measureSqlite(
   }
 }
 
-/** PostgreSQL with its default durability (synchronous_commit on), in a schema of its own, dropped after. */
-async function measurePostgres(url: string): Promise<Measurement> {
+/**
+ * PostgreSQL in a schema of its own, dropped after: with its default durability (`synchronous_commit=on`,
+ * every commit flushed to disk before it answers), or without (`off`: a crash may lose the last commits),
+ * to show what the flushes cost, as the two SQLite rows do.
+ */
+async function measurePostgres(url: string, synchronousCommit: 'on' | 'off'): Promise<Measurement> {
   const schema = `imagegate_bench_${randomBytes(4).toString('hex')}`;
-  const pool = openPostgresPool(url, { schema, max: concurrency + 2 });
+  const connection = postgresConnectionConfig(url, { schema });
+  // Set on every connection at its start, as a server setting would be.
+  const pool = new pg.Pool({
+    ...connection,
+    options: `${connection.options ?? ''} -c synchronous_commit=${synchronousCommit}`,
+    max: concurrency + 2,
+  });
   const folder = await mkdtemp(join(tmpdir(), 'imagegate-bench-store-'));
   try {
     await migratePostgres(pool, { schema });
     const version = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0]
       ?.server_version;
+    if (synchronousCommit === 'on') await printCommitFloor(pool);
     return await measureStore(
-      `PostgreSQL ${version ?? ''} task store (synchronous_commit=on)`,
+      `PostgreSQL ${version ?? ''} task store (synchronous_commit=${synchronousCommit})`,
       new PostgresTaskStore(pool, { closePool: false }),
       folder,
     );
@@ -139,6 +153,25 @@ async function measurePostgres(url: string): Promise<Measurement> {
     await pool.end();
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+/**
+ * How long one durable commit of one small row takes when commits come one at a time, as the enqueue's
+ * creates and the worker's claims do: no store can make those two loops faster than this.
+ */
+async function printCommitFloor(pool: pg.Pool): Promise<void> {
+  const commits = 300;
+  await pool.query('CREATE TABLE commit_floor (n integer)');
+  const started = performance.now();
+  for (let index = 0; index < commits; index++) {
+    await pool.query('INSERT INTO commit_floor VALUES ($1)', [index]);
+  }
+  const commitMs = (performance.now() - started) / commits;
+  await pool.query('DROP TABLE commit_floor');
+  console.log(
+    `PostgreSQL: one durable single-row commit at a time takes ${commitMs.toFixed(2)} ms ` +
+      `(at most ${Math.round(1000 / commitMs)} serial commits/s on this disk now)`,
+  );
 }
 
 async function postgresAnswers(url: string): Promise<boolean> {
@@ -285,8 +318,10 @@ export async function run(): Promise<void> {
   results.push(await measureSqlite('SQLite task store, synchronous=FULL (default)', { synchronous: 'full' }));
   results.push(await measureSqlite('SQLite task store, synchronous=NORMAL', { synchronous: 'normal' }));
   const postgresUrl = process.env.IMAGEGATE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  if (await postgresAnswers(postgresUrl)) results.push(await measurePostgres(postgresUrl));
-  else console.log(`PostgreSQL row skipped: nothing answers at ${postgresUrl}.`);
+  if (await postgresAnswers(postgresUrl)) {
+    results.push(await measurePostgres(postgresUrl, 'on'));
+    results.push(await measurePostgres(postgresUrl, 'off'));
+  } else console.log(`PostgreSQL row skipped: nothing answers at ${postgresUrl}.`);
   const redisUp = await redisAnswersPing();
   if (redisUp) results.push(await measureBullmq());
   else console.log(`BullMQ baseline skipped: Redis is not reachable at ${redis.host}:${redis.port}.`);
@@ -297,6 +332,14 @@ export async function run(): Promise<void> {
   if (full && baseline) {
     const ratio = (baseline.enqueueMs + baseline.drainMs) / (full.enqueueMs + full.drainMs);
     console.log(`goal FULL ≥ 0.8x BullMQ (no-op): ${ratio >= 0.8 ? 'met' : 'missed'} (${ratio.toFixed(2)}x)`);
+  }
+  const durablePostgres = results.find((result) => result.name.includes('synchronous_commit=on'));
+  if (durablePostgres && baseline) {
+    const ratio =
+      (baseline.enqueueMs + baseline.drainMs) / (durablePostgres.enqueueMs + durablePostgres.drainMs);
+    console.log(
+      `goal PostgreSQL (synchronous_commit=on) ≥ 0.5x BullMQ: ${ratio >= 0.5 ? 'met' : 'missed'} (${ratio.toFixed(2)}x)`,
+    );
   }
 
   replyTemplate = await renderImage({

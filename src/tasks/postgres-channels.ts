@@ -5,3 +5,11 @@ export const postgresChannels = {
   /** A task has new events; the payload is its id. */
   events: 'imagegate_task_events',
 } as const;
+
+/** What a task becoming claimable sends. */
+export const claimableNotification = { channel: postgresChannels.claimable, payload: '' };
+
+/** What new events of a task send. */
+export function taskEventsNotification(taskId: string): { channel: string; payload: string } {
+  return { channel: postgresChannels.events, payload: taskId };
+}

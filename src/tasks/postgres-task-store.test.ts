@@ -4,6 +4,7 @@ import { migratePostgres, postgresMigrationNames } from './postgres-migrations.j
 import { PostgresTaskStore } from './postgres-task-store.js';
 import { newTaskId } from './task-id.js';
 import { BudgetExceededError, type NewTask } from './task-store.js';
+import { claimed } from './task-transitions.js';
 import { describeTaskStoreContract } from './test-support/task-store-contract.js';
 import {
   postgresAvailable,
@@ -88,6 +89,64 @@ describe.skipIf(!available)('PostgreSQL task store', () => {
         expect(results.filter((result) => result.created)).toHaveLength(1);
       } finally {
         await Promise.all(stores.map((store) => store.close()));
+      }
+    });
+  });
+
+  describe('writes in one statement', () => {
+    it('a claim stores what `claimed` computes, for a queued task and for one whose lease expired', async () => {
+      const temporary = await schema();
+      await temporary.truncate();
+      const store = new PostgresTaskStore(temporary.pool());
+      try {
+        const { task } = await store.create(newTask(startMs));
+        const first = await store.claim('worker-a', startMs + 10, leaseMs);
+        const firstExpected = claimed(task, 'worker-a', startMs + 10, leaseMs, false);
+        expect(first).toEqual({ task: firstExpected.record, lease: firstExpected.lease });
+        expect(await store.get(task.id)).toEqual(firstExpected.record);
+
+        const reclaimedAtMs = startMs + 10 + leaseMs;
+        const second = await store.claim('worker-b', reclaimedAtMs, leaseMs);
+        const secondExpected = claimed(firstExpected.record, 'worker-b', reclaimedAtMs, leaseMs, true);
+        expect(second).toEqual({ task: secondExpected.record, lease: secondExpected.lease });
+        expect(await store.get(task.id)).toEqual(secondExpected.record);
+        const events = await store.eventsAfter(task.id, 0);
+        expect(events.map((event) => [event.sequence, event.type, event.atMs, event.data])).toEqual([
+          [1, 'queued', startMs, {}],
+          [2, 'processing', startMs + 10, firstExpected.event?.data],
+          [3, 'processing', reclaimedAtMs, secondExpected.event?.data],
+        ]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("a worker's write after another instance changed the task applies to the task as it is now", async () => {
+      const temporary = await schema();
+      await temporary.truncate();
+      const [worker, other] = [0, 1].map(() => new PostgresTaskStore(temporary.pool()));
+      try {
+        const { task } = await worker!.create(newTask(startMs));
+        const claim = await worker!.claim('worker-a', startMs, leaseMs);
+        expect(await worker!.setProgress(claim!.lease, 10, startMs + 1)).toBe(true);
+        // The worker's store last wrote progress 10; the other instance marks the cancel since.
+        await other!.requestCancel(task.id, startMs + 2);
+        expect(await worker!.setProgress(claim!.lease, 90, startMs + 3)).toBe(true);
+        expect(await worker!.get(task.id)).toMatchObject({ progress: 90, cancelRequested: true });
+
+        const events = await worker!.eventsAfter(task.id, 0);
+        expect(events.map((event) => [event.sequence, event.type])).toEqual([
+          [1, 'queued'],
+          [2, 'processing'],
+          [3, 'progress'],
+          [4, 'progress'],
+        ]);
+        // Once the lease expired, the other instance finishes the cancel: the old lease writes nothing.
+        expect(await other!.claim('worker-b', startMs + leaseMs + 5, leaseMs)).toBeUndefined();
+        expect(await worker!.heartbeat(claim!.lease, startMs + leaseMs + 6, leaseMs)).toBe(false);
+        expect((await worker!.get(task.id))?.status).toBe('cancelled');
+      } finally {
+        await Promise.all([worker!.close(), other!.close()]);
       }
     });
   });

@@ -2,7 +2,16 @@ import type pg from 'pg';
 import { systemClock, type Clock } from '../clock/index.js';
 import type { Attempt } from '../engine/index.js';
 import { inPostgresTransaction } from './postgres-transaction.js';
-import { postgresChannels } from './postgres-channels.js';
+import { claimableNotification, taskEventsNotification } from './postgres-channels.js';
+import { PostgresNotifier, type PostgresNotification } from './postgres-notifier.js';
+import { PostgresRowVersions, type VersionedRecord } from './postgres-row-versions.js';
+import {
+  claimNext,
+  insertTask,
+  isEventSequenceCollision,
+  leasedWrite,
+  selectVersioned,
+} from './postgres-task-statements.js';
 import { decodeTaskCursor, encodeTaskCursor } from './task-cursor.js';
 import { taskEventDataSchema, taskRecordSchema, taskStatusSchema } from './task-record-schema.js';
 import { finalStatuses, type TaskRecord } from './task-record.js';
@@ -56,20 +65,28 @@ const MAX_PAGE_SIZE = 100;
 
 type PendingEvent = PendingTaskEvent;
 type Queryable = Pick<pg.PoolClient, 'query'>;
+/** Notifications a transaction asks for, sent once it has committed. */
+type Notifications = PostgresNotification[];
 
 /**
- * The task store on PostgreSQL, for several instances sharing one database. Every write is one
- * transaction holding the task's row lock (`FOR UPDATE`), so lease checks and event numbering cannot
- * interleave; claims take the oldest claimable row with `FOR UPDATE SKIP LOCKED`, so concurrent
- * workers never wait on each other or get the same task. Commits that make a task claimable send
- * `NOTIFY` on `postgresChannels.claimable`, and every new event on `postgresChannels.events` (with the
- * task id), so workers and SSE streams of every instance wake without polling.
+ * The task store on PostgreSQL, for several instances sharing one database. The writes a worker makes for
+ * every task (claim, progress, attempts, heartbeats, completion) and a plain create are one statement each,
+ * one round trip and one commit (postgres-task-statements.ts): claims take the oldest claimable row with
+ * `FOR UPDATE SKIP LOCKED`, so concurrent workers never wait on each other or get the same task; leased
+ * writes apply only to the row version their lease check was made on, which gives the outcome of holding
+ * the row lock. Writes that check something first (idempotency keys, budgets, cancels) are one transaction
+ * holding the task's row lock (`FOR UPDATE`). Once a write that makes a task claimable has committed, the
+ * store sends `NOTIFY` on `postgresChannels.claimable`, and for every new event on `postgresChannels.events`
+ * (with the task id), so workers and SSE streams of every instance wake without polling (after the commit,
+ * not in it: postgres-notifier.ts says why).
  *
  * Times are the caller's (the injected clock), never PostgreSQL's `now()`.
  */
 export class PostgresTaskStore implements TaskStore {
   private readonly clock: Clock;
   private readonly closePool: boolean;
+  private readonly versions = new PostgresRowVersions();
+  private readonly notifier: PostgresNotifier;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -77,6 +94,7 @@ export class PostgresTaskStore implements TaskStore {
   ) {
     this.clock = options.clock ?? systemClock;
     this.closePool = options.closePool ?? true;
+    this.notifier = new PostgresNotifier(pool);
   }
 
   async create(
@@ -85,7 +103,26 @@ export class PostgresTaskStore implements TaskStore {
     nowMs: number = this.clock.nowMs(),
     budget?: TaskBudget,
   ): Promise<{ task: TaskRecord; created: boolean }> {
-    return inPostgresTransaction(this.pool, async (client) => {
+    if (!idempotency && !budget) {
+      // Nothing to check first: one statement, one commit.
+      const record = created(task);
+      await this.pool.query({
+        ...insertTask,
+        values: [
+          record.id,
+          record.status,
+          record.request.model,
+          record.apiKeyId ?? null,
+          record.createdAtMs,
+          record.runAfterMs,
+          record.fencingToken,
+          record,
+        ],
+      });
+      this.notifier.notify([claimableNotification, taskEventsNotification(record.id)]);
+      return { task: record, created: true };
+    }
+    return this.transaction(async (client, notifications) => {
       if (idempotency) {
         // Two submits with one key serialise here, as SQLite's write lock makes them do.
         await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
@@ -119,8 +156,8 @@ export class PostgresTaskStore implements TaskStore {
           record,
         ],
       );
-      await appendEvent(client, record.id, task.createdAtMs, { type: 'queued', data: {} });
-      await notifyClaimable(client);
+      await appendEvent(client, notifications, record.id, task.createdAtMs, { type: 'queued', data: {} });
+      notifications.push(claimableNotification);
       if (idempotency) {
         await client.query(
           `INSERT INTO idempotency_keys (key, request_hash, task_id, expires_at_ms) VALUES ($1, $2, $3, $4)
@@ -191,7 +228,35 @@ export class PostgresTaskStore implements TaskStore {
     nowMs: number,
     leaseMs: number,
   ): Promise<{ task: TaskRecord; lease: Lease } | undefined> {
-    return inPostgresTransaction(this.pool, async (client) => {
+    for (;;) {
+      let rows: { record: unknown; version: string | null; cancel_pending: string | null }[];
+      try {
+        ({ rows } = await this.pool.query<(typeof rows)[number]>({
+          ...claimNext,
+          values: [nowMs, workerId, leaseMs],
+        }));
+      } catch (error) {
+        if (isEventSequenceCollision(error)) continue;
+        throw error;
+      }
+      const row = rows[0];
+      if (!row) return undefined;
+      // Rare: the oldest candidate is a reclaimed task whose cancel must be finished first.
+      if (row.cancel_pending !== null) return this.claimFinishingCancels(workerId, nowMs, leaseMs);
+      const task = parseRecord(row.record);
+      this.versions.remember({ record: task, version: row.version ?? '' });
+      this.notifier.notify([taskEventsNotification(task.id)]);
+      return { task, lease: { taskId: task.id, workerId, fencingToken: task.fencingToken } };
+    }
+  }
+
+  /** The claim in one transaction that first finishes the cancels of reclaimed tasks, one by one. */
+  private async claimFinishingCancels(
+    workerId: string,
+    nowMs: number,
+    leaseMs: number,
+  ): Promise<{ task: TaskRecord; lease: Lease } | undefined> {
+    return this.transaction(async (client, notifications) => {
       for (;;) {
         // Rows another worker is claiming right now are skipped, not waited for.
         // As on SQLite: the queued task due longest, or the processing task whose lease expired that was
@@ -222,13 +287,13 @@ export class PostgresTaskStore implements TaskStore {
         const reclaimed = record.status === 'processing';
         if (reclaimed && record.cancelRequested) {
           // Its worker died after a cancel was asked for: finish the cancel instead of running it again.
-          await finish(client, record, nowMs, {
+          await finish(client, notifications, record, nowMs, {
             status: 'cancelled',
             error: { type: 'cancelled', code: 'cancelled', message: 'Cancelled while its worker was gone.' },
           });
           continue;
         }
-        return claimRecord(client, record, workerId, nowMs, leaseMs, reclaimed);
+        return claimRecord(client, notifications, record, workerId, nowMs, leaseMs, reclaimed);
       }
     });
   }
@@ -239,10 +304,11 @@ export class PostgresTaskStore implements TaskStore {
     nowMs: number,
     leaseMs: number,
   ): Promise<{ task: TaskRecord; lease: Lease } | undefined> {
-    return inPostgresTransaction(this.pool, async (client) => {
+    return this.transaction(async (client, notifications) => {
       const record = await readRecord(client, taskId, true);
       if (!claimableById(record, nowMs)) return undefined;
-      return claimRecord(client, record, workerId, nowMs, leaseMs, record.status === 'processing');
+      const reclaimed = record.status === 'processing';
+      return claimRecord(client, notifications, record, workerId, nowMs, leaseMs, reclaimed);
     });
   }
 
@@ -257,13 +323,13 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async assignBatchJob(taskIds: string[], batchJobId: string, nowMs: number): Promise<string[]> {
-    return inPostgresTransaction(this.pool, async (client) => {
+    return this.transaction(async (client, notifications) => {
       const assigned: string[] = [];
       for (const id of taskIds) {
         const record = await readRecord(client, id, true);
         if (record?.status !== 'queued' || record.lane !== 'batch' || record.batchJobId !== undefined)
           continue;
-        await writeRecord(client, { ...record, batchJobId, updatedAtMs: nowMs }, nowMs);
+        await writeRecord(client, notifications, { ...record, batchJobId, updatedAtMs: nowMs }, nowMs);
         assigned.push(id);
       }
       return assigned;
@@ -283,12 +349,7 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async complete(lease: Lease, completion: TaskCompletion, nowMs: number): Promise<boolean> {
-    return inPostgresTransaction(this.pool, async (client) => {
-      const record = await readLeased(client, lease);
-      if (!record) return false;
-      await finish(client, record, nowMs, completion);
-      return true;
-    });
+    return this.updateUnderLease(lease, nowMs, (record) => finished(record, nowMs, completion));
   }
 
   async reschedule(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
@@ -314,7 +375,7 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async unparkQueued(model: string, parkedUntilMs: number, nowMs: number): Promise<number> {
-    return inPostgresTransaction(this.pool, async (client) => {
+    return this.transaction(async (client, notifications) => {
       const { rowCount } = await client.query(
         `UPDATE tasks SET run_after_ms = $3,
            record = jsonb_set(jsonb_set(record, '{runAfterMs}', to_jsonb($3::bigint)), '{updatedAtMs}', to_jsonb($3::bigint))
@@ -322,7 +383,7 @@ export class PostgresTaskStore implements TaskStore {
         [model, parkedUntilMs, nowMs],
       );
       // Every instance's worker may claim them now.
-      if (rowCount) await notifyClaimable(client);
+      if (rowCount) notifications.push(claimableNotification);
       return rowCount ?? 0;
     });
   }
@@ -360,18 +421,18 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async requestCancel(id: string, nowMs: number): Promise<TaskRecord | undefined> {
-    return inPostgresTransaction(this.pool, async (client) => {
+    return this.transaction(async (client, notifications) => {
       const record = await readRecord(client, id, true);
       if (!record) return undefined;
       if (record.status === 'queued') {
-        return finish(client, record, nowMs, {
+        return finish(client, notifications, record, nowMs, {
           status: 'cancelled',
           error: { type: 'cancelled', code: 'cancelled', message: 'Cancelled before it started.' },
         });
       }
       if (record.status === 'processing' && !record.cancelRequested) {
         const marked = { ...record, cancelRequested: true, updatedAtMs: nowMs };
-        await writeRecord(client, marked, nowMs);
+        await writeRecord(client, notifications, marked, nowMs);
         // The worker holding it may sit in another instance: it hears this on its next heartbeat.
         return marked;
       }
@@ -405,23 +466,68 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async close(): Promise<void> {
+    await this.notifier.flush();
     if (this.closePool && !this.pool.ended) await this.pool.end();
   }
 
-  private updateUnderLease(
+  /** `work` in one transaction; the notifications it asks for go out once it has committed. */
+  private async transaction<T>(
+    work: (client: Queryable, notifications: Notifications) => Promise<T>,
+  ): Promise<T> {
+    const notifications: Notifications = [];
+    const result = await inPostgresTransaction(this.pool, (client) => work(client, notifications));
+    this.notifier.notify(notifications);
+    return result;
+  }
+
+  /**
+   * Applies `change` to the task while `lease` is current, in one statement: computed from the record this
+   * store last wrote when it has one (`versions`), written only if the row is still that version, read
+   * again and recomputed when it is not. The same outcome as holding the row lock, without the extra
+   * round trips of a transaction.
+   */
+  private async updateUnderLease(
     lease: Lease,
     nowMs: number,
     change: LeasedChange,
     claimable = false,
   ): Promise<boolean> {
-    return inPostgresTransaction(this.pool, async (client) => {
-      const record = await readLeased(client, lease);
-      if (!record) return false;
-      const { record: changed, event } = change(record);
-      await writeRecord(client, { ...changed, updatedAtMs: nowMs }, nowMs, event);
-      if (claimable) await notifyClaimable(client);
-      return true;
+    let current = this.versions.get(lease.taskId);
+    for (;;) {
+      if (!current || !holdsLease(current.record, lease)) {
+        current = await this.readVersioned(lease.taskId);
+        if (!current || !holdsLease(current.record, lease)) {
+          this.versions.forget(lease.taskId);
+          return false;
+        }
+      }
+      const { record: changed, event } = change(current.record);
+      const record = { ...changed, updatedAtMs: nowMs };
+      const { rows } = await this.pool.query<{ version: string }>({
+        ...leasedWrite,
+        values: [...recordColumns(record), current.version, event?.type ?? null, nowMs, event?.data ?? null],
+      });
+      const written = rows[0];
+      if (written) {
+        this.versions.remember({ record: parseRecord(record), version: written.version });
+        this.notifier.notify([
+          ...(event ? [taskEventsNotification(record.id)] : []),
+          ...(claimable ? [claimableNotification] : []),
+        ]);
+        return true;
+      }
+      // Written by someone else since (a cancel request, a claim after the lease expired): read it again.
+      current = undefined;
+    }
+  }
+
+  private async readVersioned(taskId: string): Promise<VersionedRecord | undefined> {
+    const { rows } = await this.pool.query<{ record: unknown; version: string }>({
+      ...selectVersioned,
+      values: [taskId],
     });
+    const row = rows[0];
+    return row ? { record: parseRecord(row.record), version: row.version } : undefined;
   }
 }
 
@@ -467,29 +573,30 @@ async function readRecord(client: Queryable, id: string, lock = false): Promise<
   return rows[0] ? parseRecord(rows[0].record) : undefined;
 }
 
-/** The record, locked, if `lease` is still the current one; a stale lease reads as nothing. */
-async function readLeased(client: Queryable, lease: Lease): Promise<TaskRecord | undefined> {
-  const record = await readRecord(client, lease.taskId, true);
-  const current =
-    record?.status === 'processing' &&
+/** Whether `lease` is the task's current one; a stale lease may write nothing. */
+function holdsLease(record: TaskRecord, lease: Lease): boolean {
+  return (
+    record.status === 'processing' &&
     record.fencingToken === lease.fencingToken &&
-    record.leaseOwner === lease.workerId;
-  return current ? record : undefined;
+    record.leaseOwner === lease.workerId
+  );
 }
 
 async function finish(
   client: Queryable,
+  notifications: Notifications,
   record: TaskRecord,
   nowMs: number,
   completion: FinalCompletion,
 ): Promise<TaskRecord> {
   const change = finished(record, nowMs, completion);
-  await writeRecord(client, change.record, nowMs, change.event);
+  await writeRecord(client, notifications, change.record, nowMs, change.event);
   return change.record;
 }
 
 async function writeRecord(
   client: Queryable,
+  notifications: Notifications,
   record: TaskRecord,
   nowMs: number,
   event?: PendingEvent,
@@ -497,21 +604,27 @@ async function writeRecord(
   await client.query(
     `UPDATE tasks SET status = $2, run_after_ms = $3, lease_expires_at_ms = $4, fencing_token = $5, record = $6
      WHERE id = $1`,
-    [
-      record.id,
-      record.status,
-      record.runAfterMs,
-      record.leaseExpiresAtMs ?? null,
-      record.fencingToken,
-      record,
-    ],
+    recordColumns(record),
   );
-  if (event) await appendEvent(client, record.id, nowMs, event);
+  if (event) await appendEvent(client, notifications, record.id, nowMs, event);
+}
+
+/** The values of the columns that copy the record, in the order the statements number them ($1 to $6). */
+function recordColumns(record: TaskRecord): unknown[] {
+  return [
+    record.id,
+    record.status,
+    record.runAfterMs,
+    record.leaseExpiresAtMs ?? null,
+    record.fencingToken,
+    record,
+  ];
 }
 
 /** Callers hold the task's row lock, so the next sequence number cannot be taken twice. */
 async function appendEvent(
   client: Queryable,
+  notifications: Notifications,
   taskId: string,
   atMs: number,
   event: PendingEvent,
@@ -521,12 +634,8 @@ async function appendEvent(
      SELECT $1, COALESCE(MAX(sequence), 0) + 1, $2, $3, $4 FROM task_events WHERE task_id = $1`,
     [taskId, event.type, atMs, event.data],
   );
-  // Delivered at commit, to every instance listening (SSE streams there read the new events).
-  await client.query('SELECT pg_notify($1, $2)', [postgresChannels.events, taskId]);
-}
-
-async function notifyClaimable(client: Queryable): Promise<void> {
-  await client.query('SELECT pg_notify($1, $2)', [postgresChannels.claimable, '']);
+  // To every instance listening (SSE streams there read the new events).
+  notifications.push(taskEventsNotification(taskId));
 }
 
 function parseRecord(value: unknown): TaskRecord {
@@ -544,6 +653,7 @@ function pageSize(limit: number | undefined): number {
 /** Writes a claim inside the caller's transaction. */
 async function claimRecord(
   client: Queryable,
+  notifications: Notifications,
   record: TaskRecord,
   workerId: string,
   nowMs: number,
@@ -551,6 +661,6 @@ async function claimRecord(
   reclaimed: boolean,
 ): Promise<{ task: TaskRecord; lease: Lease }> {
   const change = claimed(record, workerId, nowMs, leaseMs, reclaimed);
-  await writeRecord(client, change.record, nowMs, change.event);
+  await writeRecord(client, notifications, change.record, nowMs, change.event);
   return { task: change.record, lease: change.lease };
 }
