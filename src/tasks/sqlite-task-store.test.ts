@@ -124,6 +124,31 @@ describe('SqliteTaskStore on a file', () => {
   });
 });
 
+describe('SqliteTaskStore group commit', () => {
+  it('writes called in one turn commit together yet each gets its own answer, in call order', async () => {
+    const store = new SqliteTaskStore(openSqliteDatabase(':memory:'));
+    const claim = { key: 'k', requestHash: 'h', expiresAtMs: startMs + 60_000 };
+    const first = newTask(startMs);
+    const [created, conflict, replay, other] = await Promise.allSettled([
+      store.create(first, claim, startMs),
+      store.create(newTask(startMs + 1), { ...claim, requestHash: 'another body' }, startMs),
+      store.create(newTask(startMs + 2), claim, startMs),
+      store.create(newTask(startMs + 3), undefined, startMs),
+    ]);
+    expect(created).toMatchObject({ status: 'fulfilled', value: { created: true } });
+    expect(conflict).toMatchObject({ status: 'rejected', reason: { existingTaskId: first.id } });
+    expect(replay).toMatchObject({ status: 'fulfilled', value: { created: false, task: { id: first.id } } });
+    expect(other).toMatchObject({ status: 'fulfilled', value: { created: true } });
+    // Three workers claiming in the same turn: each claim sees the ones before it.
+    const claims = await Promise.all(
+      ['w1', 'w2', 'w3'].map((workerId) => store.claim(workerId, startMs + 10, leaseMs)),
+    );
+    expect(claims.map((claimed) => claimed?.task.id)).toEqual([first.id, expect.any(String), undefined]);
+    expect(claims[1]?.task.id).not.toBe(first.id);
+    await store.close();
+  });
+});
+
 describe('SqliteTaskStore schema', () => {
   it('records its schema version and refuses a database from a newer version', () => {
     const database = openSqliteDatabase(':memory:');
