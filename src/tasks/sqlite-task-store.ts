@@ -77,6 +77,7 @@ export class SqliteTaskStore implements TaskStore {
   private readonly closeDatabase: boolean;
   private readonly statements;
   private readonly commits: SqliteGroupCommit;
+  readonly appliesWritesInCallOrder = true;
 
   constructor(
     private readonly database: Database.Database,
