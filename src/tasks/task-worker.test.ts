@@ -707,6 +707,33 @@ describe('TaskWorker', () => {
       expect(mostActive).toBe(2);
     });
 
+    it('claims for every free slot in one turn while it finds work, and one at a time when idle', async () => {
+      await Promise.all([0, 1, 2].map((index) => submit({}, startMs - 10 + index)));
+      const { watching, sent } = writesWatched(true);
+      const runUntilAborted: TaskRunner = (_request, options) =>
+        new Promise((_resolve, reject) =>
+          options.signal.addEventListener('abort', () => reject(options.signal.reason), { once: true }),
+        );
+      const subject = worker(runUntilAborted, { store: watching, concurrency: 4 });
+      subject.start();
+      await vi.waitFor(() => expect(sent.length).toBeGreaterThanOrEqual(5));
+      // One claim (idle), three at once for the free slots (two found tasks), then one that found nothing.
+      expect(sent.slice(0, 5)).toEqual([
+        ['claim', 0],
+        ['claim', 0],
+        ['claim', 1],
+        ['claim', 2],
+        ['claim', 0],
+      ]);
+      expect((await store.list({ status: 'processing' })).tasks).toHaveLength(3);
+      const stopping = subject.stop({ graceMs: 1 });
+      clock.advance(250);
+      await settle();
+      clock.advance(1);
+      await stopping;
+      expect((await store.list({ status: 'queued' })).tasks).toHaveLength(3);
+    });
+
     it('wake() ends an idle wait so a new task starts without waiting for the next poll', async () => {
       const subject = worker(async () => generation({ images: [] }), { pollIntervalMs: 3_600_000 });
       subject.start();

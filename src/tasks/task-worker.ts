@@ -161,18 +161,27 @@ export class TaskWorker {
   }
 
   private async claimUntilStopped(stopSignal: AbortSignal): Promise<void> {
+    let foundWork = false;
     while (!stopSignal.aborted) {
       if (this.running.size >= this.concurrency) {
         await Promise.race([...this.running.values()].map((task) => task.done));
         continue;
       }
-      const started = await this.claimAndStart().catch((error: unknown) => {
-        this.onError(error);
-        return undefined;
-      });
+      // While the last round found work, claim for every free slot at once (a store with group commit
+      // takes them in one commit); an idle poll asks for one.
+      const wanted: number = foundWork ? this.concurrency - this.running.size : 1;
+      const started = await Promise.all(
+        Array.from({ length: wanted }, () =>
+          this.claimAndStart().catch((error: unknown) => {
+            this.onError(error);
+            return undefined;
+          }),
+        ),
+      );
+      foundWork = started.some((claimed) => claimed !== undefined);
       // Claims are synchronous SQLite work: let HTTP and timers in between them.
       await yieldToEventLoop();
-      if (!started) {
+      if (!foundWork) {
         const idleWait = new AbortController();
         this.idleWait = idleWait;
         await this.clock
