@@ -18,6 +18,7 @@ import {
 } from './task-store.js';
 import { ensureSqliteSchema } from './sqlite-schema.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
+import { foldTaskEvents, unfoldTaskEvents } from './folded-task-events.js';
 import {
   created,
   attempted,
@@ -146,6 +147,14 @@ export class SqliteTaskStore implements TaskStore {
         [string, number],
         { task_id: string; sequence: number; type: string; at_ms: number; data_json: string }
       >('SELECT * FROM task_events WHERE task_id = ? AND sequence > ? ORDER BY sequence'),
+      foldedEvents: database.prepare<[string], { events_json: string | null; record_json: string }>(
+        `SELECT logs.events_json, tasks.record_json FROM tasks
+           LEFT JOIN task_event_logs AS logs ON logs.task_id = tasks.id WHERE tasks.id = ?`,
+      ),
+      foldEvents: database.prepare<[string, string]>(
+        'INSERT INTO task_event_logs (task_id, events_json) VALUES (?, ?)',
+      ),
+      deleteEvents: database.prepare<[string]>('DELETE FROM task_events WHERE task_id = ?'),
       selectIdempotency: database.prepare<
         [string],
         { request_hash: string; task_id: string; expires_at_ms: number }
@@ -403,6 +412,18 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async eventsAfter(taskId: string, afterSequence: number): Promise<TaskEvent[]> {
+    // One snapshot for both reads: another process may fold the rows between them.
+    return this.database
+      .transaction(() => {
+        const folded = this.statements.foldedEvents.get(taskId);
+        if (!folded?.events_json) return this.eventRows(taskId, afterSequence);
+        const record = () => parseRecord(folded.record_json);
+        return unfoldTaskEvents(taskId, folded.events_json, record, afterSequence);
+      })
+      .deferred();
+  }
+
+  private eventRows(taskId: string, afterSequence: number): TaskEvent[] {
     return this.statements.eventsAfter.all(taskId, afterSequence).map((row) => ({
       taskId: row.task_id,
       sequence: row.sequence,
@@ -472,7 +493,16 @@ export class SqliteTaskStore implements TaskStore {
   private finish(record: TaskRecord, nowMs: number, completion: FinalCompletion): TaskRecord {
     const change = finished(record, nowMs, completion);
     this.writeRecord(change.record, nowMs, change.event);
+    this.foldEvents(change.record);
     return change.record;
+  }
+
+  /** A final task's log never changes again: one JSON array on its row instead of a row per event. */
+  private foldEvents(record: TaskRecord): void {
+    const folded = foldTaskEvents(this.eventRows(record.id, 0), record);
+    if (folded === undefined) return;
+    this.statements.foldEvents.run(record.id, folded);
+    this.statements.deleteEvents.run(record.id);
   }
 
   private writeRecord(record: TaskRecord, nowMs: number, event?: PendingEvent): void {
