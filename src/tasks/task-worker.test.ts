@@ -734,6 +734,27 @@ describe('TaskWorker', () => {
       expect((await store.list({ status: 'queued' })).tasks).toHaveLength(3);
     });
 
+    it("gives a finished run's slot to the next claim, sent with its completing writes", async () => {
+      const tasks = await Promise.all([0, 1].map((index) => submit({}, startMs - 10 + index)));
+      const { watching, sent } = writesWatched(true);
+      const subject = worker(async () => generation({ images: [] }), { store: watching, concurrency: 1 });
+      subject.start();
+      await vi.waitFor(async () => {
+        const statuses = await Promise.all(tasks.map(async (task) => (await store.get(task.id))?.status));
+        expect(statuses).toEqual(['success', 'success']);
+      });
+      const stopping = subject.stop();
+      clock.advance(250);
+      await stopping;
+      // The second claim goes out while the first task's progress and completion still wait for their commit.
+      expect(sent.slice(0, 4)).toEqual([
+        ['claim', 0],
+        ['setProgress', 0],
+        ['complete', 1],
+        ['claim', 2],
+      ]);
+    });
+
     it('wake() ends an idle wait so a new task starts without waiting for the next poll', async () => {
       const subject = worker(async () => generation({ images: [] }), { pollIntervalMs: 3_600_000 });
       subject.start();

@@ -22,7 +22,10 @@ export interface TaskWorkerOptions {
   clock?: Clock;
   /** Written into leases. Default: `worker-<pid>-<random>`. */
   workerId?: string;
-  /** Tasks run at once. Default `defaultTaskWorkerConcurrency` (4). */
+  /**
+   * Tasks run at once. Default `defaultTaskWorkerConcurrency` (4). A task whose run succeeded gives its slot
+   * back while its result commits, so the next claim shares that commit.
+   */
   concurrency?: number;
   /** Lease length; the lease is renewed every third of it. Default 30000 ms. */
   leaseMs?: number;
@@ -58,6 +61,10 @@ type AbortCause = 'cancel' | 'shutdown' | 'lease-lost';
 
 interface RunningTask {
   abort(cause: AbortCause): void;
+  /** Gives its concurrency slot back before it is done: its run is over, only its commit is left. */
+  freeSlot(): void;
+  /** Settles when the slot is free: early (`freeSlot`) or when the task is done. */
+  slotFreed: Promise<void>;
   /** Why it was aborted, if it was. */
   cause(): AbortCause | undefined;
   done: Promise<void>;
@@ -88,6 +95,8 @@ export class TaskWorker {
   private readonly onTaskFinished: ((task: TaskRecord) => void) | undefined;
   private readonly onError: (error: unknown, taskId?: string) => void;
   private readonly running = new Map<string, RunningTask>();
+  /** Running tasks that still hold a concurrency slot. */
+  private slotsInUse = 0;
   private claimLoop: Promise<void> | undefined;
   private stopPolling: AbortController | undefined;
 
@@ -163,13 +172,13 @@ export class TaskWorker {
   private async claimUntilStopped(stopSignal: AbortSignal): Promise<void> {
     let foundWork = false;
     while (!stopSignal.aborted) {
-      if (this.running.size >= this.concurrency) {
-        await Promise.race([...this.running.values()].map((task) => task.done));
+      if (this.slotsInUse >= this.concurrency) {
+        await Promise.race([...this.running.values()].map((task) => task.slotFreed));
         continue;
       }
       // While the last round found work, claim for every free slot at once (a store with group commit
       // takes them in one commit); an idle poll asks for one.
-      const wanted: number = foundWork ? this.concurrency - this.running.size : 1;
+      const wanted: number = foundWork ? this.concurrency - this.slotsInUse : 1;
       const started = await Promise.all(
         Array.from({ length: wanted }, () =>
           this.claimAndStart().catch((error: unknown) => {
@@ -204,10 +213,23 @@ export class TaskWorker {
       cause = why;
       controller.abort(new Error(`Task ${task.id} aborted: ${why}.`));
     };
+    this.slotsInUse += 1;
+    let slotHeld = true;
+    let slotFreedNow: () => void = () => {};
+    const slotFreed = new Promise<void>((resolve) => (slotFreedNow = resolve));
+    const freeSlot = () => {
+      if (!slotHeld) return;
+      slotHeld = false;
+      this.slotsInUse -= 1;
+      slotFreedNow();
+    };
     const done = this.process(task, lease, controller.signal, abort, () => cause)
       .catch((error: unknown) => this.onError(error, task.id))
-      .finally(() => this.running.delete(task.id));
-    this.running.set(task.id, { abort, cause: () => cause, done });
+      .finally(() => {
+        freeSlot();
+        this.running.delete(task.id);
+      });
+    this.running.set(task.id, { abort, cause: () => cause, done, freeSlot, slotFreed });
     return { taskId: task.id, done };
   }
 
@@ -330,6 +352,10 @@ export class TaskWorker {
       });
     }
     // The successful attempt and the 90 % mark ride on the completing commit, still logged in that order.
+    const next = await nextTurnContents(task.request, result.modelContents, this.blobs);
+    // The run is over and only its commit is left: the slot goes to the next claim, which then shares
+    // this completion's commit (sent in the same turn) instead of waiting for it.
+    this.running.get(task.id)?.freeSlot();
     const leading = [
       ...unwrittenAttempts
         .splice(0)
@@ -344,7 +370,7 @@ export class TaskWorker {
         result: {
           images,
           ...(result.text !== undefined ? { text: result.text } : {}),
-          nextTurnContents: await nextTurnContents(task.request, result.modelContents, this.blobs),
+          nextTurnContents: next,
         },
         attempts: [...task.attempts, ...result.attempts],
         warnings: unique([...task.warnings, ...liveWarnings, ...result.warnings]),
