@@ -506,14 +506,21 @@ export class FlowRunner {
     }
     const variants = node.type === 'image' ? variantCount(node, run.inputs) : 1;
     const baseSeed = node.type === 'image' ? (node.seed ?? seedFromSignature(signature)) : undefined;
-    const taskIds: string[] = [];
-    const created: string[] = [];
-    for (let variant = 0; variant < variants; variant++) {
-      const seed = baseSeed === undefined ? undefined : baseSeed + variant;
-      const task = await this.variantTask(run, record, node, ready, variant, seed);
-      taskIds.push(task.id);
-      if (task.created) created.push(task.id);
-    }
+    // Every variant's task asked for at once: a task store with group commit takes them in one commit.
+    const variantTasks = await Promise.all(
+      Array.from({ length: variants }, (_, variant) =>
+        this.variantTask(
+          run,
+          record,
+          node,
+          ready,
+          variant,
+          baseSeed === undefined ? undefined : baseSeed + variant,
+        ),
+      ),
+    );
+    const taskIds = variantTasks.map((task) => task.id);
+    const created = variantTasks.filter((task) => task.created).map((task) => task.id);
     if (signal.aborted) {
       // Cancelled while the tasks were being created: cancel the ones the node never recorded.
       for (const taskId of created) await this.options.tasks.requestCancel(taskId, this.clock.nowMs());

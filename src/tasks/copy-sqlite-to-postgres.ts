@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
 import { inPostgresTransaction } from './postgres-transaction.js';
 import { taskRecordSchema } from './task-record-schema.js';
+import { unfoldTaskEvents } from './folded-task-events.js';
 
 /** What was copied, per table: rows read from SQLite, rows new in PostgreSQL (a re-run adds none). */
 export type CopyReport = Record<CopiedTable, { read: number; inserted: number }>;
@@ -30,6 +31,8 @@ interface TableCopy {
   key: string;
   /** Checks and converts a row (JSON text to JSONB values). */
   convert?(row: Record<string, unknown>): Record<string, unknown>;
+  /** Rows kept in another form, already converted. */
+  moreRows?(source: BetterSqlite3.Database): Record<string, unknown>[];
 }
 
 /**
@@ -68,6 +71,30 @@ const tables: TableCopy[] = [
     columns: ['task_id', 'sequence', 'type', 'at_ms', 'data'],
     key: 'task_id, sequence',
     convert: (row) => ({ ...row, data: JSON.parse(String(row.data)) as unknown }),
+    // Finished tasks' events, folded into one row each (a file from before that has none).
+    moreRows: (source) =>
+      !tableExists(source, 'task_event_logs')
+        ? []
+        : source
+            .prepare<[], { id: string; events_json: string; record_json: string }>(
+              `SELECT tasks.id, logs.events_json, tasks.record_json
+             FROM task_event_logs AS logs JOIN tasks ON tasks.id = logs.task_id ORDER BY tasks.id`,
+            )
+            .all()
+            .flatMap((row) =>
+              unfoldTaskEvents(
+                row.id,
+                row.events_json,
+                () => taskRecordSchema.parse(JSON.parse(row.record_json)),
+                0,
+              ).map((event) => ({
+                task_id: event.taskId,
+                sequence: event.sequence,
+                type: event.type,
+                at_ms: event.atMs,
+                data: event.data,
+              })),
+            ),
   },
   {
     table: 'idempotency_keys',
@@ -195,9 +222,12 @@ export async function copySqliteToPostgres(
         report[copy.table] = { read: 0, inserted: 0 };
         continue;
       }
-      const rows = (source.prepare(copy.select).all() as Record<string, unknown>[]).map((row) =>
-        copy.convert ? copy.convert(row) : row,
-      );
+      const rows = [
+        ...(source.prepare(copy.select).all() as Record<string, unknown>[]).map((row) =>
+          copy.convert ? copy.convert(row) : row,
+        ),
+        ...(copy.moreRows?.(source) ?? []),
+      ];
       let inserted = 0;
       for (let start = 0; start < rows.length; start += BATCH_ROWS) {
         const batch = rows.slice(start, start + BATCH_ROWS);

@@ -124,6 +124,31 @@ describe('SqliteTaskStore on a file', () => {
   });
 });
 
+describe('SqliteTaskStore group commit', () => {
+  it('writes called in one turn commit together yet each gets its own answer, in call order', async () => {
+    const store = new SqliteTaskStore(openSqliteDatabase(':memory:'));
+    const claim = { key: 'k', requestHash: 'h', expiresAtMs: startMs + 60_000 };
+    const first = newTask(startMs);
+    const [created, conflict, replay, other] = await Promise.allSettled([
+      store.create(first, claim, startMs),
+      store.create(newTask(startMs + 1), { ...claim, requestHash: 'another body' }, startMs),
+      store.create(newTask(startMs + 2), claim, startMs),
+      store.create(newTask(startMs + 3), undefined, startMs),
+    ]);
+    expect(created).toMatchObject({ status: 'fulfilled', value: { created: true } });
+    expect(conflict).toMatchObject({ status: 'rejected', reason: { existingTaskId: first.id } });
+    expect(replay).toMatchObject({ status: 'fulfilled', value: { created: false, task: { id: first.id } } });
+    expect(other).toMatchObject({ status: 'fulfilled', value: { created: true } });
+    // Three workers claiming in the same turn: each claim sees the ones before it.
+    const claims = await Promise.all(
+      ['w1', 'w2', 'w3'].map((workerId) => store.claim(workerId, startMs + 10, leaseMs)),
+    );
+    expect(claims.map((claimed) => claimed?.task.id)).toEqual([first.id, expect.any(String), undefined]);
+    expect(claims[1]?.task.id).not.toBe(first.id);
+    await store.close();
+  });
+});
+
 describe('SqliteTaskStore schema', () => {
   it('records its schema version and refuses a database from a newer version', () => {
     const database = openSqliteDatabase(':memory:');
@@ -134,7 +159,9 @@ describe('SqliteTaskStore schema', () => {
     new SqliteTaskStore(database, { closeDatabase: false });
     expect(database.prepare('SELECT COUNT(*) AS count FROM schema_version').get()).toEqual({ count: 1 });
     database.prepare('UPDATE schema_version SET version = ?').run(sqliteSchemaVersion + 1);
-    expect(() => new SqliteTaskStore(database)).toThrow(/schema version 2; this imagegate reads up to 1/);
+    expect(() => new SqliteTaskStore(database)).toThrow(
+      `schema version ${sqliteSchemaVersion + 1}; this imagegate reads up to ${sqliteSchemaVersion}`,
+    );
     database.close();
   });
 
@@ -156,6 +183,78 @@ describe('SqliteTaskStore schema', () => {
     await store.create(newTask(startMs), claim);
     expect((await store.create(newTask(startMs + 1), { ...claim, requestHash: 'other' })).created).toBe(true);
     await store.close();
+  });
+});
+
+describe('SqliteTaskStore folded events', () => {
+  const databasePath = temporaryDatabasePaths('imagegate-tasks-folded-');
+  const success = {
+    modelId: 'gemini-3.1-flash-image',
+    platform: 'gemini-api' as const,
+    outcome: 'success' as const,
+    startedAtMs: startMs,
+    latencyMs: 3,
+    waitedBeforeMs: 0,
+  };
+  const completion = {
+    status: 'success' as const,
+    result: { images: [], nextTurnContents: [] },
+    attempts: [success],
+    warnings: [],
+    servedBy: { modelId: success.modelId, platform: success.platform },
+  };
+
+  it("folds a final task's events into its row, read back as they were logged", async () => {
+    const database = openSqliteDatabase(':memory:');
+    const store = new SqliteTaskStore(database, { closeDatabase: false });
+    const { task } = await store.create(newTask(startMs));
+    const { lease } = (await store.claim('worker-a', startMs, leaseMs))!;
+    await store.recordAttempt(lease, success, startMs + 1);
+    await store.setProgress(lease, 90, startMs + 2);
+    const logged = await store.eventsAfter(task.id, 0);
+    await store.complete(lease, completion, startMs + 3);
+    const events = await store.eventsAfter(task.id, 0);
+    expect(events.slice(0, -1)).toEqual(logged);
+    expect(events.map((event) => event.type)).toEqual([
+      'queued',
+      'processing',
+      'attempt',
+      'progress',
+      'success',
+    ]);
+    expect(await store.eventsAfter(task.id, 3)).toEqual(events.slice(3));
+    expect(database.prepare('SELECT COUNT(*) AS count FROM task_events').get()).toEqual({ count: 0 });
+    await store.close();
+    database.close();
+  });
+
+  it('migrates a version 1 file: its event rows stay readable and fold when the task finishes', async () => {
+    const path = await databasePath();
+    const first = new SqliteTaskStore(openSqliteDatabase(path));
+    const { task } = await first.create(newTask(startMs));
+    const { lease } = (await first.claim('worker-a', startMs, leaseMs))!;
+    await first.close();
+    const version1 = openSqliteDatabase(path);
+    version1.exec('DROP TABLE task_event_logs; UPDATE schema_version SET version = 1');
+    version1.close();
+
+    const database = openSqliteDatabase(path);
+    const migrated = new SqliteTaskStore(database, { closeDatabase: false });
+    expect(database.prepare('SELECT version FROM schema_version').all()).toEqual([
+      { version: sqliteSchemaVersion },
+    ]);
+    expect((await migrated.eventsAfter(task.id, 0)).map((event) => event.type)).toEqual([
+      'queued',
+      'processing',
+    ]);
+    expect(await migrated.complete(lease, completion, startMs + 1)).toBe(true);
+    expect((await migrated.eventsAfter(task.id, 0)).map((event) => event.type)).toEqual([
+      'queued',
+      'processing',
+      'success',
+    ]);
+    await migrated.close();
+    database.close();
   });
 });
 

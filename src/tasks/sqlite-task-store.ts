@@ -17,6 +17,8 @@ import {
   type TaskStore,
 } from './task-store.js';
 import { ensureSqliteSchema } from './sqlite-schema.js';
+import { SqliteGroupCommit } from './sqlite-group-commit.js';
+import { foldTaskEvents, unfoldTaskEvents } from './folded-task-events.js';
 import {
   created,
   attempted,
@@ -65,14 +67,18 @@ interface TaskRow {
 }
 
 /**
- * The task store on SQLite (better-sqlite3). Every write is one `BEGIN IMMEDIATE` transaction, so two
+ * The task store on SQLite (better-sqlite3). Every write runs in a `BEGIN IMMEDIATE` transaction, so two
  * processes on the same file serialise on the write lock and a claim can never hand one task to two
- * workers. Methods are async to match the contract; the work itself is synchronous and short.
+ * workers. Writes requested in one event-loop turn share one transaction and one fsync (group commit,
+ * see sqlite-group-commit.ts), each in its own savepoint, applied in the order they were called; each
+ * resolves once that commit is durable. Reads run at once and see only committed writes.
  */
 export class SqliteTaskStore implements TaskStore {
   private readonly clock: Clock;
   private readonly closeDatabase: boolean;
   private readonly statements;
+  private readonly commits: SqliteGroupCommit;
+  readonly appliesWritesInCallOrder = true;
 
   constructor(
     private readonly database: Database.Database,
@@ -81,6 +87,7 @@ export class SqliteTaskStore implements TaskStore {
     this.clock = options.clock ?? systemClock;
     this.closeDatabase = options.closeDatabase ?? true;
     ensureSqliteSchema(database);
+    this.commits = new SqliteGroupCommit(database);
     this.statements = {
       selectTask: database.prepare<[string], TaskRow>('SELECT record_json FROM tasks WHERE id = ?'),
       insertTask: database.prepare(
@@ -140,6 +147,14 @@ export class SqliteTaskStore implements TaskStore {
         [string, number],
         { task_id: string; sequence: number; type: string; at_ms: number; data_json: string }
       >('SELECT * FROM task_events WHERE task_id = ? AND sequence > ? ORDER BY sequence'),
+      foldedEvents: database.prepare<[string], { events_json: string | null; record_json: string }>(
+        `SELECT logs.events_json, tasks.record_json FROM tasks
+           LEFT JOIN task_event_logs AS logs ON logs.task_id = tasks.id WHERE tasks.id = ?`,
+      ),
+      foldEvents: database.prepare<[string, string]>(
+        'INSERT INTO task_event_logs (task_id, events_json) VALUES (?, ?)',
+      ),
+      deleteEvents: database.prepare<[string]>('DELETE FROM task_events WHERE task_id = ?'),
       selectIdempotency: database.prepare<
         [string],
         { request_hash: string; task_id: string; expires_at_ms: number }
@@ -164,39 +179,37 @@ export class SqliteTaskStore implements TaskStore {
     nowMs: number = this.clock.nowMs(),
     budget?: TaskBudget,
   ): Promise<{ task: TaskRecord; created: boolean }> {
-    return this.database
-      .transaction(() => {
-        if (idempotency) {
-          this.statements.deleteExpiredIdempotency.run(nowMs);
-          const existing = this.statements.selectIdempotency.get(idempotency.key);
-          if (existing) {
-            if (existing.request_hash !== idempotency.requestHash) {
-              throw new IdempotencyConflictError(existing.task_id);
-            }
-            const record = this.readRecord(existing.task_id);
-            if (record) return { task: record, created: false };
+    return this.commits.run(() => {
+      if (idempotency) {
+        this.statements.deleteExpiredIdempotency.run(nowMs);
+        const existing = this.statements.selectIdempotency.get(idempotency.key);
+        if (existing) {
+          if (existing.request_hash !== idempotency.requestHash) {
+            throw new IdempotencyConflictError(existing.task_id);
           }
+          const record = this.readRecord(existing.task_id);
+          if (record) return { task: record, created: false };
         }
-        if (budget) this.reserve(budget, task.estimatedCostUsd ?? 0);
-        const record = created(task);
-        this.statements.insertTask.run({
-          ...this.columnsOf(record),
-          model: record.request.model,
-          apiKeyId: record.apiKeyId ?? null,
-          createdAtMs: record.createdAtMs,
-        });
-        this.appendEvent(record.id, task.createdAtMs, { type: 'queued', data: {} });
-        if (idempotency) {
-          this.statements.upsertIdempotency.run(
-            idempotency.key,
-            idempotency.requestHash,
-            record.id,
-            idempotency.expiresAtMs,
-          );
-        }
-        return { task: record, created: true };
-      })
-      .immediate();
+      }
+      if (budget) this.reserve(budget, task.estimatedCostUsd ?? 0);
+      const record = created(task);
+      this.statements.insertTask.run({
+        ...this.columnsOf(record),
+        model: record.request.model,
+        apiKeyId: record.apiKeyId ?? null,
+        createdAtMs: record.createdAtMs,
+      });
+      this.appendEvent(record.id, task.createdAtMs, { type: 'queued', data: {} });
+      if (idempotency) {
+        this.statements.upsertIdempotency.run(
+          idempotency.key,
+          idempotency.requestHash,
+          record.id,
+          idempotency.expiresAtMs,
+        );
+      }
+      return { task: record, created: true };
+    });
   }
 
   async findIdempotent(
@@ -265,32 +278,30 @@ export class SqliteTaskStore implements TaskStore {
     nowMs: number,
     leaseMs: number,
   ): Promise<{ task: TaskRecord; lease: Lease } | undefined> {
-    return this.database
-      .transaction(() => {
-        for (;;) {
-          const queued = this.statements.oldestQueued.get(nowMs);
-          const expired = this.statements.oldestExpiredLease.get(nowMs, nowMs);
-          const next = !queued ? expired : !expired ? queued : isOlder(expired, queued) ? expired : queued;
-          if (!next) return undefined;
-          const record = this.readRecord(next.id);
-          if (!record) return undefined;
-          const reclaimed = record.status === 'processing';
-          if (reclaimed && record.cancelRequested) {
-            // Its worker died after a cancel was asked for: finish the cancel instead of running it again.
-            this.finish(record, nowMs, {
-              status: 'cancelled',
-              error: {
-                type: 'cancelled',
-                code: 'cancelled',
-                message: 'Cancelled while its worker was gone.',
-              },
-            });
-            continue;
-          }
-          return this.claimRecord(record, workerId, nowMs, leaseMs, reclaimed);
+    return this.commits.run(() => {
+      for (;;) {
+        const queued = this.statements.oldestQueued.get(nowMs);
+        const expired = this.statements.oldestExpiredLease.get(nowMs, nowMs);
+        const next = !queued ? expired : !expired ? queued : isOlder(expired, queued) ? expired : queued;
+        if (!next) return undefined;
+        const record = this.readRecord(next.id);
+        if (!record) return undefined;
+        const reclaimed = record.status === 'processing';
+        if (reclaimed && record.cancelRequested) {
+          // Its worker died after a cancel was asked for: finish the cancel instead of running it again.
+          this.finish(record, nowMs, {
+            status: 'cancelled',
+            error: {
+              type: 'cancelled',
+              code: 'cancelled',
+              message: 'Cancelled while its worker was gone.',
+            },
+          });
+          continue;
         }
-      })
-      .immediate();
+        return this.claimRecord(record, workerId, nowMs, leaseMs, reclaimed);
+      }
+    });
   }
 
   async claimTask(
@@ -299,13 +310,11 @@ export class SqliteTaskStore implements TaskStore {
     nowMs: number,
     leaseMs: number,
   ): Promise<{ task: TaskRecord; lease: Lease } | undefined> {
-    return this.database
-      .transaction(() => {
-        const record = this.readRecord(taskId);
-        if (!claimableById(record, nowMs)) return undefined;
-        return this.claimRecord(record, workerId, nowMs, leaseMs, record.status === 'processing');
-      })
-      .immediate();
+    return this.commits.run(() => {
+      const record = this.readRecord(taskId);
+      if (!claimableById(record, nowMs)) return undefined;
+      return this.claimRecord(record, workerId, nowMs, leaseMs, record.status === 'processing');
+    });
   }
 
   async queuedForBatch(nowMs: number, limit: number): Promise<TaskRecord[]> {
@@ -313,20 +322,18 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async assignBatchJob(taskIds: string[], batchJobId: string, nowMs: number): Promise<string[]> {
-    return this.database
-      .transaction(() => {
-        const assigned: string[] = [];
-        for (const id of taskIds) {
-          const record = this.readRecord(id);
-          if (record?.status !== 'queued' || record.lane !== 'batch' || record.batchJobId !== undefined) {
-            continue;
-          }
-          this.writeRecord({ ...record, batchJobId, updatedAtMs: nowMs }, nowMs);
-          assigned.push(id);
+    return this.commits.run(() => {
+      const assigned: string[] = [];
+      for (const id of taskIds) {
+        const record = this.readRecord(id);
+        if (record?.status !== 'queued' || record.lane !== 'batch' || record.batchJobId !== undefined) {
+          continue;
         }
-        return assigned;
-      })
-      .immediate();
+        this.writeRecord({ ...record, batchJobId, updatedAtMs: nowMs }, nowMs);
+        assigned.push(id);
+      }
+      return assigned;
+    });
   }
 
   async heartbeat(lease: Lease, nowMs: number, leaseMs: number): Promise<boolean> {
@@ -342,14 +349,12 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async complete(lease: Lease, completion: TaskCompletion, nowMs: number): Promise<boolean> {
-    return this.database
-      .transaction(() => {
-        const record = this.readLeased(lease);
-        if (!record) return false;
-        this.finish(record, nowMs, completion);
-        return true;
-      })
-      .immediate();
+    return this.commits.run(() => {
+      const record = this.readLeased(lease);
+      if (!record) return false;
+      this.finish(record, nowMs, completion);
+      return true;
+    });
   }
 
   async reschedule(lease: Lease, runAfterMs: number, reason: string, nowMs: number): Promise<boolean> {
@@ -365,11 +370,11 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async parkQueued(model: string, runAfterMs: number, nowMs: number): Promise<number> {
-    return this.statements.parkQueued.run({ model, runAfterMs, nowMs }).changes;
+    return this.commits.run(() => this.statements.parkQueued.run({ model, runAfterMs, nowMs }).changes);
   }
 
   async unparkQueued(model: string, parkedUntilMs: number, nowMs: number): Promise<number> {
-    return this.statements.unparkQueued.run({ model, parkedUntilMs, nowMs }).changes;
+    return this.commits.run(() => this.statements.unparkQueued.run({ model, parkedUntilMs, nowMs }).changes);
   }
 
   async release(lease: Lease, nowMs: number): Promise<boolean> {
@@ -378,9 +383,7 @@ export class SqliteTaskStore implements TaskStore {
 
   async pruneFinished(finishedBeforeMs: number): Promise<number> {
     // Events and idempotency keys go with their task (ON DELETE CASCADE).
-    return this.database
-      .transaction(() => this.statements.pruneFinished.run({ beforeMs: finishedBeforeMs }).changes)
-      .immediate();
+    return this.commits.run(() => this.statements.pruneFinished.run({ beforeMs: finishedBeforeMs }).changes);
   }
 
   async referencedBlobs(): Promise<Set<string>> {
@@ -390,27 +393,37 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async requestCancel(id: string, nowMs: number): Promise<TaskRecord | undefined> {
-    return this.database
-      .transaction(() => {
-        const record = this.readRecord(id);
-        if (!record) return undefined;
-        if (record.status === 'queued') {
-          return this.finish(record, nowMs, {
-            status: 'cancelled',
-            error: { type: 'cancelled', code: 'cancelled', message: 'Cancelled before it started.' },
-          });
-        }
-        if (record.status === 'processing' && !record.cancelRequested) {
-          const marked = { ...record, cancelRequested: true, updatedAtMs: nowMs };
-          this.writeRecord(marked, nowMs);
-          return marked;
-        }
-        return record;
-      })
-      .immediate();
+    return this.commits.run(() => {
+      const record = this.readRecord(id);
+      if (!record) return undefined;
+      if (record.status === 'queued') {
+        return this.finish(record, nowMs, {
+          status: 'cancelled',
+          error: { type: 'cancelled', code: 'cancelled', message: 'Cancelled before it started.' },
+        });
+      }
+      if (record.status === 'processing' && !record.cancelRequested) {
+        const marked = { ...record, cancelRequested: true, updatedAtMs: nowMs };
+        this.writeRecord(marked, nowMs);
+        return marked;
+      }
+      return record;
+    });
   }
 
   async eventsAfter(taskId: string, afterSequence: number): Promise<TaskEvent[]> {
+    // One snapshot for both reads: another process may fold the rows between them.
+    return this.database
+      .transaction(() => {
+        const folded = this.statements.foldedEvents.get(taskId);
+        if (!folded?.events_json) return this.eventRows(taskId, afterSequence);
+        const record = () => parseRecord(folded.record_json);
+        return unfoldTaskEvents(taskId, folded.events_json, record, afterSequence);
+      })
+      .deferred();
+  }
+
+  private eventRows(taskId: string, afterSequence: number): TaskEvent[] {
     return this.statements.eventsAfter.all(taskId, afterSequence).map((row) => ({
       taskId: row.task_id,
       sequence: row.sequence,
@@ -421,6 +434,7 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async close(): Promise<void> {
+    if (this.database.open) this.commits.flush();
     if (this.closeDatabase && this.database.open) this.database.close();
   }
 
@@ -467,22 +481,28 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   private updateUnderLease(lease: Lease, nowMs: number, change: LeasedChange): Promise<boolean> {
-    const applied = this.database
-      .transaction(() => {
-        const record = this.readLeased(lease);
-        if (!record) return false;
-        const { record: changed, event } = change(record);
-        this.writeRecord({ ...changed, updatedAtMs: nowMs }, nowMs, event);
-        return true;
-      })
-      .immediate();
-    return Promise.resolve(applied);
+    return this.commits.run(() => {
+      const record = this.readLeased(lease);
+      if (!record) return false;
+      const { record: changed, event } = change(record);
+      this.writeRecord({ ...changed, updatedAtMs: nowMs }, nowMs, event);
+      return true;
+    });
   }
 
   private finish(record: TaskRecord, nowMs: number, completion: FinalCompletion): TaskRecord {
     const change = finished(record, nowMs, completion);
     this.writeRecord(change.record, nowMs, change.event);
+    this.foldEvents(change.record);
     return change.record;
+  }
+
+  /** A final task's log never changes again: one JSON array on its row instead of a row per event. */
+  private foldEvents(record: TaskRecord): void {
+    const folded = foldTaskEvents(this.eventRows(record.id, 0), record);
+    if (folded === undefined) return;
+    this.statements.foldEvents.run(record.id, folded);
+    this.statements.deleteEvents.run(record.id);
   }
 
   private writeRecord(record: TaskRecord, nowMs: number, event?: PendingEvent): void {

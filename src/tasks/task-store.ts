@@ -124,6 +124,12 @@ export interface TaskEvent {
  */
 export interface TaskStore {
   /**
+   * True when writes called one after another without waiting (in one event-loop turn) are applied in
+   * the order called and committed together (SQLite's group commit). The worker then sends the writes
+   * that end a run at once, for one commit; otherwise it waits for each before sending the next.
+   */
+  readonly appliesWritesInCallOrder?: boolean;
+  /**
    * Commits a new task (and its `queued` event) before returning. With an idempotency claim, a second
    * call with the same key and hash returns the first task with `created: false`; another hash throws
    * `IdempotencyConflictError`. Expired claims are ignored. With a budget, the task is created only if

@@ -219,8 +219,126 @@ describe('TaskWorker', () => {
       'progress',
       'success',
     ]);
-    expect(notified.length).toBeGreaterThanOrEqual(5);
-    expect(finished.map((record) => [record.id, record.status])).toEqual([[task.id, 'success']]);
+    // After the claim, the failed attempt, and the commit that completes the task.
+    expect(notified).toEqual([task.id, task.id, task.id]);
+    // Derived by the worker from the same transition, not read back: equal to what was stored.
+    expect(finished).toEqual([done]);
+  });
+
+  /** The store, with each write's name and how many writes were still waiting for their commit when it was sent. */
+  function writesWatched(appliesWritesInCallOrder: boolean) {
+    const sent: Array<[string, number]> = [];
+    let waiting = 0;
+    const watching = Object.create(store, {
+      appliesWritesInCallOrder: { value: appliesWritesInCallOrder },
+    }) as TaskStore;
+    for (const name of ['claim', 'recordAttempt', 'setProgress', 'complete'] as const) {
+      const write = store[name].bind(store) as (...args: unknown[]) => Promise<unknown>;
+      (watching as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+        sent.push([name, waiting]);
+        waiting += 1;
+        try {
+          return await write(...args);
+        } finally {
+          waiting -= 1;
+        }
+      };
+    }
+    return { watching, sent };
+  }
+
+  it("sends a succeeding run's successful attempt, 90 % mark and completion together: one commit", async () => {
+    const task = await submit();
+    const { watching, sent } = writesWatched(true);
+    const result = await generation();
+    const run: TaskRunner = async (_request, options) => {
+      for (const each of result.attempts) options.onAttempt(each);
+      return result;
+    };
+    await worker(run, { store: watching }).runOnce();
+    expect(sent).toEqual([
+      ['claim', 0],
+      ['recordAttempt', 0],
+      ['recordAttempt', 0],
+      ['setProgress', 1],
+      ['complete', 2],
+    ]);
+    const events = await store.eventsAfter(task.id, 0);
+    expect(events.map((event) => [event.type, event.data])).toEqual([
+      ['queued', {}],
+      ['processing', expect.objectContaining({ claimCount: 1 })],
+      ['attempt', { attempt: result.attempts[0] }],
+      ['attempt', { attempt: result.attempts[1] }],
+      ['progress', { progress: 90 }],
+      ['success', expect.objectContaining({ servedBy: result.servedBy })],
+    ]);
+    expect((await store.get(task.id))?.attempts).toEqual(result.attempts);
+  });
+
+  it('sends those writes one after another to a store that does not apply writes in call order', async () => {
+    const task = await submit();
+    const { watching, sent } = writesWatched(false);
+    const result = await generation();
+    const run: TaskRunner = async (_request, options) => {
+      for (const each of result.attempts) options.onAttempt(each);
+      return result;
+    };
+    await worker(run, { store: watching }).runOnce();
+    expect(sent).toEqual([
+      ['claim', 0],
+      ['recordAttempt', 0],
+      ['recordAttempt', 0],
+      ['setProgress', 0],
+      ['complete', 0],
+    ]);
+    expect((await store.eventsAfter(task.id, 0)).map((event) => event.type)).toEqual([
+      'queued',
+      'processing',
+      'attempt',
+      'attempt',
+      'progress',
+      'success',
+    ]);
+  });
+
+  it('writes a successful attempt before an ending that is not a success', async () => {
+    const task = await submit();
+    const broken = {
+      bytes: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2]),
+      mimeType: 'image/png',
+      width: 1,
+      height: 1,
+      sha256: 'x',
+    };
+    const success = attempt('success', startMs);
+    const run: TaskRunner = async (_request, options) => {
+      options.onAttempt(success);
+      return generation({ images: [broken], attempts: [success] });
+    };
+    await worker(run).runOnce();
+    expect((await store.eventsAfter(task.id, 0)).map((event) => event.type)).toEqual([
+      'queued',
+      'processing',
+      'attempt',
+      'failed',
+    ]);
+    expect(await store.get(task.id)).toMatchObject({ status: 'failed', attempts: [success] });
+  });
+
+  it('writes a deferred successful attempt before a later attempt of the same run', async () => {
+    const task = await submit();
+    const first = attempt('success', startMs);
+    const second = attempt('unavailable', startMs + 1);
+    const run: TaskRunner = async (_request, options) => {
+      options.onAttempt(first);
+      options.onAttempt(second);
+      throw new ImageGenerationError(outcomeOf('unavailable', 'down'), [first, second], []);
+    };
+    await worker(run).runOnce();
+    const attempts = (await store.eventsAfter(task.id, 0))
+      .filter((event) => event.type === 'attempt')
+      .map((event) => event.data.attempt);
+    expect(attempts).toEqual([first, second]);
   });
 
   it('writes every image to the blob store before the task is committed as done', async () => {
@@ -538,7 +656,9 @@ describe('TaskWorker', () => {
         status: 'cancelled',
         error: { type: 'cancelled', code: 'cancelled' },
       });
-      expect(finished.map((record) => record.status)).toEqual(['cancelled']);
+      // The record handed on is the stored one, the cancel request included.
+      expect(finished).toEqual([await store.get(task.id)]);
+      expect(finished[0]).toMatchObject({ status: 'cancelled', cancelRequested: true });
     });
 
     it('aborts at once when told of the cancel, without waiting for a heartbeat', async () => {
@@ -585,6 +705,54 @@ describe('TaskWorker', () => {
       clock.advance(250);
       await stopping;
       expect(mostActive).toBe(2);
+    });
+
+    it('claims for every free slot in one turn while it finds work, and one at a time when idle', async () => {
+      await Promise.all([0, 1, 2].map((index) => submit({}, startMs - 10 + index)));
+      const { watching, sent } = writesWatched(true);
+      const runUntilAborted: TaskRunner = (_request, options) =>
+        new Promise((_resolve, reject) =>
+          options.signal.addEventListener('abort', () => reject(options.signal.reason), { once: true }),
+        );
+      const subject = worker(runUntilAborted, { store: watching, concurrency: 4 });
+      subject.start();
+      await vi.waitFor(() => expect(sent.length).toBeGreaterThanOrEqual(5));
+      // One claim (idle), three at once for the free slots (two found tasks), then one that found nothing.
+      expect(sent.slice(0, 5)).toEqual([
+        ['claim', 0],
+        ['claim', 0],
+        ['claim', 1],
+        ['claim', 2],
+        ['claim', 0],
+      ]);
+      expect((await store.list({ status: 'processing' })).tasks).toHaveLength(3);
+      const stopping = subject.stop({ graceMs: 1 });
+      clock.advance(250);
+      await settle();
+      clock.advance(1);
+      await stopping;
+      expect((await store.list({ status: 'queued' })).tasks).toHaveLength(3);
+    });
+
+    it("gives a finished run's slot to the next claim, sent with its completing writes", async () => {
+      const tasks = await Promise.all([0, 1].map((index) => submit({}, startMs - 10 + index)));
+      const { watching, sent } = writesWatched(true);
+      const subject = worker(async () => generation({ images: [] }), { store: watching, concurrency: 1 });
+      subject.start();
+      await vi.waitFor(async () => {
+        const statuses = await Promise.all(tasks.map(async (task) => (await store.get(task.id))?.status));
+        expect(statuses).toEqual(['success', 'success']);
+      });
+      const stopping = subject.stop();
+      clock.advance(250);
+      await stopping;
+      // The second claim goes out while the first task's progress and completion still wait for their commit.
+      expect(sent.slice(0, 4)).toEqual([
+        ['claim', 0],
+        ['setProgress', 0],
+        ['complete', 1],
+        ['claim', 2],
+      ]);
     });
 
     it('wake() ends an idle wait so a new task starts without waiting for the next poll', async () => {

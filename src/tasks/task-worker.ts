@@ -5,6 +5,7 @@ import type { GenerationResult } from '../client/index.js';
 import { systemClock, type Clock } from '../clock/index.js';
 import { ImageGenerationError, type Attempt } from '../engine/index.js';
 import { decideFailure } from './task-failure.js';
+import { finished } from './task-transitions.js';
 import type { TaskEventHub } from './task-event-hub.js';
 import { imageRequestFromTask } from './image-request-from-task.js';
 import { storedMediaUri, storeInlineMedia } from './stored-contents.js';
@@ -21,7 +22,10 @@ export interface TaskWorkerOptions {
   clock?: Clock;
   /** Written into leases. Default: `worker-<pid>-<random>`. */
   workerId?: string;
-  /** Tasks run at once. Default `defaultTaskWorkerConcurrency` (4). */
+  /**
+   * Tasks run at once. Default `defaultTaskWorkerConcurrency` (4). A task whose run succeeded gives its slot
+   * back while its result commits, so the next claim shares that commit.
+   */
   concurrency?: number;
   /** Lease length; the lease is renewed every third of it. Default 30000 ms. */
   leaseMs?: number;
@@ -57,6 +61,12 @@ type AbortCause = 'cancel' | 'shutdown' | 'lease-lost';
 
 interface RunningTask {
   abort(cause: AbortCause): void;
+  /** Gives its concurrency slot back before it is done: its run is over, only its commit is left. */
+  freeSlot(): void;
+  /** Settles when the slot is free: early (`freeSlot`) or when the task is done. */
+  slotFreed: Promise<void>;
+  /** Why it was aborted, if it was. */
+  cause(): AbortCause | undefined;
   done: Promise<void>;
 }
 
@@ -85,6 +95,8 @@ export class TaskWorker {
   private readonly onTaskFinished: ((task: TaskRecord) => void) | undefined;
   private readonly onError: (error: unknown, taskId?: string) => void;
   private readonly running = new Map<string, RunningTask>();
+  /** Running tasks that still hold a concurrency slot. */
+  private slotsInUse = 0;
   private claimLoop: Promise<void> | undefined;
   private stopPolling: AbortController | undefined;
 
@@ -158,18 +170,27 @@ export class TaskWorker {
   }
 
   private async claimUntilStopped(stopSignal: AbortSignal): Promise<void> {
+    let foundWork = false;
     while (!stopSignal.aborted) {
-      if (this.running.size >= this.concurrency) {
-        await Promise.race([...this.running.values()].map((task) => task.done));
+      if (this.slotsInUse >= this.concurrency) {
+        await Promise.race([...this.running.values()].map((task) => task.slotFreed));
         continue;
       }
-      const started = await this.claimAndStart().catch((error: unknown) => {
-        this.onError(error);
-        return undefined;
-      });
+      // While the last round found work, claim for every free slot at once (a store with group commit
+      // takes them in one commit); an idle poll asks for one.
+      const wanted: number = foundWork ? this.concurrency - this.slotsInUse : 1;
+      const started = await Promise.all(
+        Array.from({ length: wanted }, () =>
+          this.claimAndStart().catch((error: unknown) => {
+            this.onError(error);
+            return undefined;
+          }),
+        ),
+      );
+      foundWork = started.some((claimed) => claimed !== undefined);
       // Claims are synchronous SQLite work: let HTTP and timers in between them.
       await yieldToEventLoop();
-      if (!started) {
+      if (!foundWork) {
         const idleWait = new AbortController();
         this.idleWait = idleWait;
         await this.clock
@@ -192,10 +213,23 @@ export class TaskWorker {
       cause = why;
       controller.abort(new Error(`Task ${task.id} aborted: ${why}.`));
     };
+    this.slotsInUse += 1;
+    let slotHeld = true;
+    let slotFreedNow: () => void = () => {};
+    const slotFreed = new Promise<void>((resolve) => (slotFreedNow = resolve));
+    const freeSlot = () => {
+      if (!slotHeld) return;
+      slotHeld = false;
+      this.slotsInUse -= 1;
+      slotFreedNow();
+    };
     const done = this.process(task, lease, controller.signal, abort, () => cause)
       .catch((error: unknown) => this.onError(error, task.id))
-      .finally(() => this.running.delete(task.id));
-    this.running.set(task.id, { abort, done });
+      .finally(() => {
+        freeSlot();
+        this.running.delete(task.id);
+      });
+    this.running.set(task.id, { abort, cause: () => cause, done, freeSlot, slotFreed });
     return { taskId: task.id, done };
   }
 
@@ -208,7 +242,7 @@ export class TaskWorker {
   ): Promise<void> {
     if (task.claimCount > this.maxTaskRuns) {
       // Its earlier runs ended with no word from their worker (a crash, a lost lease): a poison task.
-      await this.finish(lease, {
+      await this.finish(task, lease, {
         status: 'failed',
         error: {
           type: 'internal_error',
@@ -224,6 +258,10 @@ export class TaskWorker {
     const heartbeat = this.heartbeatUntilStopped(task.id, lease, abort, heartbeatStop.signal);
     let attemptWrites = Promise.resolve();
     const liveAttempts: Attempt[] = [];
+    // Reported but not written yet: a successful attempt waits to ride on the commit that completes the
+    // task (one commit instead of two); a later attempt, or any other ending, writes it first.
+    const unwritten: Attempt[] = [];
+    const writeUnwritten = () => this.recordAttempts(task.id, lease, unwritten.splice(0));
     // A batch-lane task reaches a worker only when the batch lane gave it up or its deadline came near.
     const liveWarnings: string[] = task.lane === 'batch' ? [batchLaneOnlineWarning] : [];
     try {
@@ -236,33 +274,37 @@ export class TaskWorker {
           signal,
           onAttempt: (attempt) => {
             liveAttempts.push(attempt);
-            attemptWrites = attemptWrites
-              .then(() => this.store.recordAttempt(lease, attempt, this.clock.nowMs()))
-              .then(() => this.notify(task.id))
-              .catch((error: unknown) => this.onError(error, task.id));
+            unwritten.push(attempt);
+            if (attempt.outcome === 'success') return;
+            const reported = unwritten.splice(0);
+            attemptWrites = attemptWrites.then(() => this.recordAttempts(task.id, lease, reported));
           },
           onWarning: (warning) => liveWarnings.push(warning),
         });
       } catch (error) {
         await attemptWrites;
+        if (causeOf() !== 'lease-lost') await writeUnwritten();
         await this.afterFailure(task, lease, error, causeOf(), { liveAttempts, liveWarnings });
         return;
       }
       await attemptWrites;
       if (causeOf() === 'lease-lost') return;
       if (causeOf() === 'cancel') {
+        await writeUnwritten();
         await this.finish(
+          task,
           lease,
           cancelledCompletion(task, result.attempts, [...liveWarnings, ...result.warnings]),
         );
         return;
       }
       try {
-        await this.afterSuccess(task, lease, request, result, liveWarnings);
+        await this.afterSuccess(task, lease, request, result, liveWarnings, unwritten);
       } catch (error) {
         // The model answered but the images could not be stored: a full or failing disk may recover, so the
         // task runs again later; an image that is not a well-formed PNG or JPEG will not.
         const message = error instanceof Error ? error.message : String(error);
+        await writeUnwritten();
         await this.rescheduleOrFail(
           task,
           lease,
@@ -286,8 +328,8 @@ export class TaskWorker {
     request: ImageRequest,
     result: GenerationResult,
     liveWarnings: string[],
+    unwrittenAttempts: Attempt[],
   ): Promise<void> {
-    if (await this.store.setProgress(lease, 90, this.clock.nowMs())) this.notify(task.id);
     const promptSha256 = createHash('sha256').update(task.request.prompt).digest('hex');
     const images: TaskImage[] = [];
     for (const image of result.images) {
@@ -309,19 +351,35 @@ export class TaskWorker {
         height: image.height,
       });
     }
-    await this.finish(lease, {
-      status: 'success',
-      result: {
-        images,
-        ...(result.text !== undefined ? { text: result.text } : {}),
-        nextTurnContents: await nextTurnContents(task.request, result.modelContents, this.blobs),
+    // The successful attempt and the 90 % mark ride on the completing commit, still logged in that order.
+    const next = await nextTurnContents(task.request, result.modelContents, this.blobs);
+    // The run is over and only its commit is left: the slot goes to the next claim, which then shares
+    // this completion's commit (sent in the same turn) instead of waiting for it.
+    this.running.get(task.id)?.freeSlot();
+    const leading = [
+      ...unwrittenAttempts
+        .splice(0)
+        .map((attempt) => (nowMs: number) => this.store.recordAttempt(lease, attempt, nowMs)),
+      (nowMs: number) => this.store.setProgress(lease, 90, nowMs),
+    ];
+    await this.finish(
+      task,
+      lease,
+      {
+        status: 'success',
+        result: {
+          images,
+          ...(result.text !== undefined ? { text: result.text } : {}),
+          nextTurnContents: next,
+        },
+        attempts: [...task.attempts, ...result.attempts],
+        warnings: unique([...task.warnings, ...liveWarnings, ...result.warnings]),
+        usage: result.usage,
+        ...(result.costUsd !== undefined ? { actualCostUsd: result.costUsd } : {}),
+        servedBy: result.servedBy,
       },
-      attempts: [...task.attempts, ...result.attempts],
-      warnings: unique([...task.warnings, ...liveWarnings, ...result.warnings]),
-      usage: result.usage,
-      ...(result.costUsd !== undefined ? { actualCostUsd: result.costUsd } : {}),
-      servedBy: result.servedBy,
-    });
+      leading,
+    );
     // The route answers again: its parked tasks come forward now, at the pace the engine's limits allow.
     const parkedUntilMs = this.parkedRoutes.get(task.request.model);
     if (parkedUntilMs !== undefined) {
@@ -353,7 +411,7 @@ export class TaskWorker {
       return;
     }
     if (cause === 'cancel') {
-      await this.finish(lease, cancelledCompletion(task, runAttempts, warnings));
+      await this.finish(task, lease, cancelledCompletion(task, runAttempts, warnings));
       return;
     }
     const decision = decideFailure(error);
@@ -406,17 +464,53 @@ export class TaskWorker {
       if (await this.store.reschedule(lease, nowMs + delayMs, reason, nowMs)) this.notify(task.id);
       return;
     }
-    await this.finish(lease, { status: 'failed', error, ...lists });
+    await this.finish(task, lease, { status: 'failed', error, ...lists });
   }
 
-  /** Commits a final state; a false answer means another worker owns the task now, so nothing follows. */
-  private async finish(lease: Lease, completion: TaskCompletion): Promise<void> {
-    const committed = await this.store.complete(lease, completion, this.clock.nowMs());
-    if (!committed) return;
+  /**
+   * Commits a final state after `leading` writes (sent with it in one commit where the store allows);
+   * false means another worker owns the task now, so nothing follows. `known` is the task as claimed: the
+   * finished record is derived from it by the store's own transition rather than read back, which is the
+   * stored record but for a cancel asked for in another process after this worker's last heartbeat.
+   */
+  private async finish(
+    known: TaskRecord,
+    lease: Lease,
+    completion: TaskCompletion,
+    leading: Array<(nowMs: number) => Promise<boolean>> = [],
+  ): Promise<boolean> {
+    const nowMs = this.clock.nowMs();
+    const answers = await this.inCallOrder([
+      ...leading.map((write) => () => write(nowMs)),
+      () => this.store.complete(lease, completion, nowMs),
+    ]);
+    if (!answers.at(-1)) return false;
     this.notify(lease.taskId);
-    if (!this.onTaskFinished) return;
-    const finished = await this.store.get(lease.taskId);
-    if (finished) this.onTaskFinished(finished);
+    if (!this.onTaskFinished) return true;
+    // Fields other writers change while the lease is held: only `cancelRequested`, seen as an abort.
+    const cancelRequested = known.cancelRequested || this.running.get(known.id)?.cause() === 'cancel';
+    this.onTaskFinished(finished({ ...known, cancelRequested }, nowMs, completion).record);
+    return true;
+  }
+
+  /** Writes reported attempts in order (one commit where the store allows); errors go to `onError`. */
+  private async recordAttempts(taskId: string, lease: Lease, attempts: Attempt[]): Promise<void> {
+    if (attempts.length === 0) return;
+    const nowMs = this.clock.nowMs();
+    await this.inCallOrder(attempts.map((attempt) => () => this.store.recordAttempt(lease, attempt, nowMs)))
+      .then(() => this.notify(taskId))
+      .catch((error: unknown) => this.onError(error, taskId));
+  }
+
+  /**
+   * Sends writes that must land in order: all at once to a store that applies them in call order (they
+   * share one commit), otherwise each after the previous one has committed.
+   */
+  private async inCallOrder(writes: Array<() => Promise<boolean>>): Promise<boolean[]> {
+    if (this.store.appliesWritesInCallOrder) return Promise.all(writes.map((write) => write()));
+    const answers: boolean[] = [];
+    for (const write of writes) answers.push(await write());
+    return answers;
   }
 
   /** Renews the lease every third of it and watches for a cancel; aborts the run when either says stop. */
