@@ -755,6 +755,26 @@ describe('TaskWorker', () => {
       ]);
     });
 
+    it('keeps claiming while a run that gave its slot back still waits for its commit (a store on a network)', async () => {
+      const tasks = await Promise.all([0, 1, 2].map((index) => submit({}, startMs - 10 + index)));
+      // Claims answer at once, completions only after real I/O: the claim loop must wait for a slot still
+      // held, not spin on the settled slot of the run whose commit is out (which would starve that commit).
+      const slowCommits = Object.create(store) as TaskStore;
+      slowCommits.complete = async (...args) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return store.complete(...args);
+      };
+      const subject = worker(async () => generation({ images: [] }), { store: slowCommits, concurrency: 1 });
+      subject.start();
+      await vi.waitFor(async () => {
+        const statuses = await Promise.all(tasks.map(async (task) => (await store.get(task.id))?.status));
+        expect(statuses).toEqual(['success', 'success', 'success']);
+      });
+      const stopping = subject.stop();
+      clock.advance(250);
+      await stopping;
+    });
+
     it('wake() ends an idle wait so a new task starts without waiting for the next poll', async () => {
       const subject = worker(async () => generation({ images: [] }), { pollIntervalMs: 3_600_000 });
       subject.start();

@@ -65,6 +65,8 @@ interface RunningTask {
   freeSlot(): void;
   /** Settles when the slot is free: early (`freeSlot`) or when the task is done. */
   slotFreed: Promise<void>;
+  /** Whether it still holds its slot. */
+  holdsSlot(): boolean;
   /** Why it was aborted, if it was. */
   cause(): AbortCause | undefined;
   done: Promise<void>;
@@ -173,7 +175,10 @@ export class TaskWorker {
     let foundWork = false;
     while (!stopSignal.aborted) {
       if (this.slotsInUse >= this.concurrency) {
-        await Promise.race([...this.running.values()].map((task) => task.slotFreed));
+        // Only tasks still holding a slot: one that gave it back early is still running (its commit is
+        // out), and its settled promise would spin this loop without ever letting that commit finish.
+        const holding = [...this.running.values()].filter((task) => task.holdsSlot());
+        await Promise.race(holding.map((task) => task.slotFreed));
         continue;
       }
       // While the last round found work, claim for every free slot at once (a store with group commit
@@ -229,7 +234,14 @@ export class TaskWorker {
         freeSlot();
         this.running.delete(task.id);
       });
-    this.running.set(task.id, { abort, cause: () => cause, done, freeSlot, slotFreed });
+    this.running.set(task.id, {
+      abort,
+      cause: () => cause,
+      done,
+      freeSlot,
+      slotFreed,
+      holdsSlot: () => slotHeld,
+    });
     return { taskId: task.id, done };
   }
 
