@@ -32,11 +32,14 @@ export interface CrashRepetition {
 }
 
 const finalStatuses = new Set(['success', 'failed', 'cancelled']);
+// The random 429s stand for short overload, not a real limit: without a quotaValue the emulator's 429
+// names Gemini's default of 10 requests per minute, which the quota pacer learns (as it should from a real
+// 429), so one such answer slowed the rest of a run to 10 calls a minute.
 const scenario = `
 latency: { default: { medianMs: 150, p95Ms: 400 } }
 errors:
   - { status: 503, rate: 0.05 }
-  - { status: 429, rate: 0.02, retryDelay: 1s }
+  - { status: 429, rate: 0.02, retryDelay: 1s, quotaValue: 100000 }
 `;
 const serverConfig =
   'server:\n  leaseMs: 3000\n  workerConcurrency: 16\n  shutdownGraceMs: 0\n' +
