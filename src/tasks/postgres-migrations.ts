@@ -244,7 +244,15 @@ export async function migratePostgres(
     provider: { getMigrations: async () => migrations },
     ...(options.schema ? { migrationTableSchema: options.schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let outcome = await migrator.migrateToLatest();
+  for (
+    let attempt = 1;
+    attempt < catalogReadAttempts && isOtherSchemaDropped(outcome.error, options.schema);
+    attempt++
+  ) {
+    outcome = await migrator.migrateToLatest();
+  }
+  const { error, results } = outcome;
   if (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/corrupted migrations/i.test(message)) {
@@ -255,6 +263,20 @@ export async function migratePostgres(
     throw error instanceof Error ? error : new Error(message);
   }
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+/**
+ * How often the migration runs when its catalog read fails on another schema. Kysely's Migrator finds its
+ * own table by reading every schema's tables; a schema another client drops during that read fails it with
+ * 3F000 (seen when tests on one server drop their schemas while another migrates). Nothing was changed by
+ * then, so running again is safe.
+ */
+const catalogReadAttempts = 3;
+
+/** Whether a failed migration run failed on a schema other than its own vanishing mid-read (3F000). */
+export function isOtherSchemaDropped(error: unknown, ownSchema: string | undefined): boolean {
+  if (!(error instanceof Error) || (error as { code?: unknown }).code !== '3F000') return false;
+  return ownSchema === undefined || !error.message.includes(`"${ownSchema}"`);
 }
 
 /** The pool with `end` made a no-op, so Kysely's cleanup cannot close a pool it does not own. */
